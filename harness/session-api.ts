@@ -1,0 +1,156 @@
+/**
+ * The seam between step definitions and the wire.
+ *
+ * Step definitions (steps/) speak ONLY through this interface: they name a protocol action or an
+ * observable event and its fields; the Session renders it into bytes through the active dialect
+ * profile (profiles/*.json) and recognises events in received text through the same profile.
+ * No step definition ever contains a wire string.
+ *
+ * Logical names (alice, #room) are what feature files say; real names are what goes on the wire.
+ * The Session maps each logical name to a unique real name per scenario, so scenarios never see
+ * each other's users or channels on a shared, long-running target.
+ */
+
+/** Every action a user can perform. Arguments are REAL names (use Session.nick / Session.channel). */
+export type CommandName =
+  | 'register' // { nick }
+  | 'help' // {}
+  | 'ping' // { token? }
+  | 'list' // {}
+  | 'join' // { channel }
+  | 'leave' // {}
+  | 'who' // {}
+  | 'say' // { text }
+  | 'msg' // use Session.msg(user, nicks, text): the profile joins the nicks with its separator
+  | 'bye' // {}
+  | 'kick' // { nick }
+  | 'ren' // { channel }
+  | 'current' // { channel? }
+  | 'nick' // { nick }
+  | 'grant' // { nick }
+  | 'revoke' // { nick }
+  | 'send' // { nick, name, size }
+  | 'data' // { base64 }
+  | 'recv' // { name }
+  | 'history' // { count? }
+  | 'oper' // { password }
+  | 'global' // { text }
+  | 'kill' // { nick }
+  | 'ban' // { nick }
+  | 'unban' // { address }
+  | 'unknown'; // { word } an unknown command word, to check the error path
+
+/** Every asynchronous event a user can observe. Field values are REAL names. */
+export type EventName =
+  | 'message' // { channel, from, text }
+  | 'private' // { from, text }
+  | 'joined' // { channel, nick }
+  | 'left' // { channel, nick }
+  | 'quit' // { nick }
+  | 'kicked' // { channel, nick, by }
+  | 'renamed' // { old, new }
+  | 'owner' // { channel, nick }
+  | 'granted' // { channel, nick, by }
+  | 'revoked' // { channel, nick, by }
+  | 'nick' // { old, new }
+  | 'file' // { from, name, size }
+  | 'global' // { from, text }
+  | 'killed'; // { by, reason }
+
+/** The outcome of one command, read from its final reply (and the data lines before it). */
+export interface Reply {
+  ok: boolean;
+  /** Normative error code (canonical), or undefined when the profile cannot tell codes apart. */
+  code?: string;
+  /** Fields the profile extracted from the final reply (e.g. channel, role, members, channels). */
+  fields: Record<string, string>;
+  /** Data lines received before the final reply (HELP, HISTORY, FILEDATA), profile-parsed. */
+  data: Array<Record<string, string>>;
+  /** The raw final reply text, for messages in assertion errors only. */
+  raw: string;
+}
+
+/** One member as reported by WHO. */
+export interface Member {
+  nick: string;
+  role: 'owner' | 'admin' | 'member';
+}
+
+/**
+ * Thrown when the active profile cannot express an action or recognise an event that a scenario
+ * needs. The runner reports such scenarios as "not gradable with this profile", never as pass or fail.
+ */
+export class NotGradableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotGradableError';
+  }
+}
+
+export interface Session {
+  /** Real nick for a logical user name (stable within the scenario). */
+  nick(logical: string): string;
+  /** Real channel name for a logical channel name such as "#room" (stable within the scenario). */
+  channel(logical: string): string;
+  /** Logical name for a real nick or channel, for readable error messages. */
+  logical(real: string): string;
+
+  /** Open a TCP connection for `user` and consume the server's greeting, if the profile has one. */
+  connect(user: string): Promise<void>;
+  /** connect (if needed) + register under nick(user) (or `realNick` when given, e.g. an invalid one). */
+  register(user: string, realNick?: string): Promise<Reply>;
+  /** Send one command and wait for its final reply (bounded by the step timeout). */
+  run(user: string, command: CommandName, args?: Record<string, string | undefined>): Promise<Reply>;
+  /** /MSG to several users (multi-target is rendered by the profile). */
+  msg(user: string, nicks: readonly string[], text: string): Promise<Reply>;
+  /** WHO, parsed into members (in the order the server gave). */
+  who(user: string): Promise<{ reply: Reply; members: Member[] }>;
+  /** LIST, parsed into channel names. */
+  list(user: string): Promise<{ reply: Reply; channels: string[] }>;
+
+  /**
+   * Wire-level escape hatch for framing and bad-input scenarios. Throws NotGradableError unless the
+   * profile declares raw wire access (the canonical dialect does).
+   */
+  sendRaw(user: string, data: string | Uint8Array, options?: { pauseMsBetweenParts?: number; parts?: Array<string | Uint8Array> }): Promise<void>;
+  /** Wait for the final reply to a line sent with sendRaw. */
+  nextReply(user: string): Promise<Reply>;
+
+  /** Wait (bounded) until `user` observes `event` whose fields include `fields`; consumes it. */
+  expectEvent(user: string, event: EventName, fields?: Record<string, string>): Promise<Record<string, string>>;
+  /**
+   * Prove that `user` has NOT observed a matching event (any event when `event` is omitted), without
+   * a fixed sleep: barrier (PING/PONG) when the profile supports it, else the configured quiet period.
+   */
+  expectNoEvent(user: string, event?: EventName, fields?: Record<string, string>): Promise<void>;
+  /** Wait (bounded) until the server closes `user`'s connection. */
+  expectClosed(user: string): Promise<void>;
+  /** True while `user`'s connection is open. */
+  isConnected(user: string): boolean;
+  /** Close `user`'s socket abruptly, without any goodbye. */
+  drop(user: string): Promise<void>;
+
+  /** Close every connection of the scenario, whatever happened. Never throws. */
+  closeAll(): Promise<void>;
+  /** Human-readable transcript of every byte sent and received in the scenario. */
+  transcript(): string;
+}
+
+/** What the runner passes to every scenario through Cucumber's worldParameters. */
+export interface HarnessParameters {
+  target: { host: string; port: number };
+  /** Profile name (profiles/<name>.json) or a path. */
+  profile: string;
+  /** Per-expectation timeout, ms. */
+  timeoutMs: number;
+  /** Quiet period for negative checks when the profile has no barrier, ms. */
+  quietMs: number;
+  /** Force the quiet-period fallback even when the profile has a barrier (to measure its cost). */
+  forceQuiet?: boolean;
+  /** True when the runner started the target itself and no other client uses it (@pristine scenarios may run). */
+  pristine: boolean;
+  /** Operator password of the target, when known (@operator scenarios need it). */
+  operPassword?: string;
+  /** Loopback URL of the runner's target-control endpoint (restart, crash reports), when it spawned the target. */
+  controlUrl?: string;
+}
