@@ -14,8 +14,12 @@
 export type ConnId = number;
 
 export type Effect =
-  /** Send `line` (no terminator) to every connection in `to`, in array order. */
-  | { kind: 'send'; to: readonly ConnId[]; line: string }
+  /**
+   * Send `line` (no terminator) to every connection in `to`, in array order, skipping `except`.
+   * `to` may be an array the core keeps and reuses (e.g. a channel's cached member list): the
+   * network layer must not mutate or retain it past the call.
+   */
+  | { kind: 'send'; to: readonly ConnId[]; line: string; except?: ConnId }
   /**
    * Close `conn` after flushing what was sent to it before. `reason` is for the server log only.
    * The core has already removed the user from its state: the network layer must NOT call
