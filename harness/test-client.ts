@@ -1,0 +1,455 @@
+/**
+ * A small TCP client for driving a server under test. It knows nothing about the chat protocol:
+ * it sends text or bytes, keeps what it receives, and answers "wait (bounded) until something
+ * matching this predicate arrives". Command names and reply shapes live in the dialect layer.
+ *
+ * Two framings:
+ * - `lines`: received text is split on "\n" (a "\r" before it is removed); a matcher sees one line
+ *   at a time and a match consumes that line only, so events that arrive between replies stay
+ *   available to later expectations, in order.
+ * - `stream`: for servers that do not end their replies with newlines; a matcher sees the whole
+ *   unconsumed text and says which span it matched; that span is cut away.
+ *
+ * Memory is bounded: past `maxUnconsumedChars` of unconsumed text the client stops keeping data and
+ * every expectation fails with a clear "flooding" message instead of the harness running out of memory.
+ */
+import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { escapeInvisible, type Transcript } from './transcript.ts';
+
+export type Framing = 'lines' | 'stream';
+
+/** What a matcher found. In `stream` mode `index`/`length` say which span to cut (whole text if absent). */
+export interface Match<T> {
+  value: T;
+  index?: number;
+  length?: number;
+}
+
+/** Looks at one line (`lines`) or the whole unconsumed text (`stream`); null when it does not match. */
+export type Matcher<T> = (text: string) => Match<T> | null;
+
+export interface ExpectOptions {
+  timeoutMs: number;
+  /** Plain words for the error message: "the reply to /JOIN", "a MSG event from bob". */
+  description: string;
+  /** Leave the matched text in place (default: consume it). */
+  peek?: boolean;
+}
+
+export interface TestClientOptions {
+  host: string;
+  port: number;
+  /** Logical user name, for the transcript and error messages. */
+  user: string;
+  transcript: Transcript;
+  framing?: Framing;
+  stripAnsi?: boolean;
+  connectTimeoutMs: number;
+  maxUnconsumedChars?: number;
+}
+
+/** A failed expectation (timeout, closed connection, flood); its message is meant for a student. */
+export class ExpectationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExpectationError';
+  }
+}
+
+export const DEFAULT_MAX_UNCONSUMED_CHARS = 4 * 1024 * 1024;
+const RECENT_LINES_KEPT = 12;
+const RECENT_LINE_MAX_CHARS = 300;
+
+// CSI sequences, OSC sequences (ended by BEL or ESC \), and two-character escapes.
+const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+// An escape that may still be incomplete at the end of a chunk: kept until the next chunk.
+const ANSI_INCOMPLETE_TAIL = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*)?$/;
+
+interface Waiter {
+  matcher: Matcher<unknown>;
+  options: ExpectOptions;
+  /** Lines mode: sequence number of the last line this waiter already looked at. */
+  scannedSeq: number;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Line {
+  seq: number;
+  text: string;
+}
+
+export class TestClient {
+  readonly user: string;
+  private readonly socket: net.Socket;
+  private readonly transcript: Transcript;
+  private readonly framing: Framing;
+  private readonly stripAnsi: boolean;
+  private readonly maxUnconsumed: number;
+  private readonly decoder = new StringDecoder('utf8');
+
+  private lines: Line[] = [];
+  private nextSeq = 1;
+  private partial = ''; // lines mode: text after the last "\n"; stream mode: all unconsumed text
+  private ansiCarry = '';
+  private linesChars = 0; // total length of `lines`
+  private overflowed = false;
+  private discardedChars = 0;
+  private closed = false;
+  private destroyed = false;
+  private readonly waiters: Waiter[] = [];
+  private readonly closeListeners: Array<() => void> = [];
+  private readonly recent: string[] = [];
+  private recentPartial = '';
+
+  private constructor(socket: net.Socket, options: TestClientOptions) {
+    this.socket = socket;
+    this.user = options.user;
+    this.transcript = options.transcript;
+    this.framing = options.framing ?? 'lines';
+    this.stripAnsi = options.stripAnsi ?? false;
+    this.maxUnconsumed = options.maxUnconsumedChars ?? DEFAULT_MAX_UNCONSUMED_CHARS;
+    socket.setNoDelay(true); // so sendParts really produces separate segments
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) => this.transcript.note(this.user, `socket error: ${error.message}`));
+    socket.on('close', () => this.onClose());
+  }
+
+  /** Open a connection, bounded by `connectTimeoutMs`; rejects with a readable message. */
+  static connect(options: TestClientOptions): Promise<TestClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: options.host, port: options.port });
+      // Attach the client before 'connect' so bytes sent right after the handshake are kept.
+      const client = new TestClient(socket, options);
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        socket.destroy();
+        options.transcript.note(options.user, `cannot connect to ${options.host}:${options.port}: ${why}`);
+        reject(new ExpectationError(`${options.user}: cannot connect to ${options.host}:${options.port}: ${why}`));
+      };
+      const timer = setTimeout(() => fail(`no answer within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
+      socket.once('error', (error) => fail(error.message));
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        socket.on('error', (error) => options.transcript.note(options.user, `socket error: ${error.message}`));
+        options.transcript.note(options.user, `connected to ${options.host}:${options.port}`);
+        resolve(client);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && !this.destroyed;
+  }
+
+  /** Send text (UTF-8) or raw bytes exactly as given; resolves once handed to the OS. */
+  send(data: string | Uint8Array): Promise<void> {
+    if (!this.isOpen) {
+      return Promise.reject(new ExpectationError(`${this.user}: cannot send, the connection is closed`));
+    }
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    this.transcript.record(this.user, 'send', bytes.toString('utf8'));
+    return new Promise((resolve, reject) => {
+      this.socket.write(bytes, (error) => {
+        if (error) reject(new ExpectationError(`${this.user}: sending failed: ${error.message}`));
+        else resolve();
+      });
+    });
+  }
+
+  /**
+   * Send `parts` one after the other with a pause between them, so the server receives them as
+   * separate TCP segments (framing tests). The pause is the point of the call, not a synchronisation.
+   */
+  async sendParts(parts: ReadonlyArray<string | Uint8Array>, pauseMs: number): Promise<void> {
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0 && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await this.send(parts[i]!);
+    }
+  }
+
+  /**
+   * Wait until a not-yet-consumed unit matches, consume it (unless `peek`), and return the
+   * matcher's value. Rejects on deadline, on connection close, or on flood, with a message naming
+   * what was expected and the last lines received.
+   */
+  expect<T>(matcher: Matcher<T>, options: ExpectOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        matcher: matcher as Matcher<unknown>,
+        options,
+        scannedSeq: 0,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer: setTimeout(() => {
+          this.removeWaiter(waiter);
+          reject(this.failure(`expected ${options.description} within ${options.timeoutMs} ms, but it did not arrive`));
+        }, options.timeoutMs),
+      };
+      if (this.tryWaiter(waiter)) return;
+      if (this.overflowed) return this.settleWithError(waiter, this.overflowMessage(options.description));
+      if (!this.isOpen) return this.settleWithError(waiter, this.closedMessage(options.description));
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The units received and not consumed yet, oldest first (stream mode: one unit, the whole text). */
+  unconsumed(): string[] {
+    if (this.framing === 'stream') return this.partial === '' ? [] : [this.partial];
+    return this.lines.map((line) => line.text);
+  }
+
+  /** Forget every unconsumed unit (a partial line in progress is kept); returns how many were dropped. */
+  discardUnconsumed(): number {
+    if (this.framing === 'stream') {
+      const had = this.partial === '' ? 0 : 1;
+      this.partial = '';
+      return had;
+    }
+    const count = this.lines.length;
+    this.lines = [];
+    this.linesChars = 0;
+    return count;
+  }
+
+  /** Resolve when the server has closed the connection; reject after `timeoutMs`. */
+  waitClosed(timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const index = this.closeListeners.indexOf(onClose);
+        if (index >= 0) this.closeListeners.splice(index, 1);
+        reject(this.failure(`expected the server to close the connection within ${timeoutMs} ms, but it stayed open`));
+      }, timeoutMs);
+      const onClose = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.closeListeners.push(onClose);
+    });
+  }
+
+  /** Close the socket abruptly (no goodbye); pending expectations fail. Never throws. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (!this.closed) this.transcript.note(this.user, 'connection closed by the harness');
+    this.socket.destroy();
+    for (const waiter of this.waiters.splice(0)) {
+      this.settleWithError(waiter, `${this.user}: the connection was closed by the harness while waiting for ${waiter.options.description}`);
+    }
+  }
+
+  /** The last lines received (consumed or not), for error messages. */
+  recentLines(): string[] {
+    const lines = [...this.recent];
+    if (this.recentPartial !== '') lines.push(this.recentPartial + ' [no newline]');
+    return lines;
+  }
+
+  // ---- receiving --------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.overflowed) {
+      this.discardedChars += chunk.length;
+      return;
+    }
+    let text = this.decoder.write(chunk);
+    this.transcript.record(this.user, 'recv', text);
+    if (this.stripAnsi) text = this.removeAnsi(text);
+    this.remember(text);
+    this.append(text);
+    this.checkOverflow();
+    this.serveWaiters();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    if (!this.destroyed) this.transcript.note(this.user, 'connection closed by the server');
+    // Whatever arrived without a final newline is still worth matching against.
+    const tail = this.ansiCarry + this.decoder.end();
+    this.ansiCarry = '';
+    if (tail !== '' && !this.overflowed) this.append(tail);
+    if (this.discardedChars > 0) this.transcript.note(this.user, `${this.discardedChars} bytes received after the flood limit were discarded`);
+    if (this.framing === 'lines' && this.partial !== '' && !this.overflowed) {
+      this.pushLine(this.partial);
+      this.partial = '';
+    }
+    this.serveWaiters();
+    for (const waiter of this.waiters.splice(0)) {
+      this.settleWithError(waiter, this.overflowed ? this.overflowMessage(waiter.options.description) : this.closedMessage(waiter.options.description));
+    }
+    for (const listener of this.closeListeners.splice(0)) listener();
+  }
+
+  private removeAnsi(text: string): string {
+    let all = this.ansiCarry + text;
+    const tail = ANSI_INCOMPLETE_TAIL.exec(all);
+    if (tail && tail[0].length < 64) {
+      this.ansiCarry = tail[0];
+      all = all.slice(0, tail.index);
+    } else {
+      this.ansiCarry = '';
+    }
+    return all.replace(ANSI_ESCAPE, '');
+  }
+
+  private append(text: string): void {
+    if (this.framing === 'stream') {
+      this.partial += text;
+      return;
+    }
+    const pieces = (this.partial + text).split('\n');
+    this.partial = pieces.pop()!;
+    for (const piece of pieces) this.pushLine(piece);
+  }
+
+  private pushLine(raw: string): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    this.lines.push({ seq: this.nextSeq++, text });
+    this.linesChars += text.length;
+  }
+
+  /** Characters kept and not consumed yet (the quantity the memory cap bounds). */
+  private get unconsumedChars(): number {
+    return this.linesChars + this.partial.length;
+  }
+
+  private checkOverflow(): void {
+    if (this.unconsumedChars <= this.maxUnconsumed) return;
+    this.overflowed = true;
+    this.transcript.note(this.user, `more than ${this.maxUnconsumed} characters received and not consumed: further data is discarded`);
+    for (const waiter of this.waiters.splice(0)) {
+      if (!this.tryWaiter(waiter)) this.settleWithError(waiter, this.overflowMessage(waiter.options.description));
+    }
+    // Keep the memory bound: drop what was kept; later data is only counted.
+    this.lines = [];
+    this.linesChars = 0;
+    this.partial = '';
+  }
+
+  private remember(text: string): void {
+    const pieces = (this.recentPartial + text).split('\n');
+    this.recentPartial = clip(pieces.pop()!);
+    for (const piece of pieces) {
+      this.recent.push(clip(piece.endsWith('\r') ? piece.slice(0, -1) : piece));
+      if (this.recent.length > RECENT_LINES_KEPT) this.recent.shift();
+    }
+  }
+
+  // ---- matching ---------------------------------------------------------------------------
+
+  private serveWaiters(): void {
+    for (const waiter of [...this.waiters]) {
+      if (this.tryWaiter(waiter)) this.removeWaiter(waiter);
+    }
+  }
+
+  /** Look for a match for `waiter`; on success settle it and return true. */
+  private tryWaiter(waiter: Waiter): boolean {
+    if (this.framing === 'stream') return this.tryStream(waiter);
+    const start = firstIndexAfter(this.lines, waiter.scannedSeq);
+    for (let i = start; i < this.lines.length; i++) {
+      const line = this.lines[i]!;
+      waiter.scannedSeq = line.seq;
+      const match = safeMatch(waiter.matcher, line.text);
+      if (match === undefined) continue;
+      if (match instanceof Error) return this.settleWithError(waiter, `${this.user}: ${match.message}`), true;
+      if (!waiter.options.peek) {
+        this.lines.splice(i, 1);
+        this.linesChars -= line.text.length;
+      }
+      clearTimeout(waiter.timer);
+      waiter.resolve(match.value);
+      return true;
+    }
+    return false;
+  }
+
+  private tryStream(waiter: Waiter): boolean {
+    if (this.partial === '') return false;
+    const match = safeMatch(waiter.matcher, this.partial);
+    if (match === undefined) return false;
+    if (match instanceof Error) return this.settleWithError(waiter, `${this.user}: ${match.message}`), true;
+    if (!waiter.options.peek) {
+      const index = match.index ?? 0;
+      const length = match.length ?? this.partial.length - index;
+      this.partial = this.partial.slice(0, index) + this.partial.slice(index + length);
+    }
+    clearTimeout(waiter.timer);
+    waiter.resolve(match.value);
+    return true;
+  }
+
+  private removeWaiter(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
+  }
+
+  private settleWithError(waiter: Waiter, message: string): void {
+    clearTimeout(waiter.timer);
+    waiter.reject(new ExpectationError(this.withRecentLines(message)));
+  }
+
+  private failure(message: string): ExpectationError {
+    return new ExpectationError(this.withRecentLines(`${this.user}: ${message}`));
+  }
+
+  private closedMessage(description: string): string {
+    return `${this.user}: the connection was closed while waiting for ${description}`;
+  }
+
+  private overflowMessage(description: string): string {
+    return (
+      `${this.user}: the server sent more than ${this.maxUnconsumed} characters that the test did not consume ` +
+      `(flooding?) while waiting for ${description}; the rest was discarded`
+    );
+  }
+
+  private withRecentLines(message: string): string {
+    const lines = this.recentLines();
+    if (lines.length === 0) return `${message}.\n${this.user} received nothing.`;
+    const shown = lines.map((line) => `  <- ${escapeInvisible(line)}`).join('\n');
+    return `${message}.\nLast lines received by ${this.user} (oldest first):\n${shown}`;
+  }
+}
+
+function clip(line: string): string {
+  return line.length > RECENT_LINE_MAX_CHARS ? line.slice(0, RECENT_LINE_MAX_CHARS) + '...' : line;
+}
+
+/** Index of the first line whose seq is greater than `seq` (lines are sorted by seq). */
+function firstIndexAfter(lines: Line[], seq: number): number {
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (lines[mid]!.seq <= seq) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** A matcher that throws (e.g. a malformed reply detected by the dialect) fails the expectation. */
+function safeMatch(matcher: Matcher<unknown>, text: string): Match<unknown> | Error | undefined {
+  try {
+    return matcher(text) ?? undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** A matcher for a regular expression; the value is the match's named groups (or {}). */
+export function regexMatcher(pattern: RegExp): Matcher<Record<string, string>> {
+  return (text) => {
+    pattern.lastIndex = 0;
+    const found = pattern.exec(text);
+    if (!found) return null;
+    const groups: Record<string, string> = {};
+    for (const [name, value] of Object.entries(found.groups ?? {})) if (value !== undefined) groups[name] = value;
+    return { value: groups, index: found.index, length: found[0].length };
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The scenario's transcript: every byte sent and received by every client of one scenario, in the
+ * order it happened, with a timestamp relative to the scenario start and the user's logical name.
+ *
+ * It is what a student reads when a scenario fails, so it renders one wire line per transcript line
+ * (`+0.012s alice -> /JOIN #room_k3`) and makes invisible bytes visible (`\r`, `\x1b`, a missing
+ * newline). Its size is capped: a flooding server must not make the harness run out of memory.
+ */
+
+export type Direction = 'send' | 'recv' | 'note';
+
+interface Entry {
+  atMs: number;
+  user: string;
+  direction: Direction;
+  text: string;
+}
+
+export const DEFAULT_TRANSCRIPT_CAP_BYTES = 4 * 1024 * 1024;
+
+const ARROWS: Record<Direction, string> = { send: '->', recv: '<-', note: '--' };
+
+export class Transcript {
+  private readonly entries: Entry[] = [];
+  private readonly startMs: number;
+  private storedChars = 0;
+  private droppedChars = 0;
+
+  constructor(
+    private readonly capChars: number = DEFAULT_TRANSCRIPT_CAP_BYTES,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.startMs = now();
+  }
+
+  /** Record bytes that crossed the wire (already decoded to text) or a note (connected, closed...). */
+  record(user: string, direction: Direction, text: string): void {
+    if (this.storedChars + text.length > this.capChars) {
+      // Keep what fits so the start of a flood is still visible, then only count.
+      const room = Math.max(0, this.capChars - this.storedChars);
+      if (room > 0) this.push(user, direction, text.slice(0, room));
+      this.droppedChars += text.length - room;
+      return;
+    }
+    this.push(user, direction, text);
+  }
+
+  note(user: string, text: string): void {
+    this.record(user, 'note', text);
+  }
+
+  /** Characters that did not fit under the cap (0 when the transcript is complete). */
+  get truncatedChars(): number {
+    return this.droppedChars;
+  }
+
+  render(): string {
+    const out: string[] = [];
+    for (const entry of this.entries) {
+      const prefix = `+${(entry.atMs / 1000).toFixed(3)}s ${entry.user} ${ARROWS[entry.direction]} `;
+      if (entry.direction === 'note') {
+        out.push(prefix + `(${entry.text})`);
+        continue;
+      }
+      for (const line of splitForDisplay(entry.text)) out.push(prefix + line);
+    }
+    if (this.droppedChars > 0) {
+      out.push(`(transcript truncated: ${this.droppedChars} more characters were exchanged and not kept)`);
+    }
+    return out.join('\n');
+  }
+
+  private push(user: string, direction: Direction, text: string): void {
+    this.entries.push({ atMs: this.now() - this.startMs, user, direction, text });
+    this.storedChars += text.length;
+  }
+}
+
+/** One display line per wire line; a trailing fragment without "\n" is marked as such. */
+function splitForDisplay(text: string): string[] {
+  const pieces = text.split('\n');
+  const lines: string[] = [];
+  pieces.forEach((piece, index) => {
+    const last = index === pieces.length - 1;
+    if (last && piece === '') return; // the text ended with "\n"
+    lines.push(escapeInvisible(piece) + (last ? ' [no newline]' : ''));
+  });
+  if (lines.length === 0) lines.push('[empty]');
+  return lines;
+}
+
+/** Make control characters visible so "\r" or an ANSI escape can be seen in a failure report. */
+export function escapeInvisible(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, (ch) => {
+    if (ch === '\r') return '\\r';
+    if (ch === '\n') return '\\n';
+    return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
