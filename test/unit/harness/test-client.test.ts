@@ -7,18 +7,18 @@ import { Transcript } from '../../../harness/transcript.ts';
 
 /** A tiny fake server: `onConnection` scripts what it writes; everything is closed after the suite. */
 const servers: net.Server[] = [];
+const serverSockets: net.Socket[] = [];
 const clients: TestClient[] = [];
 after(async () => {
   for (const client of clients) client.destroy();
-  for (const server of servers) {
-    server.closeAllConnections?.();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const socket of serverSockets) socket.destroy();
+  for (const server of servers) await new Promise((resolve) => server.close(resolve));
 });
 
 async function fake(onConnection: (socket: net.Socket) => void): Promise<number> {
   const server = net.createServer((socket) => {
     socket.on('error', () => {}); // the client may reset a flood
+    serverSockets.push(socket);
     onConnection(socket);
   });
   servers.push(server);
