@@ -1,0 +1,80 @@
+/**
+ * `npm run bench -- (--target host:port | --server "<cmd {port}>") [--profile P] --clients N --senders S
+ *   --messages M [--window W] [--json]`
+ *
+ * One load run against one server; prints a readable report (or JSON with --json). Exit code 0 when
+ * every delivery arrived, 1 when some were lost, 2 on a usage or setup error.
+ */
+import { parseArgs } from 'node:util';
+import { resolveDialect } from './profile.ts';
+import { formatReport, parseTarget, runOnServer, runSpawned, type BenchReport, type LoadParameters } from './run.ts';
+
+const USAGE = `usage: npm run bench -- (--target host:port | --server "<command with {port}>")
+       [--profile canonical|irc|<harness profile>] --clients N --senders S --messages M
+       [--window W (default 64)] [--timeout SECONDS (default 120)] [--json]`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      target: { type: 'string' },
+      server: { type: 'string' },
+      profile: { type: 'string', default: 'canonical' },
+      clients: { type: 'string', default: '50' },
+      senders: { type: 'string', default: '1' },
+      messages: { type: 'string', default: '2000' },
+      window: { type: 'string', default: '64' },
+      timeout: { type: 'string', default: '120' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if ((values.target === undefined) === (values.server === undefined)) {
+    console.error(`exactly one of --target and --server is required\n${USAGE}`);
+    return 2;
+  }
+  const number = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
+    return value;
+  };
+  const timeoutMs = number('timeout', values.timeout) * 1000;
+  const load: LoadParameters = {
+    dialect: await resolveDialect(values.profile),
+    clients: number('clients', values.clients),
+    senders: number('senders', values.senders),
+    messages: number('messages', values.messages),
+    window: number('window', values.window),
+    runTimeoutMs: timeoutMs,
+    setupTimeoutMs: timeoutMs,
+    // Unique per run, so a long-lived --target server never sees a nick twice.
+    nickPrefix: randomPrefix(),
+  };
+  let report: BenchReport;
+  if (values.server !== undefined) {
+    report = await runSpawned(values.server, { command: values.server }, load);
+  } else {
+    const { host, port } = parseTarget(values.target!);
+    report = await runOnServer(values.target!, host, port, { ...load, channel: `#bench${load.nickPrefix}` });
+  }
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report.lost === 0 && report.errors.length === 0 ? 0 : 1;
+}
+
+function randomPrefix(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  return Array.from({ length: 3 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+  },
+);

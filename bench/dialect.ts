@@ -1,0 +1,76 @@
+/**
+ * The "bench dialect": the four things the load generator needs from a wire protocol, and nothing else.
+ *
+ * A load generator only registers, joins one channel and says lines in it, so it does not need the
+ * harness's full dialect engine (which renders every command and parses every event). Keeping this
+ * tiny also keeps it cheap: deliveries are NOT recognised by parsing each received line with the
+ * dialect, but by the payload the generator wrote itself (see payload.ts), which survives any
+ * dialect's framing as the last token of the delivered line. The dialect's `deliveryLine` regex is
+ * only used to validate the FIRST delivery each client sees, so a server that, say, echoes the text
+ * inside an error line is caught without costing a regex per delivery.
+ */
+
+export interface BenchDialect {
+  name: string;
+  /** Text the server sends first that must be seen before registering (undefined: nothing to wait for). */
+  greeting?: RegExp;
+  /** Lines that register `nick` (joined with the line terminator). */
+  register(nick: string): string[];
+  /** A received line that means registration succeeded. */
+  registered: RegExp;
+  /** A received line that means registration failed (nick in use, server full ...). */
+  registerFailed: RegExp;
+  join(channel: string): string[];
+  /** A received line that means this client's own join completed. */
+  joined(channel: string): RegExp;
+  /** One line that says `text` in `channel` (the text never contains spaces in the bench). */
+  say(channel: string, text: string): string;
+  /** What a delivered channel message looks like (checked on the first delivery per client only). */
+  deliveryLine: RegExp;
+  /** Keep-alive the server may send (IRC PING): returns the answer line, or undefined. */
+  answerKeepAlive?(line: string): string | undefined;
+  /** Line terminator the client sends. */
+  eol: string;
+}
+
+/** PROTOCOL.md's canonical dialect: bare nick, /JOIN, plain lines; MSG events; OK/ERR replies. */
+export const canonicalDialect: BenchDialect = {
+  name: 'canonical',
+  greeting: /^HELLO /,
+  register: (nick) => [nick],
+  registered: /^OK WELCOME /,
+  registerFailed: /^ERR /,
+  join: (channel) => [`/JOIN ${channel}`],
+  joined: (channel) => new RegExp(`^OK JOIN ${escapeRegExp(channel)}( |$)`),
+  say: (_channel, text) => text,
+  deliveryLine: /^MSG \S+ \S+ \S/,
+  eol: '\n',
+};
+
+/**
+ * IRC (RFC 1459/2812 as spoken by ngircd and InspIRCd): NICK/USER, JOIN, PRIVMSG. Registration is done
+ * when the server sends numeric 001; a join is done at the end of the NAMES list (366) for that channel.
+ * The server does not echo PRIVMSG to its sender, like the canonical dialect.
+ */
+export const ircDialect: BenchDialect = {
+  name: 'irc',
+  register: (nick) => [`NICK ${nick}`, `USER ${nick} 0 * :${nick}`],
+  registered: /^:\S+ 001 /,
+  // 432/433 bad or used nick, ERROR: closing link (connection limit, throttled...).
+  registerFailed: /^(:\S+ 43[1-6] |ERROR )/,
+  join: (channel) => [`JOIN ${channel}`],
+  joined: (channel) => new RegExp(`^:\\S+ 366 \\S+ ${escapeRegExp(channel)} `),
+  say: (channel, text) => `PRIVMSG ${channel} :${text}`,
+  deliveryLine: /^:\S+ PRIVMSG \S+ :\S/,
+  answerKeepAlive: (line) => (line.startsWith('PING ') ? `PONG ${line.slice(5)}` : undefined),
+  eol: '\r\n',
+};
+
+export const BUILTIN_DIALECTS: Readonly<Record<string, BenchDialect>> = {
+  canonical: canonicalDialect,
+  irc: ircDialect,
+};
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,84 @@
+/**
+ * One benchmark run: optionally spawn the server, run the load, read the server's memory and CPU.
+ * Shared by the `bench` CLI and by `bench:compare`.
+ */
+import { performance } from 'node:perf_hooks';
+import { runLoad, type LoadOptions, type LoadResult } from './load.ts';
+import { spawnServer, type ServerProcess, type SpawnOptions } from './server-process.ts';
+
+export interface BenchReport extends LoadResult {
+  target: string;
+  /** Only when the bench spawned the server. */
+  server?: {
+    /** Peak RSS over the whole life of the server (VmHWM), bytes. */
+    peakRssBytes?: number;
+    /** The server's CPU over the measured run, in cores (1.0 = one core busy). */
+    cores?: number;
+  };
+}
+
+export type LoadParameters = Omit<LoadOptions, 'host' | 'port'>;
+
+/** Runs `load` against a server the caller already has (spawned or external). */
+export async function runOnServer(target: string, host: string, port: number, load: LoadParameters, server?: ServerProcess): Promise<BenchReport> {
+  const cpuBefore = server?.cpuMs();
+  const started = performance.now();
+  const result = await runLoad({ ...load, host, port });
+  const wallMs = performance.now() - started;
+  const report: BenchReport = { target, ...result };
+  if (server !== undefined) {
+    const cpuAfter = server.cpuMs();
+    report.server = {
+      peakRssBytes: server.peakRssBytes(),
+      // Over setup + measured phase (the /proc tick granularity is 10 ms, so short phases need both).
+      cores: cpuBefore !== undefined && cpuAfter !== undefined ? Math.round(((cpuAfter - cpuBefore) / wallMs) * 100) / 100 : undefined,
+    };
+  }
+  return report;
+}
+
+/** Spawns a server, runs the load against it, stops it (always). */
+export async function runSpawned(target: string, spawnOptions: SpawnOptions, load: LoadParameters): Promise<BenchReport> {
+  const server = await spawnServer(spawnOptions);
+  try {
+    return await runOnServer(target, server.host, server.port, load, server);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n--- server output ---\n${server.output()}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** "host:port" -> parts; loopback only (the bench never sends load anywhere else). */
+export function parseTarget(target: string): { host: string; port: number } {
+  const match = /^(.+):(\d+)$/.exec(target);
+  if (!match) throw new Error(`--target must be host:port, got "${target}"`);
+  const host = match[1]!.replace(/^\[|\]$/g, '');
+  if (!isLoopback(host)) throw new Error(`--target must be a loopback address (127.0.0.0/8, ::1, localhost), got "${host}"`);
+  return { host, port: Number(match[2]) };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function formatReport(report: BenchReport): string {
+  const mb = (bytes: number | undefined): string => (bytes === undefined ? 'n/a' : `${(bytes / 1048576).toFixed(1)} MiB`);
+  const lines = [
+    `target            ${report.target} (${report.dialect} dialect)`,
+    `workload          ${report.clients} clients x ${report.senders} senders x ${report.messages} messages, window ${report.window}`,
+    `setup             ${report.setupMs} ms`,
+    `deliveries        expected ${report.expected}, received ${report.received}, lost ${report.lost}, out of order ${report.outOfOrder}`,
+    `throughput        ${report.deliveriesPerSec} deliveries/s over ${report.durationMs} ms (${report.ended})`,
+    `latency           p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
+    `generator CPU     ${report.generatorCores} cores${report.generatorSaturated ? '  (SATURATED: the generator may be the bottleneck)' : ''}`,
+  ];
+  if (report.server !== undefined) {
+    lines.push(`server CPU        ${report.server.cores ?? 'n/a'} cores`);
+    lines.push(`server peak RSS   ${mb(report.server.peakRssBytes)}`);
+  }
+  if (report.disconnects > 0) lines.push(`disconnects       ${report.disconnects}`);
+  for (const error of report.errors) lines.push(`error             ${error}`);
+  return lines.join('\n');
+}
