@@ -1,0 +1,25 @@
+/**
+ * Tab completion: command words at the start of a line, known nicks where a command takes a nick.
+ * Shaped as a node:readline completer.
+ */
+import { COMMAND_WORDS } from './typed-commands.ts';
+
+/** Commands whose first argument is a nick (for /MSG, the nick after the last ';'). */
+const NICK_FIRST = new Set(['/MSG', '/KICK', '/GRANT', '/REVOKE', '/SEND', '/KILL', '/BAN']);
+
+export function complete(line: string, knownNicks: Iterable<string>): [string[], string] {
+  if (/^\/[^ \t]*$/.test(line)) {
+    const typed = line.toUpperCase();
+    const hits = COMMAND_WORDS.filter((word) => word.startsWith(typed)).map((word) => `${word} `);
+    return [hits, line];
+  }
+  const match = /^(\/[^ \t]+)[ \t]+([^ \t]*)$/.exec(line);
+  if (match !== null && NICK_FIRST.has(match[1]!.toUpperCase())) {
+    const arg = match[2]!;
+    // /MSG a;b;c: complete only the part after the last ';'.
+    const partial = match[1]!.toUpperCase() === '/MSG' ? arg.slice(arg.lastIndexOf(';') + 1) : arg;
+    const hits = [...knownNicks].filter((nick) => nick.startsWith(partial)).sort();
+    return [hits, partial];
+  }
+  return [[], line];
+}

@@ -1,0 +1,169 @@
+/**
+ * Interactive mode: a node:readline prompt that shows `nick #channel> `, with server events printed
+ * above the line being typed (the prompt and the half-typed line are redrawn, never broken).
+ *
+ * Registration (§5.1) uses the same prompt ("nick: ") and asks again when the server refuses.
+ * Quits cleanly (with /BYE) on /BYE, Ctrl-D and Ctrl-C.
+ */
+import readline from 'node:readline';
+import { ChatClient } from './chat-client.ts';
+import { complete } from './completion.ts';
+import { execute, type Output } from './execute.ts';
+import { ExitCode } from './exit-codes.ts';
+import { ConnectError } from './line-connection.ts';
+import type { ClientOptions } from './options.ts';
+import type { Dialect } from './protocol.ts';
+import { colourEnabled, makeStyle, renderError, renderEvent, renderGreeting, renderOutcome, sanitize } from './render.ts';
+import { parseTyped } from './typed-commands.ts';
+
+export interface InteractiveIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const BYE_GRACE_MS = 2000;
+
+export async function runInteractive(options: ClientOptions, dialect: Dialect, io: InteractiveIo): Promise<ExitCode> {
+  const style = makeStyle(colourEnabled(io.stdout, io.env));
+  const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
+  let rl: readline.Interface | undefined;
+  let status: string | undefined;
+  let client: ChatClient | undefined;
+
+  const promptText = (): string => {
+    const where = client?.nick === undefined ? 'nick: ' : `${client.nick} ${client.currentChannel ?? '(lobby)'}> `;
+    return (status === undefined ? '' : style('dim', `[${status}] `)) + where;
+  };
+
+  /** Prints above the prompt: erase the prompt (all its rows), print, draw the prompt and typed text again. */
+  const print = (text: string): void => {
+    if (rl === undefined || !terminal) {
+      io.stdout.write(`${text}\n`);
+      return;
+    }
+    readline.moveCursor(io.stdout, 0, -rl.getCursorPos().rows);
+    readline.cursorTo(io.stdout, 0);
+    readline.clearScreenDown(io.stdout);
+    io.stdout.write(`${text}\n`);
+    // readline remembers how many rows its last drawing used and climbs them before redrawing;
+    // we already erased that drawing, so the new one starts on this fresh row.
+    (rl as unknown as { prevRows?: number }).prevRows = 0;
+    rl.setPrompt(promptText());
+    rl.prompt(true);
+  };
+
+  const refreshPrompt = (): void => {
+    if (rl === undefined) return;
+    rl.setPrompt(promptText());
+    rl.prompt(true);
+  };
+
+  const output: Output = {
+    show: print,
+    status: (text) => {
+      status = text;
+      refreshPrompt();
+    },
+  };
+
+  let settle!: (code: ExitCode) => void;
+  const finished = new Promise<ExitCode>((resolve) => (settle = resolve));
+
+  try {
+    client = await ChatClient.connect({ host: options.host, port: options.port, connectTimeoutMs: options.connectTimeoutMs }, dialect, {
+      onGreeting: (fields) => print(renderGreeting(fields, style)),
+      onEvent: (event, fields) => {
+        print(renderEvent(event, fields, { me: client?.nick }, style));
+        refreshPrompt(); // a rename or a kick may change the current channel
+      },
+      onUnexpected: (raw, classified) =>
+        print(classified.kind === 'reply' && !classified.ok ? renderError(classified.code ?? '?', classified.fields.reason ?? '', style) : sanitize(raw)),
+      onClose: (expected, error) => {
+        if (expected) return settle(ExitCode.OK);
+        const why = client?.killed ? 'disconnected by the server (killed)' : error ? `connection broken: ${error.message}` : 'the server closed the connection';
+        print(renderError('DISCONNECTED', why, style));
+        settle(ExitCode.CONNECTION_LOST);
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConnectError) {
+      io.stderr.write(`chat client: ${error.message}\n`);
+      return ExitCode.UNREACHABLE;
+    }
+    throw error;
+  }
+  const chat = client;
+
+  rl = readline.createInterface({
+    input: io.stdin,
+    output: io.stdout,
+    terminal,
+    prompt: promptText(),
+    historySize: 200,
+    completer: (line: string) => complete(line, chat.knownNicks),
+  });
+
+  let quitting = false;
+  const quit = async (): Promise<void> => {
+    if (quitting) return;
+    quitting = true;
+    chat.expectClose();
+    if (chat.isOpen) {
+      try {
+        await Promise.race([chat.request({ name: 'bye', args: {} }), new Promise((resolve) => setTimeout(resolve, BYE_GRACE_MS))]);
+      } catch {
+        // Closed meanwhile: nothing left to say goodbye to.
+      }
+    }
+    await chat.close(BYE_GRACE_MS);
+    settle(ExitCode.OK);
+  };
+  const fail = (error: unknown): void => {
+    print(renderError('INTERNAL', error instanceof Error ? (error.stack ?? error.message) : String(error), style));
+    settle(ExitCode.INTERNAL);
+  };
+
+  let registering = false;
+  const register = async (nick: string): Promise<void> => {
+    registering = true;
+    try {
+      const outcome = await chat.request({ name: 'register', args: { nick } });
+      for (const line of renderOutcome(outcome, { me: chat.nick }, style)) print(line);
+    } finally {
+      registering = false;
+      refreshPrompt();
+    }
+  };
+
+  rl.on('line', (line) => {
+    if (quitting) return;
+    if (chat.nick === undefined) {
+      // Registration: each line is a nick attempt until the server welcomes one (§5.1).
+      if (registering) return print(style('dim', 'waiting for the server to answer...'));
+      if (line.trim() === '') return refreshPrompt();
+      register(line.trim()).catch(fail);
+      return;
+    }
+    const typed = parseTyped(line);
+    const bye = typed.kind === 'command' && typed.command.name === 'bye';
+    if (bye) quitting = true;
+    execute(typed, { client: chat, style, output, cwd: io.cwd })
+      // After OK BYE the server closes; close ourselves if it does not.
+      .then(() => (bye ? chat.close(BYE_GRACE_MS).then(() => settle(ExitCode.OK)) : refreshPrompt()))
+      .catch(fail);
+    refreshPrompt();
+  });
+  rl.on('SIGINT', () => void quit().catch(fail)); // Ctrl-C
+  rl.on('close', () => void quit().catch(fail)); // Ctrl-D (end of input)
+
+  if (options.nick !== undefined) register(options.nick).catch(fail);
+  else refreshPrompt();
+
+  const code = await finished;
+  quitting = true;
+  rl.close();
+  return code;
+}

@@ -1,0 +1,111 @@
+/**
+ * Non-interactive mode (`--script FILE`, or stdin that is not a terminal).
+ *
+ * Lines are executed in order, each after the previous one's final reply (so a script never races
+ * itself); events are printed as they arrive. Without --nick the first non-empty line is the nick.
+ * When the script ends: a /PING barrier (§2.1) so that events already caused by others are shown,
+ * then /BYE. Exit codes: see exit-codes.ts.
+ */
+import { createReadStream } from 'node:fs';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { ChatClient } from './chat-client.ts';
+import { execute, type Output } from './execute.ts';
+import { ExitCode } from './exit-codes.ts';
+import { ConnectError } from './line-connection.ts';
+import type { ClientOptions } from './options.ts';
+import type { Dialect } from './protocol.ts';
+import { makeStyle, renderError, renderEvent, renderGreeting, renderOutcome, sanitize } from './render.ts';
+import { parseTyped } from './typed-commands.ts';
+
+export interface ScriptIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  cwd: string;
+}
+
+/** How long to wait for the server to close after our /BYE before closing ourselves. */
+const BYE_GRACE_MS = 2000;
+
+export async function runScript(options: ClientOptions, dialect: Dialect, io: ScriptIo): Promise<ExitCode> {
+  // Scripts write plain text: no colour, whatever the terminal.
+  const style = makeStyle(false);
+  const output: Output = { show: (text) => io.stdout.write(`${text}\n`) };
+  let lost: string | undefined;
+
+  let client: ChatClient;
+  try {
+    client = await ChatClient.connect({ host: options.host, port: options.port, connectTimeoutMs: options.connectTimeoutMs }, dialect, {
+      onGreeting: (fields) => output.show(renderGreeting(fields, style)),
+      onEvent: (event, fields) => output.show(renderEvent(event, fields, { me: client?.nick }, style)),
+      onUnexpected: (raw, classified) =>
+        output.show(classified.kind === 'reply' && !classified.ok ? renderError(classified.code ?? '?', classified.fields.reason ?? '', style) : sanitize(raw)),
+      onClose: (expected, error) => {
+        if (!expected) lost = error ? `connection to ${options.host}:${options.port} broken: ${error.message}` : `the server closed the connection`;
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConnectError) {
+      io.stderr.write(`chat client: ${error.message}\n`);
+      return ExitCode.UNREACHABLE;
+    }
+    throw error;
+  }
+
+  const source = options.script === undefined || options.script === '-' ? io.stdin : createReadStream(options.script);
+  const lines = readline.createInterface({ input: source, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const closed = client.closed.then(() => 'closed' as const);
+  const ctx = { client, style, output, cwd: io.cwd };
+
+  /** The next script line, or undefined at its end or when the connection ended meanwhile. */
+  const nextLine = async (): Promise<string | undefined> => {
+    const next = await Promise.race([lines.next(), closed]);
+    return next === 'closed' || next.done === true ? undefined : next.value;
+  };
+  const finish = (): ExitCode => {
+    source.destroy();
+    if (lost === undefined) return ExitCode.OK;
+    io.stderr.write(`chat client: ${client.killed ? 'disconnected by the server (killed)' : lost}\n`);
+    return ExitCode.CONNECTION_LOST;
+  };
+
+  try {
+    let nick = options.nick;
+    while (nick === undefined) {
+      const line = await nextLine();
+      if (line === undefined) break;
+      if (line.trim() !== '') nick = line.trim();
+    }
+    if (nick !== undefined && client.isOpen) {
+      output.show(`> ${nick}`);
+      const outcome = await client.request({ name: 'register', args: { nick } });
+      for (const shown of renderOutcome(outcome, { me: client.nick }, style)) output.show(shown);
+      if (!outcome.reply.ok) {
+        io.stderr.write(`chat client: the server refused the nick "${nick}"\n`);
+        await client.close(BYE_GRACE_MS);
+        source.destroy();
+        return ExitCode.REGISTRATION_REFUSED;
+      }
+    }
+
+    for (let line = await nextLine(); line !== undefined && client.isOpen; line = await nextLine()) {
+      const typed = parseTyped(line);
+      if (typed.kind === 'empty') continue;
+      output.show(`> ${line.trim()}`);
+      await execute(typed, ctx);
+    }
+
+    if (client.isOpen) {
+      // The barrier: everything others caused before our PING arrives before its PONG.
+      if (client.dialect.render({ name: 'ping', args: {} }) !== undefined) await client.request({ name: 'ping', args: {} });
+      client.expectClose();
+      await client.request({ name: 'bye', args: {} });
+    }
+  } catch (error) {
+    // A request cut short by the connection closing: the close is the story (finish() tells it).
+    if (client.isOpen) throw error;
+  }
+  await client.close(BYE_GRACE_MS);
+  return finish();
+}

@@ -1,0 +1,132 @@
+/**
+ * What the user types, parsed into something the client can act on.
+ *
+ * The user always types the canonical syntax of docs/PROTOCOL.md (whatever dialect goes on the wire),
+ * plus two client-side variants: `/SEND <nick> <path>` reads a local file, `/RECV <name> [path] [--force]`
+ * writes one. A line that does not fit its command's syntax is kept raw, so that with the canonical
+ * dialect the server (the authority) answers it with ERR SYNTAX.
+ */
+import type { ClientCommand, CommandName } from './protocol.ts';
+
+export type Typed =
+  | { kind: 'empty' }
+  | { kind: 'command'; command: ClientCommand }
+  | { kind: 'send-file'; nick: string; path: string }
+  | { kind: 'recv-file'; name: string; path?: string; force: boolean }
+  /** A line the client could not type-check: an unknown command word or wrong arguments. */
+  | { kind: 'raw'; line: string; usage?: string };
+
+/** How arguments are read after the command word. */
+type ArgShape =
+  | { args: readonly string[]; optional?: readonly string[] } // single words
+  | { args: readonly string[]; text: string }; // single words, then the rest of the line
+
+interface TypedCommandSpec {
+  name: CommandName;
+  usage: string;
+  summary: string;
+  shape: ArgShape;
+}
+
+/** Every command word the user may type, in /HELP order. */
+export const TYPED_COMMANDS: Readonly<Record<string, TypedCommandSpec>> = {
+  HELP: { name: 'help', usage: '/HELP', summary: "the server's help, then the client's", shape: { args: [] } },
+  LIST: { name: 'list', usage: '/LIST', summary: 'list the channels', shape: { args: [] } },
+  JOIN: { name: 'join', usage: '/JOIN <channel>', summary: 'join (or create) a channel, make it current', shape: { args: ['channel'] } },
+  LEAVE: { name: 'leave', usage: '/LEAVE', summary: 'leave the current channel', shape: { args: [] } },
+  WHO: { name: 'who', usage: '/WHO', summary: 'members of the current channel (~owner @admin)', shape: { args: [] } },
+  MSG: { name: 'msg', usage: '/MSG <nick>[;<nick>...] <text>', summary: 'private message', shape: { args: ['nicks'], text: 'text' } },
+  CURRENT: { name: 'current', usage: '/CURRENT [<channel>]', summary: 'show or select the current channel', shape: { args: [], optional: ['channel'] } },
+  NICK: { name: 'nick', usage: '/NICK <nick>', summary: 'change your nick', shape: { args: ['nick'] } },
+  KICK: { name: 'kick', usage: '/KICK <nick>', summary: 'remove a member [admin]', shape: { args: ['nick'] } },
+  REN: { name: 'ren', usage: '/REN <channel>', summary: 'rename the current channel [admin]', shape: { args: ['channel'] } },
+  GRANT: { name: 'grant', usage: '/GRANT <nick>', summary: 'make a member admin [owner]', shape: { args: ['nick'] } },
+  REVOKE: { name: 'revoke', usage: '/REVOKE <nick>', summary: 'take admin rights back [owner]', shape: { args: ['nick'] } },
+  HISTORY: { name: 'history', usage: '/HISTORY [n]', summary: 'last messages of the current channel', shape: { args: [], optional: ['count'] } },
+  SEND: { name: 'send', usage: '/SEND <nick> <path>', summary: 'send a local file to a member', shape: { args: ['nick'], text: 'path' } },
+  RECV: { name: 'recv', usage: '/RECV <name> [<path>] [--force]', summary: 'save a received file (never overwrites without --force)', shape: { args: ['name'], optional: ['path'] } },
+  DATA: { name: 'data', usage: '/DATA <base64>', summary: 'raw upload chunk (the client does this for /SEND)', shape: { args: ['base64'] } },
+  PING: { name: 'ping', usage: '/PING [token]', summary: 'check the connection', shape: { args: [], optional: ['token'] } },
+  OPER: { name: 'oper', usage: '/OPER <password>', summary: 'become operator', shape: { args: ['password'] } },
+  GLOBAL: { name: 'global', usage: '/GLOBAL <text>', summary: 'broadcast to everybody [operator]', shape: { args: [], text: 'text' } },
+  KILL: { name: 'kill', usage: '/KILL <nick>', summary: 'disconnect a user [operator]', shape: { args: ['nick'] } },
+  BAN: { name: 'ban', usage: '/BAN <nick>', summary: "disconnect a user and ban their address [operator]", shape: { args: ['nick'] } },
+  UNBAN: { name: 'unban', usage: '/UNBAN <address>', summary: 'lift a ban [operator]', shape: { args: ['address'] } },
+  BYE: { name: 'bye', usage: '/BYE', summary: 'disconnect and quit (also Ctrl-D, Ctrl-C)', shape: { args: [] } },
+};
+
+/** Command words, with their slash, for tab completion. */
+export const COMMAND_WORDS: readonly string[] = Object.keys(TYPED_COMMANDS).map((word) => `/${word}`);
+
+/** Splits on runs of spaces/tabs, ignoring leading ones. */
+function splitWords(text: string): string[] {
+  return text.split(/[ \t]+/).filter((w) => w !== '');
+}
+
+/** Everything after the first `count` words of `text` (spaces inside kept), trimmed at both ends. */
+function afterWords(text: string, count: number): string {
+  let rest = text.replace(/^[ \t]+/, '');
+  for (let i = 0; i < count; i++) rest = rest.replace(/^[^ \t]+[ \t]*/, '');
+  return rest.trim();
+}
+
+/** `/RECV <name> [<path>] [--force]`: `--force` may stand anywhere after the command word. */
+function parseRecv(rest: string): Typed | undefined {
+  const tokens = splitWords(rest);
+  const kept = tokens.filter((t) => t !== '--force');
+  const name = kept[0];
+  if (name === undefined) return undefined;
+  // A path may contain single spaces ("/RECV a.txt my notes.txt"); runs of spaces become one.
+  const path = kept.slice(1).join(' ');
+  return { kind: 'recv-file', name, force: kept.length !== tokens.length, ...(path === '' ? {} : { path }) };
+}
+
+export function parseTyped(input: string): Typed {
+  const line = input.trim();
+  if (line === '') return { kind: 'empty' };
+  if (line.startsWith('//')) return { kind: 'command', command: { name: 'say', args: { text: line.slice(1) } } };
+  if (!line.startsWith('/')) return { kind: 'command', command: { name: 'say', args: { text: line } } };
+
+  const word = splitWords(line.slice(1))[0]?.toUpperCase() ?? '';
+  const rest = afterWords(line.slice(1), 1);
+  const spec = TYPED_COMMANDS[word];
+  if (spec === undefined) return { kind: 'raw', line };
+
+  if (word === 'SEND') {
+    const nick = splitWords(rest)[0];
+    const path = afterWords(rest, 1);
+    if (nick === undefined || path === '') return { kind: 'raw', line, usage: spec.usage };
+    return { kind: 'send-file', nick, path };
+  }
+  if (word === 'RECV') return parseRecv(rest) ?? { kind: 'raw', line, usage: spec.usage };
+
+  const shape = spec.shape;
+  const given = splitWords(rest);
+  const args: Record<string, string | undefined> = {};
+  const required = shape.args;
+  if (given.length < required.length) return { kind: 'raw', line, usage: spec.usage };
+  required.forEach((name, i) => (args[name] = given[i]));
+  if ('text' in shape) {
+    const text = afterWords(rest, required.length);
+    if (text === '') return { kind: 'raw', line, usage: spec.usage };
+    args[shape.text] = text;
+  } else {
+    const optional = shape.optional ?? [];
+    if (given.length > required.length + optional.length) return { kind: 'raw', line, usage: spec.usage };
+    optional.forEach((name, i) => {
+      const value = given[required.length + i];
+      if (value !== undefined) args[name] = value;
+    });
+  }
+  return { kind: 'command', command: { name: spec.name, args } };
+}
+
+/** The client's own help, shown after the server's /HELP. */
+export function clientHelpLines(): string[] {
+  const width = Math.max(...Object.values(TYPED_COMMANDS).map((s) => s.usage.length));
+  return [
+    ...Object.values(TYPED_COMMANDS).map((s) => `${s.usage.padEnd(width)}  ${s.summary}`),
+    '<text> sends to the current channel; //text sends a line starting with /.',
+    'Keys: Tab completes command words and known nicks; Ctrl-D or Ctrl-C quits.',
+  ];
+}
