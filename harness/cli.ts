@@ -1,0 +1,180 @@
+/**
+ * `npm run conformance -- [options] [feature paths...]`: parse the command line (node:util parseArgs),
+ * hand a checked RunnerOptions to the runner, map the outcome to an exit code:
+ * 0 every selected scenario passed (not gradable ones included), 1 a scenario failed,
+ * 2 usage error or the target cannot be reached/started (one line on stderr, no stack trace).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, type RunnerOptions } from './runner.ts';
+import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
+
+export const HELP = `Usage: npm run conformance -- [options] [feature files or globs...]
+
+Runs the conformance features against a chat server and writes reports.
+
+Target (pick at most one; default: the bundled reference server, started in-process):
+  --target <host:port>       a server that is already running (never restarted). @pristine scenarios
+                             are left out (other clients may be on it), and @operator ones too unless
+                             --oper-password is given
+  --server "<command>"       spawn the server under test: a shell command where {port} is replaced by a
+                             free port, e.g. --server "python3 server.py {port}". It is restarted when it
+                             dies (the crash is named in the scenario that saw it) and its whole process
+                             group is killed at the end
+  --isolation <level>        with --server or the default target: restart the server per
+                             run (default) | feature | scenario. feature/scenario need a serial run
+  --start-timeout <ms>       how long a spawned server may take to accept connections (default 10000)
+  --oper-password <secret>   the target's operator password: enables @operator scenarios
+
+Selection and timing:
+  --profile <name|path>      dialect profile: profiles/<name>.json or a path (default canonical)
+  --tags <expression>        Cucumber tag expression, e.g. "@v0 and not @kick"
+  --parallel <n>             run scenarios in n worker processes (default: serial)
+  --timeout <ms>             per-expectation timeout (default 2000)
+  --quiet-ms <ms>            quiet period for "nothing happens" checks without a barrier (default 300)
+  --force-quiet              use the quiet period even when the profile has a barrier (to measure it)
+  --steps <glob>             support code to load, repeatable (default steps/**/*.ts)
+
+Output:
+  --reports <dir>            where reports go (default reports/): summary.md, cucumber.html, junit.xml,
+                             messages.ndjson
+  -h, --help                 this text
+
+Exit code: 0 every selected scenario passed (not gradable ones do not fail a run), 1 a scenario failed,
+2 usage error or unreachable target.`;
+
+const OPTIONS = {
+  target: { type: 'string' },
+  server: { type: 'string' },
+  isolation: { type: 'string' },
+  'start-timeout': { type: 'string' },
+  'oper-password': { type: 'string' },
+  profile: { type: 'string' },
+  tags: { type: 'string' },
+  parallel: { type: 'string' },
+  timeout: { type: 'string' },
+  'quiet-ms': { type: 'string' },
+  'force-quiet': { type: 'boolean' },
+  steps: { type: 'string', multiple: true },
+  reports: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ISOLATIONS: readonly Isolation[] = ['run', 'feature', 'scenario'];
+
+function integer(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
+  return Number(value);
+}
+
+export function parseHostPort(text: string): TargetAddress {
+  const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port < 1 || port > 65535) throw new UsageError(`--target must be host:port (e.g. 127.0.0.1:1459), got "${text}"`);
+  return { host: match[1] ?? match[2]!, port };
+}
+
+/** A profile name must name profiles/<name>.json; anything that looks like a path must exist. */
+export function resolveProfile(value: string, cwd: string): string {
+  const looksLikePath = value.includes('/') || value.includes(path.sep) || value.endsWith('.json');
+  if (looksLikePath) {
+    const file = path.resolve(cwd, value);
+    if (!fs.existsSync(file)) throw new UsageError(`--profile: no such file ${value}`);
+    return file;
+  }
+  const file = path.join(PROJECT_ROOT, 'profiles', `${value}.json`);
+  if (!fs.existsSync(file)) {
+    const available = fs.existsSync(path.join(PROJECT_ROOT, 'profiles'))
+      ? fs
+          .readdirSync(path.join(PROJECT_ROOT, 'profiles'))
+          .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+          .map((f) => f.slice(0, -5))
+      : [];
+    throw new UsageError(`--profile: unknown profile "${value}" (available: ${available.join(', ') || 'none'})`);
+  }
+  return value;
+}
+
+export type ParsedCommandLine = { help: true } | { help: false; options: RunnerOptions };
+
+export function parseCommandLine(argv: string[], cwd: string = process.cwd()): ParsedCommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true };
+
+  if (v.target !== undefined && v.server !== undefined) throw new UsageError('--target and --server are mutually exclusive');
+  const parallel = integer('parallel', v.parallel, 1, 1);
+  const isolation = (v.isolation ?? 'run') as Isolation;
+  if (!ISOLATIONS.includes(isolation)) throw new UsageError(`--isolation must be one of ${ISOLATIONS.join(', ')}, got "${v.isolation}"`);
+  if (v.isolation !== undefined && v.target !== undefined) throw new UsageError('--isolation needs a server the runner starts (--server or the default), not --target');
+  if (isolation !== 'run' && parallel > 1) {
+    throw new UsageError(`--isolation ${isolation} restarts the server between scenarios, which parallel workers share: use it without --parallel`);
+  }
+  if (v['start-timeout'] !== undefined && v.server === undefined) throw new UsageError('--start-timeout only applies to --server');
+
+  let target: TargetChoice;
+  if (v.target !== undefined) {
+    target = { kind: 'external', address: parseHostPort(v.target), operPassword: v['oper-password'] };
+  } else if (v.server !== undefined) {
+    if (!v.server.includes('{port}')) throw new UsageError('--server command must contain {port} (replaced by the port the server must listen on)');
+    target = { kind: 'spawned', command: v.server, startTimeoutMs: integer('start-timeout', v['start-timeout'], 10_000, 1), operPassword: v['oper-password'] };
+  } else {
+    if (v['oper-password'] !== undefined) throw new UsageError('--oper-password applies to --target or --server; the embedded reference server gets a random one');
+    target = { kind: 'embedded' };
+  }
+
+  const features = parsed.positionals.length > 0 ? parsed.positionals.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'features', '**', '*.feature')];
+  const steps = (v.steps ?? []).length > 0 ? v.steps!.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'steps', '**', '*.ts')];
+
+  return {
+    help: false,
+    options: {
+      target,
+      profile: resolveProfile(v.profile ?? 'canonical', cwd),
+      tags: v.tags ?? '',
+      parallel,
+      timeoutMs: integer('timeout', v.timeout, 2000, 1),
+      quietMs: integer('quiet-ms', v['quiet-ms'], 300, 0),
+      forceQuiet: v['force-quiet'] ?? false,
+      isolation,
+      reportsDir: path.resolve(cwd, v.reports ?? path.join(PROJECT_ROOT, 'reports')),
+      features,
+      steps,
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    return await runConformance(parsed.options);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`conformance: ${error.message} (see --help)\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof TargetStartError) {
+      process.stderr.write(`conformance: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    // Anything else (broken support code, a bug): still no stack trace for the user, but the whole message.
+    process.stderr.write(`conformance: the run could not complete: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(await main(process.argv.slice(2)));
+}

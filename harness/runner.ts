@@ -1,0 +1,274 @@
+/**
+ * One conformance run: bring the target up, run Cucumber over the selected scenarios with the target in
+ * worldParameters, fold the message stream into reports, stop everything the runner started.
+ *
+ * Cucumber has no custom CLI flags and its BeforeAll runs once per parallel worker, so the target is
+ * started here, once, and scenarios reach it (and restart it) through the loopback control endpoint.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { loadSources, runCucumber, type IRunOptions, type ISourcesCoordinates } from '@cucumber/cucumber/api';
+import type { Envelope } from '@cucumber/messages';
+import type { HarnessParameters } from './session-api.ts';
+import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
+import type { ControlServer } from './target/control-server.ts';
+import { buildJunitXml } from './reports/junit.ts';
+import type { FilteredGroup, RunContext } from './reports/run-context.ts';
+import { RunModelBuilder, type RunModel } from './reports/run-model.ts';
+import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
+import { ProgressBar } from './console/progress.ts';
+import { painterFor } from './console/style.ts';
+import { formatFailure, formatSummary } from './console/summary.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The runner's own support code, always loaded whatever --steps says. */
+const TARGET_HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'target-hooks.ts');
+
+export const REPORT_FILES = ['summary.md', 'cucumber.html', 'junit.xml', 'messages.ndjson'] as const;
+
+export interface RunnerOptions {
+  target: TargetChoice;
+  profile: string;
+  /** User's tag expression ('' = everything). */
+  tags: string;
+  parallel: number;
+  timeoutMs: number;
+  quietMs: number;
+  forceQuiet: boolean;
+  isolation: Isolation;
+  /** Absolute. */
+  reportsDir: string;
+  /** Absolute feature paths or globs. */
+  features: string[];
+  /** Absolute support-code globs (step definitions, World). */
+  steps: string[];
+}
+
+/** A problem the user must fix before anything can run: exit code 2, one line. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_PASSED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const PRISTINE_WHY =
+  'they need a server nobody else uses, and a --target server may have other clients; run with --server or without a target to include them';
+const OPERATOR_WHY = 'the operator password of the target is unknown; pass --oper-password <the password the server was started with>';
+
+function and(...parts: string[]): string {
+  const nonEmpty = parts.filter((p) => p.trim() !== '');
+  return nonEmpty.length === 0 ? '' : nonEmpty.map((p) => `(${p})`).join(' and ');
+}
+
+function sources(features: string[], tagExpression: string): ISourcesCoordinates {
+  return { paths: features, defaultDialect: 'en', names: [], tagExpression, order: 'defined' };
+}
+
+async function countScenarios(features: string[], tagExpression: string): Promise<number> {
+  const result = await loadSources(sources(features, tagExpression), { cwd: PROJECT_ROOT });
+  return result.plan.length;
+}
+
+interface Selection {
+  tagExpression: string;
+  planned: number;
+  filtered: FilteredGroup[];
+}
+
+/** The final tag expression, and what was taken out of the user's selection (with why). */
+async function select(options: RunnerOptions, target: TargetController): Promise<Selection> {
+  const exclusions: Array<{ tag: string; why: string }> = [];
+  if (!target.owned) exclusions.push({ tag: '@pristine', why: PRISTINE_WHY });
+  if (target.operPassword === undefined) exclusions.push({ tag: '@operator', why: OPERATOR_WHY });
+
+  let loaded;
+  try {
+    loaded = await loadSources(sources(options.features, options.tags), { cwd: PROJECT_ROOT });
+  } catch (error) {
+    throw new UsageError(`bad --tags expression or feature paths: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  if (loaded.errors.length > 0) {
+    const e = loaded.errors[0]!;
+    throw new UsageError(`cannot parse ${e.uri}:${e.location.line}: ${e.message.split('\n')[0]}`);
+  }
+  if (loaded.plan.length === 0) {
+    throw new UsageError(`no scenario matches${options.tags ? ` --tags "${options.tags}"` : ''} in ${options.features.map((f) => path.relative(process.cwd(), f) || '.').join(', ')}`);
+  }
+
+  const filtered: FilteredGroup[] = [];
+  const excludedSoFar: string[] = [];
+  for (const { tag, why } of exclusions) {
+    // Count each scenario once, under the first exclusion that removes it.
+    const count = await countScenarios(options.features, and(options.tags, tag, ...excludedSoFar.map((t) => `not ${t}`)));
+    if (count > 0) filtered.push({ tag, count, why });
+    excludedSoFar.push(tag);
+  }
+  const tagExpression = and(options.tags, ...excludedSoFar.map((t) => `not ${t}`));
+  const planned = excludedSoFar.length === 0 ? loaded.plan.length : await countScenarios(options.features, tagExpression);
+  return { tagExpression, planned, filtered };
+}
+
+/** NODE_OPTIONS for Cucumber's parallel workers, so they load TypeScript support code too. */
+function workerEnv(): Record<string, string | undefined> {
+  const current = process.env.NODE_OPTIONS ?? '';
+  return { ...process.env, NODE_OPTIONS: /--import[= ]tsx\b/.test(current) ? current : `${current} --import tsx`.trim() };
+}
+
+async function clearReports(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  await Promise.all(REPORT_FILES.map((f) => fs.rm(path.join(dir, f), { force: true })));
+}
+
+async function writeReports(dir: string, model: RunModel, context: RunContext): Promise<void> {
+  await fs.writeFile(path.join(dir, 'junit.xml'), buildJunitXml(model, context));
+  await fs.writeFile(path.join(dir, 'summary.md'), buildSummaryMarkdown(model, context));
+}
+
+export interface RunnerIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/**
+ * Run the suite; resolves to the exit code (0 all passed, 1 a scenario failed). Throws UsageError or
+ * TargetStartError (exit code 2) before anything ran.
+ */
+export async function runConformance(options: RunnerOptions, io: RunnerIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const startedAt = Date.now();
+  const painter = painterFor(io.stdout);
+  const target = createTarget(options.target);
+  const killOnExit = (): void => target.killNow();
+  process.on('exit', killOnExit);
+  let control: ControlServer | undefined;
+  let interrupted = false;
+  let progress: ProgressBar | undefined;
+  const builder = new RunModelBuilder((scenario) => {
+    if (scenario.outcome === 'failed') {
+      const text = formatFailure(scenario, options.reportsDir, painter);
+      if (progress) progress.log(text);
+      else io.stdout.write(`${text}\n`);
+    }
+    progress?.scenarioFinished(scenario.outcome);
+  });
+
+  const context: RunContext = {
+    target: '',
+    profile: options.profile,
+    ...(options.tags ? { tags: options.tags } : {}),
+    parallel: options.parallel,
+    isolation: options.isolation,
+    filtered: [],
+    wallMs: 0,
+    notes: [],
+  };
+
+  const finishReports = async (): Promise<RunModel> => {
+    const model = builder.finish();
+    context.wallMs = Date.now() - startedAt;
+    await writeReports(options.reportsDir, model, context);
+    return model;
+  };
+
+  // Ctrl-C / kill: stop the target (its whole process group), write what we have, exit 130.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    progress?.clear();
+    io.stderr.write(`\ninterrupted (${signal}): stopping the target and writing partial reports\n`);
+    const hardStop = setTimeout(() => process.exit(130), 5000);
+    hardStop.unref();
+    void Promise.allSettled([target.stop(), control?.close()])
+      .then(() => finishReports())
+      .finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const selection = await select(options, target);
+    context.filtered = selection.filtered;
+
+    await target.start();
+    context.target = target.describe();
+    if (target.owned) {
+      control = await startControlServer(target, options.isolation);
+      context.notes.push(
+        options.parallel > 1
+          ? '@pristine scenarios ran alone (no other scenario in parallel), each on a freshly restarted target'
+          : '@pristine scenarios ran on a freshly restarted target',
+      );
+    }
+    const address = await target.acquire(false);
+
+    const parameters: HarnessParameters = {
+      target: address,
+      profile: options.profile,
+      timeoutMs: options.timeoutMs,
+      quietMs: options.quietMs,
+      forceQuiet: options.forceQuiet,
+      pristine: target.owned,
+      ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
+      ...(control ? { controlUrl: control.url } : {}),
+    };
+
+    await clearReports(options.reportsDir);
+    if (io.stdout.isTTY) {
+      io.stdout.write(`${painter.paint('bold', 'Conformance')}: ${context.target}, profile ${options.profile}\n`);
+      progress = new ProgressBar(io.stdout, painter);
+      progress.setPlanned(selection.planned);
+    }
+
+    const runOptions: IRunOptions = {
+      sources: sources(options.features, selection.tagExpression),
+      support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
+      runtime: {
+        dryRun: false,
+        failFast: false,
+        filterStacktraces: true,
+        parallel: options.parallel > 1 ? options.parallel : 0,
+        retry: 0,
+        retryTagFilter: '',
+        strict: false, // pending == not gradable: never a failure; the exit code comes from the run model
+        worldParameters: { ...parameters },
+      },
+      formats: {
+        stdout: 'summary',
+        files: {
+          [path.join(options.reportsDir, 'cucumber.html')]: 'html',
+          [path.join(options.reportsDir, 'messages.ndjson')]: 'message',
+        },
+        publish: false,
+        options: {},
+      },
+    };
+    const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    await runCucumber(runOptions, { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() }, (envelope: Envelope) =>
+      builder.add(envelope),
+    );
+    progress?.clear();
+
+    await control?.close();
+    control = undefined;
+    await target.stop();
+
+    const model = await finishReports();
+    io.stdout.write(`${formatSummary(model, context, options.reportsDir, painter)}\n`);
+    return verdict(model) === 'PASS' ? EXIT_PASSED : EXIT_FAILED;
+  } finally {
+    progress?.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await control?.close();
+    await target.stop();
+    process.off('exit', killOnExit);
+  }
+}
+
+export { TargetStartError };

@@ -1,0 +1,28 @@
+/** Target control entry point: which server the run talks to, and how the runner controls it. */
+import { embeddedReferenceServer } from './target/embedded.ts';
+import { externalServer } from './target/external.ts';
+import { spawnedServer } from './target/spawned.ts';
+import type { TargetAddress, TargetController } from './target/types.ts';
+
+export type { Isolation, TargetAddress, TargetController, CrashReport } from './target/types.ts';
+export { TargetStartError } from './target/types.ts';
+export { startControlServer, needsFreshTarget, PRISTINE_TAG } from './target/control-server.ts';
+
+export type TargetChoice =
+  /** No target given: the bundled reference server, in this process. */
+  | { kind: 'embedded' }
+  /** `--target host:port`: already running, not ours. */
+  | { kind: 'external'; address: TargetAddress; operPassword: string | undefined }
+  /** `--server "<command with {port}>"`: spawned, watched and restarted by the runner. */
+  | { kind: 'spawned'; command: string; startTimeoutMs: number; operPassword: string | undefined };
+
+export function createTarget(choice: TargetChoice): TargetController {
+  switch (choice.kind) {
+    case 'embedded':
+      return embeddedReferenceServer();
+    case 'external':
+      return externalServer(choice.address, choice.operPassword);
+    case 'spawned':
+      return spawnedServer({ command: choice.command, startTimeoutMs: choice.startTimeoutMs, operPassword: choice.operPassword });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * A target the runner owns: started by a Launcher, restarted when it dies or when a scenario needs a fresh
+ * one, its deaths recorded as numbered crash reports. Restarts are single-flight, so parallel workers
+ * asking at the same moment share one restart.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tryConnect } from './probe.ts';
+import { TargetStartError, type CrashReport, type Launcher, type TargetAddress, type TargetController, type TargetInstance } from './types.ts';
+
+/** Consecutive failed (re)starts after which the runner stops trying and fails the remaining scenarios fast. */
+const MAX_FAILED_STARTS = 3;
+/** How long a failed scenario waits for a target that refuses connections to report its death. */
+const SETTLE_MS = 2000;
+
+export class RestartableTarget implements TargetController {
+  readonly owned = true;
+  private instance: TargetInstance | undefined;
+  private dead = true;
+  /** True once the current instance has served a scenario (a fresh one is not restarted again for @pristine). */
+  private used = false;
+  private restarting: Promise<TargetAddress> | undefined;
+  private failedStarts = 0;
+  private lastStartError = '';
+  private readonly crashes: CrashReport[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly launch: Launcher,
+    private readonly description: (address: TargetAddress | undefined) => string,
+    readonly operPassword: string | undefined,
+  ) {}
+
+  describe(): string {
+    return this.description(this.instance?.address);
+  }
+
+  async start(): Promise<TargetAddress> {
+    return this.restart();
+  }
+
+  private restart(): Promise<TargetAddress> {
+    this.restarting ??= (async () => {
+      try {
+        const old = this.instance;
+        this.instance = undefined;
+        this.dead = true;
+        if (old) await old.stop();
+        if (this.stopped) throw new TargetStartError('the run is over');
+        const instance = await this.launch();
+        this.instance = instance;
+        this.dead = false;
+        this.used = false;
+        this.failedStarts = 0;
+        void instance.died.then((text) => {
+          if (this.instance !== instance) return; // stopped on purpose, or already replaced
+          this.dead = true;
+          this.crashes.push({ seq: this.crashes.length, text });
+        });
+        return instance.address;
+      } catch (error) {
+        this.failedStarts += 1;
+        this.lastStartError = error instanceof Error ? error.message : String(error);
+        throw error;
+      } finally {
+        this.restarting = undefined;
+      }
+    })();
+    return this.restarting;
+  }
+
+  async acquire(fresh: boolean): Promise<TargetAddress> {
+    if (this.restarting) await this.restarting.catch(() => undefined);
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      throw new TargetStartError(`target given up after ${this.failedStarts} failed starts; last: ${this.lastStartError}`);
+    }
+    if (this.dead || !this.instance || (fresh && this.used)) await this.restart();
+    this.used = true;
+    return this.instance!.address;
+  }
+
+  crashCount(): number {
+    return this.crashes.length;
+  }
+
+  async crashesSince(mark: number, settle: boolean): Promise<CrashReport[]> {
+    const instance = this.instance;
+    if (settle && instance && !this.dead && this.crashes.length === mark) {
+      // The scenario failed: if the target no longer accepts connections it is probably dying; give its
+      // exit a moment to arrive so the crash is named in this scenario rather than the next one.
+      const refused = await tryConnect(instance.address, 500);
+      if (refused !== undefined) {
+        await Promise.race([instance.died, sleep(SETTLE_MS)]);
+        await sleep(10); // let the died handler above record the crash
+      }
+    }
+    return this.crashes.slice(mark);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.restarting) await this.restarting.catch(() => undefined);
+    const instance = this.instance;
+    this.instance = undefined;
+    if (instance) await instance.stop();
+  }
+
+  killNow(): void {
+    this.instance?.killNow();
+  }
+}

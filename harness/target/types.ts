@@ -1,0 +1,64 @@
+/** Target control: the server under test, however the runner reaches it. */
+
+export interface TargetAddress {
+  host: string;
+  port: number;
+}
+
+/** A death of the target, as the runner saw it: numbered so a scenario can ask "what died since I began?". */
+export interface CrashReport {
+  seq: number;
+  /** One paragraph starting with "target crashed: ", naming the exit code or signal and the last output lines. */
+  text: string;
+}
+
+/** A running instance of the target (one process, or one in-process server). */
+export interface TargetInstance {
+  readonly address: TargetAddress;
+  /** Resolves when the instance ends by itself, with the paragraph that names how (never resolves for in-process). */
+  readonly died: Promise<string>;
+  /** Stop it and wait until it is gone (bounded). Never throws. */
+  stop(): Promise<void>;
+  /** Last-resort synchronous kill, for process 'exit' handlers. */
+  killNow(): void;
+}
+
+/** Starts one instance; throws TargetStartError when it does not come up. */
+export type Launcher = () => Promise<TargetInstance>;
+
+/** The target could not be reached or started: exit code 2 with this one-line message. */
+export class TargetStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetStartError';
+  }
+}
+
+export type Isolation = 'run' | 'feature' | 'scenario';
+
+export interface TargetController {
+  /** One line for the console and the reports. */
+  describe(): string;
+  /** True when the runner started the target (restarts possible, nobody else uses it). */
+  readonly owned: boolean;
+  /** Operator password of the target, when known. */
+  readonly operPassword: string | undefined;
+  /** Bring the target up the first time (or just check it is reachable). Throws TargetStartError. */
+  start(): Promise<TargetAddress>;
+  /**
+   * A ready target for the next scenario: restarted first when it died, or when `fresh` is asked and the
+   * current instance has already served a scenario. Throws (with a readable message) when it cannot.
+   */
+  acquire(fresh: boolean): Promise<TargetAddress>;
+  /** Number of crashes recorded so far (a scenario keeps it as its starting mark). */
+  crashCount(): number;
+  /**
+   * Crashes recorded since `mark`. With `settle` (the scenario failed), first give a target that no longer
+   * accepts connections a short, bounded time to report its death, so the crash lands in the right scenario.
+   */
+  crashesSince(mark: number, settle: boolean): Promise<CrashReport[]>;
+  /** Stop everything the runner started. Never throws. */
+  stop(): Promise<void>;
+  /** Synchronous last resort (process 'exit'). */
+  killNow(): void;
+}

@@ -1,0 +1,54 @@
+/**
+ * Target control from inside a scenario (this process or a parallel worker): before each scenario, ask the
+ * runner's control endpoint for a ready target (it restarts the server when it died, when the isolation
+ * level says so, or for a @pristine scenario) and point this scenario at it; after each scenario, attach
+ * every crash of the target that happened meanwhile ("target crashed: ...").
+ *
+ * The target's address can change on restart (a new port each time), so the Before hook rewrites
+ * `this.parameters.target` in place; the session must read host/port from it when it connects.
+ *
+ * Also: @pristine scenarios need nobody else on the server, so in a parallel run they are never scheduled
+ * next to another scenario (Cucumber's setParallelCanAssign), and the Before hook restarts the target first.
+ */
+import { After, Before, setParallelCanAssign } from '@cucumber/cucumber';
+import type { IWorld } from '@cucumber/cucumber';
+import type { HarnessParameters } from '../../harness/session-api.ts';
+import type { BeginResponse, EndResponse } from '../../harness/target/control-server.ts';
+
+const PRISTINE = '@pristine';
+/** Covers a bounded restart of the target (the runner bounds the start itself). */
+const HOOK_TIMEOUT_MS = 120_000;
+
+const isPristine = (pickle: { tags: readonly { name: string }[] }): boolean => pickle.tags.some((t) => t.name === PRISTINE);
+
+setParallelCanAssign((pickle, running) => (isPristine(pickle) ? running.length === 0 : !running.some(isPristine)));
+
+type World = IWorld<HarnessParameters> & { targetControlMark?: number };
+
+async function control<T>(url: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(HOOK_TIMEOUT_MS - 5000),
+  });
+  const payload = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new Error(`target unavailable: ${payload.error ?? response.status}`);
+  return payload;
+}
+
+Before({ name: 'target control: ready target', timeout: HOOK_TIMEOUT_MS }, async function (this: World, { pickle }) {
+  const url = this.parameters.controlUrl;
+  if (!url) return;
+  const begun = await control<BeginResponse>(url, '/begin', { uri: pickle.uri, tags: pickle.tags.map((t) => t.name) });
+  Object.assign(this.parameters.target, begun.target);
+  this.targetControlMark = begun.mark;
+});
+
+After({ name: 'target control: crash reports', timeout: HOOK_TIMEOUT_MS }, async function (this: World, { result }) {
+  const url = this.parameters.controlUrl;
+  if (!url || this.targetControlMark === undefined) return;
+  const failed = String(result?.status) === 'FAILED';
+  const ended = await control<EndResponse>(url, '/end', { mark: this.targetControlMark, failed });
+  for (const crash of ended.crashes) this.attach(crash, { mediaType: 'text/plain', fileName: 'target crash' });
+});
