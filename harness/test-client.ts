@@ -24,6 +24,8 @@ export interface Match<T> {
   value: T;
   index?: number;
   length?: number;
+  /** Resolve the expectation but leave the matched text for a later one. */
+  keep?: boolean;
 }
 
 /** Looks at one line (`lines`) or the whole unconsumed text (`stream`); null when it does not match. */
@@ -73,7 +75,7 @@ interface Waiter {
   scannedSeq: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
 }
 
 interface Line {
@@ -194,6 +196,26 @@ export class TestClient {
       if (!this.isOpen) return this.settleWithError(waiter, this.closedMessage(options.description));
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * Consume and return the first unconsumed unit matching now, without waiting (undefined if none).
+   * For checks after a barrier, when everything that matters has already arrived.
+   */
+  takeNow<T>(matcher: Matcher<T>): T | undefined {
+    let result: { value: T } | undefined;
+    const waiter: Waiter = {
+      matcher: matcher as Matcher<unknown>,
+      options: { timeoutMs: 0, description: 'an immediate match' },
+      scannedSeq: 0,
+      resolve: (value) => (result = { value: value as T }),
+      reject: (error) => {
+        throw error;
+      },
+      timer: undefined,
+    };
+    this.tryWaiter(waiter);
+    return result?.value;
   }
 
   /** The units received and not consumed yet, oldest first (stream mode: one unit, the whole text). */
@@ -358,7 +380,7 @@ export class TestClient {
       const match = safeMatch(waiter.matcher, line.text);
       if (match === undefined) continue;
       if (match instanceof Error) return this.settleWithError(waiter, `${this.user}: ${match.message}`), true;
-      if (!waiter.options.peek) {
+      if (!waiter.options.peek && !match.keep) {
         this.lines.splice(i, 1);
         this.linesChars -= line.text.length;
       }
@@ -374,7 +396,7 @@ export class TestClient {
     const match = safeMatch(waiter.matcher, this.partial);
     if (match === undefined) return false;
     if (match instanceof Error) return this.settleWithError(waiter, `${this.user}: ${match.message}`), true;
-    if (!waiter.options.peek) {
+    if (!waiter.options.peek && !match.keep) {
       const index = match.index ?? 0;
       const length = match.length ?? this.partial.length - index;
       this.partial = this.partial.slice(0, index) + this.partial.slice(index + length);

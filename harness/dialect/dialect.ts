@@ -1,0 +1,247 @@
+/**
+ * The dialect engine: a compiled profile turned into the two things the Session needs, rendering
+ * (command + arguments -> wire text) and recognising (received text -> final reply, data line or
+ * event, with named fields). It builds matchers for the test client; it never touches a socket.
+ */
+import { NotGradableError, type CommandName, type EventName, type Member } from '../session-api.ts';
+import type { Match, Matcher } from '../test-client.ts';
+import { COMMAND_ARGS } from './catalogue.ts';
+import type { CommandSpec, Profile } from './profile-types.ts';
+import { escapeRegExp, fill, fillFirst } from './template.ts';
+
+export type Fields = Record<string, string>;
+
+/** What one received unit is, as far as waiting for a final reply goes. */
+export type ReplyUnit =
+  | { kind: 'ok'; fields: Fields; raw: string }
+  | { kind: 'error'; code?: string; fields: Fields; raw: string }
+  | { kind: 'data'; fields: Fields; raw: string };
+
+/** A reply that looks like a success but does not have the shape the profile requires. */
+export class MalformedReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedReplyError';
+  }
+}
+
+interface Found {
+  fields: Fields;
+  index: number;
+  length: number;
+  raw: string;
+}
+
+/** Run `pattern` on `text`; named groups that did not participate are left out. */
+export function find(pattern: RegExp, text: string): Found | undefined {
+  const match = pattern.exec(text);
+  if (!match) return undefined;
+  const fields: Fields = {};
+  for (const [name, value] of Object.entries(match.groups ?? {})) if (value !== undefined) fields[name] = value;
+  return { fields, index: match.index, length: match[0].length, raw: match[0] };
+}
+
+function findAny(patterns: readonly RegExp[], text: string): Found | undefined {
+  for (const pattern of patterns) {
+    const found = find(pattern, text);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function asMatch<T>(found: Found, value: T): Match<T> {
+  return { value, index: found.index, length: found.length };
+}
+
+export class Dialect {
+  constructor(readonly profile: Profile) {}
+
+  get name(): string {
+    return this.profile.name;
+  }
+
+  /** The command's spec, or NotGradableError naming what the profile lacks. */
+  command(command: CommandName): CommandSpec {
+    const spec = this.profile.commands[command];
+    if (!spec) throw new NotGradableError(`profile "${this.name}" cannot express the command "${command}" (no commands.${command})`);
+    return spec;
+  }
+
+  /** Wire text for a command, line ending included. */
+  render(command: CommandName, args: Readonly<Record<string, string | undefined>> = {}): string {
+    const spec = this.command(command);
+    const text = fillFirst(spec.templates, args);
+    if (text === undefined) {
+      const given = Object.keys(args).filter((k) => args[k] !== undefined);
+      throw new NotGradableError(
+        `profile "${this.name}" cannot express "${command}" with ${given.length ? given.join(', ') : 'no arguments'} ` +
+          `(its templates: ${spec.templates.map((t) => JSON.stringify(t)).join(', ')}; ${command} takes: ${COMMAND_ARGS[command].join(', ') || 'nothing'})`,
+      );
+    }
+    return text + this.profile.lineEnding;
+  }
+
+  /** Wire text for one `send` step of the registration script. */
+  renderRegisterStep(template: string, nick: string): string {
+    return fill(template, { nick })! + this.profile.lineEnding;
+  }
+
+  /**
+   * Classifies received units while waiting for the final reply to `command` (any command when
+   * undefined): its success reply, an error reply, or one of its data lines. A unit that looks like
+   * a generic success but not like THIS command's success is a malformed reply: the matcher throws,
+   * so the expectation fails at once with a precise message instead of timing out.
+   */
+  finalReplyMatcher(command?: CommandName): Matcher<ReplyUnit> {
+    const spec = command === undefined ? undefined : this.command(command);
+    const specificOk = spec?.ok ?? [];
+    const okPatterns = specificOk.length > 0 ? specificOk : this.anyOkPatterns();
+    const dataPatterns = spec ? spec.data : this.allDataPatterns();
+    return (text) => {
+      const ok = findAny(okPatterns, text);
+      if (ok) return asMatch(ok, { kind: 'ok', fields: ok.fields, raw: ok.raw });
+      const error = this.findError(text);
+      if (error) return error;
+      if (specificOk.length > 0) {
+        const generic = findAny(this.profile.okReply, text);
+        if (generic) {
+          throw new MalformedReplyError(
+            `the reply "${generic.raw}" to ${command} does not have the expected shape (${specificOk.map((p) => p.source).join(' or ')})`,
+          );
+        }
+      }
+      const data = findAny(dataPatterns, text);
+      if (data) return asMatch(data, { kind: 'data', fields: data.fields, raw: data.raw });
+      return null;
+    };
+  }
+
+  /** An error reply in `text`, if any; `code` only when the profile can tell codes apart. */
+  private findError(text: string): Match<ReplyUnit> | null {
+    for (const { pattern, code } of this.profile.errorReply) {
+      const found = find(pattern, text);
+      if (!found) continue;
+      const errorCode = this.profile.errorCodes ? (code ?? found.fields.code) : undefined;
+      return asMatch(found, { kind: 'error', code: errorCode, fields: found.fields, raw: found.raw });
+    }
+    return null;
+  }
+
+  /** Matcher for an error reply only (e.g. a refusal while a greeting or a registration step waits). */
+  errorMatcher(): Matcher<ReplyUnit> {
+    return (text) => this.findError(text);
+  }
+
+  /** Matcher for any of `patterns` (greeting, registration expect step). */
+  patternMatcher(patterns: readonly RegExp[]): Matcher<Fields> {
+    return (text) => {
+      const found = findAny(patterns, text);
+      return found ? asMatch(found, found.fields) : null;
+    };
+  }
+
+  /** Every pattern a success reply of some command may have. */
+  private anyOkPatterns(): RegExp[] {
+    const patterns = [...this.profile.okReply];
+    for (const spec of Object.values(this.profile.commands)) patterns.push(...spec.ok);
+    return patterns;
+  }
+
+  private allDataPatterns(): RegExp[] {
+    return Object.values(this.profile.commands).flatMap((spec) => spec.data);
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  eventPatterns(event: EventName): RegExp[] {
+    const patterns = this.profile.events[event];
+    if (!patterns) throw new NotGradableError(`profile "${this.name}" cannot recognise the event "${event}" (no events.${event})`);
+    return patterns;
+  }
+
+  /**
+   * Does `text` show `event` with `fields`? Fields the profile's pattern does not capture at all
+   * cannot be checked and are ignored (profile:check lists them); captured fields must be equal.
+   */
+  matchEvent(event: EventName, text: string, fields: Readonly<Fields> = {}): Found | undefined {
+    for (const pattern of this.eventPatterns(event)) {
+      const found = find(pattern, text);
+      if (!found) continue;
+      const captured = capturedGroups(pattern);
+      const agrees = Object.entries(fields).every(([name, want]) => !captured.has(name) || (found.fields[name] ?? '') === want);
+      if (agrees) return found;
+    }
+    return undefined;
+  }
+
+  eventMatcher(event: EventName, fields: Readonly<Fields> = {}): Matcher<Fields> {
+    this.eventPatterns(event); // not gradable before waiting, not after a timeout
+    return (text) => {
+      const found = this.matchEvent(event, text, fields);
+      return found ? asMatch(found, found.fields) : null;
+    };
+  }
+
+  /** Which recognisable event `text` shows (first in profile order), with its fields. */
+  anyEvent(text: string, fields: Readonly<Fields> = {}): { event: EventName; found: Found } | undefined {
+    for (const event of Object.keys(this.profile.events) as EventName[]) {
+      const found = this.matchEvent(event, text, fields);
+      if (found) return { event, found };
+    }
+    return undefined;
+  }
+
+  // ---- barrier ----------------------------------------------------------------------------
+
+  get hasBarrier(): boolean {
+    return this.profile.barrier !== undefined;
+  }
+
+  barrierRequest(token: string): string {
+    return fill(this.profile.barrier!.send, { token })! + this.profile.lineEnding;
+  }
+
+  barrierMatcher(token: string): Matcher<Fields> {
+    // The token is inserted literally (escaped), so the pattern matches this barrier's answer only.
+    const pattern = new RegExp(this.profile.barrier!.expect.replaceAll('{token}', escapeRegExp(token)));
+    return this.patternMatcher([pattern]);
+  }
+
+  // ---- WHO and LIST -----------------------------------------------------------------------
+
+  /** Members from a WHO reply: the `members` field of the final reply and of its data lines. */
+  parseMembers(fields: Fields, data: readonly Fields[]): Member[] {
+    const who = this.profile.who;
+    if (!who) throw new NotGradableError(`profile "${this.name}" cannot read a WHO reply (no "who" section)`);
+    const tokens = [fields.members, ...data.map((d) => d.members)].flatMap((text) => splitTokens(text, who.separator));
+    return tokens.map((token) => {
+      const found = find(who.member, token);
+      if (!found?.fields.nick) throw new MalformedReplyError(`WHO member "${token}" does not have the expected shape (${who.member.source})`);
+      const role = found.fields.owner ? 'owner' : found.fields.admin ? 'admin' : 'member';
+      return { nick: found.fields.nick, role };
+    });
+  }
+
+  /** Channel names from a LIST reply: the `channels` field of the final reply and of its data lines. */
+  parseChannels(fields: Fields, data: readonly Fields[]): string[] {
+    const list = this.profile.list;
+    if (!list) throw new NotGradableError(`profile "${this.name}" cannot read a LIST reply (no "list" section)`);
+    return [fields.channels, ...data.map((d) => d.channels)].flatMap((text) => splitTokens(text, list.separator));
+  }
+}
+
+function splitTokens(text: string | undefined, separator: string | RegExp): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(separator).filter((token) => token !== '');
+}
+
+const groupCache = new WeakMap<RegExp, Set<string>>();
+
+function capturedGroups(pattern: RegExp): Set<string> {
+  let names = groupCache.get(pattern);
+  if (!names) {
+    names = new Set([...pattern.source.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!));
+    groupCache.set(pattern, names);
+  }
+  return names;
+}

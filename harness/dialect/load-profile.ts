@@ -1,0 +1,245 @@
+/**
+ * Loading a dialect profile: find the file, parse it, validate it against
+ * profiles/profile.schema.json (ajv), then compile it (build every regular expression, check every
+ * template's placeholders and every pattern's named groups). Any problem becomes a ProfileError whose
+ * message lists one line per problem, each naming the JSON path: a wrong profile is a user error,
+ * never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { COMMAND_ARGS, EVENT_FIELDS, isCommandName, isEventName } from './catalogue.ts';
+import { placeholders } from './template.ts';
+import type { CommandSpec, ErrorPattern, Profile, RawCommand, RawPatterns, RawProfile, RegisterStep } from './profile-types.ts';
+
+export const PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
+const SCHEMA_PATH = path.join(PROFILES_DIR, 'profile.schema.json');
+
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+/** `canonical` -> profiles/canonical.json; anything with a slash or ending in .json is a path. */
+export function resolveProfilePath(nameOrPath: string): string {
+  if (nameOrPath.includes('/') || nameOrPath.includes(path.sep) || nameOrPath.endsWith('.json')) {
+    return path.resolve(nameOrPath);
+  }
+  return path.join(PROFILES_DIR, `${nameOrPath}.json`);
+}
+
+const cache = new Map<string, Profile>();
+
+/** Load and compile a profile (cached per resolved path: scenarios share one compiled profile). */
+export function loadProfile(nameOrPath: string): Profile {
+  const file = resolveProfilePath(nameOrPath);
+  const cached = cache.get(file);
+  if (cached) return cached;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ProfileError(`profile "${nameOrPath}": cannot read ${file}${code === 'ENOENT' ? ' (no such file)' : `: ${(error as Error).message}`}`);
+  }
+  const profile = parseProfile(text, file);
+  cache.set(file, profile);
+  return profile;
+}
+
+/** Parse, validate and compile profile text; `source` names it in messages. */
+export function parseProfile(text: string, source: string): Profile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProfileError(`${source}: not valid JSON: ${(error as Error).message}`);
+  }
+  const problems = validateAgainstSchema(json);
+  // Compiling assumes the shape the schema guarantees: only compile a profile that passed it.
+  const compiler = new Compiler(json as RawProfile);
+  const profile = problems.length === 0 ? compiler.compile(source) : undefined;
+  problems.push(...compiler.problems);
+  if (!profile || problems.length > 0) {
+    throw new ProfileError(`${source} is not a valid profile:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return profile;
+}
+
+// ---- schema validation ------------------------------------------------------------------------
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function validateAgainstSchema(json: unknown): string[] {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  }
+  if (validator(json)) return [];
+  return dedupe((validator.errors ?? []).map(describeAjvError));
+}
+
+/** "/commands/join/send" -> "commands.join.send"; the root is "(profile)". */
+function jsonPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) parts.push(extra);
+  if (parts.length === 0) return '(profile)';
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function describeAjvError(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${jsonPath(error.instancePath, String(params.additionalProperty))}: unknown property (not in the profile format)`;
+    case 'required':
+      return `${jsonPath(error.instancePath, String(params.missingProperty))}: missing (required)`;
+    case 'enum':
+      return `${jsonPath(error.instancePath)}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `${jsonPath(error.instancePath)}: must be ${String(params.type).split(',').join(' or ')}`;
+    default:
+      return `${jsonPath(error.instancePath)}: ${error.message ?? error.keyword}`;
+  }
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}
+
+// ---- compilation ------------------------------------------------------------------------------
+
+const MEMBER_GROUPS = ['nick', 'owner', 'admin'];
+const ERROR_GROUPS = ['code', 'reason'];
+
+/** Builds the compiled profile, collecting every problem (not just the first). */
+class Compiler {
+  readonly problems: string[] = [];
+
+  constructor(private readonly raw: RawProfile) {}
+
+  compile(source: string): Profile {
+    const raw = this.raw;
+    const framing = raw.wire?.framing ?? 'lines';
+    const commands: Profile['commands'] = {};
+    for (const [name, command] of Object.entries(raw.commands)) {
+      if (isCommandName(name) && command !== undefined) commands[name] = this.command(name, command);
+    }
+    const events: Profile['events'] = {};
+    for (const [name, patterns] of Object.entries(raw.events)) {
+      if (isEventName(name) && patterns !== undefined) {
+        events[name] = this.patterns(`events.${name}`, patterns, [...EVENT_FIELDS[name]], 'a field of this event');
+      }
+    }
+    const capabilities = raw.capabilities;
+    const barrier = capabilities.barrier;
+    if (barrier) {
+      this.template('capabilities.barrier.send', barrier.send, ['token']);
+      // {token} is substituted (escaped) before the pattern is compiled: check it with a sample.
+      this.pattern('capabilities.barrier.expect', barrier.expect.replaceAll('{token}', 'tok'));
+    }
+    if (capabilities.lobby && capabilities.defaultChannel !== undefined) {
+      this.problems.push('capabilities.defaultChannel: only meaningful when capabilities.lobby is false');
+    }
+    return {
+      name: raw.name,
+      description: raw.description ?? '',
+      source,
+      framing,
+      stripAnsi: raw.wire?.stripAnsi ?? false,
+      lineEnding: raw.wire?.lineEnding ?? '\n',
+      greeting: raw.connect?.greeting === undefined ? [] : this.patterns('connect.greeting', raw.connect.greeting),
+      register: raw.register.map((step, i): RegisterStep => {
+        if ('send' in step) return { kind: 'send', template: this.template(`register[${i}].send`, step.send, ['nick']) };
+        return { kind: 'expect', patterns: this.patterns(`register[${i}].expect`, step.expect) };
+      }),
+      okReply: raw.replies.ok === undefined ? [] : this.patterns('replies.ok', raw.replies.ok),
+      errorReply: this.errors(raw.replies.error),
+      commands,
+      events,
+      who: raw.who && {
+        separator: raw.who.separator ?? /\s+/,
+        member: this.pattern('who.member', raw.who.member, MEMBER_GROUPS, 'nick, owner or admin', ['nick']),
+      },
+      list: raw.list && { separator: raw.list.separator ?? /\s+/ },
+      barrier: barrier && { send: barrier.send, expect: barrier.expect },
+      lobby: capabilities.lobby,
+      defaultChannel: capabilities.defaultChannel,
+      rawWire: capabilities.rawWire,
+      errorCodes: capabilities.errorCodes,
+    };
+  }
+
+  private command(name: keyof typeof COMMAND_ARGS, command: RawCommand): CommandSpec {
+    const where = `commands.${name}`;
+    const spec = typeof command === 'string' || Array.isArray(command) ? { send: command } : command;
+    const sendWhere = typeof command === 'object' && !Array.isArray(command) ? `${where}.send` : where;
+    const sends = Array.isArray(spec.send) ? spec.send : [spec.send];
+    const allowed: string[] = [...COMMAND_ARGS[name]];
+    // Without a nickSeparator, msg can still express one target (the v0 dialects).
+    if (name !== 'msg' && spec.nickSeparator !== undefined) this.problems.push(`${where}.nickSeparator: only meaningful for msg`);
+    return {
+      templates: sends.map((template, i) => this.template(Array.isArray(spec.send) ? `${sendWhere}[${i}]` : sendWhere, template, allowed)),
+      ok: spec.ok === undefined ? [] : this.patterns(`${where}.ok`, spec.ok),
+      data: spec.data === undefined ? [] : this.patterns(`${where}.data`, spec.data),
+      silent: spec.silent ?? false,
+      nickSeparator: spec.nickSeparator,
+    };
+  }
+
+  private errors(raw: RawProfile['replies']['error']): ErrorPattern[] {
+    if (raw === undefined) return [];
+    const items = Array.isArray(raw) ? raw : [raw];
+    return items.map((item, i) => {
+      const where = Array.isArray(raw) ? `replies.error[${i}]` : 'replies.error';
+      if (typeof item === 'string') return { pattern: this.pattern(where, item, ERROR_GROUPS, 'code or reason') };
+      return { pattern: this.pattern(`${where}.match`, item.match, ERROR_GROUPS, 'code or reason'), code: item.code };
+    });
+  }
+
+  private template(where: string, template: string, allowed: string[]): string {
+    try {
+      for (const name of placeholders(template)) {
+        if (!allowed.includes(name)) {
+          this.problems.push(`${where}: unknown placeholder {${name}} (${allowed.length ? `allowed: ${allowed.map((a) => `{${a}}`).join(', ')}` : 'this command takes no argument'})`);
+        }
+      }
+    } catch (error) {
+      this.problems.push(`${where}: ${(error as Error).message}`);
+    }
+    return template;
+  }
+
+  private patterns(where: string, raw: RawPatterns, groups?: string[], groupsWord?: string): RegExp[] {
+    const list = Array.isArray(raw) ? raw : [raw];
+    return list.map((source, i) => this.pattern(Array.isArray(raw) ? `${where}[${i}]` : where, source, groups, groupsWord));
+  }
+
+  /** Compile one pattern; `groups` restricts its named groups, `required` lists groups it must have. */
+  private pattern(where: string, source: string, groups?: string[], groupsWord?: string, required: string[] = []): RegExp {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(source);
+    } catch (error) {
+      this.problems.push(`${where}: invalid regular expression: ${(error as Error).message}`);
+      return /(?!)/; // never matches; the profile is rejected anyway
+    }
+    const names = groupNames(source);
+    if (groups) {
+      for (const name of names) {
+        if (!groups.includes(name)) this.problems.push(`${where}: named group (?<${name}>...) is not ${groupsWord} (allowed: ${groups.join(', ')})`);
+      }
+    }
+    for (const name of required) {
+      if (!names.includes(name)) this.problems.push(`${where}: needs a named group (?<${name}>...)`);
+    }
+    return regex;
+  }
+}
+
+function groupNames(source: string): string[] {
+  return [...source.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
+}

@@ -1,0 +1,84 @@
+/**
+ * A dialect profile: the JSON file as written (RawProfile, checked by profiles/profile.schema.json)
+ * and the compiled form the dialect engine uses (Profile: regular expressions built, templates
+ * checked, defaults filled in).
+ */
+import type { CommandName, EventName } from '../session-api.ts';
+
+/** A JavaScript regular expression source; named groups carry fields. */
+export type RawPattern = string;
+export type RawPatterns = RawPattern | RawPattern[];
+/** Text with {placeholder}s; {{ and }} are literal braces. */
+export type RawTemplate = string;
+
+export interface RawCommandSpec {
+  send: RawTemplate | RawTemplate[];
+  ok?: RawPatterns;
+  data?: RawPatterns;
+  silent?: boolean;
+  nickSeparator?: string;
+}
+
+export type RawCommand = RawTemplate | RawTemplate[] | RawCommandSpec;
+
+export interface RawProfile {
+  $schema?: string;
+  name: string;
+  description?: string;
+  wire?: { framing?: 'lines' | 'stream'; stripAnsi?: boolean; lineEnding?: string };
+  connect?: { greeting?: RawPatterns };
+  register: Array<{ send: RawTemplate } | { expect: RawPatterns }>;
+  replies: { ok?: RawPatterns; error?: RawPattern | Array<RawPattern | { match: RawPattern; code?: string }> };
+  commands: Partial<Record<CommandName, RawCommand>>;
+  events: Partial<Record<EventName, RawPatterns>>;
+  who?: { separator?: string; member: RawPattern };
+  list?: { separator?: string };
+  capabilities: {
+    barrier?: { send: RawTemplate; expect: RawPattern };
+    lobby: boolean;
+    defaultChannel?: string;
+    rawWire: boolean;
+    errorCodes: boolean;
+  };
+}
+
+export interface ErrorPattern {
+  pattern: RegExp;
+  /** Fixed code for free-text errors; otherwise the pattern's `code` group, if any. */
+  code?: string;
+}
+
+export interface CommandSpec {
+  /** Alternatives, most specific first: the first whose placeholders all have values is used. */
+  templates: string[];
+  /** This command's success reply patterns, when stricter than the generic ok. */
+  ok: RegExp[];
+  data: RegExp[];
+  silent: boolean;
+  nickSeparator?: string;
+}
+
+export type RegisterStep = { kind: 'send'; template: string } | { kind: 'expect'; patterns: RegExp[] };
+
+export interface Profile {
+  name: string;
+  description: string;
+  /** Where it was loaded from, for messages. */
+  source: string;
+  framing: 'lines' | 'stream';
+  stripAnsi: boolean;
+  lineEnding: string;
+  greeting: RegExp[];
+  register: RegisterStep[];
+  okReply: RegExp[];
+  errorReply: ErrorPattern[];
+  commands: Partial<Record<CommandName, CommandSpec>>;
+  events: Partial<Record<EventName, RegExp[]>>;
+  who?: { separator: string | RegExp; member: RegExp };
+  list?: { separator: string | RegExp };
+  barrier?: { send: string; expect: string };
+  lobby: boolean;
+  defaultChannel?: string;
+  rawWire: boolean;
+  errorCodes: boolean;
+}

@@ -1,0 +1,63 @@
+/**
+ * Unique real names for one scenario. Feature files say `alice` and `#room`; on a shared,
+ * long-running target two scenarios (or two runs) must never meet, so each scenario appends its own
+ * short suffix: `alice` -> `alice_k3f2`, `#room` -> `#room_k3f2`. Real names stay valid
+ * (PROTOCOL.md §3.1: nick ^[A-Za-z][A-Za-z0-9_-]{0,15}$; §3.2: channel ^[A-Za-z0-9#_.-]{1,32}$),
+ * stable within the scenario, and reversible for readable error messages.
+ */
+
+const NICK_MAX = 16;
+const CHANNEL_MAX = 32;
+
+let scenarioCounter = 0;
+
+/** A fresh suffix: 3 random base-36 characters plus a per-process counter (unique within a run). */
+export function newSuffix(): string {
+  const random = Math.floor(Math.random() * 36 ** 3).toString(36).padStart(3, '0');
+  scenarioCounter = (scenarioCounter + 1) % 36 ** 2;
+  return random + scenarioCounter.toString(36);
+}
+
+export class NameMap {
+  private readonly realByNick = new Map<string, string>();
+  private readonly realByChannel = new Map<string, string>();
+  private readonly logicalByReal = new Map<string, string>();
+
+  constructor(readonly suffix: string = newSuffix()) {
+    if (!/^[a-z0-9]{1,8}$/.test(suffix)) throw new Error(`name suffix must be 1-8 lower-case letters or digits, got "${suffix}"`);
+  }
+
+  nick(logical: string): string {
+    let real = this.realByNick.get(logical);
+    if (real === undefined) {
+      let base = logical.replace(/[^A-Za-z0-9_-]/g, '');
+      if (!/^[A-Za-z]/.test(base)) base = `u${base}`;
+      real = `${base.slice(0, NICK_MAX - this.suffix.length - 1)}_${this.suffix}`;
+      this.bindNick(logical, real);
+    }
+    return real;
+  }
+
+  channel(logical: string): string {
+    let real = this.realByChannel.get(logical);
+    if (real === undefined) {
+      let base = logical.replace(/[^A-Za-z0-9#_.-]/g, '');
+      if (base === '') base = 'c';
+      real = `${base.slice(0, CHANNEL_MAX - this.suffix.length - 1)}_${this.suffix}`;
+      this.realByChannel.set(logical, real);
+      this.logicalByReal.set(real, logical);
+    }
+    return real;
+  }
+
+  /** From now on `logical` is known by `real` (a user registered or renamed under a chosen nick). */
+  bindNick(logical: string, real: string): void {
+    this.realByNick.set(logical, real);
+    this.logicalByReal.set(real, logical);
+  }
+
+  /** The logical name of a real nick or channel; unknown names are returned unchanged. */
+  logical(real: string): string {
+    return this.logicalByReal.get(real) ?? real;
+  }
+}

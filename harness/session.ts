@@ -1,0 +1,303 @@
+/**
+ * One scenario's Session (harness/session-api.ts): logical names mapped to unique real names, the
+ * scenario's connections, and every action rendered and recognised through the dialect profile.
+ *
+ * Soundness of negative checks: `expectNoEvent` relies on PROTOCOL.md §2.1. The caller has already
+ * awaited the actor's final reply, so every event the actor's command caused was queued to its
+ * recipients before the server processes any later line; the barrier request sent now by the
+ * observing user is answered after those events, on the same TCP connection, in order. Once the
+ * barrier's answer is in, "not among the received units" means "not sent". Without a barrier (or
+ * with forceQuiet) the check waits the configured quiet period instead, and says so in its name.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  NotGradableError,
+  type CommandName,
+  type EventName,
+  type HarnessParameters,
+  type Member,
+  type Reply,
+  type Session,
+} from './session-api.ts';
+import { Dialect, type Fields, type ReplyUnit } from './dialect/dialect.ts';
+import { loadProfile } from './dialect/load-profile.ts';
+import type { Profile } from './dialect/profile-types.ts';
+import { NameMap } from './names.ts';
+import { ExpectationError, TestClient } from './test-client.ts';
+import { Transcript, escapeInvisible } from './transcript.ts';
+
+export interface SessionOptions {
+  /** An already compiled profile (tests); default: loadProfile(params.profile). */
+  profile?: Profile;
+  /** Name suffix (tests); default: a fresh random one. */
+  nameSuffix?: string;
+  /** Connect timeout, ms; default: params.timeoutMs. */
+  connectTimeoutMs?: number;
+}
+
+export function createSession(params: HarnessParameters, options: SessionOptions = {}): Session {
+  return new ScenarioSession(params, options);
+}
+
+let barrierCounter = 0;
+
+class ScenarioSession implements Session {
+  private readonly dialect: Dialect;
+  private readonly names: NameMap;
+  private readonly log = new Transcript();
+  private readonly clients = new Map<string, TestClient>();
+  /** The last line sent by each user, to say what a reply answers. */
+  private readonly lastSent = new Map<string, string>();
+
+  constructor(
+    private readonly params: HarnessParameters,
+    private readonly options: SessionOptions,
+  ) {
+    this.dialect = new Dialect(options.profile ?? loadProfile(params.profile));
+    this.names = new NameMap(options.nameSuffix);
+  }
+
+  // ---- names ------------------------------------------------------------------------------
+
+  nick(logical: string): string {
+    return this.names.nick(logical);
+  }
+
+  channel(logical: string): string {
+    return this.names.channel(logical);
+  }
+
+  logical(real: string): string {
+    return this.names.logical(real);
+  }
+
+  // ---- connections ------------------------------------------------------------------------
+
+  async connect(user: string): Promise<void> {
+    if (this.clients.get(user)?.isOpen) return;
+    const profile = this.dialect.profile;
+    const client = await TestClient.connect({
+      host: this.params.target.host,
+      port: this.params.target.port,
+      user,
+      transcript: this.log,
+      framing: profile.framing,
+      stripAnsi: profile.stripAnsi,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? this.params.timeoutMs,
+    });
+    this.clients.set(user, client);
+    if (profile.greeting.length === 0) return;
+    // A refusal instead of the greeting (banned, server full) is left for nextReply/expectClosed.
+    const greeting = this.dialect.patternMatcher(profile.greeting);
+    const refusal = this.dialect.errorMatcher();
+    await client.expect<unknown>(
+      (text) => greeting(text) ?? (refusal(text) ? { value: undefined, keep: true } : null),
+      { timeoutMs: this.params.timeoutMs, description: `the server's greeting (${profile.greeting.map((p) => p.source).join(' or ')})` },
+    );
+  }
+
+  async register(user: string, realNick?: string): Promise<Reply> {
+    await this.connect(user);
+    const client = this.client(user);
+    const nick = realNick ?? this.names.nick(user);
+    const steps = this.dialect.profile.register;
+    let reply: Reply | undefined;
+    for (const step of steps) {
+      if (step.kind === 'send') {
+        await this.sendLine(client, this.dialect.renderRegisterStep(step.template, nick));
+        reply = undefined;
+        continue;
+      }
+      const expected = this.dialect.patternMatcher(step.patterns);
+      const refusal = this.dialect.errorMatcher();
+      const unit = await client.expect<ReplyUnit | { kind: 'expected'; fields: Fields; raw: string }>(
+        (text) => {
+          const found = expected(text);
+          if (found) return { ...found, value: { kind: 'expected', fields: found.value, raw: text } };
+          return refusal(text);
+        },
+        { timeoutMs: this.params.timeoutMs, description: `the answer to registering as "${nick}" (${step.patterns.map((p) => p.source).join(' or ')})` },
+      );
+      if (unit.kind === 'error') return toReply(unit, []);
+      reply = { ok: true, fields: unit.fields, data: [], raw: unit.raw };
+    }
+    // A script that ends with a send: the dialect answers a successful registration with silence.
+    reply ??= await this.silentOutcome(client);
+    if (reply.ok && realNick !== undefined) this.names.bindNick(user, realNick);
+    return reply;
+  }
+
+  async run(user: string, command: CommandName, args: Record<string, string | undefined> = {}): Promise<Reply> {
+    const line = this.dialect.render(command, args); // NotGradableError before anything is sent
+    const client = this.client(user);
+    await this.sendLine(client, line);
+    const reply = this.dialect.command(command).silent
+      ? await this.silentOutcome(client)
+      : await this.finalReply(client, command, `the reply to "${line.trimEnd()}"`);
+    if (reply.ok && (command === 'nick' || command === 'register') && args.nick !== undefined) this.names.bindNick(user, args.nick);
+    return reply;
+  }
+
+  msg(user: string, nicks: readonly string[], text: string): Promise<Reply> {
+    const separator = this.dialect.command('msg').nickSeparator;
+    if (nicks.length > 1 && separator === undefined) {
+      throw new NotGradableError(`profile "${this.dialect.name}" cannot express a private message to several users (no commands.msg.nickSeparator)`);
+    }
+    return this.run(user, 'msg', { nicks: nicks.join(separator ?? ''), text });
+  }
+
+  async who(user: string): Promise<{ reply: Reply; members: Member[] }> {
+    if (!this.dialect.profile.who) throw new NotGradableError(`profile "${this.dialect.name}" cannot read a WHO reply (no "who" section)`);
+    const reply = await this.run(user, 'who');
+    return { reply, members: reply.ok ? this.dialect.parseMembers(reply.fields, reply.data) : [] };
+  }
+
+  async list(user: string): Promise<{ reply: Reply; channels: string[] }> {
+    if (!this.dialect.profile.list) throw new NotGradableError(`profile "${this.dialect.name}" cannot read a LIST reply (no "list" section)`);
+    const reply = await this.run(user, 'list');
+    return { reply, channels: reply.ok ? this.dialect.parseChannels(reply.fields, reply.data) : [] };
+  }
+
+  async sendRaw(
+    user: string,
+    data: string | Uint8Array,
+    options: { pauseMsBetweenParts?: number; parts?: Array<string | Uint8Array> } = {},
+  ): Promise<void> {
+    if (!this.dialect.profile.rawWire) {
+      throw new NotGradableError(`profile "${this.dialect.name}" does not allow literal wire lines (capabilities.rawWire is false)`);
+    }
+    await this.connect(user);
+    const client = this.client(user);
+    this.lastSent.set(user, typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    if (options.parts) await client.sendParts(options.parts, options.pauseMsBetweenParts ?? 0);
+    else await client.send(data);
+  }
+
+  nextReply(user: string): Promise<Reply> {
+    const last = this.lastSent.get(user);
+    const description = last === undefined ? 'a final reply' : `the reply to "${escapeInvisible(last.trimEnd()).slice(0, 80)}"`;
+    return this.finalReply(this.client(user), undefined, description);
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  async expectEvent(user: string, event: EventName, fields: Record<string, string> = {}): Promise<Record<string, string>> {
+    const matcher = this.dialect.eventMatcher(event, fields);
+    return this.client(user).expect(matcher, {
+      timeoutMs: this.params.timeoutMs,
+      description: `a "${event}" event${this.describeFields(fields)}`,
+    });
+  }
+
+  async expectNoEvent(user: string, event?: EventName, fields: Record<string, string> = {}): Promise<void> {
+    if (event !== undefined) this.dialect.eventPatterns(event); // NotGradableError first
+    const client = this.client(user);
+    const how = await this.settle(client);
+    for (const unit of client.unconsumed()) {
+      const seen = event !== undefined ? (this.dialect.matchEvent(event, unit, fields) && event) : this.dialect.anyEvent(unit, fields)?.event;
+      if (!seen) continue;
+      const wanted = event === undefined ? `any event${this.describeFields(fields)}` : `a "${event}" event${this.describeFields(fields)}`;
+      throw new ExpectationError(
+        `${user} should not have received ${wanted}, but received "${escapeInvisible(unit)}" (a "${seen}" event; checked ${how}).\n` +
+          recentLinesText(client),
+      );
+    }
+  }
+
+  async expectClosed(user: string): Promise<void> {
+    await this.client(user).waitClosed(this.params.timeoutMs);
+  }
+
+  isConnected(user: string): boolean {
+    return this.clients.get(user)?.isOpen ?? false;
+  }
+
+  async drop(user: string): Promise<void> {
+    this.clients.get(user)?.destroy();
+  }
+
+  async closeAll(): Promise<void> {
+    for (const client of this.clients.values()) {
+      try {
+        client.destroy();
+      } catch {
+        // closeAll never throws: the scenario's outcome is already decided.
+      }
+    }
+    this.clients.clear();
+  }
+
+  transcript(): string {
+    return this.log.render();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private client(user: string): TestClient {
+    const client = this.clients.get(user);
+    if (!client) throw new Error(`${user} has no connection in this scenario (connect or register ${user} first)`);
+    return client;
+  }
+
+  private async sendLine(client: TestClient, line: string): Promise<void> {
+    this.lastSent.set(client.user, line);
+    await client.send(line);
+  }
+
+  /** Data lines then the final reply, all within one step timeout. */
+  private async finalReply(client: TestClient, command: CommandName | undefined, description: string): Promise<Reply> {
+    const matcher = this.dialect.finalReplyMatcher(command);
+    const deadline = Date.now() + this.params.timeoutMs;
+    const data: Fields[] = [];
+    for (;;) {
+      const unit = await client.expect(matcher, { timeoutMs: Math.max(1, deadline - Date.now()), description });
+      if (unit.kind !== 'data') return toReply(unit, data);
+      data.push(unit.fields);
+    }
+  }
+
+  /**
+   * For commands a dialect answers with silence on success: wait until the server has surely
+   * processed the line (barrier, else quiet period), then an error reply among the received units
+   * means refusal and its absence means success.
+   */
+  private async silentOutcome(client: TestClient): Promise<Reply> {
+    await this.settle(client);
+    const refusal = this.dialect.errorMatcher();
+    const error = client.takeNow(refusal);
+    return error ? toReply(error, []) : { ok: true, fields: {}, data: [], raw: '' };
+  }
+
+  /** Make sure everything the server sent `client` so far has arrived; says how, for messages. */
+  private async settle(client: TestClient): Promise<string> {
+    if (this.dialect.hasBarrier && !this.params.forceQuiet) {
+      const token = `b${(barrierCounter++).toString(36)}${randomBytes(3).toString('hex')}`;
+      await client.send(this.dialect.barrierRequest(token));
+      await client.expect(this.dialect.barrierMatcher(token), {
+        timeoutMs: this.params.timeoutMs,
+        description: `the answer to the barrier request (token ${token})`,
+      });
+      return 'after a barrier';
+    }
+    await sleep(this.params.quietMs);
+    return `after a quiet period of ${this.params.quietMs} ms`;
+  }
+
+  private describeFields(fields: Record<string, string>): string {
+    const entries = Object.entries(fields);
+    if (entries.length === 0) return '';
+    return ` with ${entries.map(([name, value]) => `${name} ${JSON.stringify(this.names.logical(value))}`).join(', ')}`;
+  }
+}
+
+function toReply(unit: ReplyUnit, data: Fields[]): Reply {
+  if (unit.kind === 'error') return { ok: false, code: unit.code, fields: unit.fields, data, raw: unit.raw };
+  return { ok: true, fields: unit.fields, data, raw: unit.raw };
+}
+
+function recentLinesText(client: TestClient): string {
+  const lines = client.recentLines();
+  if (lines.length === 0) return `${client.user} received nothing.`;
+  return `Last lines received by ${client.user} (oldest first):\n${lines.map((l) => `  <- ${escapeInvisible(l)}`).join('\n')}`;
+}
