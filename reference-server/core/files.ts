@@ -1,0 +1,52 @@
+/** File transfer bookkeeping (§5.16): the open upload of a sender, the files waiting for a recipient. */
+import type { User, WaitingFile } from './state.ts';
+
+/** RFC 4648 base64 with padding, non-empty. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
+
+/** Largest decoded chunk of one FILEDATA line (§5.16): 3072 bytes are 4096 base64 characters. */
+export const FILEDATA_CHUNK_BYTES = 3072;
+
+export function isBase64(text: string): boolean {
+  return BASE64.test(text);
+}
+
+/** Files waiting for `recipient` plus uploads announced to them: what the per-recipient limit counts. */
+export function pendingCount(recipient: User): number {
+  return recipient.waitingFiles.length + recipient.incomingUploads;
+}
+
+/** Opens an upload from `sender`, replacing an unfinished one (§5.16.1). */
+export function openUpload(sender: User, recipient: User, name: string, size: number): void {
+  abandonUpload(sender);
+  sender.upload = { recipient, name, size, chunks: [], received: 0 };
+  recipient.incomingUploads++;
+}
+
+/** Forgets `sender`'s unfinished upload, if any. */
+export function abandonUpload(sender: User): void {
+  const upload = sender.upload;
+  if (upload === null) return;
+  upload.recipient.incomingUploads--;
+  sender.upload = null;
+}
+
+/**
+ * Ends `sender`'s complete upload: the file now waits for its recipient (returned), or is dropped
+ * (null) if the recipient disconnected meanwhile — a file is never handed to a later user of that nick.
+ */
+export function completeUpload(sender: User): { recipient: User; file: WaitingFile } | null {
+  const upload = sender.upload!;
+  abandonUpload(sender);
+  if (!upload.recipient.connected) return null;
+  const file: WaitingFile = { from: sender.nick!, name: upload.name, data: Buffer.concat(upload.chunks, upload.size) };
+  upload.recipient.waitingFiles.push(file);
+  return { recipient: upload.recipient, file };
+}
+
+/** Removes and returns the oldest waiting file called `name`, if any. */
+export function takeWaitingFile(recipient: User, name: string): WaitingFile | undefined {
+  const index = recipient.waitingFiles.findIndex((file) => file.name === name);
+  if (index < 0) return undefined;
+  return recipient.waitingFiles.splice(index, 1)[0];
+}
