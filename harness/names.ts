@@ -32,7 +32,7 @@ export class NameMap {
     if (real === undefined) {
       let base = logical.replace(/[^A-Za-z0-9_-]/g, '');
       if (!/^[A-Za-z]/.test(base)) base = `u${base}`;
-      real = `${base.slice(0, NICK_MAX - this.suffix.length - 1)}_${this.suffix}`;
+      real = this.unused(base, NICK_MAX);
       this.bindNick(logical, real);
     }
     return real;
@@ -43,11 +43,24 @@ export class NameMap {
     if (real === undefined) {
       let base = logical.replace(/[^A-Za-z0-9#_.-]/g, '');
       if (base === '') base = 'c';
-      real = `${base.slice(0, CHANNEL_MAX - this.suffix.length - 1)}_${this.suffix}`;
+      real = this.unused(base, CHANNEL_MAX);
       this.realByChannel.set(logical, real);
       this.logicalByReal.set(real, logical);
     }
     return real;
+  }
+
+  /**
+   * `<base>_<suffix>` within `max` characters. Truncation can make two logical names collide
+   * (`a-very-long-name-1`, `a-very-long-name-2`): then a counter replaces the end of the base.
+   */
+  private unused(base: string, max: number): string {
+    const room = max - this.suffix.length - 1;
+    let candidate = `${base.slice(0, room)}_${this.suffix}`;
+    for (let n = 2; this.logicalByReal.has(candidate); n++) {
+      candidate = `${base.slice(0, room - String(n).length)}${n}_${this.suffix}`;
+    }
+    return candidate;
   }
 
   /** From now on `logical` is known by `real` (a user registered or renamed under a chosen nick). */

@@ -139,7 +139,7 @@ class ScenarioSession implements Session {
     return reply;
   }
 
-  msg(user: string, nicks: readonly string[], text: string): Promise<Reply> {
+  async msg(user: string, nicks: readonly string[], text: string): Promise<Reply> {
     const separator = this.dialect.command('msg').nickSeparator;
     if (nicks.length > 1 && separator === undefined) {
       throw new NotGradableError(`profile "${this.dialect.name}" cannot express a private message to several users (no commands.msg.nickSeparator)`);
