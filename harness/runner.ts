@@ -92,7 +92,9 @@ async function select(options: RunnerOptions, target: TargetController): Promise
   try {
     loaded = await loadSources(sources(options.features, options.tags), { cwd: PROJECT_ROOT });
   } catch (error) {
-    throw new UsageError(`bad --tags expression or feature paths: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    // Cucumber wraps the tag-expression parser's error; its cause is the readable part.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw new UsageError(`bad --tags expression or feature paths: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`);
   }
   if (loaded.errors.length > 0) {
     const e = loaded.errors[0]!;

@@ -35,7 +35,8 @@ function testcase(s: ScenarioResult): string {
   } else if (s.outcome === 'skipped') {
     body.push('      <skipped/>');
   }
-  if (s.attachments.length > 0) {
+  // Transcripts of passing scenarios would only bloat the file: attachments go with what needs reading.
+  if (s.outcome !== 'passed' && s.attachments.length > 0) {
     const text = s.attachments.map((a) => `--- ${a.fileName ?? a.mediaType} ---\n${a.text}`).join('\n');
     body.push(`      <system-out>${xmlEscape(text)}</system-out>`);
   }

@@ -20,6 +20,8 @@ export interface BeginRequest {
 export interface BeginResponse {
   target: { host: string; port: number };
   mark: number;
+  /** Crashes between the previous scenario's end and this one's begin, each starting "target crashed: ". */
+  earlierCrashes: string[];
 }
 export interface EndRequest {
   mark: number;
@@ -75,11 +77,12 @@ export async function startControlServer(target: TargetController, isolation: Is
       if (typeof request.uri !== 'string' || !Array.isArray(request.tags)) throw new Error('bad /begin request');
       const fresh = needsFreshTarget(isolation, previousUri, request);
       previousUri = request.uri;
+      const earlier = target.unreportedCrashes();
+      // Restarts made on purpose are never recorded as crashes, so every crash after `mark` is a death
+      // of this scenario's target.
       const mark = target.crashCount();
       const address = await target.acquire(fresh);
-      // A restart we caused on purpose is not a crash; the mark is taken before it, but acquire() only
-      // records deaths it did not cause, so anything after `mark` happened to this scenario's target.
-      return { target: address, mark } satisfies BeginResponse;
+      return { target: address, mark, earlierCrashes: earlier.map((c) => c.text) } satisfies BeginResponse;
     }
     if (path === '/end') {
       const request = body as EndRequest;

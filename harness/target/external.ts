@@ -17,6 +17,7 @@ export function externalServer(address: TargetAddress, operPassword: string | un
     acquire: async () => address,
     crashCount: () => 0,
     crashesSince: async () => [],
+    unreportedCrashes: () => [],
     stop: async () => {},
     killNow: () => {},
   };

@@ -11,6 +11,8 @@ import { TargetStartError, type CrashReport, type Launcher, type TargetAddress, 
 const MAX_FAILED_STARTS = 3;
 /** How long a failed scenario waits for a target that refuses connections to report its death. */
 const SETTLE_MS = 2000;
+/** Same, when the target still accepted a connection. */
+const SETTLE_ALIVE_MS = 200;
 
 export class RestartableTarget implements TargetController {
   readonly owned = true;
@@ -22,6 +24,8 @@ export class RestartableTarget implements TargetController {
   private failedStarts = 0;
   private lastStartError = '';
   private readonly crashes: CrashReport[] = [];
+  /** Crashes before this index have been attached to some scenario. */
+  private reported = 0;
   private stopped = false;
 
   constructor(
@@ -85,15 +89,24 @@ export class RestartableTarget implements TargetController {
   async crashesSince(mark: number, settle: boolean): Promise<CrashReport[]> {
     const instance = this.instance;
     if (settle && instance && !this.dead && this.crashes.length === mark) {
-      // The scenario failed: if the target no longer accepts connections it is probably dying; give its
-      // exit a moment to arrive so the crash is named in this scenario rather than the next one.
+      // The scenario failed, maybe because the target is dying: give its exit a moment to arrive so the
+      // crash is named in this scenario. A refused connection means it is going down: wait longer. An
+      // accepted one proves little (a dying process may close its connections before its listening
+      // socket), hence the short wait in that case too.
       const refused = await tryConnect(instance.address, 500);
-      if (refused !== undefined) {
-        await Promise.race([instance.died, sleep(SETTLE_MS)]);
-        await sleep(10); // let the died handler above record the crash
-      }
+      await Promise.race([instance.died, sleep(refused !== undefined ? SETTLE_MS : SETTLE_ALIVE_MS)]);
+      await sleep(10); // let the died handler above record the crash
     }
-    return this.crashes.slice(mark);
+    const since = this.crashes.slice(mark);
+    this.reported = Math.max(this.reported, this.crashes.length);
+    return since;
+  }
+
+  /** Crashes no scenario has reported yet (they happened between two scenarios); marks them reported. */
+  unreportedCrashes(): CrashReport[] {
+    const unreported = this.crashes.slice(this.reported);
+    this.reported = this.crashes.length;
+    return unreported;
   }
 
   async stop(): Promise<void> {

@@ -84,8 +84,9 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
     const address = { host: HOST, port };
     const failure = await waitUntilAccepting(address, Date.now() + options.startTimeoutMs, exited);
     if (failure !== undefined) {
+      const exitedByItself = gone;
       await stop();
-      const why = gone ? `it ${failure.replace(/\n/, ';\n')}` : `${failure} after ${options.startTimeoutMs} ms`;
+      const why = exitedByItself ? `it ${failure.replace(/\n/, ';\n')}` : `${failure} after ${options.startTimeoutMs} ms`;
       throw new TargetStartError(`server command \`${command}\` did not start: ${why.split('\n').join(' ')}`);
     }
     return {

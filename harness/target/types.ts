@@ -57,6 +57,11 @@ export interface TargetController {
    * accepts connections a short, bounded time to report its death, so the crash lands in the right scenario.
    */
   crashesSince(mark: number, settle: boolean): Promise<CrashReport[]>;
+  /**
+   * Crashes that happened after the last scenario asked and before the next one began (so no scenario
+   * has them yet): the next scenario attaches them, so no death goes unreported.
+   */
+  unreportedCrashes(): CrashReport[];
   /** Stop everything the runner started. Never throws. */
   stop(): Promise<void>;
   /** Synchronous last resort (process 'exit'). */

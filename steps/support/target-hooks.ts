@@ -41,6 +41,9 @@ Before({ name: 'target control: ready target', timeout: HOOK_TIMEOUT_MS }, async
   const url = this.parameters.controlUrl;
   if (!url) return;
   const begun = await control<BeginResponse>(url, '/begin', { uri: pickle.uri, tags: pickle.tags.map((t) => t.name) });
+  for (const crash of begun.earlierCrashes) {
+    this.attach(`${crash}\n(after the previous scenario ended; the target was restarted for this one)`, { mediaType: 'text/plain', fileName: 'target crash' });
+  }
   Object.assign(this.parameters.target, begun.target);
   this.targetControlMark = begun.mark;
 });

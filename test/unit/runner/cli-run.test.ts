@@ -1,0 +1,90 @@
+/**
+ * The conformance CLI end to end on the runner's fixture features (test/fixtures/runner/): a spawned
+ * server killed mid-run, an unreachable target, a target that accepts and never answers, parallel workers.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { freePort, tryConnect } from '../../../harness/target/probe.ts';
+
+const FIXTURES = 'test/fixtures/runner';
+const ECHO = `node ${FIXTURES}/echo-server.mjs {port}`;
+const COMMON = ['--profile', `${FIXTURES}/profile.json`, '--steps', `${FIXTURES}/steps/*.ts`];
+
+async function conformance(args: string[]) {
+  const reports = await fs.mkdtemp(path.join(os.tmpdir(), 'runner-test-'));
+  after(() => fs.rm(reports, { recursive: true, force: true }));
+  const result = await execa('node', ['--import', 'tsx', 'harness/cli.ts', ...COMMON, '--reports', reports, ...args], {
+    cwd: PROJECT_ROOT,
+    reject: false,
+    timeout: 90_000, // a hang fails the test instead of blocking the suite
+    env: { NO_COLOR: '1' },
+  });
+  const read = (file: string) => fs.readFile(path.join(reports, file), 'utf8');
+  return { result, reports, read };
+}
+
+test('--server: a server killed mid-run is restarted, the crash is named in the scenario, the next one passes', async () => {
+  const { result, read, reports } = await conformance(['--server', ECHO, `${FIXTURES}/features/crash.feature`]);
+  assert.equal(result.exitCode, 1, result.stderr);
+  const junit = await read('junit.xml');
+  const dying = junit.slice(junit.indexOf('name="The server dies during this scenario"'), junit.indexOf('name="The next scenario gets a restarted server"'));
+  assert.match(dying, /<failure /);
+  assert.match(dying, /target crashed: exited with code 3\nlast stderr lines:\n {2}\| fixture: boom, crash requested with code 3/);
+  assert.match(dying, /TCP|transcript/);
+  const next = junit.slice(junit.indexOf('name="The next scenario gets a restarted server"'));
+  assert.doesNotMatch(next.slice(0, next.indexOf('</testcase>') >= 0 ? next.indexOf('</testcase>') : next.length), /<failure/);
+  assert.match(await read('summary.md'), /\*\*Result: FAIL\*\*: 1 passed, 1 failed/);
+  assert.match(result.stdout, /FAILED Crash fixture › The server dies during this scenario/);
+  assert.match(result.stdout, /target crashed: exited with code 3/);
+  for (const file of ['cucumber.html', 'messages.ndjson']) assert.ok((await fs.stat(path.join(reports, file))).size > 0, `${file} written`);
+  // The spawned server's port no longer accepts: the whole process group was killed.
+  const port = Number(/on 127\.0\.0\.1:(\d+)/.exec(await read('summary.md'))?.[1]);
+  assert.ok(port > 0);
+  assert.notEqual(await tryConnect({ host: '127.0.0.1', port }, 2000), undefined);
+});
+
+test('--target that nobody listens on: exit 2 with one line, no run', async () => {
+  const port = await freePort();
+  const { result } = await conformance(['--target', `127.0.0.1:${port}`, `${FIXTURES}/features/echo.feature`]);
+  assert.equal(result.exitCode, 2);
+  assert.equal(result.stderr.trim(), `conformance: cannot reach target 127.0.0.1:${port}: connection refused`);
+});
+
+test('--target that accepts and never answers: the scenarios fail within their bounds and the run ends with reports', async (t) => {
+  const sockets = new Set<net.Socket>();
+  const silent = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as net.AddressInfo;
+  const { result, read } = await conformance(['--target', `127.0.0.1:${port}`, '--timeout', '300', `${FIXTURES}/features/echo.feature`]);
+  assert.equal(result.exitCode, 1, result.stderr);
+  const summary = await read('summary.md');
+  assert.match(summary, /\*\*Result: FAIL\*\*: 0 passed, 2 failed, 0 skipped, 1 not gradable \(3 scenarios run\)/);
+  assert.match(summary, /\| `@pristine` \| 1 \| they need a server nobody else uses/);
+  assert.match(summary, /\| `@operator` \| 1 \| the operator password of the target is unknown/);
+  assert.match(result.stdout, /expected a line starting with "HELLO" within 300 ms/);
+  assert.match(result.stdout, /1 @pristine scenario\(s\)/);
+});
+
+test('--parallel 2 loads TypeScript support code in the workers; @pristine and @operator run on a spawned server', async () => {
+  const { result, read } = await conformance(['--server', ECHO, '--oper-password', 'secret', '--parallel', '2', '--tags', 'not @crash', `${FIXTURES}/features`]);
+  assert.equal(result.exitCode, 1, result.stderr); // the fixture has one scenario that fails on purpose
+  const summary = await read('summary.md');
+  assert.match(summary, /\*\*Result: FAIL\*\*: 3 passed, 1 failed, 0 skipped, 1 not gradable \(5 scenarios run\)/);
+  assert.match(summary, /Parallel workers: 2/);
+  assert.match(summary, /\| `@pristine` \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
+  assert.match(summary, /\| `@operator` \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
+  assert.doesNotMatch(summary, /Filtered out/);
+});
