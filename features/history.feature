@@ -1,0 +1,96 @@
+@extension @history
+Feature: Channel history
+  Someone who joins late can catch up: a channel remembers its last 100 messages. History belongs
+  to the channel: it survives a rename and dies with the channel. (PROTOCOL.md §5.17, §4.5, §4.7)
+
+  Background:
+    Given alice has created #room
+    And bob has joined #room
+
+  Rule: History gives the channel's last messages, oldest first
+
+    Scenario: The history lists the messages in the order they were said
+      Given alice has said "one"
+      And bob has said "two"
+      And alice has said "three"
+      When bob asks for the history
+      Then bob gets the history of #room:
+        | alice | one   |
+        | bob   | two   |
+        | alice | three |
+
+    Scenario: Asking for n messages gives the last n
+      Given alice has said "one"
+      And bob has said "two"
+      And alice has said "three"
+      When alice asks for the last 2 messages of history
+      Then alice gets the history of #room:
+        | bob   | two   |
+        | alice | three |
+
+    Scenario: Without a count, the last 20 messages are given
+      Given alice has said 25 numbered messages
+      When bob asks for the history
+      Then bob gets alice's numbered messages 6 to 25
+
+    Scenario: A newcomer gets the messages said before they joined
+      Given alice has said "before you came"
+      When carol joins #room
+      And carol asks for the history
+      Then carol gets the history of #room:
+        | alice | before you came |
+
+    Scenario: A new channel has an empty history
+      When dave joins #fresh
+      And dave asks for the history
+      Then dave gets an empty history of #fresh
+
+  Rule: A channel remembers its last 100 messages
+
+    Scenario: Older messages are forgotten beyond 100
+      Given alice has said 105 numbered messages
+      When bob asks for the last 100 messages of history
+      Then bob gets alice's numbered messages 6 to 105
+
+  Rule: Private messages are not history
+
+    Scenario: A private message does not appear in the history
+      Given alice has said "public"
+      And alice sends bob the private message "private"
+      When bob asks for the history
+      Then bob gets the history of #room:
+        | alice | public |
+
+  Rule: History follows a rename and dies with its channel
+
+    Scenario: A renamed channel keeps its history
+      Given alice has said "before the rename"
+      And alice has renamed the channel to #lounge
+      When bob asks for the history
+      Then bob gets the history of #lounge:
+        | alice | before the rename |
+
+    Scenario: A channel that emptied starts again with no history
+      Given alice has said "gone soon"
+      And bob has left #room
+      And alice has left #room
+      When alice joins #room
+      And alice asks for the history
+      Then alice gets an empty history of #room
+
+  Rule: The count is 1 to 100, and history needs a current channel
+
+    Scenario Outline: A count of <count> is a syntax error
+      When alice asks for the history with the count "<count>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | count |
+        | 0     |
+        | 101   |
+        | many  |
+
+    Scenario: History from the lobby is refused
+      Given carol has registered
+      When carol asks for the history
+      Then carol is refused with NO_CHANNEL

@@ -1,0 +1,108 @@
+@bonus
+Feature: Operator commands
+  The server's operator can broadcast, disconnect and ban troublemakers, after proving they know
+  the operator password. Everyone else is refused. (PROTOCOL.md §5.18)
+
+  Rule: Operator rights need the operator password
+
+    @operator @oper
+    Scenario: The right password makes a user operator
+      Given alice has registered
+      When alice authenticates as operator
+      Then alice succeeds
+
+    @oper
+    Scenario: A wrong password is refused and gives no rights
+      Given alice has registered
+      And bob has registered
+      When alice tries to authenticate as operator with a wrong password
+      Then alice is refused with BAD_PASSWORD
+      When alice tries to broadcast "am I operator?"
+      Then alice is refused with NOT_OPER
+      And bob receives nothing
+
+  Rule: Operator commands are refused to users who are not operators
+
+    @global
+    Scenario: A broadcast from a non-operator is refused and reaches nobody
+      Given alice and bob have registered
+      When alice tries to broadcast "attention"
+      Then alice is refused with NOT_OPER
+      And bob receives nothing
+
+    @kill
+    Scenario: A kill from a non-operator is refused
+      Given alice and bob have registered
+      When alice tries to kill bob
+      Then alice is refused with NOT_OPER
+      And bob is still connected
+
+    @ban
+    Scenario: A ban from a non-operator is refused
+      Given alice and bob have registered
+      When alice tries to ban bob
+      Then alice is refused with NOT_OPER
+      And bob is still connected
+
+    @unban
+    Scenario: An unban from a non-operator is refused
+      Given alice has registered
+      When alice tries to unban the address "192.0.2.1"
+      Then alice is refused with NOT_OPER
+
+  @operator @global
+  Rule: A broadcast reaches every other registered user, in a channel or not
+
+    Scenario: Every other registered user receives the broadcast
+      Given alice is an operator
+      And bob has registered
+      And carol has created #room
+      And dave has connected
+      When alice broadcasts "server restarts at noon"
+      Then bob receives the broadcast "server restarts at noon" from alice
+      And carol receives the broadcast "server restarts at noon" from alice
+      And alice receives no broadcast
+      And dave receives nothing
+
+  @operator @kill
+  Rule: A killed user is told why and disconnected; the others see a quit
+
+    Scenario: Killing a user disconnects them and their channel moves on
+      Given bob has created #room
+      And carol has joined #room
+      And alice is an operator
+      When alice kills bob
+      Then bob is killed by alice
+      And carol sees bob quit
+      And carol learns she now owns #room
+
+    Scenario: An operator cannot kill themselves
+      Given alice is an operator
+      When alice tries to kill alice
+      Then alice is refused with NOT_ALLOWED
+      And alice is still connected
+
+    Scenario: Killing a user who is not connected is refused
+      Given alice is an operator
+      When alice tries to kill mallory
+      Then alice is refused with NO_SUCH_NICK
+
+  @operator @ban @unban
+  Rule: A ban kills the user and refuses their address until it is lifted
+
+    @pristine
+    Scenario: A banned address is turned away until the ban is lifted
+      Given bob has created #room
+      And alice is an operator
+      When alice bans bob
+      Then bob is killed by alice
+      When carol tries to connect
+      Then carol is turned away with BANNED
+      When alice lifts the ban
+      And dave registers
+      Then dave is welcomed
+
+    Scenario: Unbanning an address that was never banned is acknowledged
+      Given alice is an operator
+      When alice tries to unban the address "192.0.2.1"
+      Then alice succeeds

@@ -1,0 +1,176 @@
+/**
+ * What every step file shares: the step-definition wrappers (the ONE place that turns
+ * NotGradableError into PENDING), reply assertions and the small translations steps need.
+ * Nothing here knows a wire string: text goes through the Session and its profile.
+ */
+import * as cucumber from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import { NotGradableError } from '../../harness/session-api.ts';
+import type { Reply } from '../../harness/session-api.ts';
+import type { ChatWorld } from './world.ts';
+
+// Step arguments are whatever the parameter types produce (string, string[], number, DataTable).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StepBody = (this: ChatWorld, ...args: any[]) => unknown;
+
+/**
+ * NOT-GRADABLE CONVENTION (the runner relies on it): a step whose Session call throws
+ * NotGradableError attaches "not gradable: <reason>" and ends PENDING. PENDING therefore always
+ * means "this profile cannot express the scenario", never "unfinished".
+ */
+function gradable(body: StepBody): StepBody {
+  return async function (this: ChatWorld, ...args: unknown[]) {
+    try {
+      return await body.apply(this, args);
+    } catch (error) {
+      if (isNotGradable(error)) {
+        await this.attach(`not gradable: ${error.message}`, 'text/plain');
+        return 'pending';
+      }
+      throw error;
+    }
+  };
+}
+
+/** By name as well as by class, in case the session module is loaded twice under two URLs. */
+function isNotGradable(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'NotGradableError';
+}
+
+export function Given(pattern: string, body: StepBody): void {
+  cucumber.Given<ChatWorld>(pattern, gradable(body));
+}
+export function When(pattern: string, body: StepBody): void {
+  cucumber.When<ChatWorld>(pattern, gradable(body));
+}
+export function Then(pattern: string, body: StepBody): void {
+  cucumber.Then<ChatWorld>(pattern, gradable(body));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+
+/** Register `user` unless a previous step connected or registered it (or it has left). */
+export async function ensureRegistered(world: ChatWorld, user: string): Promise<void> {
+  if (world.users.has(user)) return;
+  const reply = world.remember(user, await world.session.register(user));
+  expectSuccess(world, user, reply, 'register');
+  world.users.set(user, 'registered');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+
+export function describe(reply: Reply): string {
+  return `the server answered ${JSON.stringify(reply.raw)}`;
+}
+
+export function expectSuccess(world: ChatWorld, user: string, reply: Reply, what: string): void {
+  assert.ok(reply.ok, `${user} expected ${what} to succeed, but ${describe(reply)}`);
+}
+
+/** Refusal, and the code when the profile can tell codes apart (reply.code undefined otherwise). */
+export function expectRefusal(world: ChatWorld, user: string, reply: Reply, code?: string): void {
+  assert.ok(!reply.ok, `${user} expected a refusal${code ? ` with ${code}` : ''}, but ${describe(reply)}`);
+  if (code !== undefined && reply.code !== undefined) {
+    assert.equal(reply.code, code, `${user} expected the error code ${code}, but ${describe(reply)}`);
+  }
+}
+
+/**
+ * A field the profile extracts from a reply. Missing means the profile does not extract it:
+ * that scenario cannot be graded with this profile (it is not the server's fault).
+ */
+export function field(reply: Reply, name: string): string {
+  const value = reply.fields[name];
+  if (value === undefined) {
+    throw new NotGradableError(`the profile does not extract the field "${name}" from the reply ${JSON.stringify(reply.raw)}`);
+  }
+  return value;
+}
+
+/** Check a field only when the profile extracts it (sanity checks inside action steps). */
+export function expectFieldIfPresent(world: ChatWorld, reply: Reply, name: string, expected: string): void {
+  const value = reply.fields[name];
+  if (value === undefined) return;
+  assert.equal(value, expected, `the reply's ${name} should be ${JSON.stringify(expected)}: ${describe(reply)}`);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Raw wire text written in feature files (@wire scenarios only)
+
+/**
+ * Feature files write raw lines with logical names in braces ("/KICK {bob}", "/JOIN {#room}");
+ * this maps each to the scenario's real name. Braces around anything else are left alone.
+ */
+export function expandNames(world: ChatWorld, text: string): string {
+  return text.replace(/\{(#?[A-Za-z][A-Za-z0-9_.-]*)\}/g, (whole, name: string) => {
+    if (name.startsWith('#')) return world.channel(name);
+    return /^[a-z]+$/.test(name) ? world.nick(name) : whole;
+  });
+}
+
+/**
+ * Feature strings cannot hold raw bytes, so they use escapes: \n \r \t \\ and \xNN (one raw byte,
+ * e.g. \xFF, an invalid UTF-8 byte). Everything else is encoded as UTF-8.
+ */
+export function decodeEscapes(text: string): Uint8Array {
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '\\' && i + 1 < text.length) {
+      const next = text[i + 1]!;
+      const simple: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, '\\': 0x5c };
+      if (next in simple) {
+        bytes.push(simple[next]!);
+        i += 1;
+        continue;
+      }
+      const hex = /^x([0-9A-Fa-f]{2})/.exec(text.slice(i + 1));
+      if (hex) {
+        bytes.push(parseInt(hex[1]!, 16));
+        i += 3;
+        continue;
+      }
+    }
+    const codePoint = text.codePointAt(i)!;
+    const encoded = encoder.encode(String.fromCodePoint(codePoint));
+    bytes.push(...encoded);
+    if (codePoint > 0xffff) i += 1;
+  }
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * How many final replies the server owes for these bytes (PROTOCOL.md §2.1, §1.6): one per complete
+ * line that is not blank. Bytes after the last newline wait for the rest of their line.
+ */
+export function repliesOwed(bytes: Uint8Array): number {
+  let owed = 0;
+  let start = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    if (bytes[i] !== 0x0a) continue;
+    let line = bytes.subarray(start, i);
+    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    if (line.some((byte) => byte !== 0x20 && byte !== 0x09)) owed += 1;
+    start = i + 1;
+  }
+  return owed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members as feature files write them
+
+/** "~alice @bob carol": ~ marks the owner, @ a granted admin (the notation of PROTOCOL.md §5.8). */
+export function parseMembers(world: ChatWorld, text: string): Array<{ nick: string; role: 'owner' | 'admin' | 'member' }> {
+  return text
+    .split(/\s+/)
+    .filter((word) => word.length > 0)
+    .map((word) => {
+      if (word.startsWith('~')) return { nick: world.nick(word.slice(1)), role: 'owner' as const };
+      if (word.startsWith('@')) return { nick: world.nick(word.slice(1)), role: 'admin' as const };
+      return { nick: world.nick(word), role: 'member' as const };
+    });
+}

@@ -1,0 +1,118 @@
+/**
+ * The Cucumber World: one scenario's Session plus what steps must remember between each other
+ * (each user's last Reply, who is registered). Steps never hold sockets; the Session does.
+ */
+import { After, Before, Status, World, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import type { IWorldOptions } from '@cucumber/cucumber';
+import { createSession } from '../../harness/session.ts';
+import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
+
+/**
+ * Generous on purpose: the Session bounds every expectation itself with parameters.timeoutMs, so
+ * this only catches a step that loops (e.g. sending 105 messages) far beyond reason.
+ */
+setDefaultTimeout(60_000);
+
+/** Where a user's connection stands, as far as the steps have driven it. */
+type UserState = 'connected' | 'registered' | 'gone';
+
+export class ChatWorld extends World<HarnessParameters> {
+  #session: Session | undefined;
+  /** The last final reply each user got (what "Then bob is refused with NOT_ADMIN" reads). */
+  readonly lastReplies = new Map<string, Reply>();
+  /** Every reply of the last raw-wire step of each user, in order. */
+  readonly rawReplies = new Map<string, Reply[]>();
+  readonly users = new Map<string, UserState>();
+  /** Set by /BAN steps so the After hook can lift a ban even when the scenario failed half-way. */
+  ban: { by: string; address: string } | undefined;
+  readonly #nicks = new Map<string, string>();
+  /** Counter that makes "next message" texts unique within the scenario. */
+  #serial = 0;
+
+  constructor(options: IWorldOptions<HarnessParameters>) {
+    super(options);
+  }
+
+  get session(): Session {
+    if (!this.#session) throw new Error('the scenario has no session (the Before hook did not run)');
+    return this.#session;
+  }
+
+  async openSession(): Promise<void> {
+    this.#session = await createSession(this.parameters);
+  }
+
+  get hasSession(): boolean {
+    return this.#session !== undefined;
+  }
+
+  /**
+   * In feature files a logical name always means the SAME nick: after "alice changes nick to
+   * alicia", "alice" still names the old nick (now free) and "alicia" the new one. The Session
+   * rebinds a logical user to the nick it last took, so the World pins each name's first real nick.
+   */
+  nick(user: string): string {
+    let real = this.#nicks.get(user);
+    if (real === undefined) {
+      real = this.session.nick(user);
+      this.#nicks.set(user, real);
+    }
+    return real;
+  }
+
+  channel(logical: string): string {
+    return this.session.channel(logical);
+  }
+
+  remember(user: string, reply: Reply): Reply {
+    this.lastReplies.set(user, reply);
+    return reply;
+  }
+
+  lastReply(user: string): Reply {
+    const reply = this.lastReplies.get(user);
+    if (!reply) throw new Error(`${user} has not sent anything yet, so there is no reply to check`);
+    return reply;
+  }
+
+  /** A text no other step of this scenario has sent, so observing it proves it is fresh. */
+  freshText(prefix: string): string {
+    this.#serial += 1;
+    return `${prefix} ${this.#serial}`;
+  }
+}
+
+setWorldConstructor(ChatWorld);
+
+Before(async function (this: ChatWorld, { pickle }) {
+  const tags = new Set(pickle.tags.map((tag) => tag.name));
+  // Safety nets: the runner filters these out by tag expression; never let them pass silently.
+  if (tags.has('@pristine') && !this.parameters.pristine) return 'skipped';
+  if (tags.has('@operator') && !this.parameters.operPassword) return 'skipped';
+  await this.openSession();
+  return undefined;
+});
+
+After(async function (this: ChatWorld, { result }) {
+  if (!this.hasSession) return;
+  try {
+    if (result?.status === Status.FAILED) {
+      await this.attach(`TCP transcript\n${this.session.transcript()}`, 'text/plain');
+    }
+    await liftBan(this);
+  } finally {
+    await this.session.closeAll();
+  }
+});
+
+/** A ban left in place would refuse every later connection from this machine: lift it, best effort. */
+async function liftBan(world: ChatWorld): Promise<void> {
+  const ban = world.ban;
+  if (!ban || !world.session.isConnected(ban.by)) return;
+  world.ban = undefined;
+  try {
+    await world.session.run(ban.by, 'unban', { address: ban.address });
+  } catch {
+    // The scenario already reports its own failure; a failed clean-up must not hide it.
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Literal wire input for @wire scenarios: framing, bad input and exact canonical syntax
+ * (PROTOCOL.md §1, §5). The line text comes from the FEATURE file, never from here; logical names
+ * in braces ("{bob}", "{#room}") become the scenario's real names. Profiles without raw wire
+ * access make Session.sendRaw throw NotGradableError, so these scenarios end PENDING there.
+ */
+import assert from 'node:assert/strict';
+import type { ChatWorld } from './support/world.ts';
+import { Then, When, decodeEscapes, expandNames, expectSuccess, repliesOwed } from './support/steps-helpers.ts';
+
+/** Collect the final reply of every complete non-blank line just sent, in order. */
+async function collectReplies(world: ChatWorld, user: string, sent: Uint8Array): Promise<void> {
+  const replies = [];
+  for (let owed = repliesOwed(sent); owed > 0; owed -= 1) replies.push(await world.session.nextReply(user));
+  world.rawReplies.set(user, replies);
+  const last = replies.at(-1);
+  if (last) world.remember(user, last);
+}
+
+async function sendBytes(world: ChatWorld, user: string, bytes: Uint8Array): Promise<void> {
+  await world.session.sendRaw(user, bytes);
+  await collectReplies(world, user, bytes);
+}
+
+const line = (world: ChatWorld, text: string): Uint8Array => decodeEscapes(`${expandNames(world, text)}\\n`);
+
+When('{user} sends the line {string}', async function (this: ChatWorld, user: string, text: string) {
+  await sendBytes(this, user, line(this, text));
+});
+
+When('{user} sends the bytes {string}', async function (this: ChatWorld, user: string, text: string) {
+  await sendBytes(this, user, decodeEscapes(expandNames(this, text)));
+});
+
+When('{user} sends the lines {string} and {string} in one segment', async function (this: ChatWorld, user: string, first: string, second: string) {
+  const bytes = Buffer.concat([line(this, first), line(this, second)]);
+  await sendBytes(this, user, bytes);
+});
+
+/** One logical line split over two TCP segments with a pause between them (§1.3). */
+When('{user} sends {string} and, after a pause, {string}', async function (this: ChatWorld, user: string, first: string, second: string) {
+  const parts = [decodeEscapes(expandNames(this, first)), decodeEscapes(expandNames(this, second))];
+  await this.session.sendRaw(user, new Uint8Array(0), { parts, pauseMsBetweenParts: 100 });
+  await collectReplies(this, user, Buffer.concat(parts));
+});
+
+/** A plain message line of exactly `length` bytes before its terminator. */
+When('{user} sends a line of {int} bytes', async function (this: ChatWorld, user: string, length: number) {
+  await sendBytes(this, user, new TextEncoder().encode(`${'x'.repeat(length)}\n`));
+});
+
+Then('{user} gets {int} successful reply/replies', function (this: ChatWorld, user: string, count: number) {
+  const replies = this.rawReplies.get(user) ?? [];
+  assert.equal(replies.length, count, `${user} should get ${count} replies`);
+  for (const reply of replies) expectSuccess(this, user, reply, 'every line');
+});
+
+/**
+ * Nothing was answered to the lines just sent (blank lines, §1.6): the very next reply is the
+ * answer to a fresh ping, not an error left over from those lines.
+ */
+Then('{user} gets no reply to those lines', async function (this: ChatWorld, user: string) {
+  const token = this.freshText('barrier').replace(' ', '-');
+  const reply = await this.session.run(user, 'ping', { token });
+  expectSuccess(this, user, reply, 'the ping after the ignored lines');
+  const echoed = reply.fields['token'];
+  if (echoed !== undefined) assert.equal(echoed, token, `the next reply was not the ping's: ${reply.raw}`);
+});
