@@ -87,6 +87,13 @@ export class NotGradableError extends Error {
   }
 }
 
+/** What a dialect may or may not offer; see Session.requireCapability. */
+export type Capability =
+  | 'lobby' // a registered user starts in no channel (else the profile names a default channel)
+  | 'rawWire' // scenarios may send literal wire lines (framing, bad input)
+  | 'errorCodes' // error replies carry distinguishable codes
+  | 'barrier'; // negative checks are proved by a PING/PONG-like barrier instead of a quiet period
+
 export interface Session {
   /** Real nick for a logical user name (stable within the scenario). */
   nick(logical: string): string;
@@ -129,6 +136,12 @@ export interface Session {
   isConnected(user: string): boolean;
   /** Close `user`'s socket abruptly, without any goodbye. */
   drop(user: string): Promise<void>;
+
+  /**
+   * Throw NotGradableError unless the active profile has `capability`; for steps whose meaning
+   * depends on it (e.g. "alice is in the lobby" needs 'lobby').
+   */
+  requireCapability(capability: Capability): void;
 
   /** Close every connection of the scenario, whatever happened. Never throws. */
   closeAll(): Promise<void>;

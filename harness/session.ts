@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   NotGradableError,
+  type Capability,
   type CommandName,
   type EventName,
   type HarnessParameters,
@@ -215,6 +216,19 @@ class ScenarioSession implements Session {
 
   async drop(user: string): Promise<void> {
     this.clients.get(user)?.destroy();
+  }
+
+  requireCapability(capability: Capability): void {
+    const profile = this.dialect.profile;
+    const has: Record<Capability, boolean> = {
+      lobby: profile.lobby,
+      rawWire: profile.rawWire,
+      errorCodes: profile.errorCodes,
+      barrier: profile.barrier !== undefined,
+    };
+    if (!has[capability]) {
+      throw new NotGradableError(`profile "${this.dialect.name}" lacks the capability "${capability}" this step needs`);
+    }
   }
 
   async closeAll(): Promise<void> {

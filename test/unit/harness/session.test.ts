@@ -205,6 +205,9 @@ describe('Session against a canonical server', () => {
     await assert.rejects(s.expectEvent('alice', 'kicked'), NotGradableError);
     await assert.rejects(s.expectNoEvent('alice', 'kicked'), NotGradableError);
     await assert.rejects(s.sendRaw('alice', 'x\n'), /does not allow literal wire lines/);
+    assert.throws(() => s.requireCapability('rawWire'), (e: Error) => e instanceof NotGradableError && /lacks the capability "rawWire"/.test(e.message));
+    s.requireCapability('lobby');
+    s.requireCapability('barrier');
     await assert.rejects(s.msg('alice', [s.nick('bob'), s.nick('carol')], 'hi'), /cannot express a private message to several users/);
     assert.doesNotMatch(s.transcript(), /KICK/);
   });
