@@ -18,7 +18,7 @@ export function complete(line: string, knownNicks: Iterable<string>): [string[],
     const arg = match[2]!;
     // /MSG a;b;c: complete only the part after the last ';'.
     const partial = match[1]!.toUpperCase() === '/MSG' ? arg.slice(arg.lastIndexOf(';') + 1) : arg;
-    const hits = [...knownNicks].filter((nick) => nick.startsWith(partial)).sort();
+    const hits = [...knownNicks].filter((nick) => nick.startsWith(partial)).sort().map((nick) => `${nick} `);
     return [hits, partial];
   }
   return [[], line];

@@ -112,11 +112,11 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
     quitting = true;
     chat.expectClose();
     if (chat.isOpen) {
-      try {
-        await Promise.race([chat.request({ name: 'bye', args: {} }), new Promise((resolve) => setTimeout(resolve, BYE_GRACE_MS))]);
-      } catch {
-        // Closed meanwhile: nothing left to say goodbye to.
-      }
+      // Say goodbye (the server answers OK BYE and closes); close() forces it after the grace period.
+      chat
+        .request({ name: 'bye', args: {} })
+        .then((outcome) => renderOutcome(outcome, { me: chat.nick }, style).forEach(print))
+        .catch(() => {});
     }
     await chat.close(BYE_GRACE_MS);
     settle(ExitCode.OK);
@@ -157,13 +157,17 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
     refreshPrompt();
   });
   rl.on('SIGINT', () => void quit().catch(fail)); // Ctrl-C
-  rl.on('close', () => void quit().catch(fail)); // Ctrl-D (end of input)
+  rl.on('close', () => {
+    // Ctrl-D (end of input), or our own close below. A closed readline must not be drawn on.
+    rl = undefined;
+    void quit().catch(fail);
+  });
 
   if (options.nick !== undefined) register(options.nick).catch(fail);
   else refreshPrompt();
 
   const code = await finished;
   quitting = true;
-  rl.close();
+  rl?.close();
   return code;
 }

@@ -24,7 +24,7 @@ export async function startFakeChatServer(): Promise<FakeChatServer> {
   const users = new Set<User>();
   const channels = new Map<string, User[]>(); // join order; [0] is the owner
 
-  const send = (user: User, line: string) => user.socket.write(`${line}\n`);
+  const send = (user: User, line: string): void => void user.socket.write(`${line}\n`);
   const members = (channel: string) => channels.get(channel) ?? [];
   const byNick = (nick: string) => [...users].find((u) => u.nick === nick);
 

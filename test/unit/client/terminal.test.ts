@@ -1,0 +1,148 @@
+/**
+ * The interactive client in a real pseudo-terminal (tmux): the prompt and the half-typed line are
+ * redrawn below an event that arrives while typing; Tab completes command words and nicks; Ctrl-C
+ * quits with exit code 0.
+ *
+ * Needs tmux. Without it these tests are SKIPPED with the reason shown (never counted as passing).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import { CLI_PATH, TSX_LOADER } from './client-process.ts';
+import { startChatServer, type ChatServer } from './chat-server.ts';
+
+function tmuxVersion(): string | undefined {
+  try {
+    return execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const version = tmuxVersion();
+const skip = version === undefined ? 'tmux is not installed (apt-get install tmux): pseudo-terminal tests not run' : false;
+
+const socketName = `chat-client-test-${process.pid}-${Date.now()}`;
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socketName, ...args], { encoding: 'utf8' });
+const screen = (): string => tmux('capture-pane', '-p', '-t', 'chat');
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Polls the tmux screen until `pattern` matches (bounded), returning the screen. */
+async function screenMatching(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  return lines[lines.length - 1] ?? '';
+}
+
+/** A bare protocol user on a raw socket: the "other terminal". */
+class RawUser {
+  received = '';
+  private readonly socket: net.Socket;
+  constructor(port: number) {
+    this.socket = net.connect({ host: '127.0.0.1', port });
+    this.socket.setEncoding('utf8').on('data', (text: string) => (this.received += text));
+    this.socket.on('error', () => {});
+  }
+  send(line: string): void {
+    this.socket.write(`${line}\n`);
+  }
+  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.received)) {
+      if (Date.now() > deadline) throw new Error(`raw user never received ${pattern}:\n${this.received}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, { skip }, () => {
+  let server: ChatServer;
+  let yann: RawUser | undefined;
+
+  before(async () => {
+    server = await startChatServer();
+    const command = [
+      'env',
+      'NO_COLOR=1',
+      quote(process.execPath),
+      '--import',
+      quote(TSX_LOADER),
+      quote(CLI_PATH),
+      '--port',
+      String(server.port),
+      '--nick',
+      'zed',
+    ].join(' ');
+    // The pane outlives the client, so its exit code can be read from the screen.
+    tmux('new-session', '-d', '-s', 'chat', '-x', '100', '-y', '30', `${command}; echo "EXIT=$?"; sleep 120`);
+  });
+
+  after(async () => {
+    yann?.close();
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+    await server.close();
+  });
+
+  test('an event arriving while typing is printed above; the prompt and the typed text are redrawn intact', async () => {
+    await screenMatching(/zed \(lobby\)>\s*$/m);
+    tmux('send-keys', '-t', 'chat', '-l', '/JOIN #tty');
+    tmux('send-keys', '-t', 'chat', 'Enter');
+    await screenMatching(/zed #tty>\s*$/m);
+
+    tmux('send-keys', '-t', 'chat', '-l', 'half typed');
+    await screenMatching(/zed #tty> half typed$/m);
+
+    yann = new RawUser(server.port);
+    yann.send('yann');
+    yann.send('/JOIN #tty');
+    yann.send('hello zed');
+    const shown = await screenMatching(/\[#tty\] <yann> hello zed\n(?:.*\n)*zed #tty> half typed\s*$/);
+    assert.equal(lastLine(shown), 'zed #tty> half typed');
+    assert.equal(shown.split('half typed').length - 1, 1, `the half-typed text should appear once, on the prompt:\n${shown}`);
+
+    // The line editor still holds the whole line: finishing it sends it entirely.
+    tmux('send-keys', '-t', 'chat', '-l', ' and done');
+    tmux('send-keys', '-t', 'chat', 'Enter');
+    await yann.waitFor(/MSG #tty zed half typed and done\n/);
+  });
+
+  test('Tab completes command words and known nicks', async () => {
+    await screenMatching(/zed #tty>\s*$/m);
+    tmux('send-keys', '-t', 'chat', '-l', '/wh');
+    tmux('send-keys', '-t', 'chat', 'Tab');
+    await screenMatching(/zed #tty> \/WHO\s*$/m);
+    tmux('send-keys', '-t', 'chat', 'Enter');
+    await screenMatching(/\[#tty\] members: ~zed yann/);
+
+    tmux('send-keys', '-t', 'chat', '-l', '/MSG ya');
+    tmux('send-keys', '-t', 'chat', 'Tab');
+    await screenMatching(/zed #tty> \/MSG yann\s*$/m);
+    tmux('send-keys', '-t', 'chat', '-l', 'psst');
+    tmux('send-keys', '-t', 'chat', 'Enter');
+    await yann!.waitFor(/PRIV zed psst\n/);
+  });
+
+  test('Ctrl-C says goodbye and exits with code 0', async () => {
+    await screenMatching(/zed #tty>\s*$/m);
+    tmux('send-keys', '-t', 'chat', 'C-c');
+    await screenMatching(/EXIT=0/);
+    await yann!.waitFor(/QUIT zed\n/);
+  });
+});
