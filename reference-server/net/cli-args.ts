@@ -1,0 +1,88 @@
+/**
+ * Command-line options of `npm run server`, parsed with node:util parseArgs into server options.
+ * Kept apart from cli.ts (which has side effects: sockets, signals, stdin) so it can be unit-tested.
+ */
+import { parseArgs } from 'node:util';
+import type { ServerOptions } from './options.ts';
+import { NET_DEFAULTS } from './options.ts';
+
+export const USAGE = `usage: npm run server -- [options]
+
+Runs the reference chat server (docs/PROTOCOL.md). Prints "listening on <host>:<port>" on stdout once
+ready; logs go to stderr; lines typed on stdin are console commands (/GLOBAL, /KILL, /BAN, /UNBAN).
+
+  --host <address>               interface to bind (default ${NET_DEFAULTS.host})
+  --port <n>                     TCP port (default ${NET_DEFAULTS.port}; 0 = any free port)
+  --oper-password <password>     enables /OPER (default: operator commands disabled)
+  --max-line-bytes <n>           longest accepted line (default ${NET_DEFAULTS.maxLineBytes})
+  --max-connections <n>          simultaneous connections (default: the core's, 10000)
+  --registration-timeout-ms <n>  time to register before ERR TIMEOUT, 0 = none (default ${NET_DEFAULTS.registrationTimeoutMs})
+  --max-output-bytes <n>         unsent output per client before it is disconnected (default ${NET_DEFAULTS.maxOutputBytes})
+  --max-file-bytes <n>           largest /SEND (default: the core's, 1048576)
+  --help                         show this help`;
+
+/** A mistake in the command line: reported as one line, exit status 2. */
+export class CliUsageError extends Error {}
+
+export type CliCommand = { kind: 'help' } | { kind: 'run'; options: Partial<ServerOptions> };
+
+/** The numeric options: flag name -> server option, and the smallest accepted value. */
+const INTEGER_OPTIONS = {
+  port: { key: 'port', min: 0, max: 65535 },
+  'max-line-bytes': { key: 'maxLineBytes', min: 1 },
+  'max-connections': { key: 'maxConnections', min: 1 },
+  'registration-timeout-ms': { key: 'registrationTimeoutMs', min: 0, max: 2 ** 31 - 1 },
+  'max-output-bytes': { key: 'maxOutputBytes', min: 1 },
+  'max-file-bytes': { key: 'maxFileBytes', min: 1 },
+} as const satisfies Record<string, { key: keyof ServerOptions; min: number; max?: number }>;
+
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'oper-password': { type: 'string' },
+        'max-line-bytes': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'registration-timeout-ms': { type: 'string' },
+        'max-output-bytes': { type: 'string' },
+        'max-file-bytes': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs messages are already one clear sentence ("Unknown option '--prot'...").
+    throw new CliUsageError((error as Error).message);
+  }
+  if (values.help === true) return { kind: 'help' };
+
+  const options: Partial<ServerOptions> = {};
+  if (typeof values.host === 'string') {
+    if (values.host === '') throw new CliUsageError('--host must not be empty');
+    options.host = values.host;
+  }
+  if (typeof values['oper-password'] === 'string') {
+    if (values['oper-password'] === '') throw new CliUsageError('--oper-password must not be empty');
+    options.operPassword = values['oper-password'];
+  }
+  for (const [flag, spec] of Object.entries(INTEGER_OPTIONS)) {
+    const raw = values[flag];
+    if (typeof raw !== 'string') continue;
+    const max = 'max' in spec ? spec.max : Number.MAX_SAFE_INTEGER;
+    options[spec.key] = parseInteger(flag, raw, spec.min, max);
+  }
+  return { kind: 'run', options };
+}
+
+function parseInteger(flag: string, raw: string, min: number, max: number): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CliUsageError(`--${flag} expects an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}

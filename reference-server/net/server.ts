@@ -1,0 +1,268 @@
+/**
+ * The reference server's network layer: TCP sockets on one event loop around the pure core.
+ *
+ * Each socket event becomes one core call (connection opened, line received or rejected, connection
+ * closed, registration expired); the core answers with effects, which are carried out here:
+ * - `send`: the line is encoded ONCE into a Buffer shared by every recipient and queued per recipient;
+ *   every connection that received something is flushed once per event-loop turn (one socket write
+ *   for everything it got during the turn), which is what keeps many small events cheap.
+ * - `close`: the connection's queued output is flushed, then the socket is ended (destroyed after a
+ *   grace period if the peer does not close its side).
+ * - `log`: to the log.
+ * Limits that only the socket can see live here: line length and encoding (line-splitter.ts), unsent
+ * output per client (a client that does not read is disconnected and others see QUIT), registration
+ * time (a timer per connection that asks the core). Socket errors never stop the server: they are
+ * logged and treated as a drop (PROTOCOL.md §1.7).
+ */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import * as core from '../core/index.ts';
+import type { ConnId, Effect } from '../core/effects.ts';
+import { Connection, displayAddress } from './connection.ts';
+import { coreOptionsOf, netOptionsOf, type ServerOptions } from './options.ts';
+
+export type { ServerOptions, NetOptions } from './options.ts';
+
+export interface ServerStats {
+  connections: number;
+  registered: number;
+  channels: number;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  /** The bound port (the real one when started with port 0). */
+  readonly port: number;
+  /** Stops listening, closes every connection (flushing what was queued) and resolves when all are closed. */
+  close(): Promise<void>;
+  /** A line typed on the server console (operator commands, §5.18). */
+  consoleLine(line: string): void;
+  stats(): ServerStats;
+}
+
+/** How long an ended connection may stay half-open (peer not closing or not reading) before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+/** Pending connections the kernel may queue before accept: load tests open thousands at once. */
+const LISTEN_BACKLOG = 4096;
+
+export async function startServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const limits = netOptionsOf(options);
+  const log = options.log ?? logToStderr;
+  const state = core.createServerState(coreOptionsOf(options));
+  const connections = new Map<ConnId, Connection>();
+  let nextConnId: ConnId = 1;
+  let shuttingDown = false;
+
+  // ---- output: queue per connection, one flush per event-loop turn -------------------------------
+  let dirty = new Set<Connection>();
+  let flushScheduled = false;
+
+  function markDirty(conn: Connection): void {
+    dirty.add(conn);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      // setImmediate runs after the current poll phase: every socket read of this turn has been
+      // processed, so each connection gets everything it is owed in a single write.
+      setImmediate(flushDirty);
+    }
+  }
+
+  function flushDirty(): void {
+    flushScheduled = false;
+    const batch = dirty;
+    dirty = new Set();
+    for (const conn of batch) flush(conn);
+  }
+
+  function flush(conn: Connection): void {
+    if (conn.phase === 'gone' || conn.socket.destroyed) {
+      conn.discardQueuedOutput();
+      return;
+    }
+    const data = conn.takeQueuedOutput();
+    if (data !== undefined) conn.socket.write(data);
+    if (conn.phase === 'closing' && !conn.ended) {
+      conn.ended = true;
+      conn.socket.end();
+      conn.graceTimer = setTimeout(() => conn.socket.destroy(), CLOSE_GRACE_MS);
+      conn.graceTimer.unref();
+    }
+  }
+
+  function enqueue(conn: Connection, line: Buffer): void {
+    if (conn.phase !== 'open') return; // the core is done with it: nothing new after `close`
+    conn.enqueue(line);
+    if (conn.unsentBytes > limits.maxOutputBytes) {
+      drop(conn, `output cap: more than ${limits.maxOutputBytes} bytes unsent (client not reading)`);
+      return;
+    }
+    markDirty(conn);
+  }
+
+  // ---- effects ------------------------------------------------------------------------------------
+  /** Connections destroyed while effects were being applied, whose departure the core must still learn. */
+  const pendingDrops: Connection[] = [];
+
+  /**
+   * Carries out the effects of one core call, then tells the core about connections this caused to be
+   * dropped. The core is never re-entered while its effects are being applied: a `send` may iterate
+   * over an array the core owns and would change when it processes a departure.
+   */
+  function dispatch(effects: readonly Effect[]): void {
+    applyEffects(effects);
+    while (pendingDrops.length > 0) {
+      const conn = pendingDrops.shift()!;
+      notifyCoreOfDeparture(conn);
+    }
+  }
+
+  function applyEffects(effects: readonly Effect[]): void {
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'send': {
+          const line = Buffer.from(effect.line + '\n', 'utf8'); // encoded once, shared by every recipient
+          for (const id of effect.to) {
+            if (id === effect.except) continue;
+            const conn = connections.get(id);
+            if (conn !== undefined) enqueue(conn, line);
+          }
+          break;
+        }
+        case 'close': {
+          const conn = connections.get(effect.conn);
+          if (conn === undefined) break;
+          conn.coreClosed = true; // the core already removed the user
+          beginClose(conn, effect.reason);
+          break;
+        }
+        case 'log':
+          log(effect.message);
+          break;
+      }
+    }
+  }
+
+  function notifyCoreOfDeparture(conn: Connection): void {
+    if (conn.coreClosed || shuttingDown) return;
+    conn.coreClosed = true;
+    dispatch(core.connectionClosed(state, conn.id));
+  }
+
+  /** Graceful end: what is queued is sent, then the socket is ended. */
+  function beginClose(conn: Connection, reason: string): void {
+    conn.recordReason(reason);
+    if (conn.phase !== 'open') return;
+    conn.phase = 'closing';
+    clearTimeout(conn.registrationTimer);
+    markDirty(conn);
+  }
+
+  /** Immediate end: queued output is thrown away. The core learns it at the end of the current dispatch. */
+  function drop(conn: Connection, reason: string): void {
+    conn.recordReason(reason);
+    if (conn.phase === 'gone') return;
+    conn.phase = 'gone';
+    conn.discardQueuedOutput();
+    conn.clearTimers();
+    conn.socket.destroy();
+    if (!conn.coreClosed) pendingDrops.push(conn);
+  }
+
+  // ---- sockets ------------------------------------------------------------------------------------
+  function onConnection(socket: net.Socket): void {
+    const conn = new Connection(nextConnId++, socket, displayAddress(socket.remoteAddress), limits.maxLineBytes);
+    connections.set(conn.id, conn);
+    socket.setNoDelay(true);
+    log(`conn ${conn.id} from ${conn.address}:${socket.remotePort ?? '?'} connected`);
+
+    socket.on('data', (chunk: Buffer) => {
+      if (conn.phase !== 'open') return; // e.g. lines after /BYE in the same segment: never executed
+      for (const input of conn.splitter.push(chunk)) {
+        dispatch(
+          input.kind === 'line'
+            ? core.lineReceived(state, conn.id, input.text)
+            : core.lineRejected(state, conn.id, input.reason),
+        );
+        if (conn.phase !== 'open') break;
+      }
+    });
+
+    // The peer will send nothing more (it closed or half-closed). Its session is over (a drop, §1.7),
+    // but what it is owed is still flushed: `printf 'alice\n/LIST\n' | nc host port` gets its replies.
+    // A partial last line without "\n" is never executed (§1.3).
+    socket.on('end', () => {
+      conn.recordReason('closed by peer');
+      if (conn.phase === 'open') {
+        conn.phase = 'closing';
+        clearTimeout(conn.registrationTimer);
+        markDirty(conn);
+      }
+      notifyCoreOfDeparture(conn);
+    });
+
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // ECONNRESET, EPIPE, ETIMEDOUT...: a drop like any other; 'close' follows.
+      conn.recordReason(`socket error ${error.code ?? error.message}`);
+    });
+
+    socket.on('close', () => {
+      conn.phase = 'gone';
+      conn.clearTimers();
+      conn.discardQueuedOutput();
+      connections.delete(conn.id);
+      dirty.delete(conn);
+      log(`conn ${conn.id} from ${conn.address} disconnected: ${conn.closeReason ?? 'connection lost'}`);
+      notifyCoreOfDeparture(conn);
+    });
+
+    if (limits.registrationTimeoutMs > 0) {
+      conn.registrationTimer = setTimeout(() => {
+        conn.registrationTimer = undefined;
+        // The core knows whether this connection registered; for a registered one this is a no-op.
+        if (conn.phase === 'open') dispatch(core.registrationExpired(state, conn.id));
+      }, limits.registrationTimeoutMs);
+      conn.registrationTimer.unref();
+    }
+
+    dispatch(core.connectionOpened(state, conn.id, conn.address));
+  }
+
+  // allowHalfOpen: on the peer's FIN we decide when our side ends (after flushing), see 'end' above.
+  const server = net.createServer({ allowHalfOpen: true }, onConnection);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: limits.host, port: limits.port, backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // After listening, errors (e.g. EMFILE while accepting) are logged; the server keeps serving.
+  server.on('error', (error: NodeJS.ErrnoException) => log(`server error: ${error.code ?? error.message}`));
+
+  const bound = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+
+  return {
+    host: limits.host,
+    port: bound.port,
+    close(): Promise<void> {
+      closed ??= new Promise<void>((resolve) => {
+        shuttingDown = true;
+        server.close(() => resolve()); // called once every connection has closed
+        for (const conn of connections.values()) beginClose(conn, 'server shutting down');
+        flushDirty(); // now, not next turn: close() may be followed by process.exit
+      });
+      return closed;
+    },
+    consoleLine(line: string): void {
+      dispatch(core.consoleLine(state, line));
+    },
+    stats(): ServerStats {
+      return core.stats(state);
+    },
+  };
+}
+
+function logToStderr(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+}

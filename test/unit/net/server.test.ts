@@ -1,0 +1,242 @@
+/**
+ * Socket-level tests of the reference server (network layer + the real core) on 127.0.0.1, port 0.
+ * Deadlines in LineClient only bound a failure; nothing here asserts how fast something happens.
+ */
+import { after, before, describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startServer, type RunningServer, type ServerOptions } from '../../../reference-server/index.ts';
+import { LineClient, registered } from './helpers.ts';
+
+/** Starts a server for one test (closed after it) and collects its log lines. */
+async function serverFor(t: TestContext, options: Partial<ServerOptions> = {}): Promise<{ server: RunningServer; logs: string[] }> {
+  const logs: string[] = [];
+  const server = await startServer({ port: 0, log: (line) => logs.push(line), ...options });
+  t.after(() => server.close());
+  return { server, logs };
+}
+
+/** Registers a client that is destroyed after the test. */
+async function user(t: TestContext, server: RunningServer, nick: string): Promise<LineClient> {
+  const client = await registered(server.port, nick);
+  t.after(() => client.destroy());
+  return client;
+}
+
+async function connection(t: TestContext, server: RunningServer): Promise<LineClient> {
+  const client = await LineClient.connect(server.port);
+  t.after(() => client.destroy());
+  return client;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('server: protocol over real sockets', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ port: 0, log: () => {} });
+  });
+  after(() => server.close());
+
+  it('starts on an ephemeral port and greets with HELLO', async (t) => {
+    assert.ok(server.port > 0);
+    const client = await connection(t, server);
+    assert.equal(await client.nextLine(), 'HELLO chat-conformance 1');
+  });
+
+  it('two clients register, join, chat, WHO and KICK as the spec says', async (t) => {
+    const alice = await user(t, server, 'alice');
+    const bob = await user(t, server, 'bob');
+    await alice.send('/JOIN #room');
+    assert.equal(await alice.nextLine(), 'OK JOIN #room owner');
+    await bob.send('/JOIN #room');
+    assert.equal(await bob.nextLine(), 'OK JOIN #room member');
+    assert.equal(await alice.nextLine(), 'JOIN #room bob');
+
+    await bob.send('hello there');
+    assert.equal(await bob.nextLine(), 'OK SAY #room');
+    assert.equal(await alice.nextLine(), 'MSG #room bob hello there');
+
+    await alice.send('/WHO');
+    assert.equal(await alice.nextLine(), 'OK WHO #room ~alice bob');
+
+    await alice.send('/KICK bob');
+    assert.equal(await alice.nextLine(), 'OK KICK #room bob');
+    assert.equal(await bob.nextLine(), 'KICK #room bob alice');
+    await bob.send('/WHO');
+    assert.match(await bob.nextLine(), /^ERR NO_CHANNEL\b/);
+    assert.deepEqual(await alice.sync(), [], 'the kicker gets no event of its own action');
+  });
+
+  it('executes a command split across two writes once', async (t) => {
+    const carol = await user(t, server, 'carol');
+    await carol.write('/JO');
+    await pause(50); // let the server read the first half on its own
+    await carol.write('IN #split\n');
+    assert.equal(await carol.nextLine(), 'OK JOIN #split owner');
+    assert.deepEqual(await carol.sync(), []);
+  });
+
+  it('executes two commands that arrive in one write, in order', async (t) => {
+    const dave = await user(t, server, 'dave');
+    await dave.write('/JOIN #first\r\n/JOIN #second\n');
+    assert.equal(await dave.nextLine(), 'OK JOIN #first owner');
+    assert.equal(await dave.nextLine(), 'OK JOIN #second owner');
+    await dave.send('/CURRENT');
+    assert.equal(await dave.nextLine(), 'OK CURRENT #second');
+  });
+
+  it('ignores empty and blank lines without a reply', async (t) => {
+    const erin = await user(t, server, 'erin');
+    await erin.write('\n\r\n  \t \n');
+    assert.deepEqual(await erin.sync('after-blank'), []);
+  });
+
+  it('answers a 10 KB line with one ERR LINE_TOO_LONG and processes the next line', async (t) => {
+    const frank = await user(t, server, 'frank');
+    await frank.write('x'.repeat(10 * 1024) + '\n/PING next\n');
+    assert.match(await frank.nextLine(), /^ERR LINE_TOO_LONG\b/);
+    assert.equal(await frank.nextLine(), 'PONG next');
+  });
+
+  it('answers invalid UTF-8 with ERR BAD_ENCODING and keeps the connection', async (t) => {
+    const grace = await user(t, server, 'grace');
+    await grace.write(Buffer.from([0x68, 0x69, 0xff, 0xfe, 0x0a]));
+    assert.match(await grace.nextLine(), /^ERR BAD_ENCODING\b/);
+    await grace.write('esc \u001b[2J\n');
+    assert.match(await grace.nextLine(), /^ERR BAD_ENCODING\b/);
+    assert.deepEqual(await grace.sync(), []);
+    assert.equal(grace.isClosed, false);
+  });
+
+  it('does not execute lines that follow /BYE in the same write', async (t) => {
+    const heidi = await user(t, server, 'heidi');
+    const ivan = await user(t, server, 'ivan');
+    await heidi.write('/BYE\n/JOIN #after-bye\n');
+    assert.equal(await heidi.nextLine(), 'OK BYE');
+    await heidi.waitClosed();
+    await ivan.send('/LIST');
+    assert.doesNotMatch(await ivan.nextLine(), /#after-bye/);
+  });
+
+  it('treats an abrupt disconnect mid-command as a drop: others see QUIT, the server keeps serving', async (t) => {
+    const judy = await user(t, server, 'judy');
+    const mallory = await user(t, server, 'mallory');
+    await judy.send('/JOIN #drop');
+    assert.equal(await judy.nextLine(), 'OK JOIN #drop owner');
+    await mallory.send('/JOIN #drop');
+    assert.equal(await mallory.nextLine(), 'OK JOIN #drop member');
+    assert.equal(await judy.nextLine(), 'JOIN #drop mallory');
+
+    await mallory.write('/WH'); // half a command...
+    mallory.socket.resetAndDestroy(); // ...then a TCP reset
+    assert.equal(await judy.nextLine(), 'QUIT mallory');
+    assert.deepEqual(await judy.sync(), []);
+    const newcomer = await user(t, server, 'mallory'); // the nick is free again
+    assert.deepEqual(await newcomer.sync(), []);
+  });
+
+  it('still sends what a client is owed after it half-closes (printf ... | nc)', async (t) => {
+    const client = await connection(t, server);
+    assert.match(await client.nextLine(), /^HELLO /);
+    await client.write('oscar\n/PING last\n');
+    client.socket.end();
+    assert.equal(await client.nextLine(), 'OK WELCOME oscar');
+    assert.equal(await client.nextLine(), 'PONG last');
+    await client.waitClosed();
+  });
+});
+
+describe('server: limits enforced at socket level', () => {
+  it('streams a 50 MB line without buffering it, answers once, and processes the next line', async (t) => {
+    const { server } = await serverFor(t);
+    const peggy = await user(t, server, 'peggy');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage();
+
+    const chunk = Buffer.alloc(64 * 1024, 'z'); // one buffer reused: the test itself holds no 50 MB
+    for (let sent = 0; sent < 50 * 1024 * 1024; sent += chunk.length) {
+      if (!peggy.socket.write(chunk)) await new Promise((resolve) => peggy.socket.once('drain', resolve));
+    }
+    assert.match(await peggy.nextLine(), /^ERR LINE_TOO_LONG\b/);
+    // The line is still unterminated: had the server kept it, most of the 50 MB would be alive now.
+    gc();
+    const during = process.memoryUsage();
+    const grewBy = during.arrayBuffers + during.heapUsed - (before.arrayBuffers + before.heapUsed);
+    assert.ok(grewBy < 16 * 1024 * 1024, `memory grew by ${Math.round(grewBy / 1024 / 1024)} MB`);
+
+    await peggy.write('\n'); // ends the over-long line: no second error
+    assert.deepEqual(await peggy.sync('after-long-line'), []);
+  });
+
+  it('disconnects a client that does not read once its unsent output passes the cap; others go on', async (t) => {
+    const { server, logs } = await serverFor(t, { maxOutputBytes: 256 * 1024 });
+    const slow = await user(t, server, 'slow');
+    const flooder = await user(t, server, 'flooder');
+    const watcher = await user(t, server, 'watcher');
+    for (const client of [flooder, watcher, slow]) {
+      // slow joins last, so its departure is a plain QUIT (no OWNER event)
+      await client.send('/JOIN #flood');
+      await client.waitFor(/^OK JOIN #flood /);
+    }
+    for (const client of [slow, flooder, watcher]) await client.sync(); // drains the JOIN events
+    slow.socket.pause(); // stops reading: the kernel buffers fill, then the server's queue grows
+
+    const text = 'f'.repeat(4000);
+    const batch = `${text}\n`.repeat(50);
+    let quitSeen = false;
+    for (let round = 0; round < 200 && !quitSeen; round++) {
+      // at most 200 x 50 x 4 KB = 40 MB towards the slow client, far beyond kernel buffers
+      await flooder.write(batch);
+      const lines = await flooder.sync(`round${round}`);
+      quitSeen = lines.includes('QUIT slow');
+      const unexpected = lines.filter((line) => line !== 'OK SAY #flood' && line !== 'QUIT slow');
+      assert.deepEqual(unexpected, [], 'the flooder gets one OK SAY per message');
+    }
+    assert.ok(quitSeen, 'the slow client was disconnected');
+    await watcher.waitFor('QUIT slow', 30_000);
+    assert.ok(logs.some((line) => /conn \d+ .*disconnected: output cap/.test(line)), logs.join('\n'));
+
+    await flooder.send('still here');
+    assert.equal(await flooder.nextLine(), 'OK SAY #flood');
+    await watcher.waitFor('MSG #flood flooder still here', 30_000);
+  });
+
+  it('closes a connection that does not register in time with ERR TIMEOUT, and only that one', async (t) => {
+    const { server } = await serverFor(t, { registrationTimeoutMs: 300 });
+    const early = await user(t, server, 'early');
+    const idle = await connection(t, server);
+    assert.match(await idle.nextLine(), /^HELLO /);
+    assert.match(await idle.nextLine(), /^ERR TIMEOUT\b/);
+    await idle.waitClosed();
+    // `early` registered within the time: its own timer expired too, harmlessly.
+    await pause(400);
+    assert.deepEqual(await early.sync(), []);
+  });
+
+  it('refuses a connection beyond maxConnections with ERR SERVER_FULL and closes it', async (t) => {
+    const { server } = await serverFor(t, { maxConnections: 2 });
+    const first = await user(t, server, 'first');
+    const second = await connection(t, server);
+    assert.match(await second.nextLine(), /^HELLO /);
+    const third = await connection(t, server);
+    assert.match(await third.nextLine(), /^ERR SERVER_FULL\b/);
+    await third.waitClosed();
+    assert.deepEqual(await first.sync(), []);
+    assert.deepEqual(await second.sync(), []);
+  });
+
+  it('close() ends every connection and resolves', async () => {
+    const server = await startServer({ port: 0, log: () => {} });
+    const client = await registered(server.port, 'closing');
+    try {
+      await server.close();
+      await client.waitClosed();
+    } finally {
+      client.destroy();
+    }
+  });
+});
