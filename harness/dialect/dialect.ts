@@ -140,11 +140,9 @@ export class Dialect {
     };
   }
 
-  /** Every pattern a success reply of some command may have. */
+  /** Every pattern a success reply of some command may have; the commands' own first, for their fields. */
   private anyOkPatterns(): RegExp[] {
-    const patterns = [...this.profile.okReply];
-    for (const spec of Object.values(this.profile.commands)) patterns.push(...spec.ok);
-    return patterns;
+    return [...Object.values(this.profile.commands).flatMap((spec) => spec.ok), ...this.profile.okReply];
   }
 
   private allDataPatterns(): RegExp[] {

@@ -127,7 +127,8 @@ describe('canonical dialect: recognising replies', () => {
   });
 
   it('without a command (nextReply), any final reply is recognised', () => {
-    assert.equal(classify(undefined, 'OK JOIN #r owner')?.kind, 'ok');
+    assert.deepEqual(classify(undefined, 'OK JOIN #r owner')?.fields, { channel: '#r', role: 'owner' }, "with the command's own fields");
+    assert.deepEqual(classify(undefined, 'OK FLY high')?.fields, { command: 'FLY', details: 'high' });
     assert.equal(classify(undefined, 'PONG')?.kind, 'ok');
     assert.equal(classify(undefined, 'ERR LINE_TOO_LONG line over 4096 bytes')?.kind, 'error');
     assert.equal(classify(undefined, 'MSG #r bob hi'), undefined);
