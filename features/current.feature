@@ -41,6 +41,8 @@ Feature: The current channel
       And carol has created #second
       And alice has joined #first
       And alice has joined #second
+      And bob sees alice join #first
+      And carol sees alice join #second
       When alice switches to #first
       Then bob and carol receive nothing
 

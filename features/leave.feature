@@ -61,8 +61,8 @@ Feature: Leaving a channel
       And bob and carol have joined #room
       When bob leaves #room
       Then carol sees bob leave #room
-      And carol sees no change of owner
-      And alice sees no change of owner
+      And carol receives no change of owner
+      And alice receives no change of owner
 
   @v0
   Rule: A channel whose last member leaves ceases to exist

@@ -85,8 +85,8 @@ Feature: Private messages
       And bob and carol have joined #room
       When alice sends the line "/MSG <targets> hello"
       Then alice is refused with SYNTAX
-      And bob receives nothing
-      And carol receives nothing
+      And bob receives no private message
+      And carol receives no private message
 
       Examples:
         | targets          |

@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import type { DataTable } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';
-import {
-  Given, Then, When, ensureRegistered, expectFieldIfPresent, expectRefusal, expectSuccess, field, parseMembers,
-} from './support/steps-helpers.ts';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { ensureRegistered, expectFieldIfPresent, expectRefusal, expectSuccess, field, parseMembers } from './support/steps-helpers.ts';
 
 async function join(world: ChatWorld, user: string, realChannel: string): Promise<void> {
   await ensureRegistered(world, user);

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
-import { Given, Then, When, ensureRegistered, expectSuccess, field } from './support/steps-helpers.ts';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { ensureRegistered, expectSuccess, field } from './support/steps-helpers.ts';
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -104,10 +105,6 @@ Then('{user} is told the file {string} of {int} bytes for {user} may be uploaded
 
 Then('{user} is told a file {string} of {int} bytes waits from {user}', async function (this: ChatWorld, user: string, name: string, size: number, from: string) {
   await this.session.expectEvent(user, 'file', { from: this.nick(from), name, size: String(size) });
-});
-
-Then('{user} is told of no file', async function (this: ChatWorld, user: string) {
-  await this.session.expectNoEvent(user, 'file');
 });
 
 // --- receiving -----------------------------------------------------------------------------------

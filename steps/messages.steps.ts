@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import type { DataTable } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';
-import { Given, Then, When, decodeEscapes, ensureRegistered, expectSuccess, field } from './support/steps-helpers.ts';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { decodeEscapes, ensureRegistered, expectSuccess, field } from './support/steps-helpers.ts';
 
 async function say(world: ChatWorld, user: string, text: string): Promise<void> {
   await ensureRegistered(world, user);
@@ -59,10 +60,6 @@ Then('{user} does not receive {user}\'s message {string}', async function (this:
   await this.session.expectNoEvent(user, 'message', { from: this.nick(from), text });
 });
 
-Then('{user} receives no channel message', async function (this: ChatWorld, user: string) {
-  await this.session.expectNoEvent(user, 'message');
-});
-
 /** Membership observed the way a student sees it: the sender's next message arrives (or not). */
 Then('{user} still receives {user}\'s next message in {channel}', async function (this: ChatWorld, user: string, from: string, channel: string) {
   const text = this.freshText('still there?');
@@ -100,10 +97,6 @@ Then('{user} receives the private message {string} from {user}', async function 
 Then('{user} receives the private message {string} from {user} only once', async function (this: ChatWorld, user: string, text: string, from: string) {
   await this.session.expectEvent(user, 'private', { from: this.nick(from), text });
   await this.session.expectNoEvent(user, 'private', { from: this.nick(from), text });
-});
-
-Then('{user} receives no private message', async function (this: ChatWorld, user: string) {
-  await this.session.expectNoEvent(user, 'private');
 });
 
 // --- history -------------------------------------------------------------------------------------

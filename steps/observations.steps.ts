@@ -3,8 +3,10 @@
  * users do (or provably do not) receive. Negative checks go through Session.expectNoEvent, which
  * uses the protocol's barrier (PROTOCOL.md §2.1) instead of sleeping.
  */
+import type { EventName } from '../harness/session-api.ts';
 import type { ChatWorld } from './support/world.ts';
-import { Then, expectRefusal, expectSuccess } from './support/steps-helpers.ts';
+import { Then } from '@cucumber/cucumber';
+import { expectRefusal, expectSuccess } from './support/steps-helpers.ts';
 
 Then('{user} is refused with {code}', function (this: ChatWorld, user: string, code: string) {
   expectRefusal(this, user, this.lastReply(user), code);
@@ -20,6 +22,14 @@ Then('{user} succeeds', function (this: ChatWorld, user: string) {
 
 Then('{users} receive(s) nothing', async function (this: ChatWorld, users: string[]) {
   for (const user of users) await this.session.expectNoEvent(user);
+});
+
+/**
+ * Nothing of that kind among everything the user received and no step consumed yet, setup
+ * included: "nothing" is checked after a barrier (or quiet period), never after a fixed sleep.
+ */
+Then('{user} receives no {event}', async function (this: ChatWorld, user: string, event: EventName) {
+  await this.session.expectNoEvent(user, event);
 });
 
 Then('{user} sees {user} quit', async function (this: ChatWorld, user: string, who: string) {
@@ -39,6 +49,3 @@ Then('{user} learns she/he/they now own(s) {channel}', async function (this: Cha
   await this.session.expectEvent(user, 'owner', { channel: this.channel(channel), nick: this.nick(user) });
 });
 
-Then('{user} sees no change of owner', async function (this: ChatWorld, user: string) {
-  await this.session.expectNoEvent(user, 'owner');
-});

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
-import { Given, Then, When, ensureRegistered, expectFieldIfPresent, expectSuccess, field } from './support/steps-helpers.ts';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { ensureRegistered, expectFieldIfPresent, expectSuccess, field } from './support/steps-helpers.ts';
 
 /** A valid nick of exactly `length` characters, derived from the user's unique real nick. */
 function nickOfLength(world: ChatWorld, user: string, length: number): string {
@@ -66,7 +67,7 @@ When('{user} tries to register with a nick of {int} characters', async function 
 });
 
 When('{user} registers with the nick command', async function (this: ChatWorld, user: string) {
-  const reply = this.remember(user, await this.session.run(user, 'nick', { nick: this.nick(user) }));
+  const reply = this.remember(user, await this.session.run(user, 'register', { nick: this.nick(user) }));
   expectSuccess(this, user, reply, 'registration with the nick command');
   this.users.set(user, 'registered');
 });

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
-import { Then, When, decodeEscapes, expandNames, expectSuccess, repliesOwed } from './support/steps-helpers.ts';
+import { Then, When } from '@cucumber/cucumber';
+import { decodeEscapes, expandNames, expectSuccess, repliesOwed } from './support/steps-helpers.ts';
 
 /** Collect the final reply of every complete non-blank line just sent, in order. */
 async function collectReplies(world: ChatWorld, user: string, sent: Uint8Array): Promise<void> {

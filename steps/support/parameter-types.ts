@@ -5,6 +5,7 @@
  * "alice" and "#room" can appear in every scenario of a shared, long-running target.
  */
 import { defineParameterType } from '@cucumber/cucumber';
+import type { EventName } from '../../harness/session-api.ts';
 
 /**
  * The cast. A closed list (not "any word") keeps step phrases unambiguous: "alice receives nothing"
@@ -44,6 +45,32 @@ defineParameterType({
   name: 'code',
   regexp: /[A-Z][A-Z_]*[A-Z]/,
   transformer: (code: string) => code,
+});
+
+/**
+ * What a user may observe, in the words of the features, mapped to the Session's event names
+ * (harness/session-api.ts EventName). Used by negative checks such as "bob receives no kick".
+ */
+export const EVENT_WORDS = {
+  'channel message': 'message',
+  'private message': 'private',
+  join: 'joined',
+  leave: 'left',
+  quit: 'quit',
+  kick: 'kicked',
+  rename: 'renamed',
+  'change of owner': 'owner',
+  grant: 'granted',
+  revoke: 'revoked',
+  'nick change': 'nick',
+  'file notice': 'file',
+  broadcast: 'global',
+} as const satisfies Record<string, EventName>;
+
+defineParameterType({
+  name: 'event',
+  regexp: new RegExp(Object.keys(EVENT_WORDS).sort((a, b) => b.length - a.length).join('|')),
+  transformer: (word: string) => EVENT_WORDS[word as keyof typeof EVENT_WORDS],
 });
 
 export function splitUsers(text: string): string[] {

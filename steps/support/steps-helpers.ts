@@ -9,42 +9,31 @@ import { NotGradableError } from '../../harness/session-api.ts';
 import type { Reply } from '../../harness/session-api.ts';
 import type { ChatWorld } from './world.ts';
 
-// Step arguments are whatever the parameter types produce (string, string[], number, DataTable).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type StepBody = (this: ChatWorld, ...args: any[]) => unknown;
-
 /**
  * NOT-GRADABLE CONVENTION (the runner relies on it): a step whose Session call throws
  * NotGradableError attaches "not gradable: <reason>" and ends PENDING. PENDING therefore always
  * means "this profile cannot express the scenario", never "unfinished".
+ *
+ * Installed once, for every step definition, through Cucumber's definition wrapper: it keeps each
+ * step's arity and its location in the step file (a hand-made wrapper would lose both).
  */
-function gradable(body: StepBody): StepBody {
-  return async function (this: ChatWorld, ...args: unknown[]) {
+cucumber.setDefinitionFunctionWrapper(function gradable(body: (...args: unknown[]) => unknown) {
+  return async function (this: { attach?: ChatWorld['attach'] }, ...args: unknown[]) {
     try {
       return await body.apply(this, args);
     } catch (error) {
-      if (isNotGradable(error)) {
+      if (isNotGradable(error) && typeof this?.attach === 'function') {
         await this.attach(`not gradable: ${error.message}`, 'text/plain');
         return 'pending';
       }
       throw error;
     }
   };
-}
+});
 
 /** By name as well as by class, in case the session module is loaded twice under two URLs. */
 function isNotGradable(error: unknown): error is Error {
   return error instanceof Error && error.name === 'NotGradableError';
-}
-
-export function Given(pattern: string, body: StepBody): void {
-  cucumber.Given<ChatWorld>(pattern, gradable(body));
-}
-export function When(pattern: string, body: StepBody): void {
-  cucumber.When<ChatWorld>(pattern, gradable(body));
-}
-export function Then(pattern: string, body: StepBody): void {
-  cucumber.Then<ChatWorld>(pattern, gradable(body));
 }
 
 // ---------------------------------------------------------------------------------------------
