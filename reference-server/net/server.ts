@@ -145,7 +145,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   function notifyCoreOfDeparture(conn: Connection): void {
     if (conn.coreClosed || shuttingDown) return;
     conn.coreClosed = true;
-    dispatch(core.connectionClosed(state, conn.id));
+    const effects = guarded(`conn ${conn.id} departure`, () => core.connectionClosed(state, conn.id));
+    if (effects !== undefined) dispatch(effects);
   }
 
   /** Graceful end: what is queued is sent, then the socket is ended. */
@@ -169,6 +170,31 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   }
 
   // ---- sockets ------------------------------------------------------------------------------------
+  /**
+   * Runs one core call for `conn`. A core bug (an exception) must not take down every other session,
+   * nor the conformance runner that embeds this server: it is logged with its stack and costs only the
+   * connection that triggered it, which is then dropped (the core cleans up after it as after a drop).
+   */
+  function callCore(conn: Connection, what: string, run: () => Effect[]): void {
+    const effects = guarded(`conn ${conn.id} ${what}`, run);
+    if (effects === undefined) {
+      drop(conn, 'internal error');
+      dispatch([]); // tells the core about the drop
+    } else {
+      dispatch(effects);
+    }
+  }
+
+  /** The core's effects, or undefined (and the failure logged) when it threw. */
+  function guarded(what: string, run: () => Effect[]): Effect[] | undefined {
+    try {
+      return run();
+    } catch (error) {
+      log(`core failed on ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return undefined;
+    }
+  }
+
   function onConnection(socket: net.Socket): void {
     const conn = new Connection(nextConnId++, socket, displayAddress(socket.remoteAddress), limits.maxLineBytes);
     connections.set(conn.id, conn);
@@ -178,11 +204,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     socket.on('data', (chunk: Buffer) => {
       if (conn.phase !== 'open') return; // e.g. lines after /BYE in the same segment: never executed
       for (const input of conn.splitter.push(chunk)) {
-        dispatch(
-          input.kind === 'line'
-            ? core.lineReceived(state, conn.id, input.text)
-            : core.lineRejected(state, conn.id, input.reason),
-        );
+        if (input.kind === 'line') callCore(conn, 'a line', () => core.lineReceived(state, conn.id, input.text));
+        else callCore(conn, 'a rejected line', () => core.lineRejected(state, conn.id, input.reason));
         if (conn.phase !== 'open') break;
       }
     });
@@ -219,12 +242,12 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       conn.registrationTimer = setTimeout(() => {
         conn.registrationTimer = undefined;
         // The core knows whether this connection registered; for a registered one this is a no-op.
-        if (conn.phase === 'open') dispatch(core.registrationExpired(state, conn.id));
+        if (conn.phase === 'open') callCore(conn, 'registration timeout', () => core.registrationExpired(state, conn.id));
       }, limits.registrationTimeoutMs);
       conn.registrationTimer.unref();
     }
 
-    dispatch(core.connectionOpened(state, conn.id, conn.address));
+    callCore(conn, 'connection opened', () => core.connectionOpened(state, conn.id, conn.address));
   }
 
   // allowHalfOpen: on the peer's FIN we decide when our side ends (after flushing), see 'end' above.
@@ -255,7 +278,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       return closed;
     },
     consoleLine(line: string): void {
-      dispatch(core.consoleLine(state, line));
+      const effects = guarded('a console line', () => core.consoleLine(state, line));
+      if (effects !== undefined) dispatch(effects);
     },
     stats(): ServerStats {
       return core.stats(state);
