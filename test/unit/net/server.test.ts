@@ -229,6 +229,27 @@ describe('server: limits enforced at socket level', () => {
     assert.deepEqual(await second.sync(), []);
   });
 
+  it('/BAN closes the target and refuses its address until /UNBAN', async (t) => {
+    const { server } = await serverFor(t, { operPassword: 'letmein' });
+    const oper = await user(t, server, 'oper');
+    const victim = await user(t, server, 'victim');
+    await oper.send('/OPER letmein');
+    assert.equal(await oper.nextLine(), 'OK OPER');
+    await oper.send('/BAN victim');
+    assert.equal(await oper.nextLine(), 'OK BAN victim 127.0.0.1');
+    assert.match(await victim.nextLine(), /^KILLED oper /);
+    await victim.waitClosed();
+
+    const refused = await connection(t, server);
+    assert.match(await refused.nextLine(), /^ERR BANNED\b/);
+    await refused.waitClosed();
+    // the operator shares the banned address but is already connected: still served
+    await oper.send('/UNBAN 127.0.0.1');
+    assert.equal(await oper.nextLine(), 'OK UNBAN 127.0.0.1');
+    const welcome = await connection(t, server);
+    assert.match(await welcome.nextLine(), /^HELLO /);
+  });
+
   it('close() ends every connection and resolves', async () => {
     const server = await startServer({ port: 0, log: () => {} });
     const client = await registered(server.port, 'closing');
