@@ -6,7 +6,7 @@
  * (help, history, file chunks) belong to the oldest command still waiting. So commands may be pipelined.
  * It also follows what the user would want in a prompt: their nick, their current channel, nicks seen.
  */
-import type { Classified, ClientCommand, Dialect, EventName } from './protocol.ts';
+import type { Classified, ClientCommand, Dialect, EventName, Expecting } from './protocol.ts';
 import { LineConnection } from './line-connection.ts';
 
 export type ReplyLine = Extract<Classified, { kind: 'reply' }>;
@@ -48,6 +48,10 @@ export class ConnectionClosedError extends Error {
 
 interface Pending {
   command: ClientCommand | undefined;
+  /** Tells the dialect what this entry waits for (its reply, or a barrier's answer for a silent command). */
+  expecting: Expecting;
+  /** A silent command refused by an error: already answered, but its barrier answer is still to come. */
+  answered?: boolean;
   data: DataLine[];
   resolve(outcome: Outcome): void;
   reject(error: Error): void;
@@ -74,6 +78,7 @@ export class ChatClient {
   killed = false;
 
   private readonly pending: Pending[] = [];
+  private barriers = 0;
   private connection!: LineConnection;
   private closing = false;
   private closedPromise!: Promise<void>;
@@ -144,14 +149,28 @@ export class ChatClient {
 
   private sendLine(line: string, command: ClientCommand | undefined, onData?: (data: DataLine) => void): Promise<Outcome> {
     if (!this.connection.isOpen) return Promise.reject(new ConnectionClosedError());
+    const ending = this.dialect.lineEnding;
+    if (command !== undefined && this.dialect.isSilent(command)) {
+      // No reply on success in this dialect: a barrier after the line tells success (its answer) from refusal (an error first).
+      const token = `c${(this.barriers++).toString(36)}`;
+      const barrier = this.dialect.renderBarrier(token);
+      this.connection.send(line, ending);
+      if (barrier === undefined) {
+        return Promise.resolve({ command, reply: { kind: 'reply', ok: true, command: command.name, fields: {} }, data: [], raw: '' });
+      }
+      return new Promise<Outcome>((resolve, reject) => {
+        this.pending.push({ command, expecting: { command: command.name, barrierToken: token }, data: [], resolve, reject });
+        this.connection.send(barrier, ending);
+      });
+    }
     return new Promise<Outcome>((resolve, reject) => {
-      this.pending.push({ command, data: [], resolve, reject, ...(onData ? { onData } : {}) });
-      this.connection.send(line);
+      this.pending.push({ command, expecting: command ? { command: command.name } : {}, data: [], resolve, reject, ...(onData ? { onData } : {}) });
+      this.connection.send(line, ending);
     });
   }
 
   private receive(raw: string): void {
-    const classified = this.dialect.classify(raw);
+    const classified = this.dialect.classify(raw, this.pending[0]?.expecting);
     switch (classified.kind) {
       case 'greeting':
         this.listener.onGreeting(classified.fields);
@@ -168,10 +187,16 @@ export class ChatClient {
         return;
       }
       case 'reply': {
-        const head = this.pending.shift();
+        const head = this.pending[0];
         if (head === undefined) return this.listener.onUnexpected(raw, classified);
-        this.followReply(head.command, classified);
-        head.resolve({ command: head.command, reply: classified, data: head.data, raw });
+        const waitsForBarrier = head.expecting.barrierToken !== undefined;
+        // A silent command's entry ends with its barrier's answer; an error before it is its outcome.
+        if (!waitsForBarrier || classified.barrier === true) this.pending.shift();
+        if (head.answered) return;
+        head.answered = true;
+        const reply: ReplyLine = classified.barrier === true ? { kind: 'reply', ok: true, ...(head.command ? { command: head.command.name } : {}), fields: {} } : classified;
+        this.followReply(head.command, reply);
+        head.resolve({ command: head.command, reply, data: head.data, raw: classified.barrier === true ? '' : raw });
         return;
       }
       case 'unknown':

@@ -69,10 +69,10 @@ export class LineConnection {
     return !this.closed;
   }
 
-  /** Sends one line; the terminator is added here. Ignored once closed (the close is reported once, elsewhere). */
-  send(line: string): void {
+  /** Sends one line with its terminator (the dialect's). Ignored once closed (the close is reported once, elsewhere). */
+  send(line: string, terminator: string): void {
     if (this.closed || this.socket.destroyed) return;
-    this.socket.write(`${line}\n`);
+    this.socket.write(line + terminator);
   }
 
   /** Half-closes after flushing what was written, then lets the server finish. */

@@ -21,19 +21,36 @@ export type Classified =
   | { kind: 'greeting'; fields: Record<string, string> }
   | { kind: 'event'; event: EventName; fields: Record<string, string> }
   /** Part of a multi-line answer (help text, history, file chunk); always before its final reply. */
-  | { kind: 'data'; data: 'help' | 'history' | 'filedata'; fields: Record<string, string> }
-  /** Ends the processing of exactly one sent line. `command` is the command the reply names, when it does. */
-  | { kind: 'reply'; ok: boolean; command?: CommandName; code?: string; fields: Record<string, string> }
+  | { kind: 'data'; data: 'help' | 'history' | 'filedata' | 'other'; fields: Record<string, string> }
+  /**
+   * Ends the processing of exactly one sent line. `command` is the command the reply names, when it
+   * does. `barrier` marks the answer to a barrier request (see Dialect.renderBarrier).
+   */
+  | { kind: 'reply'; ok: boolean; command?: CommandName; code?: string; fields: Record<string, string>; barrier?: boolean }
   /** A line this dialect does not recognise (shown as is, never dropped). */
   | { kind: 'unknown' };
 
+/** What the client is waiting for when a line arrives: lets a loose dialect tell replies from events. */
+export interface Expecting {
+  /** The command whose final reply is awaited. */
+  command?: CommandName;
+  /** The token of a barrier request whose answer is awaited. */
+  barrierToken?: string;
+}
+
 export interface Dialect {
   readonly name: string;
+  /** Appended to every line sent. */
+  readonly lineEnding: string;
   /** The wire line (no terminator) for a command, or undefined when this dialect cannot express it. */
   render(command: ClientCommand): string | undefined;
   /** A line typed by the user that the client could not type-check, sent as is when the dialect allows raw lines. */
   renderRaw(line: string): string | undefined;
-  classify(line: string): Classified;
+  /** True when the server answers nothing on success (success = no error before the barrier). */
+  isSilent(command: ClientCommand): boolean;
+  /** A barrier request (§2.1: its answer comes after everything caused before it), if the dialect has one. */
+  renderBarrier(token: string): string | undefined;
+  classify(line: string, expecting: Expecting | undefined): Classified;
   /** Largest number of decoded bytes one `data` command may carry, so the line stays under the limit. */
   readonly dataChunkBytes: number;
 }
@@ -221,10 +238,19 @@ function renderCanonical(command: ClientCommand): string | undefined {
 }
 
 export const canonicalDialect: Dialect = {
-  name: 'canonical',
+  name: 'canonical (built in)',
+  lineEnding: '\n',
   render: renderCanonical,
   renderRaw: (line) => line,
-  classify: classifyCanonical,
+  isSilent: () => false,
+  renderBarrier: (token) => `/PING ${token}`,
+  classify: (line, expecting) => {
+    const classified = classifyCanonical(line);
+    if (classified.kind === 'reply' && expecting?.barrierToken !== undefined && classified.command === 'ping') {
+      return { ...classified, barrier: classified.fields.token === expecting.barrierToken };
+    }
+    return classified;
+  },
   // 3000 bytes -> 4000 base64 characters; with "/DATA " the line stays under §1.4's 4096 bytes.
   dataChunkBytes: 3000,
 };
@@ -236,10 +262,13 @@ export class DialectUnavailableError extends Error {
   }
 }
 
-/** The dialect for `--profile` (undefined or "canonical": the built-in canonical dialect). */
+/**
+ * The dialect to speak. Without --profile: the built-in canonical dialect above. With --profile NAME
+ * (or a path): that profile, through the harness's dialect engine (protocol-profile.ts), exactly as
+ * the conformance suite reads it; `--profile canonical` is docs/PROTOCOL.md spoken through the engine.
+ */
 export async function loadDialect(profile: string | undefined): Promise<Dialect> {
-  if (profile === undefined || profile === 'canonical') return canonicalDialect;
-  throw new DialectUnavailableError(
-    `profile "${profile}": only the canonical dialect is supported by this client for now (the profile engine has not landed)`,
-  );
+  if (profile === undefined) return canonicalDialect;
+  const { profileDialect } = await import('./protocol-profile.ts');
+  return profileDialect(profile);
 }

@@ -1,8 +1,8 @@
 /**
- * The server the client tests talk to. The reference server (reference-server/index.ts) is being
- * written in parallel; until it exports startServer, the tests use the small fake canonical server.
+ * The server the client tests talk to: the reference server (reference-server/index.ts), in-process,
+ * on an ephemeral loopback port. Its log is kept out of the test output.
  */
-import { startFakeChatServer } from './fake-chat-server.ts';
+import { startServer } from '../../../reference-server/index.ts';
 
 export interface ChatServer {
   port: number;
@@ -11,6 +11,6 @@ export interface ChatServer {
 }
 
 export async function startChatServer(): Promise<ChatServer> {
-  const fake = await startFakeChatServer();
-  return { port: fake.port, close: () => fake.close() };
+  const server = await startServer({ port: 0, host: '127.0.0.1', log: () => {} });
+  return { port: server.port, close: () => server.close() };
 }
