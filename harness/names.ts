@@ -6,15 +6,21 @@
  * stable within the scenario, and reversible for readable error messages.
  */
 
+import { randomInt } from 'node:crypto';
+
 const NICK_MAX = 16;
 const CHANNEL_MAX = 32;
 
 let scenarioCounter = 0;
 
-/** A fresh suffix: 3 random base-36 characters plus a per-process counter (unique within a run). */
+/**
+ * A fresh suffix: 4 random base-36 characters (parallel workers and other runs on a shared target
+ * draw independently: 1.7 million values) plus a per-process counter, so that two scenarios of one
+ * process never draw the same suffix in a row. 5 characters leave 10 for the nick itself.
+ */
 export function newSuffix(): string {
-  const random = Math.floor(Math.random() * 36 ** 3).toString(36).padStart(3, '0');
-  scenarioCounter = (scenarioCounter + 1) % 36 ** 2;
+  const random = randomInt(36 ** 4).toString(36).padStart(4, '0');
+  scenarioCounter = (scenarioCounter + 1) % 36;
   return random + scenarioCounter.toString(36);
 }
 

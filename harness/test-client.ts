@@ -100,6 +100,8 @@ export class TestClient {
   private overflowed = false;
   private discardedChars = 0;
   private closed = false;
+  /** False until the TCP handshake completed (a failed connect is not a "close by the server"). */
+  private connected = false;
   private destroyed = false;
   private readonly waiters: Waiter[] = [];
   private readonly closeListeners: Array<() => void> = [];
@@ -131,12 +133,13 @@ export class TestClient {
         options.transcript.note(options.user, `cannot connect to ${options.host}:${options.port}: ${why}`);
         reject(new ExpectationError(`${options.user}: cannot connect to ${options.host}:${options.port}: ${why}`));
       };
+      const onError = (error: Error) => fail(error.message);
       const timer = setTimeout(() => fail(`no answer within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
-      socket.once('error', (error) => fail(error.message));
+      socket.once('error', onError);
       socket.once('connect', () => {
         clearTimeout(timer);
-        socket.removeAllListeners('error');
-        socket.on('error', (error) => options.transcript.note(options.user, `socket error: ${error.message}`));
+        socket.off('error', onError);
+        client.connected = true;
         options.transcript.note(options.user, `connected to ${options.host}:${options.port}`);
         resolve(client);
       });
@@ -258,7 +261,7 @@ export class TestClient {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    if (!this.closed) this.transcript.note(this.user, 'connection closed by the harness');
+    if (this.connected && !this.closed) this.transcript.note(this.user, 'connection closed by the harness');
     this.socket.destroy();
     for (const waiter of this.waiters.splice(0)) {
       this.settleWithError(waiter, `${this.user}: the connection was closed by the harness while waiting for ${waiter.options.description}`);
@@ -290,7 +293,7 @@ export class TestClient {
 
   private onClose(): void {
     this.closed = true;
-    if (!this.destroyed) this.transcript.note(this.user, 'connection closed by the server');
+    if (this.connected && !this.destroyed) this.transcript.note(this.user, 'connection closed by the server');
     // Whatever arrived without a final newline is still worth matching against.
     const tail = this.ansiCarry + this.decoder.end();
     this.ansiCarry = '';
