@@ -41,6 +41,12 @@ export interface LoadOptions extends Omit<ConnectOptions, 'channel'> {
   idleTimeoutMs?: number;
   /** Hard bound for the measured phase, ms. */
   runTimeoutMs?: number;
+  /** Unmeasured messages per sender sent first (default: 10% of `messages`, at least 1). */
+  warmup?: number;
+  /** Fixed total send rate, messages/s over all senders (default: as fast as the window allows). */
+  rate?: number;
+  /** Called right before the measured phase starts and right after it ends (to sample the server). */
+  onMeasured?: (edge: 'start' | 'end') => void;
 }
 
 export interface LoadResult {
@@ -49,6 +55,8 @@ export interface LoadResult {
   senders: number;
   messages: number;
   window: number;
+  warmup: number;
+  rate?: number;
   setupMs: number;
   expected: number;
   received: number;
@@ -253,43 +261,54 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const channel = options.channel ?? '#bench';
   const dialect = options.dialect;
+  const warmup = options.warmup ?? Math.min(messages, Math.max(1, Math.ceil(messages / 10)));
+  const ratePerSender = options.rate === undefined ? undefined : options.rate / senders;
   const pool = new ClientPool({ ...options, channel });
   const setupMs = await pool.open();
   await pool.settle();
 
+  // Sequence numbers [0, warmup) are the unmeasured warm-up (JIT of server and generator, socket
+  // buffers), [warmup, warmup + messages) the measured phase. One numbering keeps the order check simple.
+  const totalSeq = warmup + messages;
   const recipients = clients - 1;
   const expected = senders * messages * recipients;
   const latencies = new Float64Array(expected);
-  // deliveredCount[s * messages + q]: how many recipients got message q of sender s so far.
-  const deliveredCount = new Uint32Array(senders * messages);
+  // deliveredCount[s * totalSeq + q]: how many recipients got message q of sender s so far.
+  const deliveredCount = new Uint32Array(senders * totalSeq);
   // nextSeq[r * senders + s]: the seq receiver r expects next from sender s (order and duplicate check).
   const nextSeq = new Int32Array(clients * senders);
   const sent = new Uint32Array(senders);
   const completed = new Uint32Array(senders); // messages of each sender delivered to everybody, in order
-  let received = 0;
+  let phaseStart = 0;
+  let phaseEnd = 0;
+  let phaseStartedAt = 0;
+  let phaseExpected = 0;
+  let phaseReceived = 0;
+  let recording = false;
+  let recorded = 0;
   let outOfOrder = 0;
   let lastDeliveryAt = 0;
-  let lastProgressAt = performance.now();
 
   const pump = (sender: number): void => {
     let seq = sent[sender]!;
-    const limit = Math.min(messages, completed[sender]! + window);
+    let limit = Math.min(phaseEnd, completed[sender]! + window);
+    const now = performance.now();
+    if (ratePerSender !== undefined) {
+      limit = Math.min(limit, phaseStart + Math.floor(((now - phaseStartedAt) / 1000) * ratePerSender) + 1);
+    }
     if (seq >= limit) return;
-    const now = performance.now() * 1000;
+    const nowMicros = now * 1000;
     let text = '';
-    for (; seq < limit; seq++) text += dialect.say(channel, encodePayload(sender, seq, now)) + dialect.eol;
+    for (; seq < limit; seq++) text += dialect.say(channel, encodePayload(sender, seq, nowMicros)) + dialect.eol;
     sent[sender] = seq;
     pool.write(sender, text);
   };
 
   let finish: (how: LoadResult['ended']) => void = () => {};
-  const finished = new Promise<LoadResult['ended']>((resolve) => {
-    finish = resolve;
-  });
 
   pool.hooks = {
     delivery(receiver, sender, seq, sentAt, nowMicros) {
-      if (sender >= senders || seq >= messages || sender === receiver) {
+      if (sender >= senders || seq >= totalSeq || sender === receiver) {
         outOfOrder++;
         return;
       }
@@ -299,41 +318,72 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (seq < nextSeq[slot]!) return; // a duplicate: already counted once
       }
       nextSeq[slot] = seq + 1;
-      latencies[received++] = (nowMicros - sentAt) / 1000;
-      lastDeliveryAt = nowMicros;
-      const key = sender * messages + seq;
+      if (recording) {
+        latencies[recorded++] = (nowMicros - sentAt) / 1000;
+        lastDeliveryAt = nowMicros;
+      }
+      const key = sender * totalSeq + seq;
       if (++deliveredCount[key]! === recipients && seq === completed[sender]) {
         let done = seq + 1;
-        while (done < messages && deliveredCount[sender * messages + done] === recipients) done++;
+        while (done < phaseEnd && deliveredCount[sender * totalSeq + done] === recipients) done++;
         completed[sender] = done;
         pump(sender);
       }
-      if (received === expected) finish('complete');
+      if (++phaseReceived === phaseExpected) finish('complete');
     },
   };
 
+  /** Sends seqs [from, to) of every sender and waits until all arrived or the run stalls. */
+  const runPhase = async (from: number, to: number, record: boolean): Promise<LoadResult['ended']> => {
+    phaseStart = from;
+    phaseEnd = to;
+    phaseExpected = senders * (to - from) * recipients;
+    phaseReceived = 0;
+    recording = record;
+    phaseStartedAt = performance.now();
+    let lastProgressAt = phaseStartedAt;
+    let progressMark = 0;
+    const finished = new Promise<LoadResult['ended']>((resolve) => {
+      finish = resolve;
+    });
+    const watchdog = setInterval(() => {
+      const now = performance.now();
+      if (phaseReceived > progressMark) {
+        progressMark = phaseReceived;
+        lastProgressAt = now;
+      }
+      if (now - lastProgressAt > idleTimeoutMs) finish('idle-timeout');
+      else if (now - phaseStartedAt > runTimeoutMs) finish('run-timeout');
+    }, 50);
+    // With a fixed rate, a fast timer releases what the rate allows; deliveries release the rest.
+    const pacer = ratePerSender === undefined ? undefined : setInterval(() => {
+      for (let sender = 0; sender < senders; sender++) pump(sender);
+    }, 2);
+    for (let sender = 0; sender < senders; sender++) pump(sender);
+    const ended = await finished;
+    clearInterval(watchdog);
+    if (pacer !== undefined) clearInterval(pacer);
+    return ended;
+  };
+
+  const warmupEnded = warmup > 0 ? await runPhase(0, warmup, false) : 'complete';
+  if (warmupEnded !== 'complete') {
+    pool.close();
+    throw new Error(`warm-up stalled (${warmupEnded}): ${phaseReceived} of ${phaseExpected} deliveries arrived; ${pool.errors.join('; ')}`);
+  }
+  options.onMeasured?.('start');
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  let progressMark = 0;
-  const watchdog = setInterval(() => {
-    const now = performance.now();
-    if (received > progressMark) {
-      progressMark = received;
-      lastProgressAt = now;
-    }
-    if (now - lastProgressAt > idleTimeoutMs) finish('idle-timeout');
-    else if (now - startedAt > runTimeoutMs) finish('run-timeout');
-  }, 50);
-  for (let sender = 0; sender < senders; sender++) pump(sender);
-  const ended = await finished;
-  clearInterval(watchdog);
+  const ended = await runPhase(warmup, totalSeq, true);
+  options.onMeasured?.('end');
+  const received = phaseReceived;
   const endedAt = received > 0 ? lastDeliveryAt / 1000 : performance.now();
   const cpu = process.cpuUsage(cpuBefore);
+  const wallMs = performance.now() - startedAt;
   pool.close();
 
   const durationMs = Math.max(endedAt - startedAt, 1e-3);
-  const [p50, p99, max] = percentiles(latencies, received, [50, 99, 100]);
-  const wallMs = performance.now() - startedAt;
+  const [p50, p99, max] = percentiles(latencies, recorded, [50, 99, 100]);
   const generatorCores = (cpu.user + cpu.system) / 1000 / wallMs;
   return {
     dialect: dialect.name,
@@ -341,6 +391,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     senders,
     messages,
     window,
+    warmup,
+    rate: options.rate,
     setupMs: round(setupMs, 1),
     expected,
     received,

@@ -28,8 +28,10 @@ export interface ServerProcess {
 }
 
 export interface SpawnOptions {
-  /** Shell command; `{port}` is replaced by a free port. */
+  /** Shell command; `{port}` is replaced by a free port (or by `port`). */
   command: string;
+  /** The port the command will listen on, when the caller chose it (e.g. written in a config file). */
+  port?: number;
   cwd?: string;
   host?: string;
   startTimeoutMs?: number;
@@ -53,9 +55,9 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const host = options.host ?? '127.0.0.1';
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   let command = options.command;
-  let knownPort: number | undefined;
+  let knownPort = options.port;
   if (command.includes('{port}')) {
-    knownPort = await freePort(host);
+    knownPort ??= await freePort(host);
     command = command.replaceAll('{port}', String(knownPort));
   }
   // `ulimit -n` as high as allowed: the idle test opens 10,000 connections; exec keeps one process.
