@@ -23,7 +23,7 @@ Feature: Errors, bad input and framing
       Then alice is refused with UNKNOWN_COMMAND
       And bob receives nothing
 
-  @v0 @wire
+  @v0 @wire @framing
   Rule: Empty and blank lines are ignored: no reply, no effect
 
     Scenario: Empty and blank lines get no reply and send nothing
@@ -72,7 +72,7 @@ Feature: Errors, bad input and framing
       Then alice succeeds
       And bob learns he was kicked from #room by alice
 
-  @wire
+  @wire @syntax
   Rule: A missing argument is a syntax error, and the command has no effect
 
     Background:
@@ -119,7 +119,7 @@ Feature: Errors, bad input and framing
         | /BAN    |
         | /UNBAN  |
 
-  @wire
+  @wire @syntax
   Rule: An extra argument is a syntax error, and the command has no effect
 
     Background:
@@ -169,7 +169,7 @@ Feature: Errors, bad input and framing
         | /BAN {bob} now         |
         | /UNBAN 192.0.2.1 now   |
 
-  @v0 @wire
+  @v0 @wire @syntax
   Rule: When several errors apply, the first of the command's list wins (syntax comes first)
 
     Scenario: A kick without argument from the lobby is a syntax error, not "no channel"
@@ -182,7 +182,7 @@ Feature: Errors, bad input and framing
       When alice sends the line "/LEAVE now"
       Then alice is refused with SYNTAX
 
-  @v0 @wire
+  @v0 @wire @framing
   Rule: Every complete line is executed exactly once, in order, whatever the TCP segmentation
 
     Scenario: Two commands in one segment both run, in order
@@ -215,7 +215,7 @@ Feature: Errors, bad input and framing
       Then alice gets 1 successful reply
       And bob learns he was kicked from #room by alice
 
-  @v0 @wire
+  @v0 @wire @framing
   Rule: A line longer than 4096 bytes is refused once and discarded whole; the connection stays
 
     Scenario: A line of 4096 bytes is accepted
@@ -233,7 +233,7 @@ Feature: Errors, bad input and framing
       And bob receives nothing
       And bob still receives alice's next message in #room
 
-  @v0 @wire
+  @v0 @wire @framing
   Rule: A line that is not valid UTF-8 or holds a control character is refused; the connection stays
 
     Scenario Outline: A line with <why> is refused

@@ -6,6 +6,7 @@
  */
 import { defineParameterType } from '@cucumber/cucumber';
 import type { EventName } from '../../harness/session-api.ts';
+import { splitUsers } from './steps-helpers.ts';
 
 /**
  * The cast. A closed list (not "any word") keeps step phrases unambiguous: "alice receives nothing"
@@ -72,7 +73,3 @@ defineParameterType({
   regexp: new RegExp(Object.keys(EVENT_WORDS).sort((a, b) => b.length - a.length).join('|')),
   transformer: (word: string) => EVENT_WORDS[word as keyof typeof EVENT_WORDS],
 });
-
-export function splitUsers(text: string): string[] {
-  return text.split(/, | and /).map((name) => name.trim());
-}

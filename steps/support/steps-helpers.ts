@@ -1,40 +1,12 @@
 /**
- * What every step file shares: the step-definition wrappers (the ONE place that turns
- * NotGradableError into PENDING), reply assertions and the small translations steps need.
- * Nothing here knows a wire string: text goes through the Session and its profile.
+ * What every step file shares: reply assertions and the small translations steps need. Free of
+ * Cucumber registrations, so it can be unit-tested on its own. Nothing here knows a wire string:
+ * text goes through the Session and its profile.
  */
-import * as cucumber from '@cucumber/cucumber';
 import assert from 'node:assert/strict';
 import { NotGradableError } from '../../harness/session-api.ts';
 import type { Reply } from '../../harness/session-api.ts';
 import type { ChatWorld } from './world.ts';
-
-/**
- * NOT-GRADABLE CONVENTION (the runner relies on it): a step whose Session call throws
- * NotGradableError attaches "not gradable: <reason>" and ends PENDING. PENDING therefore always
- * means "this profile cannot express the scenario", never "unfinished".
- *
- * Installed once, for every step definition, through Cucumber's definition wrapper: it keeps each
- * step's arity and its location in the step file (a hand-made wrapper would lose both).
- */
-cucumber.setDefinitionFunctionWrapper(function gradable(body: (...args: unknown[]) => unknown) {
-  return async function (this: { attach?: ChatWorld['attach'] }, ...args: unknown[]) {
-    try {
-      return await body.apply(this, args);
-    } catch (error) {
-      if (isNotGradable(error) && typeof this?.attach === 'function') {
-        await this.attach(`not gradable: ${error.message}`, 'text/plain');
-        return 'pending';
-      }
-      throw error;
-    }
-  };
-});
-
-/** By name as well as by class, in case the session module is loaded twice under two URLs. */
-function isNotGradable(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'NotGradableError';
-}
 
 // ---------------------------------------------------------------------------------------------
 // Users
@@ -162,4 +134,9 @@ export function parseMembers(world: ChatWorld, text: string): Array<{ nick: stri
       if (word.startsWith('@')) return { nick: world.nick(word.slice(1)), role: 'admin' as const };
       return { nick: world.nick(word), role: 'member' as const };
     });
+}
+
+/** "alice", "bob and carol", "alice, bob and carol" -> the names (the {users} parameter type). */
+export function splitUsers(text: string): string[] {
+  return text.split(/, | and /).map((name) => name.trim());
 }

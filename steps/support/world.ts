@@ -2,7 +2,7 @@
  * The Cucumber World: one scenario's Session plus what steps must remember between each other
  * (each user's last Reply, who is registered). Steps never hold sockets; the Session does.
  */
-import { After, Before, Status, World, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { After, Before, Status, World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
@@ -83,6 +83,33 @@ export class ChatWorld extends World<HarnessParameters> {
 }
 
 setWorldConstructor(ChatWorld);
+
+/**
+ * NOT-GRADABLE CONVENTION (the runner relies on it): a step whose Session call throws
+ * NotGradableError attaches "not gradable: <reason>" and ends PENDING. PENDING therefore always
+ * means "this profile cannot express the scenario", never "unfinished".
+ *
+ * Installed once, for every step definition, through Cucumber's definition wrapper: it keeps each
+ * step's arity and its location in the step file (a hand-made wrapper would lose both).
+ */
+setDefinitionFunctionWrapper(function gradable(body: (...args: unknown[]) => unknown) {
+  return async function (this: { attach?: World['attach'] }, ...args: unknown[]) {
+    try {
+      return await body.apply(this, args);
+    } catch (error) {
+      if (isNotGradable(error) && typeof this?.attach === 'function') {
+        await this.attach(`not gradable: ${error.message}`, 'text/plain');
+        return 'pending';
+      }
+      throw error;
+    }
+  };
+});
+
+/** By name as well as by class, in case the session module is loaded twice under two URLs. */
+function isNotGradable(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'NotGradableError';
+}
 
 Before(async function (this: ChatWorld, { pickle }) {
   const tags = new Set(pickle.tags.map((tag) => tag.name));

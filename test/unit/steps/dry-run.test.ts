@@ -1,0 +1,74 @@
+/**
+ * The feature files and the step definitions fit together: a Cucumber dry run (no server needed)
+ * finds every step defined exactly once, enough scenarios, and the tags the runner filters on.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const VERSION_TAGS = ['@v0', '@v1', '@extension', '@bonus'];
+/** Tags that say something about how to run a scenario, not which command it checks. */
+const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator']);
+
+interface Pickle {
+  id: string;
+  name: string;
+  uri: string;
+  tags: Array<{ name: string }>;
+}
+
+let pickles: Pickle[] = [];
+let statuses: string[] = [];
+
+before(async () => {
+  const run = await execa('node_modules/.bin/cucumber-js', ['--dry-run', '--format', 'message', '--import', 'steps/**/*.ts', 'features/'], {
+    cwd: root,
+    env: { NODE_OPTIONS: '--import tsx' },
+    reject: false,
+    timeout: 120_000,
+  });
+  assert.ok(run.stdout.length > 0, `cucumber-js produced no messages: ${run.stderr}`);
+  for (const line of run.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const envelope = JSON.parse(line) as { pickle?: Pickle; testStepFinished?: { testStepResult: { status: string } } };
+    if (envelope.pickle) pickles.push(envelope.pickle);
+    if (envelope.testStepFinished) statuses.push(envelope.testStepFinished.testStepResult.status);
+  }
+});
+
+describe('features and steps (dry run)', () => {
+  it('has no undefined and no ambiguous step', () => {
+    const bad = statuses.filter((status) => status === 'UNDEFINED' || status === 'AMBIGUOUS');
+    assert.deepEqual(bad, [], `${bad.length} steps are undefined or ambiguous: run cucumber-js --dry-run to see them`);
+    assert.ok(statuses.length > 0, 'the dry run executed no step at all');
+  });
+
+  it('has at least 120 scenarios', () => {
+    assert.ok(pickles.length >= 120, `only ${pickles.length} scenarios`);
+  });
+
+  it('tags every scenario with exactly one version tag', () => {
+    for (const pickle of pickles) {
+      const versions = pickle.tags.map((tag) => tag.name).filter((name) => VERSION_TAGS.includes(name));
+      assert.equal(versions.length, 1, `${pickle.uri} "${pickle.name}" has version tags ${JSON.stringify(versions)}`);
+    }
+  });
+
+  it('tags every scenario with the command it checks', () => {
+    for (const pickle of pickles) {
+      const commands = pickle.tags.map((tag) => tag.name).filter((name) => !NON_COMMAND_TAGS.has(name));
+      assert.ok(commands.length > 0, `${pickle.uri} "${pickle.name}" has no command tag`);
+    }
+  });
+
+  it('gives every scenario a distinct name within its feature', () => {
+    const seen = new Set<string>();
+    for (const pickle of pickles) {
+      const key = `${pickle.uri}: ${pickle.name}`;
+      assert.ok(!seen.has(key), `two scenarios are named "${key}": name the rule each one checks`);
+      seen.add(key);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+/** The small translations step definitions rely on (steps/support/steps-helpers.ts, parameter-types.ts). */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeEscapes, expandNames, parseMembers, repliesOwed, splitUsers } from '../../../steps/support/steps-helpers.ts';
+import type { ChatWorld } from '../../../steps/support/world.ts';
+
+/** Just the naming part of a World: logical name -> name with a scenario suffix. */
+const world = {
+  nick: (logical: string) => `${logical}_s1`,
+  channel: (logical: string) => `${logical}_s1`,
+} as unknown as ChatWorld;
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+describe('decodeEscapes', () => {
+  it('turns \\n \\r \\t \\\\ and \\xNN into bytes and encodes the rest as UTF-8', () => {
+    assert.deepEqual(decodeEscapes('a\\tb\\r\\n'), bytes(0x61, 0x09, 0x62, 0x0d, 0x0a));
+    assert.deepEqual(decodeEscapes('\\xFF\\x00'), bytes(0xff, 0x00));
+    assert.deepEqual(decodeEscapes('a\\\\n'), bytes(0x61, 0x5c, 0x6e));
+    assert.deepEqual(decodeEscapes('é😀'), new TextEncoder().encode('é😀'));
+  });
+
+  it('leaves an unknown escape as typed', () => {
+    assert.deepEqual(decodeEscapes('\\q'), bytes(0x5c, 0x71));
+  });
+});
+
+describe('repliesOwed', () => {
+  const owed = (text: string) => repliesOwed(decodeEscapes(text));
+
+  it('owes one reply per complete line', () => {
+    assert.equal(owed('a\\nb\\n'), 2);
+    assert.equal(owed('a\\r\\n'), 1);
+  });
+
+  it('owes nothing for blank lines or an unfinished line', () => {
+    assert.equal(owed('\\n   \\n\\t \\n\\r\\n'), 0);
+    assert.equal(owed('half a line'), 0);
+    assert.equal(owed('done\\nhalf'), 1);
+  });
+
+  it('owes a reply for a line of invalid bytes', () => {
+    assert.equal(owed('\\xFF\\n'), 1);
+  });
+});
+
+describe('expandNames', () => {
+  it('maps {nick} and {#channel} to real names and leaves other braces alone', () => {
+    assert.equal(expandNames(world, '/MSG {bob};{carol} hi {#room}'), '/MSG bob_s1;carol_s1 hi #room_s1');
+    assert.equal(expandNames(world, 'literal {Not a name} {X}'), 'literal {Not a name} {X}');
+  });
+});
+
+describe('parseMembers', () => {
+  it('reads ~owner @admin and plain members in order', () => {
+    assert.deepEqual(parseMembers(world, '~alice @bob carol'), [
+      { nick: 'alice_s1', role: 'owner' },
+      { nick: 'bob_s1', role: 'admin' },
+      { nick: 'carol_s1', role: 'member' },
+    ]);
+  });
+});
+
+describe('splitUsers', () => {
+  it('splits "a, b and c" lists', () => {
+    assert.deepEqual(splitUsers('alice'), ['alice']);
+    assert.deepEqual(splitUsers('bob and carol'), ['bob', 'carol']);
+    assert.deepEqual(splitUsers('alice, bob and carol'), ['alice', 'bob', 'carol']);
+  });
+});
