@@ -9,6 +9,7 @@
  *
  * Also: @pristine scenarios need nobody else on the server, so in a parallel run they are never scheduled
  * next to another scenario (Cucumber's setParallelCanAssign), and the Before hook restarts the target first.
+ * @exclusive scenarios are scheduled alone too, without a restart.
  */
 import { After, Before, setParallelCanAssign } from '@cucumber/cucumber';
 import type { IWorld } from '@cucumber/cucumber';
@@ -19,9 +20,15 @@ const PRISTINE = '@pristine';
 /** Covers a bounded restart of the target (the runner bounds the start itself). */
 const HOOK_TIMEOUT_MS = 120_000;
 
-const isPristine = (pickle: { tags: readonly { name: string }[] }): boolean => pickle.tags.some((t) => t.name === PRISTINE);
+/**
+ * Scenarios whose effects reach every user of the server (e.g. /GLOBAL) must not run next to another
+ * scenario either, or they break its "receives nothing" checks: tag them @exclusive. @pristine implies it.
+ */
+const EXCLUSIVE = '@exclusive';
 
-setParallelCanAssign((pickle, running) => (isPristine(pickle) ? running.length === 0 : !running.some(isPristine)));
+const runsAlone = (pickle: { tags: readonly { name: string }[] }): boolean => pickle.tags.some((t) => t.name === PRISTINE || t.name === EXCLUSIVE);
+
+setParallelCanAssign((pickle, running) => (runsAlone(pickle) ? running.length === 0 : !running.some(runsAlone)));
 
 type World = IWorld<HarnessParameters> & { targetControlMark?: number };
 

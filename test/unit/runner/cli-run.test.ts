@@ -79,7 +79,7 @@ test('--target that accepts and never answers: the scenarios fail within their b
 });
 
 test('--parallel 2 loads TypeScript support code in the workers; @pristine and @operator run on a spawned server', async () => {
-  const { result, read } = await conformance(['--server', ECHO, '--oper-password', 'secret', '--parallel', '2', '--tags', 'not @crash', `${FIXTURES}/features`]);
+  const { result, read } = await conformance(['--server', ECHO, '--oper-password', 'secret', '--parallel', '2', '--tags', 'not @crash and not @scheduling', `${FIXTURES}/features`]);
   assert.equal(result.exitCode, 1, result.stderr); // the fixture has one scenario that fails on purpose
   const summary = await read('summary.md');
   assert.match(summary, /\*\*Result: FAIL\*\*: 3 passed, 1 failed, 0 skipped, 1 not gradable \(5 scenarios run\)/);
@@ -87,4 +87,10 @@ test('--parallel 2 loads TypeScript support code in the workers; @pristine and @
   assert.match(summary, /\| `@pristine` \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
   assert.match(summary, /\| `@operator` \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
   assert.doesNotMatch(summary, /Filtered out/);
+});
+
+test('--parallel 3: @exclusive scenarios never share the server with another scenario', async () => {
+  const { result, read } = await conformance(['--server', ECHO, '--parallel', '3', '--tags', '@scheduling', `${FIXTURES}/features`]);
+  assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+  assert.match(await read('summary.md'), /\*\*Result: PASS\*\*: 6 passed/);
 });
