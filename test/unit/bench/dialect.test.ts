@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalDialect, ircDialect } from '../../../bench/dialect.ts';
+import { resolveDialect } from '../../../bench/profile.ts';
+import { isLoopback, parseTarget } from '../../../bench/run.ts';
+
+test('canonical bench dialect: bare nick, /JOIN, plain line; recognises the spec replies', () => {
+  assert.deepEqual(canonicalDialect.register('b1'), ['b1']);
+  assert.deepEqual(canonicalDialect.join('#bench'), ['/JOIN #bench']);
+  assert.equal(canonicalDialect.say('#bench', '~0.1.2'), '~0.1.2');
+  assert.ok(canonicalDialect.greeting!.test('HELLO chat-conformance 1'));
+  assert.ok(canonicalDialect.registered.test('OK WELCOME b1'));
+  assert.ok(canonicalDialect.registerFailed.test('ERR NICK_IN_USE b1'));
+  assert.ok(canonicalDialect.joined('#bench').test('OK JOIN #bench owner'));
+  assert.ok(!canonicalDialect.joined('#bench').test('OK JOIN #bench2 owner'));
+  assert.ok(canonicalDialect.deliveryLine.test('MSG #bench b0 ~0.1.2'));
+  assert.ok(!canonicalDialect.deliveryLine.test('ERR SYNTAX ~0.1.2'));
+});
+
+test('irc bench dialect: NICK/USER, JOIN, PRIVMSG; 001 and 366 end the steps; PING is answered', () => {
+  assert.deepEqual(ircDialect.register('b1'), ['NICK b1', 'USER b1 0 * :b1']);
+  assert.equal(ircDialect.say('#bench', '~0.1.2'), 'PRIVMSG #bench :~0.1.2');
+  assert.ok(ircDialect.registered.test(':bench.local 001 b1 :Welcome'));
+  assert.ok(ircDialect.registerFailed.test(':bench.local 433 * b1 :Nickname already in use'));
+  assert.ok(ircDialect.joined('#bench').test(':bench.local 366 b1 #bench :End of NAMES list'));
+  assert.ok(ircDialect.deliveryLine.test(':b0!~b0@127.0.0.1 PRIVMSG #bench :~0.1.2'));
+  assert.equal(ircDialect.answerKeepAlive!('PING :bench.local'), 'PONG :bench.local');
+  assert.equal(ircDialect.answerKeepAlive!(':x NOTICE b1 :hi'), undefined);
+  assert.equal(ircDialect.eol, '\r\n');
+});
+
+test('--profile resolves the built-in bench dialects and names the choices otherwise', async () => {
+  assert.equal(await resolveDialect('irc'), ircDialect);
+  await assert.rejects(resolveDialect('nope'), /canonical, irc/);
+});
+
+test('--target accepts loopback only', () => {
+  assert.deepEqual(parseTarget('127.0.0.1:1459'), { host: '127.0.0.1', port: 1459 });
+  assert.deepEqual(parseTarget('[::1]:7'), { host: '::1', port: 7 });
+  assert.ok(isLoopback('localhost') && isLoopback('127.3.2.1'));
+  assert.throws(() => parseTarget('192.168.1.2:1459'), /loopback/);
+  assert.throws(() => parseTarget('example.org:1459'), /loopback/);
+  assert.throws(() => parseTarget('1459'), /host:port/);
+});
