@@ -1,0 +1,117 @@
+/**
+ * ChatClient's pairing of replies with commands, on a tiny scripted server (loopback, ephemeral port).
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { ChatClient, type ChatClientListener } from '../../../reference-client/chat-client.ts';
+import { canonicalDialect } from '../../../reference-client/protocol.ts';
+import { dialectFromProfile } from '../../../reference-client/protocol-profile.ts';
+import { parseProfile } from '../../../harness/dialect/load-profile.ts';
+
+/** A server that answers each received line with `answer(line)` (lines, joined by \n), all in one write. */
+async function scriptedServer(answer: (line: string) => string[]): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let buffered = '';
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      buffered += text;
+      let out = '';
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        for (const line of answer(buffered.slice(0, nl))) out += `${line}\n`;
+        buffered = buffered.slice(nl + 1);
+      }
+      if (out) socket.write(out);
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function recorder(): ChatClientListener & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    seen,
+    onGreeting: () => seen.push('greeting'),
+    onEvent: (event, fields) => seen.push(`event ${event} ${JSON.stringify(fields)}`),
+    onUnexpected: (raw) => seen.push(`unexpected ${raw}`),
+    onClose: (expected) => seen.push(`close ${expected}`),
+  };
+}
+
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const close of closers) await close();
+});
+
+test('pipelined commands get their own replies in order; data lines go to the command they answer; events pass by', async () => {
+  const server = await scriptedServer((line) => {
+    if (line === '/HELP') return ['HELP one', 'MSG #r bob in between', 'HELP two', 'OK HELP'];
+    if (line === '/JOIN #r') return ['OK JOIN #r member'];
+    if (line === '/WHO') return ['OK WHO #r ~bob me'];
+    return ['ERR UNKNOWN_COMMAND ?'];
+  });
+  closers.push(server.close);
+  const listener = recorder();
+  const client = await ChatClient.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: 5000 }, canonicalDialect, listener);
+  closers.push(() => client.close(1000));
+
+  const [help, join, who] = await Promise.all([
+    client.request({ name: 'help', args: {} }),
+    client.request({ name: 'join', args: { channel: '#r' } }),
+    client.request({ name: 'who', args: {} }),
+  ]);
+  assert.deepEqual(help.data.map((d) => d.fields.text), ['one', 'two']);
+  assert.equal(join.reply.fields.role, 'member');
+  assert.equal(client.currentChannel, '#r');
+  assert.equal(who.reply.fields.members, '~bob me');
+  assert.ok(client.knownNicks.has('bob'));
+  assert.deepEqual(listener.seen, ['event message {"channel":"#r","from":"bob","text":"in between"}']);
+});
+
+test('a silent command (no reply on success) is settled by the barrier; a refusal before the barrier is its outcome', async () => {
+  const loose = dialectFromProfile(
+    parseProfile(
+      JSON.stringify({
+        name: 'quiet',
+        register: [{ send: '{nick}' }],
+        replies: { error: [{ match: '^no: (?<reason>.*)$' }] },
+        commands: { say: { send: '{text}', silent: true } },
+        events: {},
+        capabilities: { barrier: { send: 'SYNC {token}', expect: '^SYNCED {token}$' }, lobby: true, rawWire: false, errorCodes: false },
+      }),
+      'quiet (test)',
+    ),
+  );
+  const server = await scriptedServer((line) => {
+    const sync = /^SYNC (\S+)$/.exec(line);
+    if (sync) return [`SYNCED ${sync[1]}`];
+    if (line === 'shout') return ['no: too loud'];
+    return []; // accepted in silence
+  });
+  closers.push(server.close);
+  const listener = recorder();
+  const client = await ChatClient.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: 5000 }, loose, listener);
+  closers.push(() => client.close(1000));
+
+  const [fine, loud, after] = await Promise.all([
+    client.request({ name: 'say', args: { text: 'hello' } }),
+    client.request({ name: 'say', args: { text: 'shout' } }),
+    client.request({ name: 'say', args: { text: 'again' } }),
+  ]);
+  assert.equal(fine.reply.ok, true);
+  assert.equal(loud.reply.ok, false);
+  assert.equal(loud.reply.fields.reason, 'too loud');
+  assert.equal(after.reply.ok, true, 'the refused command’s own barrier answer must not be taken for the next one');
+  assert.equal(client.waiting, 0);
+  assert.deepEqual(listener.seen, [], 'no barrier answer is left over as an unexpected line');
+});

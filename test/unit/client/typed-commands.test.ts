@@ -1,0 +1,41 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { COMMAND_WORDS, parseTyped } from '../../../reference-client/typed-commands.ts';
+
+describe('what the user types', () => {
+  test('plain text, //text and blank lines (§5, §1.6)', () => {
+    assert.deepEqual(parseTyped('  hello  world '), { kind: 'command', command: { name: 'say', args: { text: 'hello  world' } } });
+    assert.deepEqual(parseTyped('//shrug'), { kind: 'command', command: { name: 'say', args: { text: '/shrug' } } });
+    assert.deepEqual(parseTyped(' \t '), { kind: 'empty' });
+  });
+
+  test('command words are case-insensitive; /MSG text is the rest of the line', () => {
+    assert.deepEqual(parseTyped('/join #room'), { kind: 'command', command: { name: 'join', args: { channel: '#room' } } });
+    assert.deepEqual(parseTyped('/Msg bob;carol  see  you'), { kind: 'command', command: { name: 'msg', args: { nicks: 'bob;carol', text: 'see  you' } } });
+    assert.deepEqual(parseTyped('/CURRENT'), { kind: 'command', command: { name: 'current', args: {} } });
+    assert.deepEqual(parseTyped('/ping tok'), { kind: 'command', command: { name: 'ping', args: { token: 'tok' } } });
+  });
+
+  test('wrong arguments and unknown words stay raw, so the server answers them', () => {
+    assert.deepEqual(parseTyped('/JOIN'), { kind: 'raw', line: '/JOIN', usage: '/JOIN <channel>' });
+    assert.deepEqual(parseTyped('/WHO extra'), { kind: 'raw', line: '/WHO extra', usage: '/WHO' });
+    assert.deepEqual(parseTyped('/MSG bob'), { kind: 'raw', line: '/MSG bob', usage: '/MSG <nick>[;<nick>...] <text>' });
+    assert.deepEqual(parseTyped('/DANCE now'), { kind: 'raw', line: '/DANCE now' });
+    assert.deepEqual(parseTyped('/'), { kind: 'raw', line: '/' });
+  });
+
+  test('/SEND takes a local path (spaces allowed); /RECV an optional path and --force anywhere', () => {
+    assert.deepEqual(parseTyped('/send bob ./my notes.txt'), { kind: 'send-file', nick: 'bob', path: './my notes.txt' });
+    assert.deepEqual(parseTyped('/SEND bob'), { kind: 'raw', line: '/SEND bob', usage: '/SEND <nick> <path>' });
+    assert.deepEqual(parseTyped('/RECV a.txt'), { kind: 'recv-file', name: 'a.txt', force: false });
+    assert.deepEqual(parseTyped('/RECV a.txt out/b.txt --force'), { kind: 'recv-file', name: 'a.txt', path: 'out/b.txt', force: true });
+    assert.deepEqual(parseTyped('/recv --force a.txt'), { kind: 'recv-file', name: 'a.txt', force: true });
+    assert.deepEqual(parseTyped('/RECV'), { kind: 'raw', line: '/RECV', usage: '/RECV <name> [<path>] [--force]' });
+  });
+
+  test('every command of PROTOCOL.md §6 can be typed', () => {
+    for (const word of ['HELP', 'PING', 'LIST', 'JOIN', 'LEAVE', 'WHO', 'MSG', 'BYE', 'KICK', 'REN', 'CURRENT', 'NICK', 'GRANT', 'REVOKE', 'SEND', 'DATA', 'RECV', 'HISTORY', 'OPER', 'GLOBAL', 'KILL', 'BAN', 'UNBAN']) {
+      assert.ok(COMMAND_WORDS.includes(`/${word}`), word);
+    }
+  });
+});
