@@ -233,6 +233,14 @@ Feature: Errors, bad input and framing
       And bob receives nothing
       And bob still receives alice's next message in #room
 
+    Scenario: An over-long line cut into two segments is refused once, as a whole
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends a line of 6000 bytes in two segments
+      Then alice is refused with LINE_TOO_LONG
+      And bob receives nothing
+      And bob still receives alice's next message in #room
+
   @v0 @wire @framing
   Rule: A line that is not valid UTF-8 or holds a control character is refused; the connection stays
 

@@ -36,10 +36,6 @@ Given('{user} has said {int} numbered messages', async function (this: ChatWorld
   for (let n = 1; n <= count; n += 1) await sayOk(this, user, `message ${n}`);
 });
 
-When('{user} says a message of {int} characters', async function (this: ChatWorld, user: string, length: number) {
-  await sayOk(this, user, 'x'.repeat(length));
-});
-
 Then('{user} is told the message went to {channel}', function (this: ChatWorld, user: string, channel: string) {
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, 'the message');
@@ -54,10 +50,6 @@ Then('{user} receives {user}\'s message {string} in {channel}', async function (
 
 Then('{user} receives {user}\'s message of {int} characters in {channel}', async function (this: ChatWorld, user: string, from: string, length: number, channel: string) {
   await this.session.expectEvent(user, 'message', { channel: this.channel(channel), from: this.nick(from), text: 'x'.repeat(length) });
-});
-
-Then('{user} does not receive {user}\'s message {string}', async function (this: ChatWorld, user: string, from: string, text: string) {
-  await this.session.expectNoEvent(user, 'message', { from: this.nick(from), text });
 });
 
 /** Membership observed the way a student sees it: the sender's next message arrives (or not). */

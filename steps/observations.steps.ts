@@ -12,10 +12,6 @@ Then('{user} is refused with {code}', function (this: ChatWorld, user: string, c
   expectRefusal(this, user, this.lastReply(user), code);
 });
 
-Then('{user} is refused', function (this: ChatWorld, user: string) {
-  expectRefusal(this, user, this.lastReply(user));
-});
-
 Then('{user} succeeds', function (this: ChatWorld, user: string) {
   expectSuccess(this, user, this.lastReply(user), 'the last command');
 });

@@ -50,6 +50,14 @@ When('{user} sends a line of {int} bytes', async function (this: ChatWorld, user
   await sendBytes(this, user, new TextEncoder().encode(`${'x'.repeat(length)}\n`));
 });
 
+/** The same, cut in the middle into two TCP segments with a pause: still one line, refused once. */
+When('{user} sends a line of {int} bytes in two segments', async function (this: ChatWorld, user: string, length: number) {
+  const half = Math.floor(length / 2);
+  const parts = [new TextEncoder().encode('x'.repeat(half)), new TextEncoder().encode(`${'x'.repeat(length - half)}\n`)];
+  await this.session.sendRaw(user, new Uint8Array(0), { parts, pauseMsBetweenParts: 100 });
+  await collectReplies(this, user, Buffer.concat(parts));
+});
+
 Then('{user} gets {int} successful reply/replies', function (this: ChatWorld, user: string, count: number) {
   const replies = this.rawReplies.get(user) ?? [];
   assert.equal(replies.length, count, `${user} should get ${count} replies`);

@@ -63,6 +63,17 @@ describe('features and steps (dry run)', () => {
     }
   });
 
+  it('uses every step definition (the vocabulary stays small)', async () => {
+    const usage = await execa('node_modules/.bin/cucumber-js', ['--dry-run', '--format', 'usage-json', '--import', 'steps/**/*.ts', 'features/'], {
+      cwd: root,
+      env: { NODE_OPTIONS: '--import tsx' },
+      timeout: 120_000,
+    });
+    const definitions = JSON.parse(usage.stdout) as Array<{ pattern: string; matches: unknown[] }>;
+    const unused = definitions.filter((definition) => definition.matches.length === 0).map((definition) => definition.pattern);
+    assert.deepEqual(unused, [], 'step definitions no feature uses: delete them or use them');
+  });
+
   it('gives every scenario a distinct name within its feature', () => {
     const seen = new Set<string>();
     for (const pickle of pickles) {
