@@ -4,6 +4,7 @@
  * an exit code (exit-codes.ts).
  */
 import { access, constants } from 'node:fs/promises';
+import path from 'node:path';
 import { ExitCode } from './exit-codes.ts';
 import { runInteractive } from './interactive.ts';
 import { parseClientOptions, USAGE, UsageError, type ClientOptions } from './options.ts';
@@ -23,17 +24,25 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
     process.stdout.write(`${USAGE}\n`);
     return ExitCode.OK;
   }
+  // `npm run client` runs us in the package's directory; file paths the user types are relative to
+  // where they typed the command, which npm passes as INIT_CWD.
+  const cwd = process.env.npm_lifecycle_event !== undefined && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   if (options.script !== undefined && options.script !== '-') {
+    const script = path.resolve(cwd, options.script);
+    options = { ...options, script };
     try {
-      await access(options.script, constants.R_OK);
+      await access(script, constants.R_OK);
     } catch {
-      process.stderr.write(`chat client: cannot read script ${options.script}\n`);
+      process.stderr.write(`chat client: cannot read script ${script}\n`);
       return ExitCode.USAGE;
     }
   }
+  // A profile given as a path (not a name from profiles/) is relative to the user's directory too.
+  const profile = options.profile;
+  const profileIsPath = profile !== undefined && (profile.includes('/') || profile.includes(path.sep) || profile.endsWith('.json'));
   let dialect;
   try {
-    dialect = await loadDialect(options.profile);
+    dialect = await loadDialect(profileIsPath ? path.resolve(cwd, profile) : profile);
   } catch (error) {
     if (!(error instanceof DialectUnavailableError)) throw error;
     process.stderr.write(`chat client: ${error.message}\n`);
@@ -42,9 +51,9 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
 
   const interactive = options.script === undefined && process.stdin.isTTY === true;
   if (interactive) {
-    return runInteractive(options, dialect, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+    return runInteractive(options, dialect, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd });
   }
-  return runScript(options, dialect, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  return runScript(options, dialect, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd });
 }
 
 main(process.argv.slice(2)).then(

@@ -2,6 +2,8 @@
  * Carries out one typed line, the same way in the interactive and the non-interactive mode:
  * send it (or run a file transfer), then show its outcome. Resolves once the final reply is shown.
  */
+import os from 'node:os';
+import path from 'node:path';
 import { CannotExpressError, ConnectionClosedError, type ChatClient } from './chat-client.ts';
 import { receiveFile, sendFile, type Progress } from './file-transfer.ts';
 import { renderError, renderOutcome, type Style } from './render.ts';
@@ -18,8 +20,14 @@ export interface ExecuteContext {
   client: ChatClient;
   style: Style;
   output: Output;
-  /** Directory that relative /RECV paths are resolved against. */
+  /** The user's directory: relative /SEND and /RECV paths are resolved against it. */
   cwd: string;
+}
+
+/** A path as typed: relative to the user's directory, `~/` for the home directory (as a shell would). */
+export function localPath(typed: string, cwd: string): string {
+  const expanded = typed === '~' || typed.startsWith('~/') ? path.join(os.homedir(), typed.slice(1)) : typed;
+  return path.resolve(cwd, expanded);
 }
 
 /** Files from this size on get a progress indicator. */
@@ -71,7 +79,7 @@ async function run(typed: Typed, ctx: ExecuteContext): Promise<void> {
       }
       uploading = true;
       try {
-        const result = await sendFile(client, typed.nick, typed.path, progressFor(ctx, 'sending', typed.path));
+        const result = await sendFile(client, typed.nick, localPath(typed.path, ctx.cwd), progressFor(ctx, 'sending', typed.path));
         output.status?.(undefined);
         output.show(result.ok ? style('green', result.message) : renderError('SEND', result.message, style));
       } finally {
@@ -80,7 +88,7 @@ async function run(typed: Typed, ctx: ExecuteContext): Promise<void> {
       return;
     }
     case 'recv-file': {
-      const result = await receiveFile(client, typed.name, typed.path, {
+      const result = await receiveFile(client, typed.name, typed.path === undefined ? undefined : localPath(typed.path, ctx.cwd), {
         force: typed.force,
         cwd: ctx.cwd,
         progress: progressFor(ctx, 'receiving', typed.name),

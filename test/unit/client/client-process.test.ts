@@ -139,6 +139,24 @@ for (const dialect of [[], ['--profile', 'canonical']] as const) {
   });
 }
 
+describe('--script FILE', () => {
+  test('runs the file; under `npm run client` relative paths are those of the directory npm was started in', async () => {
+    const userDir = await mkdtemp(path.join(workDir, 'user-'));
+    await writeFile(path.join(userDir, 'notes.txt'), 'line one\n');
+    await writeFile(path.join(userDir, 'talk.chat'), ['iris', '/JOIN #script', '/SEND iris notes.txt', '/RECV notes.txt copy.txt', '/WHO', ''].join('\n'));
+    // Started from the repository (as npm does), with npm's record of where the user typed the command.
+    const iris = new ClientProcess(['--port', String(server.port), '--script', 'talk.chat'], {
+      env: { npm_lifecycle_event: 'client', INIT_CWD: userDir },
+    });
+    clients.push(iris);
+    iris.end();
+    assert.equal((await iris.exit()).code, 0, iris.stderr);
+    assert.match(iris.stdout, /> \/SEND iris notes\.txt\n(?:.*\n)?sent notes\.txt \(9 bytes\) to iris/);
+    assert.match(iris.stdout, /\[#script\] members: ~iris /);
+    assert.equal(await readFile(path.join(userDir, 'copy.txt'), 'utf8'), 'line one\n');
+  });
+});
+
 describe('failures and exit codes', () => {
   test('a refused nick ends a script with exit code 5', async () => {
     const holder = client(['--nick', 'gina']);
