@@ -11,7 +11,8 @@ Feature: Private messages
       Given alice has created #room
       And bob and carol have joined #room
       When alice sends bob the private message "psst, bob"
-      Then bob receives the private message "psst, bob" from alice
+      Then alice is told the private message went to bob
+      And bob receives the private message "psst, bob" from alice
       And carol receives nothing
       And alice receives no private message
 
@@ -55,7 +56,8 @@ Feature: Private messages
       Given alice has created #room
       And bob, carol and dave have joined #room
       When alice sends bob and carol the private message "meeting at noon"
-      Then bob receives the private message "meeting at noon" from alice
+      Then alice is told the private message went to bob and carol
+      And bob receives the private message "meeting at noon" from alice
       And carol receives the private message "meeting at noon" from alice
       And dave receives nothing
 
@@ -63,7 +65,8 @@ Feature: Private messages
       Given alice has created #room
       And bob has joined #room
       When alice sends bob and bob the private message "only once"
-      Then bob receives the private message "only once" from alice only once
+      Then alice is told the private message went to bob
+      And bob receives the private message "only once" from alice only once
 
   @v1
   Rule: A private message is all or nothing across its targets

@@ -82,6 +82,14 @@ When('{user} tries to send {users} the private message {string}', async function
   await msg(this, user, targets, text);
 });
 
+/** The acknowledgement names the targets as given, duplicates removed (§5.7). Nicks never hold a separator. */
+Then('{user} is told the private message went to {users}', function (this: ChatWorld, user: string, targets: string[]) {
+  const reply = this.lastReply(user);
+  expectSuccess(this, user, reply, 'the private message');
+  const named = field(reply, 'nicks').split(/[^A-Za-z0-9_-]+/).filter((nick) => nick.length > 0);
+  assert.deepEqual(named, targets.map((target) => this.nick(target)), `the acknowledgement names the wrong targets: ${reply.raw}`);
+});
+
 Then('{user} receives the private message {string} from {user}', async function (this: ChatWorld, user: string, text: string, from: string) {
   await this.session.expectEvent(user, 'private', { from: this.nick(from), text });
 });
