@@ -201,6 +201,8 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
     context.target = target.describe();
     if (target.owned) {
       control = await startControlServer(target, options.isolation);
+    }
+    if (target.owned && (await countScenarios(options.features, and(selection.tagExpression, '@pristine'))) > 0) {
       context.notes.push(
         options.parallel > 1
           ? '@pristine scenarios ran alone (no other scenario in parallel), each on a freshly restarted target'
@@ -259,6 +261,8 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
     await control?.close();
     control = undefined;
     await target.stop();
+    const crashes = target.crashCount();
+    if (crashes > 0) context.notes.push(`the target crashed ${crashes} time(s) and was restarted; the scenarios that saw it carry a "target crashed" report`);
 
     const model = await finishReports();
     io.stdout.write(`${formatSummary(model, context, options.reportsDir, painter)}\n`);
