@@ -8,9 +8,11 @@ export interface ChatServer {
   port: number;
   /** Stops listening and closes every connection (clients see the server close on them). */
   close(): Promise<void>;
+  /** A line typed on the server's console (operator commands such as KILL, §5.18). */
+  consoleLine(line: string): void;
 }
 
 export async function startChatServer(): Promise<ChatServer> {
   const server = await startServer({ port: 0, host: '127.0.0.1', log: () => {} });
-  return { port: server.port, close: () => server.close() };
+  return { port: server.port, close: () => server.close(), consoleLine: (line) => server.consoleLine(line) };
 }

@@ -186,6 +186,23 @@ describe('failures and exit codes', () => {
     assert.match(lonely.stderr, new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
   });
 
+  test('being killed: the event is shown, then a message on stderr and exit code 4', async () => {
+    const jack = client(['--nick', 'jack']);
+    jack.line('/PING up');
+    await jack.waitFor(/pong up/);
+    server.consoleLine('KILL jack');
+    assert.equal((await jack.exit()).code, 4);
+    assert.match(jack.stdout, /\* you were disconnected by the server/);
+    assert.match(jack.stderr, /disconnected by the server \(killed\)/);
+  });
+
+  test('an unknown profile: a message on stderr and exit code 2', async () => {
+    const odd = client(['--profile', 'no-such-profile', '--nick', 'x']);
+    odd.end();
+    assert.equal((await odd.exit()).code, 2);
+    assert.match(odd.stderr, /no-such-profile/);
+  });
+
   test('bad options: usage on stderr and exit code 2', async () => {
     const wrong = new ClientProcess(['--port', 'seventy']);
     clients.push(wrong);
