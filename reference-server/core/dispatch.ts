@@ -1,7 +1,6 @@
 /** One client line to its command (§5): the checks every command shares, in the order of §6. */
 import type { Effect } from './effects.ts';
-import type { User } from './state.ts';
-import type { ServerState } from './state.ts';
+import type { ServerState, User } from './state.ts';
 import { ProtocolError } from './errors.ts';
 import { COMMANDS } from './commands/table.ts';
 import { splitArgs, splitCommand } from './parse.ts';

@@ -22,8 +22,9 @@ export type Effect =
   | { kind: 'send'; to: readonly ConnId[]; line: string; except?: ConnId }
   /**
    * Close `conn` after flushing what was sent to it before. `reason` is for the server log only.
-   * The core has already removed the user from its state: the network layer must NOT call
-   * `disconnect` for it afterwards (calling it anyway is harmless and returns no effects).
+   * The core has already removed the user from its state (QUIT/OWNER effects precede this one in
+   * the same list): the network layer need not call `connectionClosed` for it afterwards (calling
+   * it anyway is harmless and returns no effects).
    */
   | { kind: 'close'; conn: ConnId; reason: string }
   /** Informational line for the server log (stderr). */

@@ -1,6 +1,5 @@
 /** Messages: the plain message line, /MSG and /HISTORY (§5.6, §5.7, §5.17). */
-import type { Effect } from '../effects.ts';
-import type { ConnId } from '../effects.ts';
+import type { ConnId, Effect } from '../effects.ts';
 import type { CommandSpec } from './context.ts';
 import type { User } from '../state.ts';
 import { fail } from '../errors.ts';
