@@ -56,6 +56,12 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
   return runScript(options, dialect, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd });
 }
 
+// Output piped into a program that stopped reading (`| head`): nothing left to show, stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(ExitCode.OK);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

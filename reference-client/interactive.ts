@@ -156,7 +156,10 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
       .catch(fail);
     refreshPrompt();
   });
-  rl.on('SIGINT', () => void quit().catch(fail)); // Ctrl-C
+  rl.on('SIGINT', () => void quit().catch(fail)); // Ctrl-C, when readline drives the terminal
+  // Without a terminal to drive (stdout redirected), Ctrl-C is a real signal: quit the same way.
+  const onSignal = () => void quit().catch(fail);
+  process.on('SIGINT', onSignal);
   rl.on('close', () => {
     // Ctrl-D (end of input), or our own close below. A closed readline must not be drawn on.
     rl = undefined;
@@ -167,6 +170,7 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
   else refreshPrompt();
 
   const code = await finished;
+  process.off('SIGINT', onSignal);
   quitting = true;
   rl?.close();
   return code;

@@ -54,7 +54,11 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
   }
 
   const source = options.script === undefined || options.script === '-' ? io.stdin : createReadStream(options.script);
-  const lines = readline.createInterface({ input: source, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const reader = readline.createInterface({ input: source, crlfDelay: Infinity });
+  const lines = reader[Symbol.asyncIterator]();
+  // Ctrl-C ends the script early but cleanly: the same barrier and /BYE as at its end.
+  const interrupt = () => reader.close();
+  process.once('SIGINT', interrupt);
   const closed = client.closed.then(() => 'closed' as const);
   const ctx = { client, style, output, cwd: io.cwd };
 
@@ -64,6 +68,7 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
     return next === 'closed' || next.done === true ? undefined : next.value;
   };
   const finish = (): ExitCode => {
+    process.off('SIGINT', interrupt);
     source.destroy();
     if (lost === undefined) return ExitCode.OK;
     io.stderr.write(`chat client: ${client.killed ? 'disconnected by the server (killed)' : lost}\n`);
@@ -84,7 +89,7 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
       if (!outcome.reply.ok) {
         io.stderr.write(`chat client: the server refused the nick "${nick}"\n`);
         await client.close(BYE_GRACE_MS);
-        source.destroy();
+        finish();
         return ExitCode.REGISTRATION_REFUSED;
       }
     }

@@ -186,6 +186,20 @@ describe('failures and exit codes', () => {
     assert.match(lonely.stderr, new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
   });
 
+  test('Ctrl-C (SIGINT) in a script: a clean goodbye and exit code 0', async () => {
+    const kate = client(['--nick', 'kate']);
+    const liam = client(['--nick', 'liam']);
+    kate.line('/JOIN #sig');
+    await kate.waitFor(/joined; you created it/);
+    liam.line('/JOIN #sig');
+    await kate.waitFor(/\* liam joined/);
+    liam.signal('SIGINT');
+    assert.deepEqual(await liam.exit(), { code: 0, signal: null });
+    await kate.waitFor(/\* liam quit/);
+    kate.end();
+    assert.equal((await kate.exit()).code, 0);
+  });
+
   test('being killed: the event is shown, then a message on stderr and exit code 4', async () => {
     const jack = client(['--nick', 'jack']);
     jack.line('/PING up');

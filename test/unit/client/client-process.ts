@@ -71,6 +71,11 @@ export class ClientProcess {
     }
   }
 
+  /** Sends a signal (e.g. SIGINT, as Ctrl-C would). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
