@@ -11,7 +11,7 @@ import { formatReport, parseTarget, runOnServer, runSpawned, type BenchReport, t
 
 const USAGE = `usage: npm run bench -- (--target host:port | --server "<command with {port}>")
        [--profile canonical|irc|<harness profile>] --clients N --senders S --messages M
-       [--window W (default 64)] [--timeout SECONDS (default 120)] [--json]`;
+       [--window W (default 64)] [--workers K (default 2)] [--timeout SECONDS (default 120)] [--json]`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -24,6 +24,7 @@ async function main(): Promise<number> {
       messages: { type: 'string', default: '2000' },
       window: { type: 'string', default: '64' },
       timeout: { type: 'string', default: '120' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     messages: number('messages', values.messages),
     window: number('window', values.window),
     runTimeoutMs: timeoutMs,
+    workers: values.workers === undefined ? undefined : number('workers', values.workers),
     setupTimeoutMs: timeoutMs,
     // Unique per run, so a long-lived --target server never sees a nick twice.
     nickPrefix: randomPrefix(),

@@ -6,7 +6,7 @@
  */
 import type { IdleReport } from './compare-report.ts';
 import type { BenchDialect } from './dialect.ts';
-import { ClientPool } from './load.ts';
+import { ClientPool } from './client-pool.ts';
 import type { ServerProcess } from './server-process.ts';
 
 export async function measureIdle(server: ServerProcess, dialect: BenchDialect, connections: number, concurrency = 128, setupTimeoutMs = 120_000): Promise<IdleReport> {
@@ -21,7 +21,7 @@ export async function measureIdle(server: ServerProcess, dialect: BenchDialect, 
     const rssAfterBytes = server.rssBytes() ?? Number.NaN;
     return {
       connections,
-      registered: pool.clients.length,
+      registered: pool.size,
       setupMs: Math.round(setupMs),
       rssBeforeBytes,
       rssAfterBytes,

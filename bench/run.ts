@@ -82,7 +82,7 @@ export function formatReport(report: BenchReport): string {
     `deliveries        expected ${report.expected}, received ${report.received}, lost ${report.lost}, out of order ${report.outOfOrder}`,
     `throughput        ${report.deliveriesPerSec} deliveries/s over ${report.durationMs} ms (${report.ended})`,
     `latency           p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
-    `generator CPU     ${report.generatorCores} cores${report.generatorSaturated ? '  (SATURATED: the generator may be the bottleneck)' : ''}`,
+    `generator CPU     ${report.generatorCores} cores over ${report.workers} worker thread(s), busiest thread ${report.generatorBusiestThread}${report.generatorSaturated ? '  (SATURATED: the generator may be the bottleneck)' : ''}`,
   ];
   if (report.server !== undefined) {
     lines.push(`server CPU        ${report.server.cores ?? 'n/a'} cores (measured phase)`);

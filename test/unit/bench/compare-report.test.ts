@@ -6,8 +6,8 @@ import { parseWorkload, type Workload } from '../../../bench/workloads.ts';
 
 function report(target: string, deliveriesPerSec: number, extra: Partial<BenchReport> = {}): BenchReport {
   return {
-    target, dialect: 'canonical', clients: 200, senders: 10, messages: 200, window: 64, warmup: 20, setupMs: 1, expected: 100, received: 100, lost: 0,
-    outOfOrder: 0, durationMs: 1, deliveriesPerSec, latencyMs: { p50: 1, p99: 2, max: 3 }, generatorCores: 0.5, generatorSaturated: false,
+    target, dialect: 'canonical', clients: 200, senders: 10, messages: 200, window: 64, warmup: 20, workers: 2, setupMs: 1, expected: 100, received: 100, lost: 0,
+    outOfOrder: 0, durationMs: 1, deliveriesPerSec, latencyMs: { p50: 1, p99: 2, max: 3 }, generatorCores: 0.5, generatorBusiestThread: 0.4, generatorSaturated: false,
     disconnects: 0, ended: 'complete', errors: [], server: { peakRssBytes: 1048576, cores: 0.9 }, ...extra,
   };
 }
