@@ -197,7 +197,7 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
     const selection = await select(options, target);
     context.filtered = selection.filtered;
 
-    await target.start();
+    const address = await target.start();
     context.target = target.describe();
     if (target.owned) {
       control = await startControlServer(target, options.isolation);
@@ -209,7 +209,6 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
           : '@pristine scenarios ran on a freshly restarted target',
       );
     }
-    const address = await target.acquire(false);
 
     const parameters: HarnessParameters = {
       target: address,
