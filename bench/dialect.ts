@@ -10,23 +10,32 @@
  * inside an error line is caught without costing a regex per delivery.
  */
 
+/** Anything that can test a line: a RegExp, or several (see anyOf). */
+export interface LineTest {
+  test(line: string): boolean;
+}
+
+/** How a worker thread rebuilds the same dialect (dialect objects hold functions: they cannot be sent). */
+export type DialectOrigin = { builtin: string } | { profile: string };
+
 export interface BenchDialect {
   name: string;
+  origin: DialectOrigin;
   /** Text the server sends first that must be seen before registering (undefined: nothing to wait for). */
-  greeting?: RegExp;
+  greeting?: LineTest;
   /** Lines that register `nick` (joined with the line terminator). */
   register(nick: string): string[];
   /** A received line that means registration succeeded. */
-  registered: RegExp;
+  registered: LineTest;
   /** A received line that means registration failed (nick in use, server full ...). */
-  registerFailed: RegExp;
+  registerFailed: LineTest;
   join(channel: string): string[];
   /** A received line that means this client's own join completed. */
-  joined(channel: string): RegExp;
+  joined(channel: string): LineTest;
   /** One line that says `text` in `channel` (the text never contains spaces in the bench). */
   say(channel: string, text: string): string;
   /** What a delivered channel message looks like (checked on the first delivery per client only). */
-  deliveryLine: RegExp;
+  deliveryLine: LineTest;
   /** Keep-alive the server may send (IRC PING): returns the answer line, or undefined. */
   answerKeepAlive?(line: string): string | undefined;
   /** Line terminator the client sends. */
@@ -36,6 +45,7 @@ export interface BenchDialect {
 /** PROTOCOL.md's canonical dialect: bare nick, /JOIN, plain lines; MSG events; OK/ERR replies. */
 export const canonicalDialect: BenchDialect = {
   name: 'canonical',
+  origin: { builtin: 'canonical' },
   greeting: /^HELLO /,
   register: (nick) => [nick],
   registered: /^OK WELCOME /,
@@ -54,6 +64,7 @@ export const canonicalDialect: BenchDialect = {
  */
 export const ircDialect: BenchDialect = {
   name: 'irc',
+  origin: { builtin: 'irc' },
   register: (nick) => [`NICK ${nick}`, `USER ${nick} 0 * :${nick}`],
   registered: /^:\S+ 001 /,
   // 432/433 bad or used nick, ERROR: closing link (connection limit, throttled...).
@@ -70,6 +81,11 @@ export const BUILTIN_DIALECTS: Readonly<Record<string, BenchDialect>> = {
   canonical: canonicalDialect,
   irc: ircDialect,
 };
+
+/** A test that passes when any of `patterns` matches. */
+export function anyOf(patterns: readonly LineTest[]): LineTest {
+  return { test: (line) => patterns.some((pattern) => pattern.test(line)) };
+}
 
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,12 +1,13 @@
 /**
  * Worker-thread entry of the load generator: runs one GeneratorShard and answers the coordinator's
- * commands (load.ts). Messages: setup -> ready(setupMs) | failed(message); settle -> settled;
+ * commands (load.ts). Messages: ping -> pong (booted); setup -> ready(setupMs) | failed(message); settle -> settled;
  * phase -> (shard sends); end-phase; results -> results; close -> closed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { GeneratorShard, type ShardConfig } from './shard.ts';
 
 export type ToShard =
+  | { type: 'ping' }
   | { type: 'setup' }
   | { type: 'settle' }
   | { type: 'phase'; from: number; to: number; record: boolean }
@@ -20,6 +21,9 @@ const port = parentPort!;
 
 port.on('message', (message: ToShard) => {
   switch (message.type) {
+    case 'ping':
+      port.postMessage({ type: 'pong' });
+      break;
     case 'setup':
       shard.setup().then(
         (setupMs) => port.postMessage({ type: 'ready', setupMs }),

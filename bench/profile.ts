@@ -1,14 +1,62 @@
 /**
- * `--profile`: a built-in bench dialect (canonical, irc).
+ * `--profile`: which bench dialect the generator speaks.
  *
- * Harness profiles (profiles/<name>.json through harness/dialect/) are not wired yet: the dialect
- * engine had not landed when the bench was written. A harness profile name is refused with a clear
- * message rather than half-supported.
+ * A harness profile (profiles/<name>.json, or a path to one) is loaded through the harness's dialect
+ * engine and reduced to what the bench needs: its registration script, its `join` and `say` commands,
+ * its error replies and its `message` event. Otherwise the name must be a built-in bench dialect
+ * (`irc` has no harness profile: IRC servers are not conformance targets). So `--profile canonical`
+ * speaks exactly what profiles/canonical.json says, like the conformance suite does.
  */
-import { BUILTIN_DIALECTS, type BenchDialect } from './dialect.ts';
+import { existsSync } from 'node:fs';
+import { Dialect } from '../harness/dialect/dialect.ts';
+import { loadProfile, resolveProfilePath } from '../harness/dialect/load-profile.ts';
+import { anyOf, BUILTIN_DIALECTS, type BenchDialect, type DialectOrigin, type LineTest } from './dialect.ts';
 
 export async function resolveDialect(profile: string): Promise<BenchDialect> {
+  if (existsSync(resolveProfilePath(profile))) return dialectFromHarnessProfile(profile);
   const builtin = BUILTIN_DIALECTS[profile];
   if (builtin !== undefined) return builtin;
-  throw new Error(`unknown bench profile "${profile}": use one of ${Object.keys(BUILTIN_DIALECTS).join(', ')}`);
+  throw new Error(`unknown profile "${profile}": not a harness profile (${resolveProfilePath(profile)} does not exist) nor a built-in bench dialect (${Object.keys(BUILTIN_DIALECTS).join(', ')})`);
+}
+
+/** Rebuilds a dialect from its origin (in a worker thread). */
+export function dialectFromOrigin(origin: DialectOrigin): BenchDialect {
+  if ('profile' in origin) return dialectFromHarnessProfile(origin.profile);
+  const builtin = BUILTIN_DIALECTS[origin.builtin];
+  if (builtin === undefined) throw new Error(`unknown built-in bench dialect "${origin.builtin}"`);
+  return builtin;
+}
+
+/** Reduces a harness profile to a bench dialect; refuses what the bench cannot drive, saying why. */
+export function dialectFromHarnessProfile(nameOrPath: string): BenchDialect {
+  const profile = loadProfile(nameOrPath);
+  const dialect = new Dialect(profile);
+  const refuse = (why: string): never => {
+    throw new Error(`profile "${profile.name}" cannot drive the bench: ${why}`);
+  };
+  if (profile.framing !== 'lines') refuse('its framing is not "lines" (the bench counts deliveries per line)');
+  const sends = profile.register.filter((step) => step.kind === 'send');
+  const expects = profile.register.filter((step) => step.kind === 'expect');
+  const lastExpect = expects.at(-1);
+  // The bench sends the registration lines at once and waits for the LAST expectation only.
+  if (sends.length === 0 || lastExpect === undefined) refuse('its registration script needs at least one send and one expect step');
+  const joinSpec = dialect.command('join');
+  if (joinSpec.silent) refuse('its join is silent (no acknowledgement to wait for)');
+  const joinOk: LineTest = anyOf(joinSpec.ok.length > 0 ? joinSpec.ok : profile.okReply);
+  const message = profile.events.message;
+  if (message === undefined || message.length === 0) refuse('it cannot recognise the "message" event');
+  const stripEnding = (text: string): string => (text.endsWith(profile.lineEnding) ? text.slice(0, -profile.lineEnding.length) : text);
+  return {
+    name: profile.name,
+    origin: { profile: nameOrPath },
+    greeting: profile.greeting.length > 0 ? anyOf(profile.greeting) : undefined,
+    register: (nick) => sends.map((step) => stripEnding(dialect.renderRegisterStep(step.kind === 'send' ? step.template : '', nick))),
+    registered: anyOf(lastExpect!.kind === 'expect' ? lastExpect!.patterns : []),
+    registerFailed: anyOf(profile.errorReply.map((error) => error.pattern)),
+    join: (channel) => [stripEnding(dialect.render('join', { channel }))],
+    joined: () => joinOk,
+    say: (channel, text) => stripEnding(dialect.render('say', { channel, text })),
+    deliveryLine: anyOf(message!),
+    eol: profile.lineEnding,
+  };
 }

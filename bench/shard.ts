@@ -15,14 +15,15 @@
 import { performance } from 'node:perf_hooks';
 import { BroadcastChannel } from 'node:worker_threads';
 import { ClientPool } from './client-pool.ts';
-import { BUILTIN_DIALECTS } from './dialect.ts';
+import type { DialectOrigin } from './dialect.ts';
+import { dialectFromOrigin } from './profile.ts';
 import { encodePayload } from './payload.ts';
 
 export interface ShardConfig {
   host: string;
   port: number;
-  /** A key of BUILTIN_DIALECTS (dialect objects hold functions and cannot cross threads). */
-  dialect: string;
+  /** How to rebuild the dialect here (dialect objects hold functions and cannot cross threads). */
+  dialect: DialectOrigin;
   clients: number;
   senders: number;
   /** Warm-up + measured messages per sender: the seq space of the run. */
@@ -86,8 +87,7 @@ export class GeneratorShard {
     private readonly config: ShardConfig,
     private readonly shared: SharedCounters,
   ) {
-    const dialect = BUILTIN_DIALECTS[config.dialect];
-    if (dialect === undefined) throw new Error(`unknown bench dialect "${config.dialect}"`);
+    const dialect = dialectFromOrigin(config.dialect);
     const indexes: number[] = [];
     for (let i = config.shard; i < config.clients; i += config.shards) indexes.push(i);
     for (let s = config.shard; s < config.senders; s += config.shards) this.ownedSenders.push(s);

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalDialect, ircDialect } from '../../../bench/dialect.ts';
-import { resolveDialect } from '../../../bench/profile.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dialectFromHarnessProfile, resolveDialect } from '../../../bench/profile.ts';
 import { isLoopback, parseTarget } from '../../../bench/run.ts';
 
 test('canonical bench dialect: bare nick, /JOIN, plain line; recognises the spec replies', () => {
@@ -29,7 +32,7 @@ test('irc bench dialect: NICK/USER, JOIN, PRIVMSG; 001 and 366 end the steps; PI
   assert.equal(ircDialect.eol, '\r\n');
 });
 
-test('--profile resolves the built-in bench dialects and names the choices otherwise', async () => {
+test('--profile irc is the built-in IRC dialect; an unknown name lists the choices', async () => {
   assert.equal(await resolveDialect('irc'), ircDialect);
   await assert.rejects(resolveDialect('nope'), /canonical, irc/);
 });
@@ -41,4 +44,34 @@ test('--target accepts loopback only', () => {
   assert.throws(() => parseTarget('192.168.1.2:1459'), /loopback/);
   assert.throws(() => parseTarget('example.org:1459'), /loopback/);
   assert.throws(() => parseTarget('1459'), /host:port/);
+});
+
+test('--profile canonical goes through the harness profile: same wire text and recognition as PROTOCOL.md', async () => {
+  const dialect = await resolveDialect('canonical');
+  assert.deepEqual(dialect.origin, { profile: 'canonical' });
+  assert.deepEqual(dialect.register('b1'), ['b1']);
+  assert.deepEqual(dialect.join('#bench'), ['/JOIN #bench']);
+  assert.equal(dialect.say('#bench', '~0.1.2'), '~0.1.2');
+  assert.equal(dialect.eol, '\n');
+  assert.ok(dialect.greeting!.test('HELLO chat-conformance 1'));
+  assert.ok(dialect.registered.test('OK WELCOME b1'));
+  assert.ok(dialect.registerFailed.test('ERR NICK_IN_USE taken'));
+  assert.ok(dialect.joined('#bench').test('OK JOIN #bench member'));
+  assert.ok(dialect.deliveryLine.test('MSG #bench b0 ~0.1.2'));
+  assert.ok(!dialect.deliveryLine.test('OK SAY #bench'));
+});
+
+test('a harness profile the bench cannot drive is refused with the reason', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
+  try {
+    const canonical = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../../profiles/canonical.json'), 'utf8'));
+    canonical.name = 'streamy';
+    canonical.wire.framing = 'stream';
+    canonical.$schema = undefined;
+    const file = path.join(dir, 'streamy.json');
+    writeFileSync(file, JSON.stringify(canonical));
+    assert.throws(() => dialectFromHarnessProfile(file), /streamy.*framing is not "lines"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
