@@ -1,0 +1,152 @@
+/**
+ * The proof that the features can fail (issue #3 item 5). Each broken server in
+ * test/fixtures/broken-servers/ is the reference core with ONE deliberate fault; the conformance CLI
+ * is run against it exactly as a grader would (`--server`), on a focused tag selection, and we assert:
+ * - exit code 1;
+ * - the failing scenarios are EXACTLY the ones that check the broken rule (not one more: a fault that
+ *   made unrelated scenarios fail would mean the harness, not the rule, is what failed);
+ * - every other selected scenario passes (the control set), and there are enough of them.
+ * The no-fault control shows the shared network loop itself passes every scenario used here.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+
+interface Proof {
+  server: string;
+  tags: string;
+  /** `<feature uri>: <scenario name>` of every scenario that must fail. */
+  fails: string[];
+  /** At least this many selected scenarios must pass. */
+  minPassing: number;
+}
+
+const PROOFS: Proof[] = [
+  {
+    server: 'owner-not-inherited',
+    tags: '@leave or @bye',
+    fails: [
+      'features/bye.feature: Each channel the user owned gets a new owner',
+      'features/bye.feature: Members see a dropped user quit, and ownership passes on',
+      'features/bye.feature: Ownership passes on after the owner quits',
+      'features/leave.feature: Ownership passes to the next member in join order',
+    ],
+    minPassing: 10,
+  },
+  {
+    server: 'anyone-can-kick',
+    tags: '@kick and @v0',
+    fails: [
+      'features/kick.feature: A member kicking a stranger is refused as not admin',
+      'features/kick.feature: A member kicking the owner is refused as not admin',
+      'features/kick.feature: A member who is not admin cannot kick',
+    ],
+    minPassing: 6,
+  },
+  {
+    server: 'echo-to-sender',
+    tags: '@say',
+    fails: ['features/channel-messages.feature: The sender gets no copy of their own message'],
+    minPassing: 7,
+  },
+  {
+    server: 'msg-partial-delivery',
+    tags: '@msg',
+    fails: ['features/private-messages.feature: One wrong target means nobody receives anything'],
+    minPassing: 10,
+  },
+  {
+    server: 'empty-channels-persist',
+    tags: '@list or @leave',
+    fails: [
+      'features/leave.feature: The last member leaving removes the channel, and its name creates a new one',
+      'features/list.feature: A channel emptied by a goodbye disappears from the list',
+      'features/list.feature: An emptied channel disappears from the list',
+    ],
+    minPassing: 10,
+  },
+  {
+    server: 'who-without-markers',
+    tags: '@who or @ping',
+    fails: [
+      'features/who.feature: A granted admin is marked @',
+      'features/who.feature: A member who left is no longer listed',
+      'features/who.feature: Members are listed in join order with the owner marked',
+      'features/who.feature: Only the members of the current channel are listed',
+    ],
+    minPassing: 5,
+  },
+  {
+    server: 'kick-not-told-to-target',
+    tags: '@kick and @v0',
+    fails: ['features/kick.feature: The owner kicks a member'],
+    minPassing: 8,
+  },
+  {
+    server: 'nick-never-freed',
+    tags: '@nick',
+    fails: ['features/nick.feature: The old nick becomes free'],
+    minPassing: 10,
+  },
+  {
+    server: 'chunk-per-command',
+    tags: '@framing and not @robustness',
+    fails: [
+      'features/errors-and-bad-input.feature: A command split across two segments with a pause runs once, whole',
+      'features/errors-and-bad-input.feature: A line of 5000 bytes is refused, discarded, and the next line works',
+      'features/errors-and-bad-input.feature: A line with a truncated UTF-8 sequence is refused',
+      'features/errors-and-bad-input.feature: A line with bytes that are never UTF-8 is refused',
+      'features/errors-and-bad-input.feature: An over-long line cut into two segments is refused once, as a whole',
+      'features/errors-and-bad-input.feature: Two commands in one segment both run, in order',
+    ],
+    minPassing: 6,
+  },
+];
+
+const serverCommand = (name: string): string => tsxCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
+
+function describeRun(run: ConformanceRun): string {
+  return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;
+}
+
+describe('deliberately broken servers fail exactly the scenarios of the rule they break', () => {
+  const runs: ConformanceRun[] = [];
+  after(async () => {
+    for (const run of runs) await removeReports(run);
+  });
+
+  for (const proof of PROOFS) {
+    it(`${proof.server}: fails ${proof.fails.length} scenario(s) of "${proof.tags}", passes the rest`, async () => {
+      const run = await runConformanceCli({ server: serverCommand(proof.server), tags: proof.tags });
+      runs.push(run);
+      assert.equal(run.timedOut, false, `the run did not end: ${describeRun(run)}`);
+      assert.equal(run.exitCode, 1, `a broken server must make the run fail: ${describeRun(run)}`);
+      assert.deepEqual(namesWithOutcome(run, 'failed'), [...proof.fails].sort(), 'the failing scenarios must be exactly those of the broken rule');
+      const passed = namesWithOutcome(run, 'passed');
+      assert.equal(passed.length + proof.fails.length, run.scenarios.length, 'every other scenario passes (none skipped or not gradable)');
+      assert.ok(passed.length >= proof.minPassing, `the control set is too small: ${passed.length} passed`);
+    });
+  }
+
+  it('never-answers: every scenario fails on its own timeout, and the run ends', async () => {
+    const run = await runConformanceCli({ server: serverCommand('never-answers'), tags: '@ping' });
+    runs.push(run);
+    assert.equal(run.timedOut, false, `the run did not end: ${describeRun(run)}`);
+    assert.equal(run.exitCode, 1, describeRun(run));
+    assert.equal(run.scenarios.length, 3);
+    for (const scenario of run.scenarios) {
+      assert.equal(scenario.outcome, 'failed', `${scenario.name} should fail against a silent server`);
+      assert.match(scenario.failingStep?.message ?? '', /within \d+ ms/, `${scenario.name} should fail on a timeout`);
+    }
+  });
+
+  it('control: the same network loop with no fault passes every scenario the proofs select', async () => {
+    const tags = [...new Set(PROOFS.map((p) => `(${p.tags})`))].join(' or ');
+    const run = await runConformanceCli({ server: serverCommand('no-fault'), tags });
+    runs.push(run);
+    assert.equal(run.exitCode, 0, describeRun(run));
+    assert.deepEqual(namesWithOutcome(run, 'failed'), []);
+    assert.ok(run.scenarios.length >= 80, `expected the union of the proofs' selections, got ${run.scenarios.length}`);
+    assert.ok(run.scenarios.every((s) => s.outcome === 'passed'));
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Runs the conformance CLI as a child process, exactly as a grader would, and reads back what it
+ * decided: exit code, console output, and every scenario's outcome folded from messages.ndjson by the
+ * harness's own run model (the same source summary.md and junit.xml are built from).
+ *
+ * The child is bounded: it is killed after `deadlineMs`, and that is reported as `timedOut` (a
+ * hanging run is a test failure, never a hanging test).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { Envelope } from '@cucumber/messages';
+import { buildRunModel, type ScenarioResult } from '../../../../harness/reports/run-model.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export interface ConformanceRunOptions {
+  /** Value of --server: a shell command with {port}. */
+  server: string;
+  /** Value of --tags. */
+  tags: string;
+  /** Extra CLI arguments (e.g. --timeout, feature paths). */
+  extraArgs?: string[];
+  /** The child is killed after this long (default 60 s). */
+  deadlineMs?: number;
+  /** Node flags for the runner process (e.g. a heap limit). */
+  nodeFlags?: string[];
+}
+
+export interface ConformanceRun {
+  exitCode: number | undefined;
+  /** The run did not end by itself before the deadline and was killed. */
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+  reportsDir: string;
+  /** Every scenario of messages.ndjson (empty when it was not written). */
+  scenarios: ScenarioResult[];
+  /** Names of the report files that exist after the run. */
+  reportFiles: string[];
+}
+
+/** `node --import tsx <fixture>`: how tests start a TypeScript fixture server (npx would add a second of startup). */
+export function tsxCommand(relativeScript: string, ...args: string[]): string {
+  return ['node', '--import', 'tsx', relativeScript, ...args].join(' ');
+}
+
+export async function runConformanceCli(options: ConformanceRunOptions): Promise<ConformanceRun> {
+  const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'proof-reports-'));
+  const started = Date.now();
+  const child = await execa(
+    'node',
+    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli.ts', '--server', options.server, '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])],
+    {
+      cwd: PROJECT_ROOT,
+      reject: false,
+      timeout: options.deadlineMs ?? 60_000,
+      killSignal: 'SIGKILL',
+      env: { NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdin: 'ignore',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const wallMs = Date.now() - started;
+  const reportFiles: string[] = [];
+  for (const name of ['summary.md', 'junit.xml', 'messages.ndjson', 'cucumber.html']) {
+    if (await readFile(path.join(reportsDir, name)).then(() => true, () => false)) reportFiles.push(name);
+  }
+  const scenarios = reportFiles.includes('messages.ndjson') ? await readScenarios(path.join(reportsDir, 'messages.ndjson')) : [];
+  return {
+    exitCode: child.exitCode,
+    timedOut: child.timedOut,
+    stdout: String(child.stdout ?? ''),
+    stderr: String(child.stderr ?? ''),
+    wallMs,
+    reportsDir,
+    scenarios,
+    reportFiles,
+  };
+}
+
+async function readScenarios(file: string): Promise<ScenarioResult[]> {
+  const text = await readFile(file, 'utf8');
+  const envelopes = text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Envelope);
+  return buildRunModel(envelopes).scenarios;
+}
+
+export async function removeReports(run: ConformanceRun): Promise<void> {
+  await rm(run.reportsDir, { recursive: true, force: true });
+}
+
+/** "features/kick.feature: The owner kicks a member": unambiguous across features. */
+export function scenarioKey(s: ScenarioResult): string {
+  return `${s.uri}: ${s.name}`;
+}
+
+export function namesWithOutcome(run: ConformanceRun, outcome: ScenarioResult['outcome']): string[] {
+  return run.scenarios
+    .filter((s) => s.outcome === outcome)
+    .map(scenarioKey)
+    .sort();
+}
