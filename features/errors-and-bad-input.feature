@@ -50,6 +50,13 @@ Feature: Errors, bad input and framing
         | /JOIN |
         | /jOiN |
 
+    Scenario: Only ASCII letters fold: a dotless ı does not make a join command
+      Given bob has created #room
+      And alice has registered
+      When alice sends the line "/joın {#room}"
+      Then alice is refused with UNKNOWN_COMMAND
+      And bob receives nothing
+
     Scenario: "/who" in lower case lists the members
       Given alice has created #room
       When alice sends the line "/who"
@@ -64,6 +71,13 @@ Feature: Errors, bad input and framing
       When alice sends the line "  \t/JOIN {#room} \t "
       Then alice succeeds
       And bob sees alice join #room
+
+    Scenario: A tab is not an argument separator
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends the line "/KICK\t{bob}"
+      Then alice is refused with UNKNOWN_COMMAND
+      And bob receives nothing
 
     Scenario: Several spaces between arguments are one separator
       Given alice has created #room

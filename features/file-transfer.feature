@@ -62,6 +62,21 @@ Feature: File transfer
       When bob fetches the file "n.txt"
       Then bob gets the file "n.txt" containing "renamed" from alice
 
+    Scenario: A user may send a file to themselves
+      When alice sends alice the file "self.txt" containing "memo"
+      Then alice is told a file "self.txt" of 4 bytes waits from alice
+      When alice fetches the file "self.txt"
+      Then alice gets the file "self.txt" containing "memo" from alice
+
+    Scenario: A file whose recipient left during the upload is dropped, never given to a later namesake
+      Given alice announces the file "late.txt" of 4 bytes for bob
+      And bob has quit
+      When alice uploads "late"
+      Then alice is told 4 of 4 bytes have arrived
+      When dave registers with bob's nick
+      And dave fetches the file "late.txt"
+      Then dave is refused with NO_SUCH_FILE
+
     Scenario: Fetching a file that is not waiting is refused
       When bob fetches the file "nothing.txt"
       Then bob is refused with NO_SUCH_FILE
@@ -77,6 +92,18 @@ Feature: File transfer
       Given carol has registered
       When carol tries to announce the file "x.txt" of "3" bytes for bob
       Then carol is refused with NO_CHANNEL
+
+  Rule: Announcement errors come in a fixed order: syntax, no channel, no such nick, too large, limit
+
+    Scenario: A malformed announcement from the lobby is a syntax error, not "no channel"
+      Given carol has registered
+      When carol tries to announce the file "../x" of "3" bytes for bob
+      Then carol is refused with SYNTAX
+
+    Scenario: Announcing too large a file for a user of another channel is refused, no such nick
+      Given carol has created #other
+      When alice tries to announce the file "huge.bin" of "1048577" bytes for carol
+      Then alice is refused with NO_SUCH_NICK
 
   Rule: The size is 1 byte to the limit (1 MiB by default) and the name a plain file name
 
@@ -107,6 +134,10 @@ Feature: File transfer
       Then alice is refused with NOT_ALLOWED
       And bob receives no file notice
 
+    Scenario: A chunk that is not base64 is a syntax error even with no upload open
+      When alice tries to upload the chunk "%%%%"
+      Then alice is refused with SYNTAX
+
     Scenario: A chunk that is not base64 is refused and abandons the upload
       Given alice announces the file "bad.txt" of 4 bytes for bob
       When alice tries to upload the chunk "%%%%"
@@ -129,7 +160,7 @@ Feature: File transfer
       When bob fetches the file "first.txt"
       Then bob is refused with NO_SUCH_FILE
 
-  Rule: A recipient has at most 8 files waiting
+  Rule: A recipient has at most 8 files waiting, counting files still being uploaded to them
 
     Scenario: A ninth waiting file is refused until the recipient fetches one
       Given alice has sent bob 8 files
@@ -138,3 +169,10 @@ Feature: File transfer
       When bob fetches the file "file1.txt"
       And alice announces the file "ninth.txt" of 3 bytes for bob
       Then alice succeeds
+
+    Scenario: A file still being uploaded counts towards the recipient's limit
+      Given alice has sent bob 7 files
+      And alice announces the file "eighth.txt" of 3 bytes for bob
+      When carol joins #room
+      And carol tries to announce the file "ninth.txt" of "3" bytes for bob
+      Then carol is refused with LIMIT

@@ -76,6 +76,15 @@ Feature: Operator commands
       And carol sees bob quit
       And carol learns she now owns #room
 
+    Scenario: The operator who kills gets no quit, but does learn of a new ownership
+      Given bob has created #room
+      And alice is an operator
+      And alice has joined #room
+      When alice kills bob
+      Then bob is killed by alice
+      And alice receives no quit
+      And alice learns she now owns #room
+
     Scenario: An operator cannot kill themselves
       Given alice is an operator
       When alice tries to kill alice

@@ -120,6 +120,19 @@ Feature: Registration
       When alice quits
       Then alice is disconnected by the server
 
+    @v0 @wire
+    Scenario: Before registration, a known command is refused as unregistered before its syntax is checked
+      Given alice has connected
+      When alice sends the line "/JOIN"
+      Then alice is refused with NOT_REGISTERED
+
+    @v0 @wire
+    Scenario: Before registration, an unknown command is an unknown command
+      Given alice has connected
+      When alice sends the line "/FROBNICATE"
+      Then alice is refused with UNKNOWN_COMMAND
+      And alice is still connected
+
     @wire
     Scenario Outline: <line> is refused before registration
       Given alice has connected
