@@ -16,7 +16,7 @@ import { createTarget, startControlServer, TargetStartError, type Isolation, typ
 import type { ControlServer } from './target/control-server.ts';
 import { buildJunitXml } from './reports/junit.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
-import { RunModelBuilder, type RunModel } from './reports/run-model.ts';
+import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
 import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
 import { ProgressBar } from './console/progress.ts';
 import { painterFor } from './console/style.ts';
@@ -139,10 +139,27 @@ export interface RunnerIo {
 }
 
 /**
+ * Optional callbacks for programmatic users (the grader, which writes a grade after every scenario so a
+ * killed run still leaves one). Called in the runner's process; errors they throw are not caught.
+ */
+export interface RunObserver {
+  /** After the selection and the first start of the target, before the first scenario. */
+  onPlanned?(plan: { tagExpression: string; planned: number; filtered: FilteredGroup[]; context: RunContext }): void | Promise<void>;
+  /** Each scenario as it finishes (the same record the reports are built from). */
+  onScenario?(result: ScenarioResult): void;
+  /** The final model, after the reports are written (also on an interrupted run). */
+  onFinished?(model: RunModel, context: RunContext): void | Promise<void>;
+}
+
+/**
  * Run the suite; resolves to the exit code (0 all passed, 1 a scenario failed). Throws UsageError or
  * TargetStartError (exit code 2) before anything ran.
  */
-export async function runConformance(options: RunnerOptions, io: RunnerIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runConformance(
+  options: RunnerOptions,
+  io: RunnerIo = { stdout: process.stdout, stderr: process.stderr },
+  observer: RunObserver = {},
+): Promise<number> {
   const startedAt = Date.now();
   const painter = painterFor(io.stdout);
   const target = createTarget(options.target);
@@ -158,6 +175,7 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
       else io.stdout.write(`${text}\n`);
     }
     progress?.scenarioFinished(scenario.outcome);
+    observer.onScenario?.(scenario);
   });
 
   const context: RunContext = {
@@ -175,6 +193,7 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
     const model = builder.finish();
     context.wallMs = Date.now() - startedAt;
     await writeReports(options.reportsDir, model, context);
+    await observer.onFinished?.(model, context);
     return model;
   };
 
@@ -222,6 +241,7 @@ export async function runConformance(options: RunnerOptions, io: RunnerIo = { st
     };
 
     await clearReports(options.reportsDir);
+    await observer.onPlanned?.({ tagExpression: selection.tagExpression, planned: selection.planned, filtered: selection.filtered, context });
     if (io.stdout.isTTY) {
       io.stdout.write(`${painter.paint('bold', 'Conformance')}: ${context.target}, profile ${options.profile}\n`);
       progress = new ProgressBar(io.stdout, painter);
