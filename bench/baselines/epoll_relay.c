@@ -35,8 +35,8 @@ typedef struct Conn {
   int want_out; /* EPOLLOUT registered */
   char nick[64];
   char channel[64];
-  char in[MAX_LINE * 2];
-  size_t in_len;
+  char *partial; /* bytes of an unfinished line, kept between reads (malloc'd, usually NULL) */
+  size_t partial_len;
   char *out;
   size_t out_len, out_cap, out_off;
   struct Conn *next_member, *prev_member;
@@ -94,7 +94,8 @@ static void handle_line(Conn *c, char *line, size_t len) {
   char buf[MAX_LINE + 256];
   if (len && line[len - 1] == '\r') len--;
   if (len == 0) return;
-  line[len] = 0;
+  if (len > MAX_LINE) len = MAX_LINE;
+  line[len] = 0; /* overwrites the '\n' (or '\r') just consumed */
   if (!c->nick[0]) {
     snprintf(c->nick, sizeof c->nick, "%.*s", (int)len, line);
     int n = snprintf(buf, sizeof buf, "OK WELCOME %s\n", c->nick);
@@ -120,9 +121,15 @@ static void handle_line(Conn *c, char *line, size_t len) {
   }
 }
 
+/* Reads go to one shared buffer; only the unfinished tail of a line is kept per connection, so an idle
+ * connection costs its Conn and nothing else. */
+static char read_buf[MAX_LINE + 65536];
+
 static void on_readable(Conn *c) {
   for (;;) {
-    ssize_t n = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len);
+    size_t have = c->partial_len;
+    if (have) memcpy(read_buf, c->partial, have);
+    ssize_t n = read(c->fd, read_buf + have, sizeof read_buf - have);
     if (n == 0) { close_conn(c); return; }
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
@@ -130,17 +137,21 @@ static void on_readable(Conn *c) {
       close_conn(c);
       return;
     }
-    c->in_len += (size_t)n;
-    size_t start = 0;
+    size_t len = have + (size_t)n, start = 0;
     for (;;) {
-      char *nl = memchr(c->in + start, '\n', c->in_len - start);
+      char *nl = memchr(read_buf + start, '\n', len - start);
       if (!nl) break;
-      handle_line(c, c->in + start, (size_t)(nl - (c->in + start)));
-      start = (size_t)(nl - c->in) + 1;
+      handle_line(c, read_buf + start, (size_t)(nl - (read_buf + start)));
+      start = (size_t)(nl - read_buf) + 1;
     }
-    memmove(c->in, c->in + start, c->in_len - start);
-    c->in_len -= start;
-    if (c->in_len == sizeof c->in) c->in_len = 0; /* over-long line: drop it */
+    size_t rest = len - start;
+    if (rest > MAX_LINE) rest = 0; /* over-long line: drop it */
+    if (rest != c->partial_len) {
+      free(c->partial);
+      c->partial = rest ? malloc(rest) : NULL;
+    }
+    if (rest) memcpy(c->partial, read_buf + start, rest);
+    c->partial_len = rest;
   }
 }
 
@@ -171,7 +182,7 @@ static void flush_all(void) {
   for (size_t i = 0; i < flush_len; i++) {
     Conn *c = flush_list[i];
     c->dirty = 0;
-    if (c->fd < 0) { free(c->out); free(c); continue; }
+    if (c->fd < 0) { free(c->out); free(c->partial); free(c); continue; }
     if (!c->want_out) flush_conn(c);
   }
   flush_len = 0;
