@@ -26,7 +26,8 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
   }
   // `npm run client` runs us in the package's directory; file paths the user types are relative to
   // where they typed the command, which npm passes as INIT_CWD.
-  const cwd = process.env.npm_lifecycle_event !== undefined && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  // Only for our own `client` script: a client spawned by some other npm script keeps its own directory.
+  const cwd = process.env.npm_lifecycle_event === 'client' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   if (options.script !== undefined && options.script !== '-') {
     const script = path.resolve(cwd, options.script);
     options = { ...options, script };

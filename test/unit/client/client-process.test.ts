@@ -38,8 +38,18 @@ after(async () => {
 // The built-in canonical dialect, and the same protocol read through the profile engine (profiles/canonical.json).
 for (const dialect of [[], ['--profile', 'canonical']] as const) {
   describe(`two clients through piped stdin${dialect.length ? ` (${dialect.join(' ')})` : ''}`, () => {
-    before(() => (dialectArgs = dialect));
-    after(() => (dialectArgs = []));
+    // Its own server: the same nicks in each dialect's suite never meet.
+    let shared: ChatServer;
+    before(async () => {
+      dialectArgs = dialect;
+      shared = server;
+      server = await startChatServer();
+    });
+    after(async () => {
+      dialectArgs = [];
+      await server.close();
+      server = shared;
+    });
 
     test('chat in a channel, private message, WHO with the owner mark, clean exit 0', async () => {
       const alice = client(['--nick', 'alice']);

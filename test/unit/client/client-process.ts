@@ -9,6 +9,11 @@ export const CLI_PATH = fileURLToPath(new URL('../../../reference-client/cli.ts'
 /** tsx's loader as an absolute URL, so the client can run with any working directory. */
 export const TSX_LOADER = import.meta.resolve('tsx');
 
+function withoutNpmDirectory(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { INIT_CWD: _dir, npm_lifecycle_event: _event, ...rest } = env;
+  return rest;
+}
+
 export interface Exited {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -23,7 +28,8 @@ export class ClientProcess {
   constructor(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_PATH, ...args], {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      // Not npm's record of where a surrounding `npm run` started: the client would take it for the user's directory.
+      env: { ...withoutNpmDirectory(process.env), NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
