@@ -56,7 +56,8 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
   };
 
   const refreshPrompt = (): void => {
-    if (rl === undefined) return;
+    // Without a terminal to draw on (stdout redirected), prompts would only litter the output.
+    if (rl === undefined || !terminal) return;
     rl.setPrompt(promptText());
     rl.prompt(true);
   };
