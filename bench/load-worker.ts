@@ -10,7 +10,7 @@ export type ToShard =
   | { type: 'ping' }
   | { type: 'setup' }
   | { type: 'settle' }
-  | { type: 'phase'; from: number; to: number; record: boolean }
+  | { type: 'phase'; from: number; to: number }
   | { type: 'end-phase' }
   | { type: 'results' }
   | { type: 'close' };
@@ -34,7 +34,7 @@ port.on('message', (message: ToShard) => {
       void shard.settle().then(() => port.postMessage({ type: 'settled' }));
       break;
     case 'phase':
-      shard.startPhase(message.from, message.to, message.record);
+      shard.startPhase(message.from, message.to);
       break;
     case 'end-phase':
       shard.endPhase();

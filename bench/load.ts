@@ -163,6 +163,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       clients,
       senders,
       totalSeq,
+      measuredFrom: warmup,
       window,
       channel: options.channel ?? '#bench',
       nickPrefix: options.nickPrefix ?? 'b',
@@ -187,11 +188,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     await Promise.all(shards.map((s) => s.request({ type: 'settle' }, 'settled')));
 
     /** Runs seqs [from, to) of every sender until all arrived or the run stalls. */
-    const runPhase = async (from: number, to: number, record: boolean): Promise<{ ended: LoadResult['ended']; received: number }> => {
+    const runPhase = async (from: number, to: number): Promise<{ ended: LoadResult['ended']; received: number }> => {
       const phaseExpected = senders * (to - from) * recipients;
       Atomics.store(received, 0, 0);
       const startedAt = performance.now();
-      for (const s of shards) s.send({ type: 'phase', from, to, record });
+      for (const s of shards) s.send({ type: 'phase', from, to });
       let lastProgressAt = startedAt;
       let progressMark = 0;
       const ended = await new Promise<LoadResult['ended']>((resolve) => {
@@ -218,7 +219,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     };
 
     if (warmup > 0) {
-      const warm = await runPhase(0, warmup, false);
+      const warm = await runPhase(0, warmup);
       if (warm.ended !== 'complete') {
         throw new Error(`warm-up stalled (${warm.ended}): ${warm.received} of ${senders * warmup * recipients} deliveries arrived`);
       }
@@ -227,7 +228,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const cpuBefore = process.cpuUsage(); // the whole process: every worker thread included
     const threadsBefore = threadCpuMs();
     const startedAt = performance.now();
-    const measured = await runPhase(warmup, totalSeq, true);
+    const measured = await runPhase(warmup, totalSeq);
     const cpu = process.cpuUsage(cpuBefore);
     const threadsAfter = threadCpuMs();
     const wallMs = performance.now() - startedAt;
@@ -269,7 +270,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       generatorSaturated: Number.isNaN(busiest) ? generatorCores >= SATURATION_CORES * workers : busiest >= SATURATION_CORES,
       disconnects: results.reduce((sum, r) => sum + r.results.disconnects, 0),
       ended: measured.ended,
-      errors: results.flatMap((r) => r.results.errors).slice(0, 10),
+      errors: [
+        // The shared counter and the recorded latencies must agree, or the generator itself is wrong.
+        ...(recorded === measured.received ? [] : [`generator inconsistency: ${measured.received} deliveries counted, ${recorded} recorded`]),
+        ...results.flatMap((r) => r.results.errors),
+      ].slice(0, 10),
     };
   } finally {
     await Promise.all(shards.map((s) => s.close()));

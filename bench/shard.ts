@@ -28,6 +28,8 @@ export interface ShardConfig {
   senders: number;
   /** Warm-up + measured messages per sender: the seq space of the run. */
   totalSeq: number;
+  /** Seqs from this one on are measured (latency recorded). */
+  measuredFrom: number;
   window: number;
   channel: string;
   nickPrefix: string;
@@ -76,7 +78,6 @@ export class GeneratorShard {
   private phaseEnd = 0;
   private phaseStartedAt = 0;
   private phaseActive = false;
-  private recording = false;
   private pacer: NodeJS.Timeout | undefined;
   private readonly ratePerSender: number | undefined;
   private readonly wakeChannel: BroadcastChannel;
@@ -108,7 +109,8 @@ export class GeneratorShard {
     this.sent = new Uint32Array(config.senders);
     this.completed = new Uint32Array(config.senders);
     this.nextSeq = new Int32Array(config.clients * config.senders);
-    this.latencies = new Float64Array(0);
+    // Every owned client may receive every other sender's measured messages.
+    this.latencies = new Float64Array(indexes.length * config.senders * (config.totalSeq - config.measuredFrom));
     this.ratePerSender = config.rate === undefined ? undefined : config.rate / config.senders;
     this.pool.hooks = {
       delivery: (receiver, sender, seq, sentAt, nowMicros) => this.onDelivery(receiver, sender, seq, sentAt, nowMicros),
@@ -131,19 +133,16 @@ export class GeneratorShard {
     return this.pool.settle();
   }
 
-  /** Starts sending seqs [from, to) of the owned senders; `record` keeps latencies. */
-  startPhase(from: number, to: number, record: boolean): void {
+  /**
+   * Starts sending seqs [from, to) of the owned senders. Deliveries of the phase may reach this shard
+   * BEFORE this call (another shard started sending first): nothing here may depend on the phase for
+   * receiving, which is why what is measured is decided by the seq, not by the phase.
+   */
+  startPhase(from: number, to: number): void {
     this.phaseStart = from;
     this.phaseEnd = to;
-    this.recording = record;
     this.phaseActive = true;
-    this.unpublished = 0;
     this.phaseStartedAt = performance.now();
-    if (record) {
-      // At most every owned client receives every sender's measured messages.
-      const owned = this.pool.size;
-      if (this.latencies.length < owned * this.config.senders * (to - from)) this.latencies = new Float64Array(owned * this.config.senders * (to - from));
-    }
     // The rate pacer; without a rate, only a safety net (wake-ups do the real work).
     this.pacer = setInterval(() => this.pumpAll(), this.ratePerSender === undefined ? 5 : 2);
     this.pumpAll();
@@ -183,7 +182,7 @@ export class GeneratorShard {
       if (seq < this.nextSeq[slot]!) return; // a duplicate: already counted once
     }
     this.nextSeq[slot] = seq + 1;
-    if (this.recording) {
+    if (seq >= this.config.measuredFrom) {
       this.latencies[this.recorded++] = (nowMicros - sentAt) / 1000;
       this.lastDeliveryAtMicros = nowMicros;
     }
