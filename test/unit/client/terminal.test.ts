@@ -71,6 +71,7 @@ class RawUser {
 describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, () => {
   let server: ChatServer; // started only when tmux is there
   let yann: RawUser | undefined;
+  let holder: RawUser | undefined;
 
   before(async () => {
     if (skip) return;
@@ -84,9 +85,11 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
       quote(CLI_PATH),
       '--port',
       String(server.port),
-      '--nick',
-      'zed',
     ].join(' ');
+    // Someone already holds the nick the user will try first.
+    holder = new RawUser(server.port);
+    holder.send('taken');
+    await holder.waitFor(/OK WELCOME taken\n/);
     // The pane outlives the client, so its exit code can be read from the screen.
     tmux('new-session', '-d', '-s', 'chat', '-x', '100', '-y', '30', `${command}; echo "EXIT=$?"; sleep 120`);
   });
@@ -94,12 +97,23 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
   after(async () => {
     if (skip) return;
     yann?.close();
+    holder?.close();
     try {
       tmux('kill-server');
     } catch {
       // already gone
     }
     await server.close();
+  });
+
+  test('without --nick the client asks for one, and asks again when the server refuses it', { skip }, async () => {
+    await screenMatching(/^nick:\s*$/m);
+    tmux('send-keys', '-t', 'chat', '-l', 'taken');
+    tmux('send-keys', '-t', 'chat', 'Enter');
+    await screenMatching(/error NICK_IN_USE[^\n]*\nnick:\s*$/);
+    tmux('send-keys', '-t', 'chat', '-l', 'zed');
+    tmux('send-keys', '-t', 'chat', 'Enter');
+    await screenMatching(/welcome, zed/);
   });
 
   test('an event arriving while typing is printed above; the prompt and the typed text are redrawn intact', { skip }, async () => {
