@@ -80,21 +80,21 @@ export const SATURATION_CORES = 0.9;
 /** A worker thread running one shard, with a promise-based view of its replies. */
 class ShardHandle {
   private readonly worker: Worker;
-  private waiting = new Map<string, { resolve: (message: any) => void; reject: (error: Error) => void }>();
+  /** Pending requests by the type of the reply they wait for ('failed' answers 'ready'). */
+  private waiting = new Map<string, { resolve: (message: unknown) => void; reject: (error: Error) => void }>();
   private failure: Error | undefined;
-  onComplete: () => void = () => {};
 
   constructor(workerData: { config: ShardConfig; deliveredCount: SharedArrayBuffer; receivedTotal: SharedArrayBuffer; wake: SharedArrayBuffer }) {
     this.worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
       workerData: { ...workerData, entry: new URL('./load-worker.ts', import.meta.url).href },
     });
-    this.worker.on('message', (message: { type: string }) => {
-      const waiter = this.waiting.get(message.type === 'failed' ? 'ready' : message.type);
-      if (waiter !== undefined) {
-        this.waiting.delete(message.type === 'failed' ? 'ready' : message.type);
-        if (message.type === 'failed') waiter.reject(new Error((message as unknown as { message: string }).message));
-        else waiter.resolve(message);
-      }
+    this.worker.on('message', (message: { type: string; message?: string }) => {
+      const replyType = message.type === 'failed' ? 'ready' : message.type;
+      const waiter = this.waiting.get(replyType);
+      if (waiter === undefined) return;
+      this.waiting.delete(replyType);
+      if (message.type === 'failed') waiter.reject(new Error(message.message));
+      else waiter.resolve(message);
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`generator worker exited with code ${code}`)));
@@ -113,7 +113,7 @@ class ShardHandle {
   /** Sends `message` and waits for the reply of type `reply`. */
   request<T>(message: ToShard, reply: string): Promise<T> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const answer = new Promise<T>((resolve, reject) => this.waiting.set(reply, { resolve, reject }));
+    const answer = new Promise<T>((resolve, reject) => this.waiting.set(reply, { resolve: (m) => resolve(m as T), reject }));
     this.send(message);
     return answer;
   }
@@ -121,7 +121,8 @@ class ShardHandle {
   async close(): Promise<void> {
     if (this.failure === undefined) {
       try {
-        await Promise.race([this.request({ type: 'close' }, 'closed'), new Promise((resolve) => setTimeout(resolve, 2000))]);
+        // A shard that does not answer within 2 s is terminated anyway (unref: never delays exit).
+        await Promise.race([this.request({ type: 'close' }, 'closed'), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       } catch {
         // already failed: terminate below
       }
