@@ -155,6 +155,28 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
     await yann!.waitFor(/PRIV zed psst\n/);
   });
 
+  test('with colour (no NO_COLOR), errors stand out in red; with NO_COLOR, no escape sequence at all', { skip }, async () => {
+    const command = ['env', '-u', 'NO_COLOR', 'TERM=xterm-256color', quote(process.execPath), '--import', quote(TSX_LOADER), quote(CLI_PATH), '--port', String(server.port), '--nick', 'hue'].join(' ');
+    tmux('new-session', '-d', '-s', 'colour', '-x', '100', '-y', '10', `${command}; sleep 120`);
+    const coloured = async (pattern: RegExp): Promise<string> => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const text = tmux('capture-pane', '-e', '-p', '-t', 'colour');
+        if (pattern.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`colour screen never matched ${pattern}:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await coloured(/hue \(lobby\)>/);
+    tmux('send-keys', '-t', 'colour', '-l', '/NOPE');
+    tmux('send-keys', '-t', 'colour', 'Enter');
+    // tmux reports the red foreground as SGR 31 (possibly combined with other attributes).
+    await coloured(/\u001b\[(?:[0-9;]*;)?31m[^\n]*error UNKNOWN_COMMAND/);
+
+    const plain = tmux('capture-pane', '-e', '-p', '-t', 'chat');
+    assert.doesNotMatch(plain, /\u001b\[[0-9;]*m/, 'the NO_COLOR session shows no colour');
+  });
+
   test('Ctrl-C says goodbye and exits with code 0', { skip }, async () => {
     await screenMatching(/zed #tty>\s*$/m);
     tmux('send-keys', '-t', 'chat', 'C-c');
