@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import { CLI_PATH, TSX_LOADER } from './client-process.ts';
 import { startChatServer, type ChatServer } from './chat-server.ts';
@@ -72,6 +73,7 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
   let server: ChatServer; // started only when tmux is there
   let yann: RawUser | undefined;
   let holder: RawUser | undefined;
+  let socketPath: string | undefined;
 
   before(async () => {
     if (skip) return;
@@ -92,6 +94,7 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
     await holder.waitFor(/OK WELCOME taken\n/);
     // The pane outlives the client, so its exit code can be read from the screen.
     tmux('new-session', '-d', '-s', 'chat', '-x', '100', '-y', '30', `${command}; echo "EXIT=$?"; sleep 120`);
+    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
   });
 
   after(async () => {
@@ -103,6 +106,8 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
     } catch {
       // already gone
     }
+    // tmux leaves its socket file behind.
+    if (socketPath) await rm(socketPath, { force: true });
     await server.close();
   });
 
