@@ -1,0 +1,6 @@
+/**
+ * The environment variables that carry `grade --budget` to the Cucumber hook in support/budget-hook.ts
+ * (a separate module: importing the hook file outside a Cucumber run would register a hook too early).
+ */
+export const DEADLINE_ENV = 'CHAT_GRADE_DEADLINE_MS';
+export const RESERVE_ENV = 'CHAT_GRADE_RESERVE_MS';

@@ -1,0 +1,191 @@
+/**
+ * Grade one server: run the suite through the conformance runner (never a second way of running
+ * Cucumber) and keep grade.json, grade.md and results.json up to date after every scenario, so a grader
+ * that is killed still leaves a grade. A server that never starts is graded too (0, and why), not fatal.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT, runConformance, UsageError, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
+import { TargetStartError } from '../harness/target.ts';
+import type { FilteredGroup } from '../harness/reports/run-context.ts';
+import type { ScenarioResult } from '../harness/reports/run-model.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { buildGradeMarkdown } from './outputs/grade-md.ts';
+import { buildGradescopeResults } from './outputs/gradescope.ts';
+import { vplComments, vplGradeLine } from './outputs/vpl.ts';
+import type { Rubric } from './rubric.ts';
+import { computeGrade, type Grade, type RunState } from './score.ts';
+import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
+import { andTags, featureFiles, readScenarios, scenarioKey, tagMatcher, type ScenarioInfo } from './scenarios.ts';
+
+export const GRADE_FILES = ['grade.json', 'grade.md', 'results.json'] as const;
+const BUDGET_HOOK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'budget-hook.ts');
+
+export interface GradeRunOptions {
+  /** The runner's options; `tags` is the user's own expression (the rubric's selection is added here). */
+  runner: RunnerOptions;
+  /** Files or directories holding the feature files (the runner gets the same list). */
+  featurePaths: string[];
+  rubric: Rubric;
+  submission?: string;
+  /** Total time budget in seconds (the run skips what cannot finish before it). */
+  budgetS?: number;
+  /** Print VPL `Grade :=>>` lines (a running one after every scenario) and `Comment :=>>` lines. */
+  vpl: boolean;
+}
+
+export interface GradeRunOutcome {
+  grade: Grade;
+  /** 0 every counted scenario passed, 1 something failed or did not run. */
+  exitCode: number;
+}
+
+/** Scenarios the rubric and the user's --tags select, in feature order. Throws UsageError when none. */
+export function selectScenarios(featurePaths: readonly string[], rubric: Rubric, userTags: string): ScenarioInfo[] {
+  let all: ScenarioInfo[];
+  let matches: (tags: readonly string[]) => boolean;
+  try {
+    all = readScenarios(featureFiles(featurePaths), PROJECT_ROOT);
+    matches = tagMatcher(andTags(userTags, rubric.selection));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const selected = all.filter((s) => matches(s.tags));
+  if (selected.length === 0) throw new UsageError(`no scenario matches the rubric${userTags ? ` and --tags "${userTags}"` : ''}`);
+  return selected;
+}
+
+/** Why the runner left a scenario out: the first filtered group whose tag it carries. */
+function filteredReasons(selected: readonly ScenarioInfo[], finalExpression: string, groups: readonly FilteredGroup[]): Map<string, string> {
+  const runs = tagMatcher(finalExpression);
+  const reasons = new Map<string, string>();
+  for (const s of selected) {
+    if (runs(s.tags)) continue;
+    const group = groups.find((g) => s.tags.includes(g.tag));
+    reasons.set(s.key, group ? `${group.tag}: ${group.why}` : 'left out by the runner');
+  }
+  return reasons;
+}
+
+/** The state of one graded run, rewritten to disk on every change. */
+class GradeFiles {
+  readonly results = new Map<string, ScenarioResult>();
+  filtered = new Map<string, string>();
+  target = '';
+  readonly notes: string[] = [];
+  private readonly startedMs = Date.now();
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    private readonly options: GradeRunOptions,
+    private readonly selected: readonly ScenarioInfo[],
+  ) {}
+
+  grade(state: RunState, notRunReason: string): Grade {
+    return computeGrade({
+      rubric: this.options.rubric,
+      selected: this.selected,
+      filtered: this.filtered,
+      results: this.results,
+      notRunReason,
+      meta: {
+        ...(this.options.submission !== undefined ? { submission: this.options.submission } : {}),
+        target: this.target || describeChoice(this.options.runner),
+        profile: this.options.runner.profile,
+        ...(this.options.runner.tags ? { tags: this.options.runner.tags } : {}),
+        state,
+        notes: this.notes,
+        startedAt: this.startedAt,
+        wallMs: Date.now() - this.startedMs,
+      },
+    });
+  }
+
+  write(grade: Grade): void {
+    const dir = this.options.runner.reportsDir;
+    writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, this.options.rubric.hiddenVisibility), null, 2)}\n`);
+    writeFileAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
+    writeFileAtomic(path.join(dir, 'grade.md'), buildGradeMarkdown(grade));
+  }
+}
+
+function describeChoice(options: RunnerOptions): string {
+  const t = options.target;
+  if (t.kind === 'external') return `${t.address.host}:${t.address.port}`;
+  if (t.kind === 'spawned') return `spawned \`${t.command}\``;
+  return 'reference server (embedded)';
+}
+
+export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout: process.stdout, stderr: process.stderr }): Promise<GradeRunOutcome> {
+  const selected = selectScenarios(options.featurePaths, options.rubric, options.runner.tags);
+  const dir = options.runner.reportsDir;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of GRADE_FILES) fs.rmSync(path.join(dir, f), { force: true });
+
+  const files = new GradeFiles(options, selected);
+  const pending = 'not run yet (the run is still going, or was stopped before this scenario)';
+  files.write(files.grade('running', pending));
+
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  const previousEnv = { deadline: process.env[DEADLINE_ENV], reserve: process.env[RESERVE_ENV] };
+  if (options.budgetS !== undefined) {
+    process.env[DEADLINE_ENV] = String(Date.now() + options.budgetS * 1000);
+    // A scenario needs at most a few expectation timeouts; keep that much, plus time to write reports.
+    process.env[RESERVE_ENV] = String(Math.min(options.budgetS * 250, 3 * options.runner.timeoutMs + 1000));
+    files.notes.push(`time budget: ${options.budgetS} s; scenarios that could not finish in it were not run (they earn nothing)`);
+  }
+
+  const finalGrade = (): Grade =>
+    interrupted
+      ? files.grade('cut-off', 'the grader was stopped (time limit or signal) before this scenario')
+      : files.grade('complete', 'the run ended before this scenario');
+
+  let grade: Grade;
+  try {
+    await runConformance(
+      { ...options.runner, tags: andTags(options.runner.tags, options.rubric.selection), steps: [BUDGET_HOOK, ...options.runner.steps] },
+      io,
+      {
+        onPlanned: (plan) => {
+          files.filtered = filteredReasons(selected, plan.tagExpression, plan.filtered);
+          files.target = plan.context.target;
+          files.notes.push(...plan.context.notes);
+          files.write(files.grade('running', pending));
+        },
+        onScenario: (result) => {
+          files.results.set(scenarioKey(result.uri, result.line), result);
+          const running = files.grade('running', pending);
+          files.write(running);
+          if (options.vpl) io.stdout.write(`${vplGradeLine(running)}\n`);
+        },
+        onFinished: (model) => {
+          for (const e of [...model.parseErrors, ...model.runErrors]) files.notes.push(`run error: ${e}`);
+          files.write(finalGrade());
+        },
+      },
+    );
+    grade = finalGrade();
+  } catch (error) {
+    if (!(error instanceof TargetStartError)) throw error;
+    files.notes.push(error.message);
+    grade = files.grade('server-did-not-start', 'the server did not start');
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    for (const [key, value] of [[DEADLINE_ENV, previousEnv.deadline], [RESERVE_ENV, previousEnv.reserve]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+  files.write(grade);
+  if (options.vpl) io.stdout.write(`${[...vplComments(grade), vplGradeLine(grade)].join('\n')}\n`);
+  const perfect = grade.counts.failed === 0 && grade.counts['not-run'] === 0 && grade.state === 'complete';
+  return { grade, exitCode: perfect ? 0 : 1 };
+}

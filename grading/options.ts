@@ -1,0 +1,190 @@
+/**
+ * `npm run grade` command line (node:util parseArgs). Options that belong to the conformance runner are
+ * handed, re-serialised, to harness/cli.ts's parser, so their meaning and validation are exactly the
+ * runner's; the rest are the grader's own.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../harness/cli.ts';
+import { PROJECT_ROOT, UsageError, type RunnerOptions } from '../harness/runner.ts';
+
+export const GRADE_HELP = `Usage: npm run grade -- [options] [feature files or directories...]
+
+Runs the conformance suite against a server and grades it with a rubric. Writes to --reports (default
+reports/): grade.json, grade.md, results.json (Gradescope), kept up to date after every scenario, plus the
+runner's summary.md, junit.xml, cucumber.html, messages.ndjson.
+
+One server:
+  --server "<command>"       spawn it; {port} is replaced by a free port, e.g. "python3 server.py {port}"
+  --target <host:port>       a server that is already running
+  (neither: the bundled reference server)
+  --oper-password <secret>   the server's operator password (else @operator scenarios are filtered out)
+  --start-timeout <ms>       how long a spawned server may take to accept connections (default 10000)
+
+A class (batch mode):
+  --submissions <dir>        grade every sub-folder of <dir>; --server must then use {dir} (the
+                             sub-folder, absolute) and {port}, e.g. --server "python3 {dir}/server.py {port}".
+                             The server runs with the sub-folder as its working directory
+  --jobs <n>                 submissions graded at once (default 2), each its own grader and port
+  --limit <s>                wall-clock limit per submission (default 600): then its whole process group
+                             is stopped and it is graded on what ran
+  --output-cap <bytes>       keep at most this much of a submission's grader output (default 262144)
+  --shard <i/n>              grade only shard i of n (1-based; submissions sorted by name, every n-th)
+  Writes reports/submissions/<name>/ per submission, reports/class.csv and reports/class.html.
+
+Grading:
+  --rubric <name|path>       rubrics/<name>.json or a JSON file (default course)
+  --budget <s>               total time budget of a single run: scenarios that cannot finish in it are
+                             skipped and reported as not run (in batch mode derived from --limit)
+  --format <text|vpl>        vpl: also print Moodle VPL "Grade :=>>" lines (a running one after each
+                             scenario) and "Comment :=>>" lines
+  --name <label>             the submission's name in the reports
+  --reports <dir>            where reports go (default reports/)
+
+Passed to the runner: --profile, --tags, --timeout, --quiet-ms, --parallel, --isolation, --steps.
+Feature paths default to features/.
+
+Exit code: 0 every counted scenario passed (batch: every submission was graded), 1 something failed or did
+not run, 2 usage error.`;
+
+const OPTIONS = {
+  server: { type: 'string' },
+  target: { type: 'string' },
+  'oper-password': { type: 'string' },
+  'start-timeout': { type: 'string' },
+  profile: { type: 'string' },
+  tags: { type: 'string' },
+  timeout: { type: 'string' },
+  'quiet-ms': { type: 'string' },
+  parallel: { type: 'string' },
+  isolation: { type: 'string' },
+  steps: { type: 'string', multiple: true },
+  reports: { type: 'string' },
+  rubric: { type: 'string' },
+  budget: { type: 'string' },
+  format: { type: 'string' },
+  name: { type: 'string' },
+  submissions: { type: 'string' },
+  jobs: { type: 'string' },
+  limit: { type: 'string' },
+  'output-cap': { type: 'string' },
+  shard: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Options the runner's own parser understands, passed on verbatim. */
+const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'tags', 'timeout', 'quiet-ms', 'parallel', 'isolation', 'steps'] as const;
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface CommonGradeOptions {
+  rubric: string | undefined;
+  vpl: boolean;
+  reportsDir: string;
+  featurePaths: string[];
+}
+
+export interface SingleGradeCommand extends CommonGradeOptions {
+  mode: 'single';
+  runner: RunnerOptions;
+  budgetS?: number;
+  name?: string;
+}
+
+export interface BatchGradeCommand extends CommonGradeOptions {
+  mode: 'batch';
+  submissionsDir: string;
+  /** The --server template with {dir} and {port}. */
+  serverTemplate: string;
+  /** Runner options passed to each submission's grader, as command-line arguments (without --server). */
+  passThrough: string[];
+  jobs: number;
+  limitS: number;
+  outputCapBytes: number;
+  shard?: Shard;
+}
+
+export type GradeCommand = { mode: 'help' } | SingleGradeCommand | BatchGradeCommand;
+
+function positiveNumber(name: string, value: string | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  const ok = integer ? /^\d+$/.test(value.trim()) : /^\d+(\.\d+)?$/.test(value.trim());
+  if (!ok || Number(value) <= 0) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
+  return Number(value);
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 <= i <= n (e.g. 2/4), got "${text}"`);
+  return { index, count };
+}
+
+export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd()): GradeCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const v = parsed.values;
+  if (v.help) return { mode: 'help' };
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'vpl') throw new UsageError(`--format must be text or vpl, got "${format}"`);
+  const featurePaths = parsed.positionals.length > 0 ? parsed.positionals.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'features')];
+  const common: CommonGradeOptions = {
+    rubric: v.rubric,
+    vpl: format === 'vpl',
+    reportsDir: path.resolve(cwd, v.reports ?? path.join(PROJECT_ROOT, 'reports')),
+    featurePaths,
+  };
+
+  const runnerArgs: string[] = [];
+  for (const name of RUNNER_OPTIONS) {
+    const value = v[name];
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) runnerArgs.push(`--${name}`, one);
+  }
+
+  if (v.submissions !== undefined) {
+    if (v.server === undefined || !v.server.includes('{dir}') || !v.server.includes('{port}')) {
+      throw new UsageError('--submissions needs --server "<command with {dir} and {port}>", e.g. "python3 {dir}/server.py {port}"');
+    }
+    if (v.target !== undefined) throw new UsageError('--submissions and --target are mutually exclusive');
+    if (v.budget !== undefined) throw new UsageError('--budget applies to one run; in batch mode each submission gets a budget from --limit');
+    if (v.name !== undefined) throw new UsageError('--name applies to one run; in batch mode the sub-folder names the submission');
+    // Validate the runner options once, up front, with a stand-in command (a typo must not fail N times).
+    const probeArgs = runnerArgs.map((a) => a.replaceAll('{dir}', '/tmp'));
+    parseCommandLine(probeArgs, cwd);
+    const serverIndex = runnerArgs.indexOf('--server');
+    const passThrough = runnerArgs.filter((_, i) => i !== serverIndex && i !== serverIndex + 1);
+    return {
+      mode: 'batch',
+      ...common,
+      submissionsDir: path.resolve(cwd, v.submissions),
+      serverTemplate: v.server,
+      passThrough,
+      jobs: positiveNumber('jobs', v.jobs, 2, true),
+      limitS: positiveNumber('limit', v.limit, 600, false),
+      outputCapBytes: positiveNumber('output-cap', v['output-cap'], 256 * 1024, true),
+      ...(v.shard !== undefined ? { shard: parseShard(v.shard) } : {}),
+    };
+  }
+
+  for (const batchOnly of ['jobs', 'limit', 'output-cap', 'shard'] as const) {
+    if (v[batchOnly] !== undefined) throw new UsageError(`--${batchOnly} only applies with --submissions`);
+  }
+  const runnerParsed = parseCommandLine(runnerArgs, cwd);
+  if (runnerParsed.help) return { mode: 'help' };
+  return {
+    mode: 'single',
+    ...common,
+    runner: { ...runnerParsed.options, reportsDir: common.reportsDir, features: featurePaths },
+    ...(v.budget !== undefined ? { budgetS: positiveNumber('budget', v.budget, 0, false) } : {}),
+    ...(v.name !== undefined ? { name: v.name } : {}),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * grade.md: the report a student reads. The table first (category, passed/total, points), then each
+ * failure as the rule in plain words, the step that failed, its message and the end of the TCP transcript,
+ * then what was not counted and why. Details of @hidden scenarios are withheld.
+ */
+import type { Grade, ScenarioGrade } from '../score.ts';
+import { pts, ruleInWords, STATUS_WORDS } from './format.ts';
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** A fenced block that cannot be closed early by backticks inside the transcript. */
+const fence = (text: string): string => {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}text\n${text}\n${f}`;
+};
+
+const STATE_WORDS: Record<Grade['state'], string> = {
+  running: 'the run is still going (this grade is provisional)',
+  complete: 'complete',
+  'cut-off': 'cut off: the grader was stopped before every scenario ran; scenarios not run earn nothing',
+  'server-did-not-start': 'the server did not start: no scenario could run',
+  'grader-error': 'the grader itself failed (see the notes)',
+};
+
+function failure(s: ScenarioGrade): string[] {
+  if (s.hidden) return [`### Hidden check failed`, '', 'Details of hidden checks are withheld.', ''];
+  const out = [`### ${cell(s.feature)} › ${cell(s.name)}`, '', `- **Rule:** ${ruleInWords(s)}`, `- **Scenario:** \`${s.uri}:${s.line}\` (${pts(s.maxPoints)} pt)`];
+  if (s.failingStep) out.push(`- **Failed at:** \`${s.failingStep}\``);
+  out.push('');
+  if (s.message) out.push(fence(s.message), '');
+  if (s.transcript) out.push('End of the TCP transcript (`->` sent by the test client, `<-` received from your server):', '', fence(s.transcript), '');
+  return out;
+}
+
+export function buildGradeMarkdown(grade: Grade): string {
+  const out: string[] = [`# Grade${grade.submission ? `: ${grade.submission}` : ''}`, ''];
+  out.push(`**${pts(grade.total)} / ${pts(grade.max)} points**${grade.max !== grade.rubricPoints ? ` (the rubric has ${pts(grade.rubricPoints)}; categories with nothing gradable are left out)` : ''}`, '');
+  out.push(`- Rubric: ${grade.rubric.title} (\`${grade.rubric.source}\`)`);
+  out.push(`- Server: ${grade.target}; profile \`${grade.profile}\`${grade.tags ? `; tags \`${grade.tags}\`` : ''}`);
+  out.push(`- Run: ${STATE_WORDS[grade.state]}; ${(grade.wallMs / 1000).toFixed(1)} s`);
+  for (const note of grade.notes) out.push(`- Note: ${cell(note)}`);
+  out.push('', '| category | passed / counted | points | not counted |', '|---|---:|---:|---|');
+  for (const c of grade.categories) {
+    const counted = c.passed + c.failed + c.notRun;
+    const notCounted = [c.notGradable ? `${c.notGradable} not gradable` : '', c.filtered ? `${c.filtered} filtered out` : ''].filter(Boolean).join(', ');
+    const points = c.graded ? `${pts(c.score)} / ${pts(c.max)}${c.allOrNothing ? ' (all or nothing)' : ''}` : `not graded (0 / ${pts(c.points)} left out)`;
+    out.push(`| ${c.group ? `${cell(c.group)}: ` : ''}${cell(c.title)} | ${c.passed} / ${counted} | ${points} | ${notCounted || '-'} |`);
+  }
+  out.push(`| **total** | ${grade.counts.passed} / ${grade.counts.passed + grade.counts.failed + grade.counts['not-run']} | **${pts(grade.total)} / ${pts(grade.max)}** | |`, '');
+
+  const failed = grade.scenarios.filter((s) => s.status === 'failed');
+  if (failed.length > 0) {
+    out.push(`## What to fix (${failed.length} failed)`, '');
+    for (const c of grade.categories) {
+      const mine = failed.filter((s) => s.category === c.id);
+      if (mine.length === 0) continue;
+      out.push(`## ${cell(c.title)}`, '');
+      for (const s of mine) out.push(...failure(s));
+    }
+  }
+
+  const notRun = grade.scenarios.filter((s) => s.status === 'not-run');
+  if (notRun.length > 0) {
+    out.push(`## Not run (${notRun.length}, counted as not passed)`, '');
+    const byReason = new Map<string, number>();
+    for (const s of notRun) byReason.set(s.reason ?? 'not run', (byReason.get(s.reason ?? 'not run') ?? 0) + 1);
+    for (const [reason, n] of byReason) out.push(`- ${n} scenario(s): ${cell(reason)}`);
+    out.push('');
+  }
+
+  for (const status of ['not-gradable', 'filtered'] as const) {
+    const list = grade.scenarios.filter((s) => s.status === status);
+    if (list.length === 0) continue;
+    out.push(`## ${STATUS_WORDS[status][0]!.toUpperCase()}${STATUS_WORDS[status].slice(1)} (${list.length}, not counted either way)`, '');
+    for (const s of list) out.push(`- ${cell(s.feature)} › ${cell(s.name)}: ${cell(s.reason ?? '')}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

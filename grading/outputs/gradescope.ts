@@ -1,0 +1,72 @@
+/**
+ * Gradescope autograder results (https://gradescope-autograders.readthedocs.io/en/latest/specs/): one test
+ * per counted scenario with its share of the category's points, plus zero-point tests listing the
+ * scenarios that were not gradable or filtered out (so they are visible, never silently scored).
+ * `@hidden` scenarios get the rubric's hiddenVisibility. The top-level score is set explicitly.
+ */
+import type { Grade, ScenarioGrade } from '../score.ts';
+import type { Visibility } from '../rubric.ts';
+import { pts, ruleInWords, STATUS_WORDS } from './format.ts';
+
+export interface GradescopeTest {
+  name: string;
+  number: string;
+  score: number;
+  max_score: number;
+  output: string;
+  tags: string[];
+  visibility: Visibility;
+  status?: 'passed' | 'failed';
+}
+
+export interface GradescopeResults {
+  score: number;
+  execution_time: number;
+  output: string;
+  stdout_visibility: Visibility;
+  visibility: Visibility;
+  tests: GradescopeTest[];
+}
+
+function testOutput(s: ScenarioGrade): string {
+  const lines = [`Rule: ${ruleInWords(s)}`, `Scenario: ${s.name} (${s.uri}:${s.line})`, `Result: ${STATUS_WORDS[s.status]}`];
+  if (s.reason) lines.push(`Why: ${s.reason}`);
+  if (s.failingStep) lines.push(`Failing step: ${s.failingStep}`);
+  if (s.message) lines.push('', s.message);
+  if (s.transcript) lines.push('', 'End of the TCP transcript:', s.transcript);
+  return lines.join('\n');
+}
+
+export function buildGradescopeResults(grade: Grade, hiddenVisibility: Visibility): GradescopeResults {
+  const categoryIndex = new Map(grade.categories.map((c, i) => [c.id, i + 1]));
+  const perCategory = new Map<string, number>();
+  const tests: GradescopeTest[] = grade.scenarios.map((s) => {
+    const n = (perCategory.get(s.category) ?? 0) + 1;
+    perCategory.set(s.category, n);
+    const counted = s.status === 'passed' || s.status === 'failed' || s.status === 'not-run';
+    const title = grade.categories.find((c) => c.id === s.category)?.title ?? s.category;
+    return {
+      name: `${title}: ${s.name}${counted ? '' : ` [${STATUS_WORDS[s.status]}, not counted]`}`,
+      number: `${categoryIndex.get(s.category) ?? 0}.${n}`,
+      score: s.points,
+      max_score: s.maxPoints,
+      output: testOutput(s),
+      tags: [s.category, ...s.tags.map((t) => t.replace(/^@/, ''))],
+      visibility: s.hidden ? hiddenVisibility : 'visible',
+      ...(counted ? { status: s.status === 'passed' ? ('passed' as const) : ('failed' as const) } : {}),
+    };
+  });
+  const summary = [
+    `${pts(grade.total)} / ${pts(grade.max)} points (${grade.state}).`,
+    ...grade.categories.map((c) => `${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : 'not graded (nothing gradable)'}, ${c.passed} passed, ${c.failed} failed, ${c.notRun} not run`),
+    ...grade.notes,
+  ].join('\n');
+  return {
+    score: grade.total,
+    execution_time: Math.round(grade.wallMs / 1000),
+    output: summary,
+    stdout_visibility: 'hidden',
+    visibility: 'visible',
+    tests,
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * A rubric: categories with points, each selecting scenarios by a Cucumber tag expression. Loaded from
+ * JSON, validated against rubrics/rubric.schema.json (ajv), then every tag expression is compiled so a
+ * typo fails before a single server is started.
+ *
+ * A scenario counts in the FIRST category whose expression matches it (so a catch-all category can come
+ * last); `checkCoverage` reports the scenarios no category takes and those several categories match.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { tagMatcher, type ScenarioInfo } from './scenarios.ts';
+
+export type Visibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
+
+export interface CategorySpec {
+  id: string;
+  title: string;
+  group?: string;
+  points: number;
+  tags: string;
+  allOrNothing?: boolean;
+}
+
+export interface RubricSpec {
+  title: string;
+  description?: string;
+  hiddenVisibility?: Visibility;
+  categories: CategorySpec[];
+}
+
+export interface Category extends CategorySpec {
+  matches(tags: readonly string[]): boolean;
+}
+
+export interface Rubric {
+  title: string;
+  /** Where it was loaded from (shown in reports). */
+  source: string;
+  hiddenVisibility: Visibility;
+  categories: Category[];
+  /** The union of every category's expression: the scenarios worth running. */
+  selection: string;
+}
+
+export class RubricError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RubricError';
+  }
+}
+
+const GRADING_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const RUBRICS_DIR = path.resolve(GRADING_DIR, '..', 'rubrics');
+export const DEFAULT_RUBRIC = path.join(RUBRICS_DIR, 'course.json');
+const SCHEMA_FILE = path.join(RUBRICS_DIR, 'rubric.schema.json');
+
+function describeErrors(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`).join('; ');
+}
+
+/** Validate and compile a parsed rubric. Throws RubricError naming every problem it can see. */
+export function compileRubric(spec: unknown, source: string): Rubric {
+  const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  if (!validate(spec)) throw new RubricError(`${source}: ${describeErrors(validate.errors)}`);
+  const rubric = spec as RubricSpec;
+  const ids = new Set<string>();
+  const categories: Category[] = rubric.categories.map((c) => {
+    if (ids.has(c.id)) throw new RubricError(`${source}: category id "${c.id}" is used twice`);
+    ids.add(c.id);
+    let matches: Category['matches'];
+    try {
+      matches = tagMatcher(c.tags);
+    } catch (error) {
+      throw new RubricError(`${source}: category "${c.id}": bad tag expression "${c.tags}": ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+    return { ...c, matches };
+  });
+  return {
+    title: rubric.title,
+    source,
+    hiddenVisibility: rubric.hiddenVisibility ?? 'after_published',
+    categories,
+    selection: categories.map((c) => `(${c.tags})`).join(' or '),
+  };
+}
+
+/** A rubric name ("course" = rubrics/course.json) or a path to a JSON file. */
+export function loadRubric(nameOrPath: string = DEFAULT_RUBRIC, cwd: string = process.cwd()): Rubric {
+  const looksLikePath = nameOrPath.includes('/') || nameOrPath.includes(path.sep) || nameOrPath.endsWith('.json');
+  const file = looksLikePath ? path.resolve(cwd, nameOrPath) : path.join(RUBRICS_DIR, `${nameOrPath}.json`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new RubricError(`no such rubric: ${nameOrPath} (${file})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RubricError(`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return compileRubric(parsed, path.relative(cwd, file) || file);
+}
+
+/** The category a scenario counts in (the first that matches), or undefined. */
+export function categoryOf(rubric: Rubric, tags: readonly string[]): Category | undefined {
+  return rubric.categories.find((c) => c.matches(tags));
+}
+
+export interface Coverage {
+  /** Scenarios no category selects (they are not run by `grade`). */
+  uncovered: ScenarioInfo[];
+  /** Scenarios more than one category matches, with the ids (the first one wins). */
+  overlapping: Array<{ scenario: ScenarioInfo; categories: string[] }>;
+}
+
+export function checkCoverage(rubric: Rubric, scenarios: readonly ScenarioInfo[]): Coverage {
+  const coverage: Coverage = { uncovered: [], overlapping: [] };
+  for (const scenario of scenarios) {
+    const ids = rubric.categories.filter((c) => c.matches(scenario.tags)).map((c) => c.id);
+    if (ids.length === 0) coverage.uncovered.push(scenario);
+    else if (ids.length > 1) coverage.overlapping.push({ scenario, categories: ids });
+  }
+  return coverage;
+}
+
+/** Weight of a scenario inside its category: `@points:N` (N > 0), default 1. */
+export function scenarioWeight(tags: readonly string[]): number {
+  for (const tag of tags) {
+    const m = /^@points:(\d+(?:\.\d+)?)$/.exec(tag);
+    if (m && Number(m[1]) > 0) return Number(m[1]);
+  }
+  return 1;
+}
+
+export function isHidden(tags: readonly string[]): boolean {
+  return tags.includes('@hidden');
+}

@@ -1,0 +1,115 @@
+/**
+ * The scenarios a grade is made of, read from the feature files before anything runs: a grade must list
+ * every scenario it could have run (also when the server never starts, or the grader is killed), so it
+ * cannot wait for Cucumber's message stream. Keys are `uri:line` exactly as the runner reports them
+ * (uri relative to the project root, line of the pickle: an Examples row for an outline).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateMessages } from '@cucumber/gherkin';
+import { SourceMediaType, type GherkinDocument } from '@cucumber/messages';
+import parseTagExpression from '@cucumber/tag-expressions';
+
+export interface ScenarioInfo {
+  /** `features/kick.feature:42`: the join key between the plan and the runner's results. */
+  key: string;
+  name: string;
+  feature: string;
+  uri: string;
+  line: number;
+  /** Inherited tags included (feature, rule, examples), e.g. ['@kick', '@v0']. */
+  tags: string[];
+  /** The Gherkin `Rule:` the scenario belongs to: the rule in plain words, for the student. */
+  rule?: string;
+  /** PROTOCOL.md sections the feature cites in its description ("§5.10, §4.6"), when any. */
+  sections?: string;
+}
+
+export function scenarioKey(uri: string, line: number | undefined): string {
+  return `${uri}:${line ?? '?'}`;
+}
+
+/** Every *.feature under the given files or directories, sorted, as absolute paths. */
+export function featureFiles(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  const visit = (p: string): void => {
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of fs.readdirSync(p)) visit(path.join(p, entry));
+    } else if (p.endsWith('.feature')) {
+      out.add(path.resolve(p));
+    }
+  };
+  for (const p of paths) visit(p);
+  return [...out].sort();
+}
+
+/** Scenario AST id -> name of the Rule that holds it. */
+function ruleNames(doc: GherkinDocument): Map<string, string> {
+  const rules = new Map<string, string>();
+  for (const child of doc.feature?.children ?? []) {
+    if (!child.rule) continue;
+    for (const inner of child.rule.children) if (inner.scenario) rules.set(inner.scenario.id, child.rule.name);
+  }
+  return rules;
+}
+
+function citedSections(description: string | undefined): string | undefined {
+  const found = description?.match(/§\s?\d+(?:\.\d+)*/g);
+  return found && found.length > 0 ? [...new Set(found)].join(', ') : undefined;
+}
+
+/** Parse feature files into scenarios; `root` is what uris are relative to (the runner's cwd). Throws on a parse error. */
+export function readScenarios(files: readonly string[], root: string): ScenarioInfo[] {
+  let id = 0;
+  const newId = (): string => String(id++);
+  const scenarios: ScenarioInfo[] = [];
+  for (const file of files) {
+    const uri = path.relative(root, file).split(path.sep).join('/');
+    const envelopes = generateMessages(fs.readFileSync(file, 'utf8'), uri, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
+      includeGherkinDocument: true,
+      includePickles: true,
+      includeSource: false,
+      newId,
+    });
+    let rules = new Map<string, string>();
+    let featureName = uri;
+    let sections: string | undefined;
+    for (const envelope of envelopes) {
+      if (envelope.parseError) throw new Error(`cannot parse ${uri}:${envelope.parseError.source.location?.line ?? '?'}: ${envelope.parseError.message}`);
+      if (envelope.gherkinDocument) {
+        rules = ruleNames(envelope.gherkinDocument);
+        featureName = envelope.gherkinDocument.feature?.name ?? uri;
+        sections = citedSections(envelope.gherkinDocument.feature?.description);
+      }
+      const pickle = envelope.pickle;
+      if (!pickle) continue;
+      const line = pickle.location?.line ?? 0;
+      const rule = pickle.astNodeIds.map((nodeId) => rules.get(nodeId)).find((r) => r !== undefined);
+      scenarios.push({
+        key: scenarioKey(uri, line),
+        name: pickle.name,
+        feature: featureName,
+        uri,
+        line,
+        tags: pickle.tags.map((t) => t.name),
+        ...(rule ? { rule } : {}),
+        ...(sections ? { sections } : {}),
+      });
+    }
+  }
+  return scenarios;
+}
+
+/** A compiled Cucumber tag expression ('' matches everything). Throws with a readable message when malformed. */
+export function tagMatcher(expression: string): (tags: readonly string[]) => boolean {
+  if (expression.trim() === '') return () => true;
+  const node = parseTagExpression(expression);
+  return (tags) => node.evaluate([...tags]);
+}
+
+/** `(a) and (b)`, leaving out empty parts. */
+export function andTags(...parts: string[]): string {
+  const nonEmpty = parts.filter((p) => p.trim() !== '');
+  return nonEmpty.length === 0 ? '' : nonEmpty.map((p) => `(${p})`).join(' and ');
+}
