@@ -14,7 +14,6 @@ import type { Matcher } from '../harness/test-client.ts';
 import { NotGradableError } from '../harness/session-api.ts';
 import { DialectUnavailableError, type Classified, type ClientCommand, type CommandName, type Dialect, type Expecting } from './protocol.ts';
 
-// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-_]/g;
 
 /** Which data lines a command's answer carries, for display. */

@@ -26,7 +26,6 @@ export function makeStyle(colour: boolean): Style {
  * terminal escapes) become visible `\xNN` escapes.
  */
 export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
