@@ -124,12 +124,25 @@ function tail(text: string, lines: number, chars: number): string {
   return all.length > lines || kept.length < text.length ? `(… ${Math.max(0, all.length - lines)} earlier lines)\n${kept}` : kept;
 }
 
+/**
+ * The assertion message without what only a harness developer needs: the stack and node:assert's
+ * "+ expected - actual" diff of booleans. The first line already says what was expected and what came.
+ */
+export function studentMessage(message: string): string {
+  const kept: string[] = [];
+  for (const line of message.replace(/^AssertionError(?: \[ERR_ASSERTION\])?: /, '').split('\n')) {
+    if (/^\s+at\s/.test(line) || /^\s*\+ expected - actual\s*$/.test(line)) break;
+    kept.push(line);
+  }
+  return kept.join('\n').trimEnd();
+}
+
 /** The failure evidence a student can act on: the step, its message, the end of the transcript, a crash. */
 function evidence(result: ScenarioResult): Pick<ScenarioGrade, 'failingStep' | 'message' | 'transcript'> {
   const out: Pick<ScenarioGrade, 'failingStep' | 'message' | 'transcript'> = {};
   if (result.failingStep) {
     out.failingStep = result.failingStep.text;
-    out.message = head(result.failingStep.message, MESSAGE_LINES, MESSAGE_CHARS);
+    out.message = head(studentMessage(result.failingStep.message), MESSAGE_LINES, MESSAGE_CHARS);
   }
   const parts: string[] = [];
   const transcript = result.attachments.find((a) => a.text.startsWith(TRANSCRIPT_PREFIX));
