@@ -12,10 +12,6 @@ export class History {
 
   constructor(private readonly capacity: number) {}
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   add(nick: string, text: string): void {
     const entry = { nick, text };
     if (this.entries.length < this.capacity) {

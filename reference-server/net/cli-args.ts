@@ -19,6 +19,8 @@ ready; logs go to stderr; lines typed on stdin are console commands (/GLOBAL, /K
   --registration-timeout-ms <n>  time to register before ERR TIMEOUT, 0 = none (default ${NET_DEFAULTS.registrationTimeoutMs})
   --max-output-bytes <n>         unsent output per client before it is disconnected (default ${NET_DEFAULTS.maxOutputBytes})
   --max-file-bytes <n>           largest /SEND (default: the core's, 1048576)
+  --max-pending-files <n>        files waiting for one recipient, uploads announced to them included (default: the core's, 8)
+  --history-size <n>             plain messages a channel remembers for /HISTORY (default: the core's, 100)
   --help                         show this help`;
 
 /** A mistake in the command line: reported as one line, exit status 2. */
@@ -34,6 +36,8 @@ const INTEGER_OPTIONS = {
   'registration-timeout-ms': { key: 'registrationTimeoutMs', min: 0, max: 2 ** 31 - 1 },
   'max-output-bytes': { key: 'maxOutputBytes', min: 1 },
   'max-file-bytes': { key: 'maxFileBytes', min: 1 },
+  'max-pending-files': { key: 'maxPendingFiles', min: 1 },
+  'history-size': { key: 'historySize', min: 1 },
 } as const satisfies Record<string, { key: keyof ServerOptions; min: number; max?: number }>;
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -52,6 +56,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'registration-timeout-ms': { type: 'string' },
         'max-output-bytes': { type: 'string' },
         'max-file-bytes': { type: 'string' },
+        'max-pending-files': { type: 'string' },
+        'history-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));

@@ -12,6 +12,7 @@ import { BAN_REASON, KILL_REASON, event, ok } from '../replies.ts';
 import { closeConn, sendTo, sendToUser } from '../emit.ts';
 import { removeUser } from '../departure.ts';
 import { connectedNamed, registered, reply } from './context.ts';
+import { isOperatorPassword } from '../password.ts';
 
 /** Who performs an operator action: an authenticated user, or the console (null, shown as `*`). */
 export type Operator = Registered | null;
@@ -117,8 +118,7 @@ export const oper: CommandSpec = {
   maxArgs: 1,
   needsRegistration: true,
   run(ctx) {
-    const password = ctx.state.options.operPassword;
-    if (password === undefined || ctx.args[0] !== password) fail('BAD_PASSWORD', 'wrong operator password');
+    if (!isOperatorPassword(ctx.args[0]!, ctx.state.options.operPassword)) fail('BAD_PASSWORD', 'wrong operator password');
     ctx.user.oper = true;
     reply(ctx, ok('OPER'));
   },
