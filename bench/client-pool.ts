@@ -57,6 +57,8 @@ export class ClientPool {
   private nowMicros = 0;
 
   readonly clockMicros: () => number;
+  /** One read buffer for every socket of the pool: each read is fully scanned before the next. */
+  private readonly readBuffer = Buffer.allocUnsafe(65536);
 
   constructor(private readonly options: ConnectOptions) {
     this.clockMicros = options.clockMicros ?? (() => performance.now() * 1000);
@@ -122,7 +124,22 @@ export class ClientPool {
     const nick = `${nickPrefix}${index}`;
     return new Promise<void>((resolve, reject) => {
       let state: 'greeting' | 'registering' | 'joining' | 'ready' = dialect.greeting ? 'greeting' : 'registering';
-      const socket = net.connect({ host, port });
+      // `onread` hands each read to us in one reused buffer, without the readable-stream machinery
+      // and a Buffer allocation per chunk: the generator's per-read cost is what limits it.
+      const socket = net.connect({
+        host,
+        port,
+        onread: {
+          buffer: this.readBuffer,
+          callback: (bytes: number, buffer: Uint8Array): boolean => {
+            this.lastReceiveAt = performance.now();
+            this.nowMicros = this.clockMicros();
+            client.scanner.push(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+            this.hooks.afterChunk();
+            return true;
+          },
+        },
+      });
       socket.setNoDelay(true);
       const timer = setTimeout(() => fail(`client ${nick}: no ${state} within ${Math.round(timeoutMs)} ms`), timeoutMs);
       const fail = (message: string): void => {
@@ -187,12 +204,6 @@ export class ClientPool {
       this.clients[index] = client;
       socket.on('connect', () => {
         if (state === 'registering') register();
-      });
-      socket.on('data', (chunk: Buffer) => {
-        this.lastReceiveAt = performance.now();
-        this.nowMicros = this.clockMicros();
-        client.scanner.push(chunk);
-        this.hooks.afterChunk();
       });
       socket.on('error', (error) => {
         if (state !== 'ready') fail(`client ${nick}: ${error.message}`);
