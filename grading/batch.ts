@@ -1,3 +1,264 @@
+/**
+ * Batch mode: grade every sub-folder of --submissions, --jobs at a time. Each submission gets its own
+ * grader process (`grading/cli.ts` on one server, its own free port) in its own process group, a
+ * wall-clock limit (then SIGTERM to the group, which makes the runner stop the server and write what it
+ * has, then SIGKILL), a time budget a little under that limit (so it normally stops itself in time), and
+ * an output cap. A grader that hangs, floods or dies is still graded from the grade.json it keeps up to
+ * date, so one submission can never stall or sink the batch.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../harness/runner.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
+import { CappedLog } from './capped-log.ts';
+import { buildClassCsv, buildClassHtml } from './class-report.ts';
+import { selectScenarios } from './grade-run.ts';
 import type { BatchGradeCommand } from './options.ts';
+import { buildGradeMarkdown } from './outputs/grade-md.ts';
+import { buildGradescopeResults } from './outputs/gradescope.ts';
+import { pts } from './outputs/format.ts';
 import type { Rubric } from './rubric.ts';
-export async function runBatch(_c: BatchGradeCommand, _r: Rubric): Promise<number> { throw new Error('batch mode: not yet'); }
+import type { ScenarioInfo } from './scenarios.ts';
+import { computeGrade, GRADE_SCHEMA, type Grade } from './score.ts';
+import { listSubmissions, shardOf } from './shard.ts';
+
+const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
+/** Between the SIGTERM at the limit and the SIGKILL: the runner stops the server (1.5 s) and writes reports. */
+const KILL_GRACE_MS = 5000;
+
+/** A path as one shell word. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The server command of one submission: run in its folder, {dir} replaced, {port} left to the runner. */
+export function serverCommandFor(template: string, dir: string): string {
+  return `cd ${shellQuote(dir)} && ${template.replaceAll('{dir}', shellQuote(dir))}`;
+}
+
+/** The budget handed to a submission's grader: its limit minus time to start and to write reports. */
+export function budgetFor(limitS: number): number {
+  return Math.max(1, Math.round((limitS - Math.max(10, limitS * 0.1)) * 10) / 10);
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export interface SubmissionOutcome {
+  name: string;
+  grade: Grade;
+  cutOff: boolean;
+  exitCode: number | null;
+}
+
+interface Context {
+  command: BatchGradeCommand;
+  rubric: Rubric;
+  selected: ScenarioInfo[];
+  rubricFile: string;
+  running: Map<string, () => void>;
+}
+
+function writeGradeFiles(dir: string, grade: Grade, rubric: Rubric): void {
+  writeFileAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
+  writeFileAtomic(path.join(dir, 'grade.md'), buildGradeMarkdown(grade));
+  writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, rubric.hiddenVisibility), null, 2)}\n`);
+}
+
+function readGrade(file: string): Grade | undefined {
+  try {
+    const grade = JSON.parse(fs.readFileSync(file, 'utf8')) as Grade;
+    return grade.schema === GRADE_SCHEMA ? grade : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOutcome> {
+  const { command, rubric } = ctx;
+  const dir = path.join(command.submissionsDir, name);
+  const reportsDir = path.join(command.reportsDir, 'submissions', name);
+  fs.rmSync(reportsDir, { recursive: true, force: true });
+  fs.mkdirSync(reportsDir, { recursive: true });
+  const log = new CappedLog(path.join(reportsDir, 'grader.log'), command.outputCapBytes);
+  const startedAt = new Date().toISOString();
+  const startedMs = Date.now();
+
+  const args = [
+    '--import',
+    'tsx',
+    GRADER_CLI,
+    '--server',
+    serverCommandFor(command.serverTemplate, dir),
+    ...command.passThrough,
+    '--rubric',
+    ctx.rubricFile,
+    '--budget',
+    String(budgetFor(command.limitS)),
+    '--name',
+    name,
+    '--reports',
+    reportsDir,
+    ...command.featurePaths,
+  ];
+  const env = { ...process.env };
+  delete env[DEADLINE_ENV];
+  delete env[RESERVE_ENV];
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
+  child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+
+  let cutOff = false;
+  const stop = (): void => {
+    killGroup(child.pid, 'SIGTERM');
+    setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+  };
+  const limitTimer = setTimeout(() => {
+    cutOff = true;
+    stop();
+  }, command.limitS * 1000);
+  ctx.running.set(name, stop);
+
+  const exitCode = await new Promise<number | null>((resolve) => {
+    child.once('error', (error) => {
+      log.write(Buffer.from(`could not start the grader: ${error.message}\n`));
+      resolve(null);
+    });
+    child.once('close', (code) => resolve(code));
+  });
+  clearTimeout(limitTimer);
+  ctx.running.delete(name);
+  killGroup(child.pid, 'SIGKILL'); // anything the grader left behind in its group
+  log.close();
+
+  let grade = readGrade(path.join(reportsDir, 'grade.json'));
+  if (!grade) {
+    grade = computeGrade({
+      rubric,
+      selected: ctx.selected,
+      filtered: new Map(),
+      results: new Map(),
+      notRunReason: 'the grader failed before grading anything (see grader.log)',
+      meta: {
+        submission: name,
+        target: serverCommandFor(command.serverTemplate, dir),
+        profile: '?',
+        state: 'grader-error',
+        notes: [`the grader exited with code ${exitCode ?? '?'} and left no grade; last output:\n${log.tail(8)}`],
+        startedAt,
+        wallMs: Date.now() - startedMs,
+      },
+    });
+  } else if (cutOff || grade.state === 'running') {
+    const why = cutOff ? `cut off at the ${command.limitS} s wall-clock limit` : `the grader stopped (exit code ${exitCode ?? '?'}) before finishing`;
+    grade = {
+      ...grade,
+      state: cutOff ? 'cut-off' : 'grader-error',
+      notes: [...grade.notes, `${why}; scenarios not run earn nothing`],
+      wallMs: Date.now() - startedMs,
+      scenarios: grade.scenarios.map((s) => (s.status === 'not-run' && s.reason?.startsWith('not run yet') ? { ...s, reason: why } : s)),
+    };
+  }
+  if (log.droppedBytes > 0) grade.notes.push(`grader output capped at ${command.outputCapBytes} bytes (${log.droppedBytes} dropped)`);
+  writeGradeFiles(reportsDir, grade, rubric);
+  return { name, grade, cutOff, exitCode };
+}
+
+/** One line, redrawn in place on a terminal: submissions done / total, who is running, elapsed. */
+class BatchProgress {
+  private drawn = false;
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly total: number,
+    private readonly startedMs: number,
+  ) {}
+
+  draw(done: number, running: readonly string[]): void {
+    if (!this.stream.isTTY) return;
+    const width = 30;
+    const filled = this.total === 0 ? width : Math.round((done / this.total) * width);
+    const elapsed = Math.round((Date.now() - this.startedMs) / 1000);
+    const who = running.length > 0 ? `  running: ${running.join(', ')}` : '';
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} graded  ${elapsed}s${who}`;
+    readline.cursorTo(this.stream, 0);
+    readline.clearLine(this.stream, 0);
+    this.stream.write(line.slice(0, (this.stream.columns || 120) - 1));
+    this.drawn = true;
+  }
+
+  log(text: string): void {
+    this.clear();
+    this.stream.write(`${text}\n`);
+  }
+
+  clear(): void {
+    if (!this.drawn) return;
+    readline.cursorTo(this.stream, 0);
+    readline.clearLine(this.stream, 0);
+    this.drawn = false;
+  }
+}
+
+export function writeClassReports(reportsDir: string, grades: readonly Grade[], title: string): void {
+  fs.mkdirSync(reportsDir, { recursive: true });
+  writeFileAtomic(path.join(reportsDir, 'class.csv'), buildClassCsv(grades));
+  writeFileAtomic(path.join(reportsDir, 'class.html'), buildClassHtml(grades, title));
+}
+
+export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const startedMs = Date.now();
+  const all = listSubmissions(command.submissionsDir);
+  const names = shardOf(all, command.shard);
+  const shardText = command.shard ? ` (shard ${command.shard.index}/${command.shard.count} of ${all.length})` : '';
+  const selected = selectScenarios(command.featurePaths, rubric, command.tags);
+  const rubricFile = path.resolve(rubric.source);
+  const ctx: Context = { command, rubric, selected, rubricFile, running: new Map() };
+  const title = `Class grades: ${path.basename(command.submissionsDir)}${shardText}`;
+  stdout.write(`Grading ${names.length} submission(s)${shardText} from ${command.submissionsDir}, ${command.jobs} at a time, ${command.limitS} s limit each, ${selected.length} scenarios\n`);
+
+  const progress = new BatchProgress(stdout, names.length, startedMs);
+  const outcomes: SubmissionOutcome[] = [];
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    for (const stop of ctx.running.values()) stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const queue = [...names];
+  const worker = async (): Promise<void> => {
+    for (let name = queue.shift(); name !== undefined && !interrupted; name = queue.shift()) {
+      progress.draw(outcomes.length, [...ctx.running.keys(), name]);
+      const outcome = await gradeSubmission(ctx, name);
+      outcomes.push(outcome);
+      const g = outcome.grade;
+      progress.log(`  ${name}: ${pts(g.total)} / ${pts(g.max)}  ${g.state}  ${g.counts.passed} passed, ${g.counts.failed} failed, ${g.counts['not-run']} not run  ${(g.wallMs / 1000).toFixed(1)} s`);
+      writeClassReports(command.reportsDir, outcomes.map((o) => o.grade), title);
+      progress.draw(outcomes.length, [...ctx.running.keys()]);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(command.jobs, Math.max(1, names.length)) }, () => worker()));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.clear();
+  }
+  writeClassReports(command.reportsDir, outcomes.map((o) => o.grade), title);
+  const wallS = (Date.now() - startedMs) / 1000;
+  const where = path.relative(process.cwd(), command.reportsDir) || '.';
+  stdout.write(`Graded ${outcomes.length}/${names.length} submission(s) in ${wallS.toFixed(1)} s: ${where}/class.csv, ${where}/class.html, ${where}/submissions/<name>/\n`);
+  if (interrupted) return 130;
+  return outcomes.length === names.length ? 0 : 1;
+}

@@ -101,6 +101,8 @@ export interface BatchGradeCommand extends CommonGradeOptions {
   serverTemplate: string;
   /** Runner options passed to each submission's grader, as command-line arguments (without --server). */
   passThrough: string[];
+  /** The user's --tags ('' for none), also inside passThrough. */
+  tags: string;
   jobs: number;
   limitS: number;
   outputCapBytes: number;
@@ -168,6 +170,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
       submissionsDir: path.resolve(cwd, v.submissions),
       serverTemplate: v.server,
       passThrough,
+      tags: v.tags ?? '',
       jobs: positiveNumber('jobs', v.jobs, 2, true),
       limitS: positiveNumber('limit', v.limit, 600, false),
       outputCapBytes: positiveNumber('output-cap', v['output-cap'], 256 * 1024, true),

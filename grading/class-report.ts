@@ -1,0 +1,183 @@
+/**
+ * The class reports, built only from per-submission grade.json files (so a batch, a shard and a merge of
+ * shards all produce the same thing): class.csv, one row per submission (total and per category), and
+ * class.html, a submissions x scenarios matrix (pass / fail / not gradable / filtered / not run) where a
+ * click on a cell shows the failure and its transcript, like the dashboards that compare protocol
+ * implementations side by side.
+ */
+import type { Grade, GradeStatus } from './score.ts';
+import { pts } from './outputs/format.ts';
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Category ids in rubric order, across every grade (shards of one class share a rubric). */
+function categoryColumns(grades: readonly Grade[]): Array<{ id: string; title: string }> {
+  const seen = new Map<string, string>();
+  for (const g of grades) for (const c of g.categories) if (!seen.has(c.id)) seen.set(c.id, c.title);
+  return [...seen].map(([id, title]) => ({ id, title }));
+}
+
+export function sortGrades(grades: readonly Grade[]): Grade[] {
+  return [...grades].sort((a, b) => (a.submission ?? '').localeCompare(b.submission ?? '', 'en'));
+}
+
+export function buildClassCsv(grades: readonly Grade[]): string {
+  const categories = categoryColumns(grades);
+  const header = ['submission', 'state', 'total', 'max', 'rubric_points', ...categories.map((c) => c.id), 'passed', 'failed', 'not_gradable', 'filtered', 'not_run', 'wall_s', 'notes'];
+  const rows = sortGrades(grades).map((g) => {
+    const byId = new Map(g.categories.map((c) => [c.id, c]));
+    return [
+      g.submission ?? '',
+      g.state,
+      g.total,
+      g.max,
+      g.rubricPoints,
+      ...categories.map((c) => {
+        const cat = byId.get(c.id);
+        return cat === undefined || !cat.graded ? '' : cat.score;
+      }),
+      g.counts.passed,
+      g.counts.failed,
+      g.counts['not-gradable'],
+      g.counts.filtered,
+      g.counts['not-run'],
+      (g.wallMs / 1000).toFixed(1),
+      g.notes.join(' | '),
+    ].map(csvField);
+  });
+  return `${[header.map(csvField), ...rows].map((r) => r.join(',')).join('\n')}\n`;
+}
+
+const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const CELL: Record<GradeStatus, { letter: string; symbol: string }> = {
+  passed: { letter: 'p', symbol: '✓' },
+  failed: { letter: 'f', symbol: '✗' },
+  'not-gradable': { letter: 'n', symbol: '?' },
+  filtered: { letter: 'x', symbol: '–' },
+  'not-run': { letter: 'r', symbol: '·' },
+};
+
+interface MatrixColumn {
+  key: string;
+  name: string;
+  feature: string;
+  category: string;
+}
+
+/** Every scenario any submission was graded on, in feature order of the grade that lists the most. */
+function matrixColumns(grades: readonly Grade[]): MatrixColumn[] {
+  const columns = new Map<string, MatrixColumn>();
+  const richest = [...grades].sort((a, b) => b.scenarios.length - a.scenarios.length);
+  for (const g of richest) for (const s of g.scenarios) if (!columns.has(s.key)) columns.set(s.key, { key: s.key, name: s.name, feature: s.feature, category: s.category });
+  return [...columns.values()];
+}
+
+const SCRIPT = `
+const data = JSON.parse(document.getElementById('details').textContent);
+const panel = document.getElementById('panel');
+document.getElementById('matrix').addEventListener('click', (e) => {
+  const td = e.target.closest('td[data-d]');
+  if (!td) return;
+  const d = data[Number(td.dataset.d)];
+  panel.replaceChildren();
+  const h = document.createElement('h2'); h.textContent = d.title; panel.append(h);
+  for (const [label, text] of d.parts) {
+    if (!text) continue;
+    const p = document.createElement('p'); const b = document.createElement('b'); b.textContent = label; p.append(b);
+    const pre = document.createElement('pre'); pre.textContent = text; panel.append(p, pre);
+  }
+  panel.hidden = false;
+  panel.scrollIntoView({ block: 'nearest' });
+});`;
+
+const STYLE = `
+body { font: 13px system-ui, sans-serif; margin: 1em; }
+table.m { border-collapse: collapse; }
+table.m th, table.m td { border: 1px solid #ccc; padding: 1px 3px; text-align: center; }
+table.m th.s { text-align: left; white-space: nowrap; position: sticky; left: 0; background: #fff; }
+table.m thead th.c { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14em; overflow: hidden; font-weight: normal; white-space: nowrap; }
+td.p { background: #d7f5d7; } td.f { background: #f8c9c9; cursor: pointer; } td.n { background: #fbeebb; cursor: pointer; }
+td.x { background: #e4e4e4; cursor: pointer; } td.r { background: #f4f4f4; color: #888; cursor: pointer; }
+#panel { position: sticky; bottom: 0; background: #fffdf5; border: 1px solid #999; padding: .5em 1em; max-height: 45vh; overflow: auto; }
+pre { white-space: pre-wrap; margin: .2em 0 .8em; }
+.legend span { display: inline-block; padding: 0 .5em; margin-right: .5em; border: 1px solid #ccc; }`;
+
+export function buildClassHtml(grades: readonly Grade[], title = 'Class grades'): string {
+  const sorted = sortGrades(grades);
+  const columns = matrixColumns(sorted);
+  const categories = categoryColumns(sorted);
+  const details: Array<{ title: string; parts: Array<[string, string]> }> = [];
+
+  const summary = [
+    '<table class="m"><thead><tr><th class="s">submission</th><th>state</th><th>total</th>',
+    ...categories.map((c) => `<th title="${esc(c.title)}">${esc(c.id)}</th>`),
+    '</tr></thead><tbody>',
+    ...sorted.map((g) => {
+      const byId = new Map(g.categories.map((c) => [c.id, c]));
+      const cells = categories.map((c) => {
+        const cat = byId.get(c.id);
+        return `<td>${cat && cat.graded ? `${pts(cat.score)}/${pts(cat.max)}` : '–'}</td>`;
+      });
+      return `<tr><th class="s">${esc(g.submission ?? '?')}</th><td>${esc(g.state)}</td><td><b>${pts(g.total)}</b>/${pts(g.max)}</td>${cells.join('')}</tr>`;
+    }),
+    '</tbody></table>',
+  ];
+
+  // Header: one row of category spans, one row of scenario names.
+  const spans: Array<{ category: string; count: number }> = [];
+  for (const c of columns) {
+    const last = spans[spans.length - 1];
+    if (last && last.category === c.category) last.count += 1;
+    else spans.push({ category: c.category, count: 1 });
+  }
+  const matrix = [
+    '<table class="m" id="matrix"><thead>',
+    `<tr><th class="s"></th>${spans.map((s) => `<th colspan="${s.count}">${esc(s.category)}</th>`).join('')}</tr>`,
+    `<tr><th class="s">submission</th>${columns.map((c) => `<th class="c" title="${esc(`${c.feature} › ${c.name} (${c.key})`)}">${esc(c.name)}</th>`).join('')}</tr>`,
+    '</thead><tbody>',
+  ];
+  for (const g of sorted) {
+    const byKey = new Map(g.scenarios.map((s) => [s.key, s]));
+    const cells = columns.map((c) => {
+      const s = byKey.get(c.key);
+      if (!s) return '<td></td>';
+      const { letter, symbol } = CELL[s.status];
+      if (s.status === 'passed') return `<td class="p" title="passed">${symbol}</td>`;
+      details.push({
+        title: `${g.submission ?? '?'}: ${s.feature} › ${s.name} (${s.status})`,
+        parts: [
+          ['Rule', `${s.rule ?? s.name}${s.sections ? ` (PROTOCOL.md ${s.sections})` : ''}`],
+          ['Scenario', s.key],
+          ['Why', s.reason ?? ''],
+          ['Failed at', s.failingStep ?? ''],
+          ['Message', s.message ?? ''],
+          ['Transcript (end)', s.transcript ?? ''],
+        ],
+      });
+      return `<td class="${letter}" data-d="${details.length - 1}" title="${esc(s.status)}">${symbol}</td>`;
+    });
+    matrix.push(`<tr><th class="s">${esc(g.submission ?? '?')} <small>${pts(g.total)}/${pts(g.max)}</small></th>${cells.join('')}</tr>`);
+  }
+  matrix.push('</tbody></table>');
+
+  const legend = (Object.keys(CELL) as GradeStatus[]).map((s) => `<span class="${CELL[s].letter}">${CELL[s].symbol} ${esc(s)}</span>`).join('');
+  const json = JSON.stringify(details).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<p>${sorted.length} submission(s); rubric: ${esc(sorted[0]?.rubric.title ?? '?')}. Click a coloured cell for the failure and its TCP transcript.</p>
+${summary.join('\n')}
+<h2>Scenarios</h2>
+<p class="legend">${legend}<span>not gradable and filtered out: listed, never counted</span></p>
+${matrix.join('\n')}
+<div id="panel" hidden></div>
+<script type="application/json" id="details">${json}</script>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}
