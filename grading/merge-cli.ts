@@ -1,0 +1,53 @@
+/** `npm run grade:merge -- [--out dir] [--title text] <reports dirs or grade.json files...>`: one class report from shards. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '../harness/runner.ts';
+import { writeClassReports } from './batch.ts';
+import { findGradeFiles, mergeGrades } from './merge.ts';
+
+export const MERGE_HELP = `Usage: npm run grade:merge -- [--out <dir>] [--title <text>] <dir or grade.json>...
+
+Joins the grade.json files found under the given folders (e.g. the reports/ of every --shard job) into one
+class.csv and class.html in --out (default reports/). A submission graded twice keeps its latest grade.
+Exit code: 0 merged, 2 usage error or no grade found.`;
+
+export function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    process.stderr.write(`grade:merge: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see --help)\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${MERGE_HELP}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) {
+    process.stderr.write('grade:merge: give at least one folder or grade.json (see --help)\n');
+    return 2;
+  }
+  let files: string[];
+  try {
+    files = findGradeFiles(parsed.positionals.map((p) => path.resolve(p)));
+  } catch (error) {
+    process.stderr.write(`grade:merge: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const { grades, warnings } = mergeGrades(files);
+  for (const w of warnings) process.stderr.write(`grade:merge: warning: ${w}\n`);
+  if (grades.length === 0) {
+    process.stderr.write('grade:merge: no grade.json found\n');
+    return 2;
+  }
+  const out = path.resolve(parsed.values.out ?? path.join(PROJECT_ROOT, 'reports'));
+  writeClassReports(out, grades, parsed.values.title ?? `Class grades (${grades.length} submissions, merged)`);
+  const where = path.relative(process.cwd(), out) || '.';
+  process.stdout.write(`Merged ${grades.length} submission(s) from ${files.length} grade file(s): ${where}/class.csv, ${where}/class.html\n`);
+  return 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main(process.argv.slice(2)));
+}
