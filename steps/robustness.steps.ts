@@ -53,6 +53,10 @@ Then('{user} is refused for every one of those lines', function (this: ChatWorld
 /** Half a line (no terminator), then the socket closes: §1.3 says it must never run, §1.7 that it is a drop. */
 When('{user}\'s connection drops in the middle of the line {string}', async function (this: ChatWorld, user: string, text: string) {
   await ensureRegistered(this, user);
+  // Barrier first: once the pong is in, everything the server sent before it has been read. A socket
+  // closed with unread input sends a reset instead of a clean end (FIN), and the clean end is the
+  // case this rule is about (a server that runs the unfinished line "at end of file").
+  expectSuccess(this, user, await this.session.run(user, 'ping'), 'a ping before the drop');
   await this.session.sendRaw(user, decodeEscapes(expandNames(this, text)));
   await this.session.drop(user);
   this.users.set(user, 'gone');
