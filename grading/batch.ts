@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../harness/runner.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';
+import { descendantGroups, killGroups } from './process-tree.ts';
 import { buildClassCsv, buildClassHtml } from './class-report.ts';
 import { selectScenarios } from './grade-run.ts';
 import type { BatchGradeCommand } from './options.ts';
@@ -42,17 +43,11 @@ export function serverCommandFor(template: string, dir: string): string {
 
 /** The budget handed to a submission's grader: its limit minus time to start and to write reports. */
 export function budgetFor(limitS: number): number {
-  return Math.max(1, Math.round((limitS - Math.max(10, limitS * 0.1)) * 10) / 10);
+  return Math.max(1, Math.round((limitS - Math.max(5, limitS * 0.1)) * 10) / 10);
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
+/** How often the batch notes the process groups under a grader (to kill them even if the grader cannot). */
+const WATCH_MS = 1000;
 
 export interface SubmissionOutcome {
   name: string;
@@ -118,10 +113,16 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
   child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
 
+  // The server runs in a group of its own under the grader: keep a recent list of every group below it.
+  let groups = new Set<number>(child.pid !== undefined ? [child.pid] : []);
+  const watch = setInterval(() => {
+    if (child.pid !== undefined && child.exitCode === null) groups = descendantGroups(child.pid);
+  }, WATCH_MS);
   let cutOff = false;
   const stop = (): void => {
-    killGroup(child.pid, 'SIGTERM');
-    setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+    if (child.pid !== undefined) groups = descendantGroups(child.pid);
+    killGroups(groups, 'SIGTERM'); // the runner writes its partial reports and stops the server
+    setTimeout(() => killGroups(groups, 'SIGKILL'), KILL_GRACE_MS).unref();
   };
   const limitTimer = setTimeout(() => {
     cutOff = true;
@@ -137,8 +138,9 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
     child.once('close', (code) => resolve(code));
   });
   clearTimeout(limitTimer);
+  clearInterval(watch);
   ctx.running.delete(name);
-  killGroup(child.pid, 'SIGKILL'); // anything the grader left behind in its group
+  killGroups(groups, 'SIGKILL'); // anything the grader left behind: its group, a server it could not stop
   log.close();
 
   let grade = readGrade(path.join(reportsDir, 'grade.json'));
