@@ -168,7 +168,8 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
       state: cutOff ? 'cut-off' : 'grader-error',
       notes: [...grade.notes, `${why}; scenarios not run earn nothing`],
       wallMs: Date.now() - startedMs,
-      scenarios: grade.scenarios.map((s) => (s.status === 'not-run' && s.reason?.startsWith('not run yet') ? { ...s, reason: why } : s)),
+      // Everything that did not run because the grader was stopped says so (budget skips keep their reason).
+      scenarios: grade.scenarios.map((s) => (s.status === 'not-run' && !s.reason?.startsWith('the time budget') ? { ...s, reason: why } : s)),
     };
   }
   if (log.droppedBytes > 0) grade.notes.push(`grader output capped at ${command.outputCapBytes} bytes (${log.droppedBytes} dropped)`);

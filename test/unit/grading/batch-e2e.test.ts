@@ -1,0 +1,83 @@
+/**
+ * End to end: `npm run grade -- --submissions test/fixtures/submissions` grades the fixture class with the
+ * scores each submission deserves, and a submission that hangs at start-up is cut off at its limit and
+ * scored 0 instead of stalling the batch. Kept bounded for CI: a focused tag selection (20 scenarios:
+ * /LIST, /WHO, /CURRENT, enough to tell v0 from v1), a 30 s limit (the correct ones need well under its 25 s budget even on a loaded machine), the three
+ * graded at once.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import type { Grade } from '../../../grading/score.ts';
+
+const LIMIT_S = 30;
+
+function parseCsv(text: string): Array<Record<string, string>> {
+  const [header, ...rows] = text.trim().split('\n').map((line) => line.split(','));
+  return rows.map((row) => Object.fromEntries(header!.map((h, i) => [h, row[i] ?? ''])));
+}
+
+test('the fixture class is graded as it deserves; the hanging submission is cut off at its limit', { timeout: 120_000 }, async (t) => {
+  const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-e2e-'));
+  t.after(() => fs.rmSync(reports, { recursive: true, force: true }));
+
+  const run = await execa(
+    process.execPath,
+    [
+      '--import', 'tsx', 'grading/cli.ts',
+      '--submissions', 'test/fixtures/submissions',
+      '--server', 'python3 {dir}/server.py {port}',
+      '--oper-password', 'grader',
+      '--start-timeout', '60000', // longer than the limit: the hanging one must be stopped by the limit
+      '--limit', String(LIMIT_S),
+      '--jobs', '3',
+      '--tags', '@list or @who or @current',
+      '--reports', reports,
+    ],
+    { cwd: PROJECT_ROOT, reject: false, timeout: 110_000 },
+  );
+  assert.equal(run.exitCode, 0, `grade failed:\n${run.stdout}\n${run.stderr}`);
+
+  const rows = new Map(parseCsv(fs.readFileSync(path.join(reports, 'class.csv'), 'utf8')).map((r) => [r.submission!, r]));
+  assert.deepEqual([...rows.keys()], ['correct', 'hangs', 'missing-v1']);
+
+  const correct = rows.get('correct')!;
+  assert.equal(correct.state, 'complete');
+  assert.equal(correct.total, correct.max, 'the correct submission gets every point');
+  assert.equal(Number(correct.failed), 0);
+
+  const missing = rows.get('missing-v1')!;
+  assert.equal(missing.state, 'complete');
+  assert.equal(missing['v0-list'], '1', 'v0 /LIST is implemented');
+  assert.equal(missing['v0-who'], '1', 'v0 /WHO is implemented');
+  assert.ok(Number(missing['v1-current']) < 1, `v1 /CURRENT is missing, so well under half of its 2 points (got ${missing['v1-current']})`);
+  assert.ok(Number(missing.failed) > 0);
+
+  const hangs = rows.get('hangs')!;
+  assert.equal(hangs.state, 'cut-off');
+  assert.equal(hangs.total, '0');
+  assert.equal(hangs.max, correct.max, 'not-run scenarios stay in the denominator');
+  assert.ok(Number(hangs.wall_s) < LIMIT_S + 10, `stopped at its limit, not later (took ${hangs.wall_s} s)`);
+
+  // Per-submission reports, the hanging one included.
+  for (const name of rows.keys()) {
+    for (const file of ['grade.json', 'grade.md', 'results.json']) assert.ok(fs.existsSync(path.join(reports, 'submissions', name, file)), `${name}/${file}`);
+  }
+  const hangsGrade = JSON.parse(fs.readFileSync(path.join(reports, 'submissions', 'hangs', 'grade.json'), 'utf8')) as Grade;
+  assert.ok(hangsGrade.scenarios.every((s) => s.status === 'not-run' && /limit/.test(s.reason ?? '')), 'every scenario says it was not run because of the limit');
+
+  const missingMd = fs.readFileSync(path.join(reports, 'submissions', 'missing-v1', 'grade.md'), 'utf8');
+  assert.match(missingMd, /UNKNOWN_COMMAND/, 'the student sees what their server answered');
+  assert.match(missingMd, /PROTOCOL\.md §5\.12/, 'and the rule it breaks');
+
+  const html = fs.readFileSync(path.join(reports, 'class.html'), 'utf8');
+  for (const name of rows.keys()) assert.ok(html.includes(`>${name} <small>`), `matrix row for ${name}`);
+
+  // No server of the batch survives it.
+  const ps = await execa('ps', ['-eo', 'args'], { reject: false });
+  assert.ok(!ps.stdout.split('\n').some((line) => line.includes('test/fixtures/submissions/') && line.includes('server.py')), 'a submission server was left running');
+});
