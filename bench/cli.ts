@@ -11,7 +11,7 @@ import { formatReport, parseTarget, runOnServer, runSpawned, type BenchReport, t
 
 const USAGE = `usage: npm run bench -- (--target host:port | --server "<command with {port}>")
        [--profile canonical|irc|<harness profile>] --clients N --senders S --messages M
-       [--window W (default 64)] [--workers K (default 2)] [--timeout SECONDS (default 120)] [--json]`;
+       [--window W (default 64)] [--workers K (default 1)] [--timeout SECONDS (default 120)] [--json]`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

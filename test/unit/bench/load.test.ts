@@ -22,6 +22,18 @@ test('several senders with a small window: every delivery counted once, in order
   assert.equal(result.warmup, 4); // 10% of the messages, sent before and outside the measurement
 });
 
+test('clients spread over three worker threads: windows advance across shards, nothing lost or reordered', async (t) => {
+  const relay = await startNaiveRelay(0);
+  t.after(() => relay.close());
+  // window 1: each message must be seen by all 6 recipients, in three shards, before the next is sent.
+  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect, clients: 7, senders: 3, messages: 30, window: 1, workers: 3, idleTimeoutMs: 5000 });
+  assert.equal(result.workers, 3);
+  assert.equal(result.received, 3 * 30 * 6);
+  assert.equal(result.lost, 0);
+  assert.equal(result.outOfOrder, 0);
+  assert.deepEqual(result.errors, []);
+});
+
 test('a fixed rate is honoured as an upper bound and still delivers everything', async (t) => {
   const relay = await startNaiveRelay(0);
   t.after(() => relay.close());
