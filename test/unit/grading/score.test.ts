@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileRubric } from '../../../grading/rubric.ts';
+import { computeGrade, studentMessage, type GradeInput } from '../../../grading/score.ts';
+import type { ScenarioResult } from '../../../harness/reports/run-model.ts';
+import type { ScenarioInfo } from '../../../grading/scenarios.ts';
+import { info, result } from './helpers.ts';
+
+const rubric = compileRubric(
+  {
+    title: 'test',
+    categories: [
+      { id: 'a', title: 'A', points: 4, tags: '@a' },
+      { id: 'b', title: 'B', points: 2, tags: '@b', allOrNothing: true },
+      { id: 'c', title: 'C', points: 3, tags: '@c' },
+    ],
+  },
+  'test.json',
+);
+
+function grade(selected: ScenarioInfo[], results: ScenarioResult[], filtered: Array<[string, string]> = []): ReturnType<typeof computeGrade> {
+  const input: GradeInput = {
+    rubric,
+    selected,
+    filtered: new Map(filtered),
+    results: new Map(results.map((r) => [`${r.uri}:${r.line}`, r])),
+    notRunReason: 'not run yet',
+    meta: { target: 't', profile: 'canonical', state: 'complete', notes: [], startedAt: '2026-01-01T00:00:00Z', wallMs: 1 },
+  };
+  return computeGrade(input);
+}
+
+test('a category scores its passed share of its points; failed and not-run scenarios earn nothing', () => {
+  const a = [info(1, ['@a']), info(2, ['@a']), info(3, ['@a']), info(4, ['@a'])];
+  const g = grade(a, [result(a[0]!, 'passed'), result(a[1]!, 'passed'), result(a[2]!, 'failed')]);
+  const cat = g.categories.find((c) => c.id === 'a')!;
+  assert.equal(cat.score, 2, '2 of 4 counted passed: half of 4 points');
+  assert.equal(cat.max, 4);
+  assert.equal(cat.notRun, 1);
+  assert.equal(g.scenarios.find((s) => s.line === 4)!.reason, 'not run yet');
+  assert.deepEqual(g.scenarios.map((s) => s.points), [1, 1, 0, 0]);
+});
+
+test('@points:N weighs a scenario inside its category', () => {
+  const a = [info(1, ['@a', '@points:3']), info(2, ['@a'])];
+  const g = grade(a, [result(a[0]!, 'passed'), result(a[1]!, 'failed')]);
+  assert.equal(g.categories[0]!.score, 3, '3 of 4 weight passed: 3/4 of 4 points');
+  assert.equal(g.scenarios[0]!.maxPoints, 3);
+});
+
+test('not-gradable and filtered scenarios are listed but never counted either way', () => {
+  const a = [info(1, ['@a']), info(2, ['@a']), info(3, ['@a', '@pristine'])];
+  const g = grade(a, [result(a[0]!, 'passed'), result(a[1]!, 'not-gradable', { notGradableReason: 'not gradable: profile' })], [[a[2]!.key, '@pristine: shared target']]);
+  const cat = g.categories[0]!;
+  assert.equal(cat.score, 4, 'the only counted scenario passed');
+  assert.equal(cat.notGradable, 1);
+  assert.equal(cat.filtered, 1);
+  assert.equal(g.scenarios[1]!.reason, 'not gradable: profile');
+  assert.equal(g.scenarios[2]!.status, 'filtered');
+  assert.equal(g.scenarios[2]!.maxPoints, 0);
+});
+
+test('all-or-nothing: full points only when every counted scenario passed', () => {
+  const b = [info(1, ['@b']), info(2, ['@b'])];
+  assert.equal(grade(b, [result(b[0]!, 'passed'), result(b[1]!, 'failed')]).categories[1]!.score, 0);
+  const all = grade(b, [result(b[0]!, 'passed'), result(b[1]!, 'passed')]);
+  assert.equal(all.categories[1]!.score, 2);
+  assert.deepEqual(all.scenarios.map((s) => s.points), [1, 1]);
+});
+
+test('a category with nothing counted is not graded: its points leave the maximum', () => {
+  const c = [info(1, ['@c'])];
+  const g = grade([info(2, ['@a']), ...c], [result(c[0]!, 'not-gradable')]);
+  const cat = g.categories.find((x) => x.id === 'c')!;
+  assert.equal(cat.graded, false);
+  assert.equal(cat.max, 0);
+  assert.equal(g.max, 4, 'a (4, with one not-run scenario) is graded; b has no scenario, c nothing counted');
+  assert.equal(g.rubricPoints, 9);
+});
+
+test('the first matching category takes a scenario; scenarios no category matches are not graded', () => {
+  const s = [info(1, ['@a', '@c']), info(2, ['@z'])];
+  const g = grade(s, [result(s[0]!, 'passed')]);
+  assert.deepEqual(g.scenarios.map((x) => x.category), ['a']);
+});
+
+test('a failure keeps the step, the message without stack, and the end of the transcript', () => {
+  const a = [info(1, ['@a'])];
+  const transcript = Array.from({ length: 50 }, (_, i) => `+0.00${i}s alice <- line ${i}`).join('\n');
+  const g = grade(a, [
+    result(a[0]!, 'failed', {
+      failingStep: { text: 'Then alice is welcomed', message: 'AssertionError [ERR_ASSERTION]: alice expected OK\n    + expected - actual\n\n    -false\n    +true\n\n    at x (y.ts:1:1)' },
+      attachments: [{ mediaType: 'text/plain', text: `TCP transcript\n${transcript}` }, { mediaType: 'text/plain', text: 'target crashed: exited with code 1' }],
+    }),
+  ]);
+  const s = g.scenarios[0]!;
+  assert.equal(s.failingStep, 'Then alice is welcomed');
+  assert.equal(s.message, 'alice expected OK');
+  assert.match(s.transcript!, /line 49/);
+  assert.doesNotMatch(s.transcript!, /line 3\n/, 'only the end of a long transcript');
+  assert.match(s.transcript!, /target crashed: exited with code 1/);
+});
+
+test('a scenario skipped by the budget hook is not run, with the hook\'s reason', () => {
+  const a = [info(1, ['@a'])];
+  const g = grade(a, [result(a[0]!, 'skipped', { attachments: [{ mediaType: 'text/plain', text: 'not run: the time budget ran out (0 s left)' }] })]);
+  assert.equal(g.scenarios[0]!.status, 'not-run');
+  assert.equal(g.scenarios[0]!.reason, 'the time budget ran out (0 s left)');
+  assert.equal(g.categories[0]!.score, 0);
+  assert.equal(g.categories[0]!.max, 4);
+});
+
+test('studentMessage keeps what was expected and received, drops the stack', () => {
+  assert.equal(studentMessage('AssertionError: bob expected X\nlast lines:\n  <- OK\n    at f (a.ts:1:1)\n    at g'), 'bob expected X\nlast lines:\n  <- OK');
+  assert.equal(studentMessage('plain error'), 'plain error');
+});
