@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { PROJECT_ROOT, UsageError } from '../../../harness/runner.ts';
+import { parseGradeCommandLine, parseShard } from '../../../grading/options.ts';
+
+function usage(argv: string[]): string {
+  try {
+    parseGradeCommandLine(argv, PROJECT_ROOT);
+  } catch (error) {
+    assert.ok(error instanceof UsageError, String(error));
+    return error.message;
+  }
+  assert.fail(`no usage error for ${argv.join(' ')}`);
+}
+
+test('one server: runner options go through the runner parser, grading options are the grader\'s', () => {
+  const c = parseGradeCommandLine(['--server', 'python3 s.py {port}', '--tags', '@v0', '--budget', '90', '--format', 'vpl', '--name', 'alice', '--reports', 'out'], PROJECT_ROOT);
+  assert.equal(c.mode, 'single');
+  if (c.mode !== 'single') return;
+  assert.deepEqual(c.runner.target, { kind: 'spawned', command: 'python3 s.py {port}', startTimeoutMs: 10_000, operPassword: undefined });
+  assert.equal(c.runner.tags, '@v0');
+  assert.equal(c.budgetS, 90);
+  assert.equal(c.vpl, true);
+  assert.equal(c.name, 'alice');
+  assert.equal(c.reportsDir, path.join(PROJECT_ROOT, 'out'));
+  assert.equal(c.runner.reportsDir, c.reportsDir);
+  assert.deepEqual(c.featurePaths, [path.join(PROJECT_ROOT, 'features')]);
+});
+
+test('batch: --server needs {dir} and {port}; runner options are passed on, without --server', () => {
+  const c = parseGradeCommandLine(['--submissions', 'subs', '--server', 'python3 {dir}/server.py {port}', '--jobs', '4', '--limit', '120', '--shard', '2/3', '--oper-password', 'pw', '--tags', '@v0'], PROJECT_ROOT);
+  assert.equal(c.mode, 'batch');
+  if (c.mode !== 'batch') return;
+  assert.equal(c.submissionsDir, path.join(PROJECT_ROOT, 'subs'));
+  assert.deepEqual(c.passThrough, ['--oper-password', 'pw', '--tags', '@v0']);
+  assert.equal(c.tags, '@v0');
+  assert.equal(c.jobs, 4);
+  assert.equal(c.limitS, 120);
+  assert.deepEqual(c.shard, { index: 2, count: 3 });
+  assert.match(usage(['--submissions', 'subs', '--server', 'python3 server.py {port}']), /\{dir\}/);
+  assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--budget', '5']), /--budget/);
+  assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--isolation', 'nope']), /--isolation/);
+});
+
+test('batch-only options are refused for one server; bad values are usage errors', () => {
+  assert.match(usage(['--jobs', '2']), /--jobs only applies with --submissions/);
+  assert.match(usage(['--shard', '1/2']), /--shard/);
+  assert.match(usage(['--format', 'xml']), /--format/);
+  assert.match(usage(['--budget', '-3']), /--budget/);
+  assert.match(usage(['--target', 'nope']), /host:port/);
+  assert.throws(() => parseShard('0/2'), UsageError);
+  assert.throws(() => parseShard('3/2'), UsageError);
+  assert.deepEqual(parseShard('2/2'), { index: 2, count: 2 });
+});

@@ -1,0 +1,74 @@
+/**
+ * `npm run grade` on one server, through the real runner, on small selections: VPL lines and the
+ * Gradescope file against the reference server, the time budget, and a server that never starts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import type { Grade } from '../../../grading/score.ts';
+
+function tempReports(t: { after(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-one-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function grade(args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
+  const run = await execa(process.execPath, ['--import', 'tsx', 'grading/cli.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 60_000 });
+  return { exitCode: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
+}
+
+const readGrade = (dir: string): Grade => JSON.parse(fs.readFileSync(path.join(dir, 'grade.json'), 'utf8')) as Grade;
+
+test('reference server, VPL format: a running Grade line per scenario, comments, the final grade; Gradescope file agrees', { timeout: 60_000 }, async (t) => {
+  const reports = tempReports(t);
+  const run = await grade(['--tags', '@list', '--format', 'vpl', '--reports', reports]);
+  assert.equal(run.exitCode, 0, run.stderr);
+  const g = readGrade(reports);
+  assert.equal(g.state, 'complete');
+  assert.equal(g.total, g.max);
+  assert.ok(g.counts.passed >= 5);
+  const gradeLines = run.stdout.split('\n').filter((l) => l.startsWith('Grade :=>> '));
+  assert.equal(gradeLines.length, g.counts.passed + 1, 'one per scenario, then the final one');
+  assert.equal(gradeLines.at(-1), `Grade :=>> ${g.total}`);
+  assert.ok(run.stdout.includes('Comment :=>> /LIST: 1 / 1'));
+  const results = JSON.parse(fs.readFileSync(path.join(reports, 'results.json'), 'utf8')) as { score: number; tests: unknown[] };
+  assert.equal(results.score, g.total);
+  assert.equal(results.tests.length, g.scenarios.length);
+});
+
+test('a time budget too short for anything: every scenario is reported as not run for lack of time, and earns nothing', { timeout: 60_000 }, async (t) => {
+  const reports = tempReports(t);
+  const run = await grade(['--tags', '@who', '--budget', '0.001', '--reports', reports]);
+  assert.equal(run.exitCode, 1);
+  const g = readGrade(reports);
+  assert.equal(g.state, 'complete');
+  assert.equal(g.total, 0);
+  assert.ok(g.max > 0, 'not-run scenarios stay in the denominator');
+  assert.ok(g.scenarios.every((s) => s.status === 'not-run' && /time budget/.test(s.reason ?? '')), JSON.stringify(g.scenarios.map((s) => s.reason)));
+  assert.match(fs.readFileSync(path.join(reports, 'grade.md'), 'utf8'), /Not run \(\d+, counted as not passed\)/);
+});
+
+test('a server that never starts is graded 0 with the reason, not a crash of the grader', { timeout: 60_000 }, async (t) => {
+  const reports = tempReports(t);
+  const run = await grade(['--server', 'sleep 30 # {port}', '--start-timeout', '500', '--tags', '@ping', '--reports', reports]);
+  assert.equal(run.exitCode, 1, run.stderr);
+  const g = readGrade(reports);
+  assert.equal(g.state, 'server-did-not-start');
+  assert.equal(g.total, 0);
+  assert.ok(g.notes.some((n) => /did not start/.test(n)));
+  assert.ok(g.scenarios.length > 0 && g.scenarios.every((s) => s.status === 'not-run'));
+});
+
+test('usage errors exit 2 with one line', { timeout: 30_000 }, async () => {
+  const run = await grade(['--rubric', 'no-such-rubric']);
+  assert.equal(run.exitCode, 2);
+  assert.match(run.stderr, /^grade: no such rubric/);
+  const none = await grade(['--tags', '@no-such-tag']);
+  assert.equal(none.exitCode, 2);
+  assert.match(none.stderr, /no scenario matches/);
+});
