@@ -159,6 +159,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
     if (v.target !== undefined) throw new UsageError('--submissions and --target are mutually exclusive');
     if (v.budget !== undefined) throw new UsageError('--budget applies to one run; in batch mode each submission gets a budget from --limit');
     if (v.name !== undefined) throw new UsageError('--name applies to one run; in batch mode the sub-folder names the submission');
+    if (format === 'vpl') throw new UsageError('--format vpl applies to one run (a VPL grader grades one submission)');
     // Validate the runner options once, up front, with a stand-in command (a typo must not fail N times).
     const probeArgs = runnerArgs.map((a) => a.replaceAll('{dir}', '/tmp'));
     parseCommandLine(probeArgs, cwd);

@@ -72,7 +72,7 @@ export function buildGradeMarkdown(grade: Grade): string {
     const list = grade.scenarios.filter((s) => s.status === status);
     if (list.length === 0) continue;
     out.push(`## ${STATUS_WORDS[status][0]!.toUpperCase()}${STATUS_WORDS[status].slice(1)} (${list.length}, not counted either way)`, '');
-    for (const s of list) out.push(`- ${cell(s.feature)} › ${cell(s.name)}: ${cell(s.reason ?? '')}`);
+    for (const s of list) out.push(`- ${s.hidden ? 'a hidden check' : `${cell(s.feature)} › ${cell(s.name)}`}: ${cell(s.reason ?? '')}`);
     out.push('');
   }
   return out.join('\n');

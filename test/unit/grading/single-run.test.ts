@@ -72,3 +72,36 @@ test('usage errors exit 2 with one line', { timeout: 30_000 }, async () => {
   assert.equal(none.exitCode, 2);
   assert.match(none.stderr, /no scenario matches/);
 });
+
+test('instructor marks in the feature files: @points:N weighs a scenario, @hidden withholds details and sets the Gradescope visibility', { timeout: 60_000 }, async (t) => {
+  const reports = tempReports(t);
+  const features = fs.mkdtempSync(path.join(os.tmpdir(), 'marked-features-'));
+  t.after(() => fs.rmSync(features, { recursive: true, force: true }));
+  fs.writeFileSync(
+    path.join(features, 'marked.feature'),
+    [
+      '@v0 @list',
+      'Feature: Marked by an instructor',
+      '  Rule: every channel is listed',
+      '    @points:3',
+      '    Scenario: weighted',
+      '      Given alice has created #beta',
+      '      Then the channel list seen by dave includes #beta',
+      '    @hidden',
+      '    Scenario: hidden, failing on purpose',
+      '      Given alice has created #beta',
+      '      Then the channel list seen by dave does not include #beta',
+      '',
+    ].join('\n'),
+  );
+  const run = await grade(['--reports', reports, features]);
+  assert.equal(run.exitCode, 1, run.stderr);
+  const g = readGrade(reports);
+  assert.deepEqual(g.scenarios.map((s) => [s.status, s.weight, s.hidden]), [['passed', 3, false], ['failed', 1, true]]);
+  assert.equal(g.total, 0.75, '3 of 4 weight passed in the 1-point /LIST category');
+  const results = JSON.parse(fs.readFileSync(path.join(reports, 'results.json'), 'utf8')) as { tests: Array<{ visibility: string }> };
+  assert.deepEqual(results.tests.map((x) => x.visibility), ['visible', 'after_published']);
+  const md = fs.readFileSync(path.join(reports, 'grade.md'), 'utf8');
+  assert.match(md, /Hidden check failed/);
+  assert.doesNotMatch(md, /failing on purpose/);
+});
