@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, type RunnerOptions } from './runner.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
+import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 
 export const HELP = `Usage: npm run conformance -- [options] [feature files or globs...]
 
@@ -159,8 +160,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
+    // Validate the profile once, before any target starts: a broken profile is one clear message
+    // (one line per problem), not the same error repeated in every scenario.
+    loadProfile(parsed.options.profile);
     return await runConformance(parsed.options);
   } catch (error) {
+    if (error instanceof ProfileError) {
+      process.stderr.write(`conformance: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`conformance: ${error.message} (see --help)\n`);
       return EXIT_USAGE;

@@ -5,7 +5,8 @@
  */
 import { NotGradableError, type CommandName, type EventName, type Member } from '../session-api.ts';
 import type { Match, Matcher } from '../test-client.ts';
-import { COMMAND_ARGS } from './catalogue.ts';
+import { COMMAND_ARGS, EVENT_FIELDS } from './catalogue.ts';
+import { specificEventSource } from './event-template.ts';
 import type { CommandSpec, Profile } from './profile-types.ts';
 import { escapeRegExp, fill, fillFirst } from './template.ts';
 
@@ -162,7 +163,10 @@ export class Dialect {
    * cannot be checked and are ignored (profile:check lists them); captured fields must be equal.
    */
   matchEvent(event: EventName, text: string, fields: Readonly<Fields> = {}): Found | undefined {
-    for (const pattern of this.eventPatterns(event)) {
+    const templates = this.profile.eventTemplates?.[event];
+    for (const [i, generic] of this.eventPatterns(event).entries()) {
+      const template = templates?.[i];
+      const pattern = template === undefined ? generic : this.specific(event, template, fields);
       const found = find(pattern, text);
       if (!found) continue;
       const captured = capturedGroups(pattern);
@@ -170,6 +174,20 @@ export class Dialect {
       if (agrees) return found;
     }
     return undefined;
+  }
+
+  private readonly specificCache = new Map<string, RegExp>();
+
+  /** A placeholder pattern with the expected values filled in (compiled once per distinct values). */
+  private specific(event: EventName, template: string, fields: Readonly<Fields>): RegExp {
+    const source = specificEventSource(template, EVENT_FIELDS[event], fields);
+    let pattern = this.specificCache.get(source);
+    if (!pattern) {
+      pattern = new RegExp(source);
+      if (this.specificCache.size > 1000) this.specificCache.clear(); // bounded: values are per scenario
+      this.specificCache.set(source, pattern);
+    }
+    return pattern;
   }
 
   eventMatcher(event: EventName, fields: Readonly<Fields> = {}): Matcher<Fields> {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { COMMAND_ARGS, EVENT_FIELDS, isCommandName, isEventName } from './catalogue.ts';
+import { eventPlaceholders, genericEventSource } from './event-template.ts';
 import { placeholders } from './template.ts';
 import type { CommandSpec, ErrorPattern, Profile, RawCommand, RawPatterns, RawProfile, RegisterStep } from './profile-types.ts';
 
@@ -129,9 +130,19 @@ class Compiler {
       if (isCommandName(name) && command !== undefined) commands[name] = this.command(name, command);
     }
     const events: Profile['events'] = {};
+    const eventTemplates: Profile['eventTemplates'] = {};
     for (const [name, patterns] of Object.entries(raw.events)) {
       if (isEventName(name) && patterns !== undefined) {
-        events[name] = this.patterns(`events.${name}`, patterns, [...EVENT_FIELDS[name]], 'a field of this event');
+        const fields: string[] = [...EVENT_FIELDS[name]];
+        const list = Array.isArray(patterns) ? patterns : [patterns];
+        const where = (i: number) => (Array.isArray(patterns) ? `events.${name}[${i}]` : `events.${name}`);
+        list.forEach((source, i) => {
+          const used = eventPlaceholders(source, fields);
+          const explicit = groupNames(source).filter((group) => used.includes(group));
+          for (const group of explicit) this.problems.push(`${where(i)}: {${group}} and (?<${group}>...) both capture ${group}: use one of them`);
+        });
+        events[name] = list.map((source, i) => this.pattern(where(i), genericEventSource(source, fields), fields, 'a field of this event'));
+        eventTemplates[name] = list.map((source) => (eventPlaceholders(source, fields).length > 0 ? source : undefined));
       }
     }
     const capabilities = raw.capabilities;
@@ -160,6 +171,7 @@ class Compiler {
       errorReply: this.errors(raw.replies.error),
       commands,
       events,
+      eventTemplates,
       who: raw.who && {
         separator: raw.who.separator ?? /\s+/,
         member: this.pattern('who.member', raw.who.member, MEMBER_GROUPS, 'nick, owner or admin', ['nick']),

@@ -73,7 +73,14 @@ export interface Profile {
   okReply: RegExp[];
   errorReply: ErrorPattern[];
   commands: Partial<Record<CommandName, CommandSpec>>;
+  /** Each event's patterns with every {field} placeholder turned into a generic named group. */
   events: Partial<Record<EventName, RegExp[]>>;
+  /**
+   * The same patterns as written, for those with {field} placeholders (else undefined at that index):
+   * when a step expects a field's value, the placeholder becomes that exact (escaped) value, so the
+   * event is found by content wherever it sits in glued, newline-less text.
+   */
+  eventTemplates: Partial<Record<EventName, Array<string | undefined>>>;
   who?: { separator: string | RegExp; member: RegExp };
   list?: { separator: string | RegExp };
   barrier?: { send: string; expect: string };
