@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../harness/runner.ts';
+import { PROJECT_ROOT, UsageError } from '../harness/runner.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';
@@ -220,7 +220,13 @@ export function writeClassReports(reportsDir: string, grades: readonly Grade[], 
 
 export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {
   const startedMs = Date.now();
-  const all = listSubmissions(command.submissionsDir);
+  let all: string[];
+  try {
+    all = listSubmissions(command.submissionsDir);
+  } catch (error) {
+    throw new UsageError(`--submissions: cannot read ${command.submissionsDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (all.length === 0) throw new UsageError(`--submissions: no sub-folder in ${command.submissionsDir} (one folder per submission)`);
   const names = shardOf(all, command.shard);
   const shardText = command.shard ? ` (shard ${command.shard.index}/${command.shard.count} of ${all.length})` : '';
   const selected = selectScenarios(command.featurePaths, rubric, command.tags);

@@ -1,12 +1,22 @@
 /** Which submissions a run grades: sub-folders sorted by name, and a deterministic --shard i/n split. */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Shard } from './options.ts';
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false; // a dangling link
+  }
+}
 
 /** Sub-folder names of `dir`, hidden ones left out, sorted by code point (the same on every machine). */
 export function listSubmissions(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    // A symlink to a folder counts too (a class assembled from links to where submissions were unpacked).
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isDirectory(path.join(dir, e.name)))))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

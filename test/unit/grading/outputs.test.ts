@@ -7,7 +7,7 @@ import { buildGradeMarkdown } from '../../../grading/outputs/grade-md.ts';
 import { vplComments, vplGradeLine } from '../../../grading/outputs/vpl.ts';
 import { buildClassCsv, buildClassHtml } from '../../../grading/class-report.ts';
 import { mergeGrades } from '../../../grading/merge.ts';
-import { shardOf } from '../../../grading/shard.ts';
+import { listSubmissions, shardOf } from '../../../grading/shard.ts';
 import { budgetFor, serverCommandFor, shellQuote } from '../../../grading/batch.ts';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -134,4 +134,14 @@ test('a submission folder becomes one shell word; the server runs in it', () => 
   assert.equal(budgetFor(600), 540);
   assert.equal(budgetFor(30), 25);
   assert.equal(budgetFor(3), 1);
+});
+
+test('submissions are the sub-folders (symlinked ones too), hidden folders and files left out, sorted by code point', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'class-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const name of ['bob', 'Alice', '.git', 'alice']) fs.mkdirSync(path.join(dir, name));
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+  fs.symlinkSync(path.join(dir, 'bob'), path.join(dir, 'carol'));
+  fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+  assert.deepEqual(listSubmissions(dir), ['Alice', 'alice', 'bob', 'carol']);
 });
