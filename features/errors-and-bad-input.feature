@@ -128,10 +128,15 @@ Feature: Errors, bad input and framing
       Examples: operator commands
         | line    |
         | /OPER   |
-        | /GLOBAL |
         | /KILL   |
-        | /BAN    |
         | /UNBAN  |
+
+      # A server that wrongly ran these would broadcast to, or ban the address of, every other scenario.
+      @bonus @exclusive
+      Examples: operator commands that reach the whole server
+        | line    |
+        | /GLOBAL |
+        | /BAN    |
 
   @wire @syntax
   Rule: An extra argument is a syntax error, and the command has no effect
@@ -180,8 +185,12 @@ Feature: Errors, bad input and framing
         | line                   |
         | /OPER guess again      |
         | /KILL {bob} now        |
-        | /BAN {bob} now         |
         | /UNBAN 192.0.2.1 now   |
+
+      @bonus @exclusive
+      Examples: operator commands that reach the whole server
+        | line                   |
+        | /BAN {bob} now         |
 
   @v0 @wire @syntax
   Rule: When several errors apply, the first of the command's list wins (syntax comes first)

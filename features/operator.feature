@@ -3,6 +3,10 @@ Feature: Operator commands
   The server's operator can broadcast, disconnect and ban troublemakers, after proving they know
   the operator password. Everyone else is refused. (PROTOCOL.md §5.18)
 
+  # @exclusive: a broadcast reaches every user of the server and a ban refuses the address every
+  # scenario connects from, so a scenario that sends one (even one that must be refused: a broken
+  # server may run it) never runs next to another scenario. A kill only reaches its own target.
+
   Rule: Operator rights need the operator password
 
     @operator @oper
@@ -11,7 +15,7 @@ Feature: Operator commands
       When alice authenticates as operator
       Then alice succeeds
 
-    @oper
+    @oper @exclusive
     Scenario: A wrong password is refused and gives no rights
       Given alice has registered
       And bob has registered
@@ -23,7 +27,7 @@ Feature: Operator commands
 
   Rule: Operator commands are refused to users who are not operators
 
-    @global
+    @global @exclusive
     Scenario: A broadcast from a non-operator is refused and reaches nobody
       Given alice and bob have registered
       When alice tries to broadcast "attention"
@@ -37,7 +41,7 @@ Feature: Operator commands
       Then alice is refused with NOT_OPER
       And bob is still connected
 
-    @ban
+    @ban @exclusive
     Scenario: A ban from a non-operator is refused
       Given alice and bob have registered
       When alice tries to ban bob
@@ -50,7 +54,7 @@ Feature: Operator commands
       When alice tries to unban the address "192.0.2.1"
       Then alice is refused with NOT_OPER
 
-  @operator @global
+  @operator @global @exclusive
   Rule: A broadcast reaches every other registered user, in a channel or not
 
     Scenario: Every other registered user receives the broadcast

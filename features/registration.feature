@@ -169,4 +169,9 @@ Feature: Registration
       Examples: operator commands
         | line        |
         | /OPER guess |
+
+      # A server that wrongly ran it would broadcast to every other scenario's users.
+      @bonus @exclusive
+      Examples: operator commands that reach the whole server
+        | line        |
         | /GLOBAL hi  |

@@ -10,13 +10,21 @@ import { execa } from 'execa';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const VERSION_TAGS = ['@v0', '@v1', '@extension', '@bonus'];
 /** Tags that say something about how to run a scenario, not which command it checks. */
-const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator']);
+const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator', '@exclusive']);
+/**
+ * Steps whose effect reaches beyond the scenario's own users on a shared server: a broadcast reaches
+ * every registered user, a ban refuses the address every scenario connects from. Also when the step
+ * expects a refusal: a broken server may run the command anyway, and the damage would then be
+ * reported by whichever scenario ran next to it.
+ */
+const SERVER_WIDE_STEP = /\b(?:broadcasts|tries to broadcast|bans|tries to ban)\b|\/(?:GLOBAL|BAN)\b/i;
 
 interface Pickle {
   id: string;
   name: string;
   uri: string;
   tags: Array<{ name: string }>;
+  steps: Array<{ text: string }>;
 }
 
 let pickles: Pickle[] = [];
@@ -72,6 +80,15 @@ describe('features and steps (dry run)', () => {
     const definitions = JSON.parse(usage.stdout) as Array<{ pattern: string; matches: unknown[] }>;
     const unused = definitions.filter((definition) => definition.matches.length === 0).map((definition) => definition.pattern);
     assert.deepEqual(unused, [], 'step definitions no feature uses: delete them or use them');
+  });
+
+  it('runs every scenario with a server-wide effect alone (@exclusive or @pristine)', () => {
+    const unsafe = pickles
+      .filter((pickle) => pickle.steps.some((step) => SERVER_WIDE_STEP.test(step.text)))
+      .filter((pickle) => !pickle.tags.some((tag) => tag.name === '@exclusive' || tag.name === '@pristine'))
+      .map((pickle) => `${pickle.uri}: ${pickle.name}`);
+    assert.deepEqual(unsafe, [], 'these scenarios broadcast or ban (or try to): tag them @exclusive so no other scenario runs next to them');
+    assert.ok(pickles.some((pickle) => pickle.steps.some((step) => SERVER_WIDE_STEP.test(step.text))), 'the server-wide pattern matches no step: it is out of date');
   });
 
   it('gives every scenario a distinct name within its feature', () => {
