@@ -57,6 +57,12 @@ export type EventName =
   | 'global' // { from, text }
   | 'killed'; // { by, reason }
 
+/** One step of an ordered expectation (Session.expectEventsInOrder). Field values are REAL names. */
+export interface ExpectedEvent {
+  event: EventName;
+  fields?: Record<string, string>;
+}
+
 /** The outcome of one command, read from its final reply (and the data lines before it). */
 export interface Reply {
   ok: boolean;
@@ -126,10 +132,25 @@ export interface Session {
   /** Wait (bounded) until `user` observes `event` whose fields include `fields`; consumes it. */
   expectEvent(user: string, event: EventName, fields?: Record<string, string>): Promise<Record<string, string>>;
   /**
+   * Wait (bounded) until `user` observes each of `events` in this order; consumes them and returns
+   * their fields. Unrelated events may come in between, but an expected event that arrives before
+   * one listed earlier fails the expectation (PROTOCOL.md §2.2: the events of one command come in
+   * their causal order, e.g. a departing owner's LEAVE/QUIT before the OWNER).
+   */
+  expectEventsInOrder(user: string, events: readonly ExpectedEvent[]): Promise<Array<Record<string, string>>>;
+  /**
    * Prove that `user` has NOT observed a matching event (any event when `event` is omitted), without
    * a fixed sleep: barrier (PING/PONG) when the profile supports it, else the configured quiet period.
    */
   expectNoEvent(user: string, event?: EventName, fields?: Record<string, string>): Promise<void>;
+  /**
+   * Forget what `user` (every open connection when omitted) received and no expectation consumed,
+   * once it has surely all arrived: barrier on each connection (in parallel), else one quiet period.
+   * Called when a scenario's action starts, so that later expectations, positive and negative, see
+   * only what arrived since. Skips a connection with a half-sent raw line (a barrier request would
+   * complete it) and one the server closes meanwhile.
+   */
+  discardReceived(user?: string): Promise<void>;
   /** Wait (bounded) until the server closes `user`'s connection. */
   expectClosed(user: string): Promise<void>;
   /** True while `user`'s connection is open. */

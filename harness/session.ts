@@ -16,6 +16,7 @@ import {
   type Capability,
   type CommandName,
   type EventName,
+  type ExpectedEvent,
   type HarnessParameters,
   type Member,
   type Reply,
@@ -25,7 +26,7 @@ import { Dialect, type Fields, type ReplyUnit } from './dialect/dialect.ts';
 import { loadProfile } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
 import { NameMap } from './names.ts';
-import { ExpectationError, TestClient } from './test-client.ts';
+import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
 import { Transcript, escapeInvisible } from './transcript.ts';
 
 export interface SessionOptions {
@@ -50,6 +51,8 @@ class ScenarioSession implements Session {
   private readonly clients = new Map<string, TestClient>();
   /** The last line sent by each user, to say what a reply answers. */
   private readonly lastSent = new Map<string, string>();
+  /** Users whose last raw write ended in the middle of a line (no barrier may be sent to them). */
+  private readonly midLine = new Set<string>();
 
   constructor(
     private readonly params: HarnessParameters,
@@ -171,6 +174,12 @@ class ScenarioSession implements Session {
     await this.connect(user);
     const client = this.client(user);
     this.lastSent.set(user, typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    const written = [...(options.parts ?? [data])].reverse().find((part) => part.length > 0);
+    if (written !== undefined) {
+      const last = typeof written === 'string' ? written.at(-1) : written.at(-1) === 0x0a ? '\n' : '';
+      if (last === '\n') this.midLine.delete(user);
+      else this.midLine.add(user);
+    }
     if (options.parts) await client.sendParts(options.parts, options.pauseMsBetweenParts ?? 0);
     else await client.send(data);
   }
@@ -191,6 +200,31 @@ class ScenarioSession implements Session {
     });
   }
 
+  async expectEventsInOrder(user: string, events: readonly ExpectedEvent[]): Promise<Array<Record<string, string>>> {
+    const matchers = events.map(({ event, fields }) => this.dialect.eventMatcher(event, fields)); // NotGradableError first
+    const what = ({ event, fields }: ExpectedEvent) => `a "${event}" event${this.describeFields(fields ?? {})}`;
+    const client = this.client(user);
+    const seen: Array<Record<string, string>> = [];
+    for (const [i, expected] of events.entries()) {
+      const wanted = matchers[i]!;
+      // The first unit that shows this event OR a later one decides: a later one first is out of order.
+      const inOrder: Matcher<Record<string, string>> = (text) => {
+        const found = wanted(text);
+        for (const [j, later] of matchers.entries()) {
+          if (j <= i) continue;
+          const early = later(text);
+          if (early && (!found || (early.index ?? 0) < (found.index ?? 0))) {
+            throw new Error(`received "${escapeInvisible(text).slice(0, 200)}" (${what(events[j]!)}) before ${what(expected)}: PROTOCOL.md §2.2 requires the opposite order`);
+          }
+        }
+        return found;
+      };
+      const after = i === 0 ? '' : `, after ${what(events[i - 1]!)}`;
+      seen.push(await client.expect(inOrder, { timeoutMs: this.params.timeoutMs, description: `${what(expected)}${after}` }));
+    }
+    return seen;
+  }
+
   async expectNoEvent(user: string, event?: EventName, fields: Record<string, string> = {}): Promise<void> {
     if (event !== undefined) this.dialect.eventPatterns(event); // NotGradableError first
     const client = this.client(user);
@@ -204,6 +238,21 @@ class ScenarioSession implements Session {
           recentLinesText(client),
       );
     }
+  }
+
+  async discardReceived(user?: string): Promise<void> {
+    const candidates = user === undefined ? [...this.clients.values()] : [this.client(user)];
+    const ready = candidates.filter((client) => client.isOpen && !this.midLine.has(client.user));
+    await Promise.all(
+      ready.map(async (client) => {
+        try {
+          await this.settle(client);
+        } catch (error) {
+          if (client.isOpen) throw error; // closed meanwhile (quit, killed, refused): nothing to settle
+        }
+      }),
+    );
+    for (const client of ready) client.discardUnconsumed();
   }
 
   async expectClosed(user: string): Promise<void> {
@@ -256,6 +305,7 @@ class ScenarioSession implements Session {
 
   private async sendLine(client: TestClient, line: string): Promise<void> {
     this.lastSent.set(client.user, line);
+    this.midLine.delete(client.user);
     await client.send(line);
   }
 
