@@ -212,10 +212,20 @@ class BatchProgress {
   }
 }
 
-export function writeClassReports(reportsDir: string, grades: readonly Grade[], title: string): void {
+/**
+ * class.csv and class.html in `reportsDir`. `reportDirOf` says where a submission's reports are (default:
+ * the batch layout, submissions/<name>/), for the page's links to each full grade.md.
+ */
+export function writeClassReports(reportsDir: string, grades: readonly Grade[], title: string, reportDirOf?: (submission: string) => string | undefined): void {
   fs.mkdirSync(reportsDir, { recursive: true });
+  const dirOf = reportDirOf ?? ((name: string) => path.join(reportsDir, 'submissions', name));
+  const link = (name: string): string | undefined => {
+    const dir = dirOf(name);
+    if (dir === undefined || !fs.existsSync(path.join(dir, 'grade.md'))) return undefined;
+    return path.relative(reportsDir, path.join(dir, 'grade.md')).split(path.sep).map(encodeURIComponent).join('/');
+  };
   writeFileAtomic(path.join(reportsDir, 'class.csv'), buildClassCsv(grades));
-  writeFileAtomic(path.join(reportsDir, 'class.html'), buildClassHtml(grades, title));
+  writeFileAtomic(path.join(reportsDir, 'class.html'), buildClassHtml(grades, title, link));
 }
 
 export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {

@@ -85,6 +85,7 @@ document.getElementById('matrix').addEventListener('click', (e) => {
   const d = data[Number(td.dataset.d)];
   panel.replaceChildren();
   const h = document.createElement('h2'); h.textContent = d.title; panel.append(h);
+  if (d.report) { const a = document.createElement('a'); a.href = d.report; a.textContent = 'full report (grade.md)'; panel.append(a); }
   for (const [label, text] of d.parts) {
     if (!text) continue;
     const p = document.createElement('p'); const b = document.createElement('b'); b.textContent = label; p.append(b);
@@ -106,11 +107,24 @@ td.x { background: #e4e4e4; cursor: pointer; } td.r { background: #f4f4f4; color
 pre { white-space: pre-wrap; margin: .2em 0 .8em; }
 .legend span { display: inline-block; padding: 0 .5em; margin-right: .5em; border: 1px solid #ccc; }`;
 
-export function buildClassHtml(grades: readonly Grade[], title = 'Class grades'): string {
+/** Total characters of failure details a class page may embed; each detail gets its share (bounded). */
+const DETAILS_BUDGET_CHARS = 20_000_000;
+
+function clip(text: string, chars: number): string {
+  return text.length <= chars ? text : `…${text.slice(-chars)}`;
+}
+
+/**
+ * `reportOf(submission)`: a link (relative to the page) to the submission's full grade.md, when known.
+ * Details are clipped so a class of hundreds stays a page a browser opens: the full text is in grade.md.
+ */
+export function buildClassHtml(grades: readonly Grade[], title = 'Class grades', reportOf: (submission: string) => string | undefined = () => undefined): string {
   const sorted = sortGrades(grades);
+  const failures = sorted.reduce((n, g) => n + g.scenarios.filter((s) => s.status !== 'passed').length, 0);
+  const perDetail = Math.max(400, Math.min(6000, Math.floor(DETAILS_BUDGET_CHARS / Math.max(1, failures))));
   const columns = matrixColumns(sorted);
   const categories = categoryColumns(sorted);
-  const details: Array<{ title: string; parts: Array<[string, string]> }> = [];
+  const details: Array<{ title: string; report?: string; parts: Array<[string, string]> }> = [];
 
   const summary = [
     '<table class="m"><thead><tr><th class="s">submission</th><th>state</th><th>total</th>',
@@ -147,15 +161,17 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades')
       if (!s) return '<td></td>';
       const { letter, symbol } = CELL[s.status];
       if (s.status === 'passed') return `<td class="p" title="passed">${symbol}</td>`;
+      const report = reportOf(g.submission ?? '');
       details.push({
         title: `${g.submission ?? '?'}: ${s.feature} › ${s.name} (${s.status})`,
+        ...(report ? { report } : {}),
         parts: [
           ['Rule', `${s.rule ?? s.name}${s.sections ? ` (PROTOCOL.md ${s.sections})` : ''}`],
           ['Scenario', s.key],
           ['Why', s.reason ?? ''],
           ['Failed at', s.failingStep ?? ''],
-          ['Message', s.message ?? ''],
-          ['Transcript (end)', s.transcript ?? ''],
+          ['Message', clip(s.message ?? '', Math.floor(perDetail / 3))],
+          ['Transcript (end)', clip(s.transcript ?? '', perDetail)],
         ],
       });
       return `<td class="${letter}" data-d="${details.length - 1}" title="${esc(s.status)}">${symbol}</td>`;

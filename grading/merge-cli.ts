@@ -35,14 +35,14 @@ export function main(argv: string[]): number {
     process.stderr.write(`grade:merge: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const { grades, warnings } = mergeGrades(files);
+  const { grades, dirs, warnings } = mergeGrades(files);
   for (const w of warnings) process.stderr.write(`grade:merge: warning: ${w}\n`);
   if (grades.length === 0) {
     process.stderr.write('grade:merge: no grade.json found\n');
     return 2;
   }
   const out = path.resolve(parsed.values.out ?? path.join(PROJECT_ROOT, 'reports'));
-  writeClassReports(out, grades, parsed.values.title ?? `Class grades (${grades.length} submissions, merged)`);
+  writeClassReports(out, grades, parsed.values.title ?? `Class grades (${grades.length} submissions, merged)`, (name) => dirs.get(name));
   const where = path.relative(process.cwd(), out) || '.';
   process.stdout.write(`Merged ${grades.length} submission(s) from ${files.length} grade file(s): ${where}/class.csv, ${where}/class.html\n`);
   return 0;

@@ -20,6 +20,8 @@ export function findGradeFiles(paths: readonly string[]): string[] {
 
 export interface MergeResult {
   grades: Grade[];
+  /** Submission -> the folder its kept grade.json is in (for links to its grade.md). */
+  dirs: Map<string, string>;
   /** Files skipped (not a grade, no submission name) and duplicates, with why. */
   warnings: string[];
 }
@@ -49,5 +51,9 @@ export function mergeGrades(files: readonly string[]): MergeResult {
     }
     bySubmission.set(name, { grade: { ...grade, submission: name }, file });
   }
-  return { grades: [...bySubmission.values()].map((v) => v.grade), warnings };
+  return {
+    grades: [...bySubmission.values()].map((v) => v.grade),
+    dirs: new Map([...bySubmission].map(([name, v]) => [name, path.dirname(v.file)])),
+    warnings,
+  };
 }

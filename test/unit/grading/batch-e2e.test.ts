@@ -76,6 +76,7 @@ test('the fixture class is graded as it deserves; the hanging submission is cut 
 
   const html = fs.readFileSync(path.join(reports, 'class.html'), 'utf8');
   for (const name of rows.keys()) assert.ok(html.includes(`>${name} <small>`), `matrix row for ${name}`);
+  assert.ok(html.includes('"report":"submissions/missing-v1/grade.md"'), 'failure details link to the full grade.md');
 
   // No server of the batch survives it.
   const ps = await execa('ps', ['-eo', 'args'], { reject: false });
