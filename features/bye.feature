@@ -41,9 +41,8 @@ Feature: Leaving the server
       Given alice has created #room
       And bob and carol have joined #room
       When alice quits
-      Then bob sees alice quit
-      And bob learns he now owns #room
-      And carol sees bob become the owner of #room
+      Then bob sees alice quit, then learns he now owns #room
+      And carol sees alice quit, then sees bob become the owner of #room
       And carol sees the members of #room as "~bob carol"
 
   @v1
@@ -55,8 +54,8 @@ Feature: Leaving the server
       And bob has joined #first
       And carol has joined #second
       When alice quits
-      Then bob learns he now owns #first
-      And carol learns she now owns #second
+      Then bob sees alice quit, then learns he now owns #first
+      And carol sees alice quit, then learns she now owns #second
 
   Rule: A dropped connection counts as a goodbye for everybody else
 
@@ -65,8 +64,7 @@ Feature: Leaving the server
       Given alice has created #room
       And bob has joined #room
       When alice's connection drops
-      Then bob sees alice quit
-      And bob learns he now owns #room
+      Then bob sees alice quit, then learns he now owns #room
 
     @v1
     Scenario: A channel emptied by a drop disappears

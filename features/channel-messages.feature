@@ -37,7 +37,7 @@ Feature: Channel messages
       And bob has joined #room
       When alice says "no echo please"
       Then bob receives alice's message "no echo please" in #room
-      And alice receives no channel message
+      And alice receives nothing
 
   @v0
   Rule: A message from the lobby is refused and reaches nobody

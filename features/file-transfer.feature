@@ -19,13 +19,13 @@ Feature: File transfer
     Scenario: The announcement is acknowledged and tells the recipient nothing yet
       When alice announces the file "notes.txt" of 5 bytes for bob
       Then alice is told the file "notes.txt" of 5 bytes for bob may be uploaded
-      And bob receives no file notice
+      And bob receives nothing
 
     Scenario: Each chunk is counted, and the recipient is told only when the file is complete
       Given alice announces the file "greeting.txt" of 11 bytes for bob
       When alice uploads "hello "
       Then alice is told 6 of 11 bytes have arrived
-      And bob receives no file notice
+      And bob receives nothing
       When alice uploads "world"
       Then alice is told 11 of 11 bytes have arrived
       And bob is told a file "greeting.txt" of 11 bytes waits from alice
@@ -118,7 +118,7 @@ Feature: File transfer
     Scenario Outline: An announcement with <why> is a syntax error
       When alice tries to announce the file "<name>" of "<size>" bytes for bob
       Then alice is refused with SYNTAX
-      And bob receives no file notice
+      And bob receives nothing
 
       Examples:
         | name      | size | why                      |
@@ -132,7 +132,7 @@ Feature: File transfer
     Scenario: Uploading without an announcement is not allowed
       When alice tries to upload "stray bytes"
       Then alice is refused with NOT_ALLOWED
-      And bob receives no file notice
+      And bob receives nothing
 
     Scenario: A chunk that is not base64 is a syntax error even with no upload open
       When alice tries to upload the chunk "%%%%"
@@ -142,15 +142,16 @@ Feature: File transfer
       Given alice announces the file "bad.txt" of 4 bytes for bob
       When alice tries to upload the chunk "%%%%"
       Then alice is refused with SYNTAX
+      And bob receives nothing
       When alice tries to upload "abcd"
       Then alice is refused with NOT_ALLOWED
-      And bob receives no file notice
+      And bob receives nothing
 
     Scenario: More bytes than announced are refused and abandon the upload
       Given alice announces the file "small.txt" of 3 bytes for bob
       When alice tries to upload "too long"
       Then alice is refused with SYNTAX
-      And bob receives no file notice
+      And bob receives nothing
 
     Scenario: A new announcement replaces an unfinished upload
       Given alice announces the file "first.txt" of 10 bytes for bob

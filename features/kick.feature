@@ -16,7 +16,7 @@ Feature: Kicking
       Then alice is told carol was kicked from #room
       And carol learns she was kicked from #room by alice
       And bob sees carol kicked from #room by alice
-      And alice receives no kick
+      And alice receives nothing
 
     Scenario: The kicked member is in the lobby and no longer receives the channel's messages
       Given alice has kicked carol
@@ -41,7 +41,7 @@ Feature: Kicking
       When bob tries to kick carol
       Then bob is refused with NOT_ADMIN
       And carol still receives alice's next message in #room
-      And alice receives no kick
+      And alice receives nothing
 
   @v0
   Rule: Nobody can kick the owner or themselves
@@ -54,7 +54,7 @@ Feature: Kicking
       When alice tries to kick alice
       Then alice is refused with NOT_ALLOWED
       And alice is in #room
-      And bob receives no kick
+      And bob receives nothing
 
   @v1
   Rule: The owner kicks anyone else; a granted admin kicks only plain members
@@ -80,7 +80,7 @@ Feature: Kicking
     Scenario Outline: The <kicker role> cannot kick <target role>
       When <kicker> tries to kick <target>
       Then <kicker> is refused with <code>
-      And frank receives no kick
+      And frank receives nothing
       And <target> still receives frank's next message in #room
 
       Examples:
@@ -102,7 +102,7 @@ Feature: Kicking
       And dave has registered
       When dave tries to kick bob
       Then dave is refused with NO_CHANNEL
-      And bob receives no kick
+      And bob receives nothing
 
     Scenario: A member kicking a stranger is refused as not admin
       Given alice has created #room

@@ -65,8 +65,7 @@ Feature: Operator commands
       When alice broadcasts "server restarts at noon"
       Then bob receives the broadcast "server restarts at noon" from alice
       And carol receives the broadcast "server restarts at noon" from alice
-      And alice receives no broadcast
-      And dave receives nothing
+      And alice and dave receive nothing
 
   @operator @kill
   Rule: A killed user is told why and disconnected; the others see a quit
@@ -77,8 +76,7 @@ Feature: Operator commands
       And alice is an operator
       When alice kills bob
       Then bob is killed by alice
-      And carol sees bob quit
-      And carol learns she now owns #room
+      And carol sees bob quit, then learns she now owns #room
 
     Scenario: The operator who kills gets no quit, but does learn of a new ownership
       Given bob has created #room

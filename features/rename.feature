@@ -16,7 +16,7 @@ Feature: Renaming a channel
       Then alice is told the channel was renamed from #room to #lounge
       And bob sees #room renamed to #lounge
       And carol sees #room renamed to #lounge
-      And alice receives no rename
+      And alice receives nothing
 
     Scenario: Members stay in the renamed channel, which stays their current channel
       Given alice has renamed the channel to #lounge
@@ -42,7 +42,7 @@ Feature: Renaming a channel
       And bob has joined #room
       When bob tries to rename the channel to #lounge
       Then bob is refused with NOT_ADMIN
-      And alice receives no rename
+      And alice receives nothing
       And alice is in #room
 
     Scenario: Not being admin is reported before a bad name
@@ -71,7 +71,7 @@ Feature: Renaming a channel
       And dave has created #other
       When alice tries to rename the channel to #other
       Then alice is refused with CHANNEL_EXISTS
-      And bob receives no rename
+      And bob receives nothing
       And bob is in #room
       And dave sees the members of #other as "~dave"
 
@@ -80,14 +80,14 @@ Feature: Renaming a channel
       And bob has joined #room
       When alice tries to rename the channel to #room
       Then alice is refused with CHANNEL_EXISTS
-      And bob receives no rename
+      And bob receives nothing
 
     Scenario Outline: Renaming to a malformed name (<why>) is refused
       Given alice has created #room
       And bob has joined #room
       When alice tries to rename the channel to the name "<name>"
       Then alice is refused with CHANNEL_INVALID
-      And bob receives no rename
+      And bob receives nothing
       And bob is in #room
 
       Examples:

@@ -3,7 +3,7 @@
  * users do (or provably do not) receive. Negative checks go through Session.expectNoEvent, which
  * uses the protocol's barrier (PROTOCOL.md §2.1) instead of sleeping.
  */
-import type { EventName } from '../harness/session-api.ts';
+import type { EventName, ExpectedEvent } from '../harness/session-api.ts';
 import type { ChatWorld } from './support/world.ts';
 import { Then } from '@cucumber/cucumber';
 import { expectRefusal, expectSuccess } from './support/steps-helpers.ts';
@@ -45,3 +45,29 @@ Then('{user} learns she/he/they now own(s) {channel}', async function (this: Cha
   await this.session.expectEvent(user, 'owner', { channel: this.channel(channel), nick: this.nick(user) });
 });
 
+
+// --- a departing owner: the departure first, then the new owner (PROTOCOL.md §2.2, §4.3) -------
+
+/** The departure event and the owner event, required in this order (Session.expectEventsInOrder). */
+async function departureThenOwner(world: ChatWorld, user: string, departure: ExpectedEvent, channel: string, owner: string): Promise<void> {
+  await world.session.expectEventsInOrder(user, [departure, { event: 'owner', fields: { channel: world.channel(channel), nick: world.nick(owner) } }]);
+}
+
+const left = (world: ChatWorld, who: string, channel: string): ExpectedEvent => ({ event: 'left', fields: { channel: world.channel(channel), nick: world.nick(who) } });
+const quit = (world: ChatWorld, who: string): ExpectedEvent => ({ event: 'quit', fields: { nick: world.nick(who) } });
+
+Then('{user} sees {user} leave {channel}, then learns she/he/they now own(s) it', async function (this: ChatWorld, user: string, who: string, channel: string) {
+  await departureThenOwner(this, user, left(this, who, channel), channel, user);
+});
+
+Then('{user} sees {user} leave {channel}, then sees {user} become its owner', async function (this: ChatWorld, user: string, who: string, channel: string, owner: string) {
+  await departureThenOwner(this, user, left(this, who, channel), channel, owner);
+});
+
+Then('{user} sees {user} quit, then learns she/he/they now own(s) {channel}', async function (this: ChatWorld, user: string, who: string, channel: string) {
+  await departureThenOwner(this, user, quit(this, who), channel, user);
+});
+
+Then('{user} sees {user} quit, then sees {user} become the owner of {channel}', async function (this: ChatWorld, user: string, who: string, owner: string, channel: string) {
+  await departureThenOwner(this, user, quit(this, who), channel, owner);
+});

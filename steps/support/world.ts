@@ -2,7 +2,7 @@
  * The Cucumber World: one scenario's Session plus what steps must remember between each other
  * (each user's last Reply, who is registered). Steps never hold sockets; the Session does.
  */
-import { After, Before, Status, World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
+import { After, Before, BeforeStep, Status, World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
@@ -28,6 +28,8 @@ export class ChatWorld extends World<HarnessParameters> {
   readonly #nicks = new Map<string, string>();
   /** Counter that makes "next message" texts unique within the scenario. */
   #serial = 0;
+  /** True while the scenario is in a When block (a When and the And/But steps after it). */
+  inAction = false;
 
   constructor(options: IWorldOptions<HarnessParameters>) {
     super(options);
@@ -118,6 +120,21 @@ Before(async function (this: ChatWorld, { pickle }) {
   if (tags.has('@operator') && !this.parameters.operPassword) return 'skipped';
   await this.openSession();
   return undefined;
+});
+
+/**
+ * "Then" observes what the "When" caused. When a When block starts (a When step after a Given or a
+ * Then; its And/But steps belong to it), everything each connection received and no step checked is
+ * forgotten, once a barrier per connection proved that all of it has arrived (PROTOCOL.md §2.1: the
+ * setup's events were queued before the setup's last reply). So "bob receives nothing" means nothing
+ * since the When, and "bob sees alice leave #room" cannot be satisfied by a leave from the setup.
+ * Scenarios without a When keep everything, from the first step on.
+ */
+BeforeStep(async function (this: ChatWorld, { pickleStep }) {
+  const action = pickleStep.type === 'Action';
+  const starts = action && !this.inAction;
+  this.inAction = action;
+  if (starts && this.hasSession) await this.session.discardReceived();
 });
 
 After(async function (this: ChatWorld, { result }) {
