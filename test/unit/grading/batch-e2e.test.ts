@@ -42,7 +42,10 @@ test('the fixture class is graded as it deserves; the hanging submission is cut 
   );
   assert.equal(run.exitCode, 0, `grade failed:\n${run.stdout}\n${run.stderr}`);
 
-  const rows = new Map(parseCsv(fs.readFileSync(path.join(reports, 'class.csv'), 'utf8')).map((r) => [r.submission!, r]));
+  const csv = fs.readFileSync(path.join(reports, 'class.csv'), 'utf8');
+  // Whatever fails below, say what the batch printed and graded (a flake must be diagnosable from CI logs).
+  t.diagnostic(`batch output:\n${run.stdout}\nclass.csv:\n${csv}`);
+  const rows = new Map(parseCsv(csv).map((r) => [r.submission!, r]));
   assert.deepEqual([...rows.keys()], ['correct', 'hangs', 'missing-v1']);
 
   const correct = rows.get('correct')!;
