@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCommandLine } from '../harness/cli.ts';
+import { parseCommandLine, resolveProfile } from '../harness/cli.ts';
 import { PROJECT_ROOT, UsageError, type RunnerOptions } from '../harness/runner.ts';
 
 export const GRADE_HELP = `Usage: npm run grade -- [options] [feature files or directories...]
@@ -145,11 +145,14 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
     featurePaths,
   };
 
+  // Paths become absolute: in batch mode they are read by graders running in the project root.
+  const absolute = (name: string, value: string): string =>
+    name === 'steps' ? path.resolve(cwd, value) : name === 'profile' ? resolveProfile(value, cwd) : value;
   const runnerArgs: string[] = [];
   for (const name of RUNNER_OPTIONS) {
     const value = v[name];
     if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) runnerArgs.push(`--${name}`, one);
+    for (const one of Array.isArray(value) ? value : [value]) runnerArgs.push(`--${name}`, absolute(name, one));
   }
 
   if (v.submissions !== undefined) {

@@ -38,6 +38,9 @@ test('batch: --server needs {dir} and {port}; runner options are passed on, with
   assert.equal(c.jobs, 4);
   assert.equal(c.limitS, 120);
   assert.deepEqual(c.shard, { index: 2, count: 3 });
+  const elsewhere = parseGradeCommandLine(['--submissions', 's', '--server', 'x {dir} {port}', '--steps', 'my/steps.ts', '--profile', 'canonical'], path.join(PROJECT_ROOT, 'test'));
+  assert.ok(elsewhere.mode === 'batch');
+  if (elsewhere.mode === 'batch') assert.deepEqual(elsewhere.passThrough, ['--profile', 'canonical', '--steps', path.join(PROJECT_ROOT, 'test', 'my/steps.ts')], 'paths made absolute for graders running elsewhere');
   assert.match(usage(['--submissions', 'subs', '--server', 'python3 server.py {port}']), /\{dir\}/);
   assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--budget', '5']), /--budget/);
   assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--isolation', 'nope']), /--isolation/);
