@@ -158,6 +158,7 @@ async function changeNick(world: ChatWorld, user: string, realNick: string): Pro
 When('{user} changes nick to {user}', async function (this: ChatWorld, user: string, renamed: string) {
   await changeNick(this, user, this.nick(renamed));
   expectSuccess(this, user, this.lastReply(user), `changing nick to ${renamed}`);
+  this.nickTakenBy.set(renamed, user);
 });
 
 When('{user} tries to change nick to {user}', async function (this: ChatWorld, user: string, renamed: string) {

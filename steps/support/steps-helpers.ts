@@ -11,9 +11,19 @@ import type { ChatWorld } from './world.ts';
 // ---------------------------------------------------------------------------------------------
 // Users
 
-/** Register `user` unless a previous step connected or registered it (or it has left). */
+/**
+ * Register `user` unless a previous step connected or registered it (or it has left). A name that
+ * another user took as new nick is refused here, with the fix, instead of failing as NICK_IN_USE.
+ */
 export async function ensureRegistered(world: ChatWorld, user: string): Promise<void> {
   if (world.users.has(user)) return;
+  const owner = world.nickTakenBy.get(user);
+  if (owner !== undefined) {
+    throw new Error(
+      `"${user}" is the nick ${owner} changed to, not a connection of its own: write "${owner} ..." for what ` +
+        `that user does and receives, and "${user}" where others see the nick (features/README.md)`,
+    );
+  }
   const reply = world.remember(user, await world.session.register(user));
   expectSuccess(world, user, reply, 'register');
   world.users.set(user, 'registered');

@@ -23,6 +23,11 @@ export class ChatWorld extends World<HarnessParameters> {
   /** Every reply of the last raw-wire step of each user, in order. */
   readonly rawReplies = new Map<string, Reply[]>();
   readonly users = new Map<string, UserState>();
+  /**
+   * New nick -> the user whose connection took it ("alice changes nick to alicia": alicia -> alice).
+   * Such a name is a nick, never a connection of its own: steps that would make it act say so.
+   */
+  readonly nickTakenBy = new Map<string, string>();
   /** Set by /BAN steps so the After hook can lift a ban even when the scenario failed half-way. */
   ban: { by: string; address: string } | undefined;
   readonly #nicks = new Map<string, string>();

@@ -1,7 +1,7 @@
 /** The small translations step definitions rely on (steps/support/steps-helpers.ts, parameter-types.ts). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEscapes, expandNames, parseMembers, repliesOwed, splitUsers } from '../../../steps/support/steps-helpers.ts';
+import { decodeEscapes, ensureRegistered, expandNames, parseMembers, repliesOwed, splitUsers } from '../../../steps/support/steps-helpers.ts';
 import type { ChatWorld } from '../../../steps/support/world.ts';
 
 /** Just the naming part of a World: logical name -> name with a scenario suffix. */
@@ -66,5 +66,17 @@ describe('splitUsers', () => {
     assert.deepEqual(splitUsers('alice'), ['alice']);
     assert.deepEqual(splitUsers('bob and carol'), ['bob', 'carol']);
     assert.deepEqual(splitUsers('alice, bob and carol'), ['alice', 'bob', 'carol']);
+  });
+});
+
+describe('ensureRegistered', () => {
+  it('refuses to make a connection of a nick another user changed to, and says what to write', async () => {
+    const renamed = {
+      users: new Map([['alice', 'registered']]),
+      nickTakenBy: new Map([['alicia', 'alice']]),
+      session: { register: () => assert.fail('must not try to register "alicia"') },
+    } as unknown as ChatWorld;
+    await assert.rejects(ensureRegistered(renamed, 'alicia'), /"alicia" is the nick alice changed to.*write "alice \.\.\."/);
+    await ensureRegistered(renamed, 'alice'); // already registered: nothing to do
   });
 });
