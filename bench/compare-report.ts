@@ -22,6 +22,8 @@ export interface RunRecord {
   report?: BenchReport;
   idle?: IdleReport;
   error?: string;
+  /** 1-minute load average of the machine when the run started. */
+  loadAverage?: number;
 }
 
 export interface Summary {
@@ -30,6 +32,9 @@ export interface Summary {
   runs: number;
   failures: number;
   deliveriesPerSec: number;
+  /** Smallest and largest deliveries/s over the runs: how much the machine moved during the comparison. */
+  deliveriesPerSecMin: number;
+  deliveriesPerSecMax: number;
   lost: number;
   p50Ms: number;
   p99Ms: number;
@@ -53,6 +58,8 @@ export function summarize(records: readonly RunRecord[], workload: string, targe
     runs: mine.length,
     failures: mine.filter((r) => r.error !== undefined).length,
     deliveriesPerSec: median(reports.map((r) => r.deliveriesPerSec)),
+    deliveriesPerSecMin: Math.min(...reports.map((r) => r.deliveriesPerSec)),
+    deliveriesPerSecMax: Math.max(...reports.map((r) => r.deliveriesPerSec)),
     lost: reports.reduce((sum, r) => sum + r.lost, 0),
     p50Ms: median(reports.map((r) => r.latencyMs.p50)),
     p99Ms: median(reports.map((r) => r.latencyMs.p99)),
@@ -163,13 +170,13 @@ export function renderMarkdown(workloads: readonly Workload[], records: readonly
   for (const w of workloads) {
     if (w.kind === 'throughput') {
       out.push(`## ${w.clients} clients x ${w.senders} sender(s) x ${w.messages} messages${w.rate === undefined ? '' : ` at ${w.rate} msg/s total`}`, '');
-      out.push('| server | M/s | vs ref | lost | p50 ms | p99 ms | server CPU | gen CPU | peak RSS MiB | runs |');
-      out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+      out.push('| server | M/s | min-max | vs ref | lost | p50 ms | p99 ms | server CPU | gen CPU | peak RSS MiB | runs |');
+      out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
       const ref = summarize(records, w.key, REF).deliveriesPerSec;
       for (const target of context.order) {
         const label = context.labels[target] ?? target;
         if (context.skipped[target] !== undefined) {
-          out.push(`| ${label} | ${context.skipped[target]} | | | | | | | | |`);
+          out.push(`| ${label} | ${context.skipped[target]} | | | | | | | | | |`);
           continue;
         }
         const s = summarize(records, w.key, target);
@@ -178,7 +185,8 @@ export function renderMarkdown(workloads: readonly Workload[], records: readonly
         const busiest = Number.isFinite(s.generatorBusiestMax) ? ` / ${fmt.cores(s.generatorBusiestMax)}` : '';
         const gen = Number.isFinite(s.generatorCoresMax) ? `${fmt.cores(s.generatorCoresMax)}${busiest}${s.generatorSaturatedRuns > 0 ? '!' : ''}` : '-';
         const runs = s.failures > 0 ? `${s.runs - s.failures}/${s.runs}` : `${s.runs}`;
-        out.push(`| ${label} | ${fmt.mps(s.deliveriesPerSec)} | ${ratio} | ${s.lost} | ${fmt.ms(s.p50Ms)} | ${fmt.ms(s.p99Ms)} | ${fmt.cores(s.serverCores)} | ${gen} | ${fmt.mib(s.peakRssBytes)} | ${runs} |`);
+        const spread = Number.isFinite(s.deliveriesPerSecMin) ? `${fmt.mps(s.deliveriesPerSecMin)}-${fmt.mps(s.deliveriesPerSecMax)}` : '-';
+        out.push(`| ${label} | ${fmt.mps(s.deliveriesPerSec)} | ${spread} | ${ratio} | ${s.lost} | ${fmt.ms(s.p50Ms)} | ${fmt.ms(s.p99Ms)} | ${fmt.cores(s.serverCores)} | ${gen} | ${fmt.mib(s.peakRssBytes)} | ${runs} |`);
       }
     } else {
       out.push(`## ${w.connections} idle registered connections`, '');

@@ -72,7 +72,8 @@ async function main(): Promise<number> {
     date: new Date().toISOString(),
     rounds,
     window,
-    host: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at the end, ${Math.round((Date.now() - started) / 1000)} s`,
+    host: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s, ` +
+      `1-minute load average at the start of the runs ${loadRange(records)}; above 2 means other processes competed for the 2 cores`,
     skipped,
     labels: Object.fromEntries(ALL_TARGETS.map((t) => [t.key, t.label])),
     order: targets.map((t) => t.key),
@@ -86,7 +87,8 @@ async function main(): Promise<number> {
 }
 
 async function runOne(target: CompareTarget, workload: Workload, round: number, window: number, workDir: string): Promise<RunRecord> {
-  const record: RunRecord = { workload: workload.key, target: target.key, round };
+  // Other processes skew everything on a 2-core box: keep the machine's load next to each run.
+  const record: RunRecord = { workload: workload.key, target: target.key, round, loadAverage: os.loadavg()[0] };
   let server;
   try {
     const port = await freePort();
@@ -117,8 +119,14 @@ async function runOne(target: CompareTarget, workload: Workload, round: number, 
   return record;
 }
 
+function loadRange(records: readonly RunRecord[]): string {
+  const loads = records.map((r) => r.loadAverage ?? Number.NaN).filter(Number.isFinite).sort((a, b) => a - b);
+  if (loads.length === 0) return 'unknown';
+  return `${loads[0]!.toFixed(1)} to ${loads.at(-1)!.toFixed(1)} (median ${loads[loads.length >> 1]!.toFixed(1)})`;
+}
+
 function describe(record: RunRecord): string {
-  const head = `${record.workload.padEnd(16)} round ${record.round} ${record.target.padEnd(10)}`;
+  const head = `${record.workload.padEnd(16)} round ${record.round} ${record.target.padEnd(10)} load ${(record.loadAverage ?? 0).toFixed(1).padStart(5)}`;
   if (record.error !== undefined && record.report === undefined && record.idle === undefined) return `${head} FAILED: ${record.error.split('\n')[0]}`;
   if (record.idle !== undefined) return `${head} ${Math.round(record.idle.bytesPerConnection)} bytes/connection (${record.idle.registered} registered in ${record.idle.setupMs} ms)`;
   const r = record.report!;

@@ -58,8 +58,8 @@ test('markdown table: one row per target, skipped ones say why, goals at the end
     date: 'today', rounds: 3, window: 64, host: 'test', skipped: { extra: 'not installed' },
     labels: { reference: 'reference', extra: 'extra server' }, order: ['reference', 'ngircd', 'inspircd', 'python', 'node-relay', 'c-epoll', 'extra'],
   });
-  assert.match(md, /\| reference \| 2\.00 \| 1\.00 \| 0 \|/);
-  assert.match(md, /\| c-epoll \| 4\.00 \| 0\.50 \|/);
+  assert.match(md, /\| reference \| 2\.00 \| 1\.00-3\.00 \| 1\.00 \| 0 \|/);
+  assert.match(md, /\| c-epoll \| 4\.00 \| 4\.00-4\.00 \| 0\.50 \|/);
   assert.match(md, /\| extra server \| not installed \|/);
   assert.match(md, /\| reference \| 47\.7 \| 55\.3 \| 8000 \| 1000 \| 1 \|/);
   assert.match(md, /## Goals/);
