@@ -113,7 +113,8 @@ class ScenarioSession implements Session {
         reply = undefined;
         continue;
       }
-      const expected = this.dialect.patternMatcher(step.patterns);
+      const patterns = this.dialect.registerPatterns(step, nick);
+      const expected = this.dialect.patternMatcher(patterns);
       const refusal = this.dialect.errorMatcher();
       const unit = await client.expect<ReplyUnit | { kind: 'expected'; fields: Fields; raw: string }>(
         (text) => {
@@ -121,7 +122,7 @@ class ScenarioSession implements Session {
           if (found) return { ...found, value: { kind: 'expected', fields: found.value, raw: text } };
           return refusal(text);
         },
-        { timeoutMs: this.params.timeoutMs, description: `the answer to registering as "${nick}" (${step.patterns.map((p) => p.source).join(' or ')})` },
+        { timeoutMs: this.params.timeoutMs, description: `the answer to registering as "${nick}" (${patterns.map((p) => p.source).join(' or ')})` },
       );
       if (unit.kind === 'error') return toReply(unit, []);
       reply = { ok: true, fields: unit.fields, data: [], raw: unit.raw };

@@ -6,8 +6,8 @@
 import { NotGradableError, type CommandName, type EventName, type Member } from '../session-api.ts';
 import type { Match, Matcher } from '../test-client.ts';
 import { COMMAND_ARGS, EVENT_FIELDS } from './catalogue.ts';
-import { specificEventSource } from './event-template.ts';
-import type { CommandSpec, Profile } from './profile-types.ts';
+import { eventPlaceholders, specificEventSource } from './event-template.ts';
+import type { CommandSpec, Profile, RegisterStep } from './profile-types.ts';
 import { escapeRegExp, fill, fillFirst } from './template.ts';
 
 export type Fields = Record<string, string>;
@@ -133,6 +133,14 @@ export class Dialect {
     return (text) => this.findError(text);
   }
 
+  /** The patterns of a registration expect step, with {nick} filled in. */
+  registerPatterns(step: Extract<RegisterStep, { kind: 'expect' }>, nick: string): RegExp[] {
+    return step.patterns.map((generic, i) => {
+      const template = step.templates?.[i];
+      return template === undefined ? generic : new RegExp(specificEventSource(template, ['nick'], { nick }));
+    });
+  }
+
   /** Matcher for any of `patterns` (greeting, registration expect step). */
   patternMatcher(patterns: readonly RegExp[]): Matcher<Fields> {
     return (text) => {
@@ -169,8 +177,9 @@ export class Dialect {
       const pattern = template === undefined ? generic : this.specific(event, template, fields);
       const found = find(pattern, text);
       if (!found) continue;
-      const captured = capturedGroups(pattern);
-      const agrees = Object.entries(fields).every(([name, want]) => !captured.has(name) || (found.fields[name] ?? '') === want);
+      // Placeholders given a value already matched it literally; the other captured fields must agree.
+      const checked = template === undefined ? capturedGroups(pattern) : capturedOutside(template, EVENT_FIELDS[event]);
+      const agrees = Object.entries(fields).every(([name, want]) => !checked.has(name) || (found.fields[name] ?? '') === want);
       if (agrees) return found;
     }
     return undefined;
@@ -260,4 +269,10 @@ function capturedGroups(pattern: RegExp): Set<string> {
     groupCache.set(pattern, names);
   }
   return names;
+}
+
+/** Named groups written explicitly in a placeholder pattern (its placeholders excluded). */
+function capturedOutside(template: string, fields: readonly string[]): Set<string> {
+  const placeholders = new Set(eventPlaceholders(template, fields));
+  return new Set([...template.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!).filter((name) => !placeholders.has(name)));
 }

@@ -23,12 +23,15 @@ export function eventPlaceholders(source: string, fields: readonly string[]): st
   return [...new Set([...source.matchAll(placeholderPattern(fields))].map((m) => m[1]!))];
 }
 
-/** `source` with each {field} turned into a named group; a field used twice is a backreference. */
+/**
+ * `source` with each {field} turned into a generic named group. A field written twice (e.g. in two
+ * alternatives) is named at its first place only (JavaScript forbids a group name twice).
+ */
 export function genericEventSource(source: string, fields: readonly string[]): string {
   return fill(source, fields, () => undefined);
 }
 
-/** `source` with each {field} whose value is given replaced by that literal value (still captured). */
+/** `source` with each {field} whose value is given replaced, at every place, by that literal value. */
 export function specificEventSource(source: string, fields: readonly string[], values: Readonly<Record<string, string>>): string {
   return fill(source, fields, (name) => values[name]);
 }
@@ -37,9 +40,10 @@ function fill(source: string, fields: readonly string[], value: (name: string) =
   if (fields.length === 0) return source;
   const seen = new Set<string>();
   return source.replace(placeholderPattern(fields), (_whole, name: string) => {
-    if (seen.has(name)) return `\\k<${name}>`;
-    seen.add(name);
     const known = value(name);
-    return `(?<${name}>${known !== undefined ? escapeRegExp(known) : (GENERIC[name] ?? WORD)})`;
+    const body = known !== undefined ? escapeRegExp(known) : (GENERIC[name] ?? WORD);
+    if (seen.has(name)) return `(?:${body})`;
+    seen.add(name);
+    return `(?<${name}>${body})`;
   });
 }

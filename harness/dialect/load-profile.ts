@@ -165,7 +165,12 @@ class Compiler {
       greeting: raw.connect?.greeting === undefined ? [] : this.patterns('connect.greeting', raw.connect.greeting),
       register: raw.register.map((step, i): RegisterStep => {
         if ('send' in step) return { kind: 'send', template: this.template(`register[${i}].send`, step.send, ['nick']) };
-        return { kind: 'expect', patterns: this.patterns(`register[${i}].expect`, step.expect) };
+        const sources = Array.isArray(step.expect) ? step.expect : [step.expect];
+        return {
+          kind: 'expect',
+          patterns: this.patterns(`register[${i}].expect`, sources.map((source) => genericEventSource(source, ['nick']))),
+          templates: sources.map((source) => (eventPlaceholders(source, ['nick']).length > 0 ? source : undefined)),
+        };
       }),
       okReply: raw.replies.ok === undefined ? [] : this.patterns('replies.ok', raw.replies.ok),
       errorReply: this.errors(raw.replies.error),

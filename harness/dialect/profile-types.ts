@@ -58,7 +58,8 @@ export interface CommandSpec {
   nickSeparator?: string;
 }
 
-export type RegisterStep = { kind: 'send'; template: string } | { kind: 'expect'; patterns: RegExp[] };
+/** An expect step's patterns may contain {nick} (the nick being registered), like event placeholders. */
+export type RegisterStep = { kind: 'send'; template: string } | { kind: 'expect'; patterns: RegExp[]; templates?: Array<string | undefined> };
 
 export interface Profile {
   name: string;
