@@ -7,7 +7,6 @@
 import type { ConnId, Effect } from './effects.ts';
 import type { CoreOptions } from './options.ts';
 import type { ServerState } from './state.ts';
-import type { StateSnapshot } from './snapshot.ts';
 import { resolveCoreOptions } from './options.ts';
 import { isRegistered, newState, newUser } from './state.ts';
 import { hasControlCharacter, trimLine } from './parse.ts';
@@ -18,12 +17,10 @@ import { register } from './commands/session.ts';
 import { say } from './commands/messages.ts';
 import { removeUser } from './departure.ts';
 import { runConsoleLine } from './console.ts';
-import { takeSnapshot } from './snapshot.ts';
 
 export type { ConnId, Effect } from './effects.ts';
 export type { CoreOptions } from './options.ts';
 export type { ServerState } from './state.ts';
-export type { StateSnapshot, UserView, ChannelView } from './snapshot.ts';
 
 export function createServerState(options?: Partial<CoreOptions>): ServerState {
   return newState(resolveCoreOptions(options));
@@ -114,9 +111,4 @@ export function consoleLine(state: ServerState, line: string): Effect[] {
 /** Read-only counts for tests, logs and invariants. */
 export function stats(state: ServerState): { connections: number; registered: number; channels: number } {
   return { connections: state.users.size, registered: state.nicks.size, channels: state.channels.size };
-}
-
-/** Read-only plain-data view of users and channels (roles, members in join order), for property tests. */
-export function snapshot(state: ServerState): StateSnapshot {
-  return takeSnapshot(state);
 }

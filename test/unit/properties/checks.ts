@@ -3,7 +3,8 @@
  * AssertionError naming the rule; fast-check then shrinks the session to a minimal counterexample.
  */
 import assert from 'node:assert/strict';
-import type { ConnId, StateSnapshot } from '../../../reference-server/core/index.ts';
+import type { ConnId } from '../../../reference-server/core/index.ts';
+import type { StateSnapshot } from './snapshot.ts';
 import type { StepRecord } from './world.ts';
 
 const FINAL = /^(OK|ERR|PONG)( |$)/;

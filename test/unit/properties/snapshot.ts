@@ -1,10 +1,10 @@
 /**
- * A plain-data copy of the state's users and channels: what property tests compare before and after a
+ * A plain-data copy of the core's users and channels: what property tests compare before and after a
  * command. Names and connection ids instead of objects, so two snapshots compare with deepEqual and
- * nothing in it can be used to change the state.
+ * nothing in it can be used to change the state. Kept with the tests, not in the core: it only reads the
+ * state's public fields, and server code that only tests call would be dead code to the coverage gate.
  */
-import type { ConnId } from './effects.ts';
-import type { ServerState } from './state.ts';
+import type { ConnId, ServerState } from '../../../reference-server/core/index.ts';
 
 export interface UserView {
   readonly conn: ConnId;

@@ -4,7 +4,8 @@
  * snapshots before and after, so a property can judge the step as a whole.
  */
 import * as core from '../../../reference-server/core/index.ts';
-import type { ConnId, CoreOptions, Effect, ServerState, StateSnapshot } from '../../../reference-server/core/index.ts';
+import type { ConnId, CoreOptions, Effect, ServerState } from '../../../reference-server/core/index.ts';
+import { takeSnapshot, type StateSnapshot } from './snapshot.ts';
 
 export type Action =
   | { readonly kind: 'line'; readonly slot: number; readonly line: string }
@@ -45,7 +46,7 @@ export class World {
 
   /** Runs one action and returns its record. */
   step(action: Action): StepRecord {
-    const before = core.snapshot(this.state);
+    const before = takeSnapshot(this.state);
     const slot = action.slot % this.slots.length;
     let actor = this.slots[slot];
     let effects: Effect[] = [];
@@ -79,6 +80,6 @@ export class World {
         if (closedSlot >= 0) this.slots[closedSlot] = undefined;
       }
     }
-    return { action, actor, before, after: core.snapshot(this.state), delivered, closed };
+    return { action, actor, before, after: takeSnapshot(this.state), delivered, closed };
   }
 }
