@@ -14,6 +14,11 @@ export interface BenchReport extends LoadResult {
     peakRssBytes?: number;
     /** The server's CPU over the measured run, in cores (1.0 = one core busy). */
     cores?: number;
+    /**
+     * Server CPU time per delivery over the measured phase, µs. Unlike deliveries/s, this barely moves
+     * when other processes compete for the cores (a descheduled server uses no CPU).
+     */
+    cpuMicrosPerDelivery?: number;
   };
 }
 
@@ -42,6 +47,7 @@ export async function runOnServer(target: string, host: string, port: number, lo
       peakRssBytes: server.peakRssBytes(),
       // /proc counts CPU in 10 ms ticks: on a 100 ms phase this is +-10%, enough to see a saturated core.
       cores: cpuStart !== undefined && cpuEnd !== undefined && wallMs > 0 ? Math.round(((cpuEnd - cpuStart) / wallMs) * 100) / 100 : undefined,
+      cpuMicrosPerDelivery: cpuStart !== undefined && cpuEnd !== undefined && result.received > 0 ? Math.round(((cpuEnd - cpuStart) * 1000 * 1000) / result.received) / 1000 : undefined,
     };
   }
   return report;
@@ -85,7 +91,7 @@ export function formatReport(report: BenchReport): string {
     `generator CPU     ${report.generatorCores} cores over ${report.workers} worker thread(s), busiest thread ${report.generatorBusiestThread}${report.generatorSaturated ? '  (SATURATED: the generator may be the bottleneck)' : ''}`,
   ];
   if (report.server !== undefined) {
-    lines.push(`server CPU        ${report.server.cores ?? 'n/a'} cores (measured phase)`);
+    lines.push(`server CPU        ${report.server.cores ?? 'n/a'} cores (measured phase), ${report.server.cpuMicrosPerDelivery ?? 'n/a'} µs per delivery`);
     lines.push(`server peak RSS   ${mb(report.server.peakRssBytes)}`);
   }
   if (report.disconnects > 0) lines.push(`disconnects       ${report.disconnects}`);

@@ -8,7 +8,7 @@ function report(target: string, deliveriesPerSec: number, extra: Partial<BenchRe
   return {
     target, dialect: 'canonical', clients: 200, senders: 10, messages: 200, window: 64, warmup: 20, workers: 2, setupMs: 1, expected: 100, received: 100, lost: 0,
     outOfOrder: 0, durationMs: 1, deliveriesPerSec, latencyMs: { p50: 1, p99: 2, max: 3 }, generatorCores: 0.5, generatorBusiestThread: 0.4, generatorSaturated: false,
-    disconnects: 0, ended: 'complete', errors: [], server: { peakRssBytes: 1048576, cores: 0.9 }, ...extra,
+    disconnects: 0, ended: 'complete', errors: [], server: { peakRssBytes: 1048576, cores: 0.9, cpuMicrosPerDelivery: 0.2 }, ...extra,
   };
 }
 
@@ -60,6 +60,7 @@ test('markdown table: one row per target, skipped ones say why, goals at the end
   });
   assert.match(md, /\| reference \| 2\.00 \| 1\.00-3\.00 \| 1\.00 \| 0 \|/);
   assert.match(md, /\| c-epoll \| 4\.00 \| 4\.00-4\.00 \| 0\.50 \|/);
+  assert.match(md, /\| 0\.90 \| 0\.200 \| 0\.50 \/ 0\.40 \| 1\.0 \| 3 \|/); // server CPU, µs/delivery, generator total / busiest, RSS, runs
   assert.match(md, /\| extra server \| not installed \|/);
   assert.match(md, /\| reference \| 47\.7 \| 55\.3 \| 8000 \| 1000 \| 1 \|/);
   assert.match(md, /## Goals/);
