@@ -172,6 +172,8 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
       scenarios: grade.scenarios.map((s) => (s.status === 'not-run' && !s.reason?.startsWith('the time budget') ? { ...s, reason: why } : s)),
     };
   }
+  // The batch's own clock: the whole cost of the submission, the grader's start-up included.
+  grade = { ...grade, wallMs: Date.now() - startedMs };
   if (log.droppedBytes > 0) grade.notes.push(`grader output capped at ${command.outputCapBytes} bytes (${log.droppedBytes} dropped)`);
   writeGradeFiles(reportsDir, grade, rubric);
   return { name, grade, cutOff, exitCode };
