@@ -46,10 +46,6 @@ export class Connection {
     return this.queued + this.socket.writableLength;
   }
 
-  get hasQueuedOutput(): boolean {
-    return this.queued > 0;
-  }
-
   enqueue(line: Buffer): void {
     this.chunks.push(line);
     this.queued += line.length;
