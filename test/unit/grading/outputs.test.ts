@@ -9,6 +9,7 @@ import { buildClassCsv, buildClassHtml } from '../../../grading/class-report.ts'
 import { mergeGrades } from '../../../grading/merge.ts';
 import { listSubmissions, shardOf } from '../../../grading/shard.ts';
 import { budgetFor, serverCommandFor, shellQuote } from '../../../grading/batch.ts';
+import { CappedLog } from '../../../grading/capped-log.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,4 +145,17 @@ test('submissions are the sub-folders (symlinked ones too), hidden folders and f
   fs.symlinkSync(path.join(dir, 'bob'), path.join(dir, 'carol'));
   fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
   assert.deepEqual(listSubmissions(dir), ['Alice', 'alice', 'bob', 'carol']);
+});
+
+test('a grader log keeps at most its cap and says how much it dropped', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const log = new CappedLog(path.join(dir, 'grader.log'), 10);
+  log.write(Buffer.from('0123456'));
+  log.write(Buffer.from('789abcdef'));
+  assert.equal(log.droppedBytes, 6);
+  log.close();
+  const text = fs.readFileSync(path.join(dir, 'grader.log'), 'utf8');
+  assert.ok(text.startsWith('0123456789\n'));
+  assert.match(text, /output cap of 10 bytes reached: 6 more bytes dropped/);
 });
