@@ -24,3 +24,8 @@ export function ruleInWords(s: ScenarioGrade): string {
   const rule = s.rule ?? s.name;
   return s.sections ? `${rule} (PROTOCOL.md ${s.sections})` : rule;
 }
+
+/** Why a category is not graded: none of its scenarios was selected, or none that was could be counted. */
+export function notGradedWhy(c: { notGradable: number; filtered: number }): string {
+  return c.notGradable + c.filtered === 0 ? 'not selected' : 'nothing gradable';
+}

@@ -4,7 +4,7 @@
  * then what was not counted and why. Details of @hidden scenarios are withheld.
  */
 import type { Grade, ScenarioGrade } from '../score.ts';
-import { pts, ruleInWords, STATUS_WORDS } from './format.ts';
+import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 /** A fenced block that cannot be closed early by backticks inside the transcript. */
@@ -43,7 +43,7 @@ export function buildGradeMarkdown(grade: Grade): string {
   for (const c of grade.categories) {
     const counted = c.passed + c.failed + c.notRun;
     const notCounted = [c.notGradable ? `${c.notGradable} not gradable` : '', c.filtered ? `${c.filtered} filtered out` : ''].filter(Boolean).join(', ');
-    const points = c.graded ? `${pts(c.score)} / ${pts(c.max)}${c.allOrNothing ? ' (all or nothing)' : ''}` : `not graded (0 / ${pts(c.points)} left out)`;
+    const points = c.graded ? `${pts(c.score)} / ${pts(c.max)}${c.allOrNothing ? ' (all or nothing)' : ''}` : `not graded, ${notGradedWhy(c)} (${pts(c.points)} left out)`;
     out.push(`| ${c.group ? `${cell(c.group)}: ` : ''}${cell(c.title)} | ${c.passed} / ${counted} | ${points} | ${notCounted || '-'} |`);
   }
   out.push(`| **total** | ${grade.counts.passed} / ${grade.counts.passed + grade.counts.failed + grade.counts['not-run']} | **${pts(grade.total)} / ${pts(grade.max)}** | |`, '');

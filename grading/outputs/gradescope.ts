@@ -6,7 +6,7 @@
  */
 import type { Grade, ScenarioGrade } from '../score.ts';
 import type { Visibility } from '../rubric.ts';
-import { pts, ruleInWords, STATUS_WORDS } from './format.ts';
+import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
 
 export interface GradescopeTest {
   name: string;
@@ -58,7 +58,7 @@ export function buildGradescopeResults(grade: Grade, hiddenVisibility: Visibilit
   });
   const summary = [
     `${pts(grade.total)} / ${pts(grade.max)} points (${grade.state}).`,
-    ...grade.categories.map((c) => `${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : 'not graded (nothing gradable)'}, ${c.passed} passed, ${c.failed} failed, ${c.notRun} not run`),
+    ...grade.categories.map((c) => `${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : `not graded (${notGradedWhy(c)})`}, ${c.passed} passed, ${c.failed} failed, ${c.notRun} not run`),
     ...grade.notes,
   ].join('\n');
   return {

@@ -4,7 +4,7 @@
  * time still records what was earned; the comments come once, at the end.
  */
 import type { Grade } from '../score.ts';
-import { pts, ruleInWords, scenarioTitle } from './format.ts';
+import { notGradedWhy, pts, ruleInWords, scenarioTitle } from './format.ts';
 
 export function vplGradeLine(grade: Grade): string {
   return `Grade :=>> ${pts(grade.total)}`;
@@ -15,7 +15,7 @@ export function vplComments(grade: Grade): string[] {
   const comment = (text: string): string => `Comment :=>> ${text.replace(/\r?\n/g, ' ')}`;
   const out = [comment(`${grade.rubric.title}: ${pts(grade.total)} / ${pts(grade.max)} (${grade.state})`)];
   for (const c of grade.categories) {
-    out.push(comment(`${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : 'not graded'} (${c.passed} passed, ${c.failed} failed${c.notRun ? `, ${c.notRun} not run` : ''}${c.notGradable ? `, ${c.notGradable} not gradable` : ''})`));
+    out.push(comment(`${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : `not graded (${notGradedWhy(c)})`} (${c.passed} passed, ${c.failed} failed${c.notRun ? `, ${c.notRun} not run` : ''}${c.notGradable ? `, ${c.notGradable} not gradable` : ''})`));
   }
   for (const s of grade.scenarios.filter((x) => x.status === 'failed')) {
     if (s.hidden) out.push(comment('FAILED: a hidden check (details withheld)'));
