@@ -31,6 +31,10 @@ Target (pick at most one; default: the bundled reference server, started in-proc
 
 Selection and timing:
   --profile <name|path>      dialect profile: profiles/<name>.json or a path (default canonical)
+  --client "<command>"       client-driven mode: each user is this client program, started with {host}
+                             and {port} replaced (e.g. --client "python3 client.py {host} {port}"); its
+                             stdin is what the user types, its stdout what the user sees, so the profile
+                             describes typed lines and displayed text (e.g. --profile seed-client)
   --tags <expression>        Cucumber tag expression, e.g. "@v0 and not @kick"
   --parallel <n>             run scenarios in n worker processes (default: serial)
   --timeout <ms>             per-expectation timeout (default 2000)
@@ -53,6 +57,7 @@ const OPTIONS = {
   'start-timeout': { type: 'string' },
   'oper-password': { type: 'string' },
   profile: { type: 'string' },
+  client: { type: 'string' },
   tags: { type: 'string' },
   parallel: { type: 'string' },
   timeout: { type: 'string' },
@@ -132,6 +137,8 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
     target = { kind: 'embedded' };
   }
 
+  if (v.client !== undefined && !v.client.includes('{port}')) throw new UsageError('--client command must contain {port} (and usually {host}): where the client connects');
+
   const features = parsed.positionals.length > 0 ? parsed.positionals.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'features', '**', '*.feature')];
   const steps = (v.steps ?? []).length > 0 ? v.steps!.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'steps', '**', '*.ts')];
 
@@ -149,6 +156,7 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
       reportsDir: path.resolve(cwd, v.reports ?? path.join(PROJECT_ROOT, 'reports')),
       features,
       steps,
+      ...(v.client !== undefined ? { client: v.client } : {}),
     },
   };
 }

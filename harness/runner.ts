@@ -44,6 +44,8 @@ export interface RunnerOptions {
   features: string[];
   /** Absolute support-code globs (step definitions, World). */
   steps: string[];
+  /** Client-driven mode: the client command with {host} and {port} (see HarnessParameters.client). */
+  client?: string;
 }
 
 /** A problem the user must fix before anything can run: exit code 2, one line. */
@@ -236,6 +238,7 @@ export async function runConformance(
       quietMs: options.quietMs,
       forceQuiet: options.forceQuiet,
       pristine: target.owned,
+      ...(options.client !== undefined ? { client: options.client } : {}),
       ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
       ...(control ? { controlUrl: control.url } : {}),
     };

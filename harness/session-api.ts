@@ -185,6 +185,12 @@ export interface HarnessParameters {
   pristine: boolean;
   /** Operator password of the target, when known (@operator scenarios need it). */
   operPassword?: string;
+  /**
+   * Client-driven mode: a shell command with {host} and {port} that starts the submission's own client.
+   * Each user is then one such process (stdin: what the user types; stdout: what the user sees), and
+   * the profile describes typed lines and displayed text instead of the wire.
+   */
+  client?: string;
   /** Loopback URL of the runner's target-control endpoint (restart, crash reports), when it spawned the target. */
   controlUrl?: string;
 }

@@ -26,6 +26,7 @@ import { Dialect, type Fields, type ReplyUnit } from './dialect/dialect.ts';
 import { loadProfile } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
 import { NameMap } from './names.ts';
+import { clientCommand } from './process-link.ts';
 import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
 import { Transcript, escapeInvisible } from './transcript.ts';
 
@@ -81,15 +82,12 @@ class ScenarioSession implements Session {
   async connect(user: string): Promise<void> {
     if (this.clients.get(user)?.isOpen) return;
     const profile = this.dialect.profile;
-    const client = await TestClient.connect({
-      host: this.params.target.host,
-      port: this.params.target.port,
-      user,
-      transcript: this.log,
-      framing: profile.framing,
-      stripAnsi: profile.stripAnsi,
-      connectTimeoutMs: this.options.connectTimeoutMs ?? this.params.timeoutMs,
-    });
+    const common = { user, transcript: this.log, framing: profile.framing, stripAnsi: profile.stripAnsi };
+    const { host, port } = this.params.target;
+    const client =
+      this.params.client !== undefined
+        ? await TestClient.spawn({ ...common, command: clientCommand(this.params.client, host, port) })
+        : await TestClient.connect({ ...common, host, port, connectTimeoutMs: this.options.connectTimeoutMs ?? this.params.timeoutMs });
     this.clients.set(user, client);
     if (profile.greeting.length === 0) return;
     // A refusal instead of the greeting (banned, server full) is left for nextReply/expectClosed.
@@ -169,6 +167,9 @@ class ScenarioSession implements Session {
     data: string | Uint8Array,
     options: { pauseMsBetweenParts?: number; parts?: Array<string | Uint8Array> } = {},
   ): Promise<void> {
+    if (this.params.client !== undefined) {
+      throw new NotGradableError('literal wire lines cannot be sent in client-driven mode (--client): the client program owns the wire');
+    }
     if (!this.dialect.profile.rawWire) {
       throw new NotGradableError(`profile "${this.dialect.name}" does not allow literal wire lines (capabilities.rawWire is false)`);
     }

@@ -16,6 +16,7 @@
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { escapeInvisible, type Transcript } from './transcript.ts';
+import { ProcessLink, type Link } from './process-link.ts';
 
 export type Framing = 'lines' | 'stream';
 
@@ -85,7 +86,8 @@ interface Line {
 
 export class TestClient {
   readonly user: string;
-  private readonly socket: net.Socket;
+  /** A TCP socket, or a spawned client program in client-driven mode. */
+  private readonly socket: Link;
   private readonly transcript: Transcript;
   private readonly framing: Framing;
   private readonly stripAnsi: boolean;
@@ -108,14 +110,14 @@ export class TestClient {
   private readonly recent: string[] = [];
   private recentPartial = '';
 
-  private constructor(socket: net.Socket, options: TestClientOptions) {
+  private constructor(socket: Link, options: Omit<TestClientOptions, 'host' | 'port' | 'connectTimeoutMs'>) {
     this.socket = socket;
     this.user = options.user;
     this.transcript = options.transcript;
     this.framing = options.framing ?? 'lines';
     this.stripAnsi = options.stripAnsi ?? false;
     this.maxUnconsumed = options.maxUnconsumedChars ?? DEFAULT_MAX_UNCONSUMED_CHARS;
-    socket.setNoDelay(true); // so sendParts really produces separate segments
+    if (socket instanceof net.Socket) socket.setNoDelay(true); // so sendParts really produces separate segments
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.transcript.note(this.user, `socket error: ${error.message}`));
     socket.on('close', () => this.onClose());
@@ -144,6 +146,25 @@ export class TestClient {
         resolve(client);
       });
     });
+  }
+
+  /**
+   * Client-driven mode: start the client program `command` (already filled with host and port). What
+   * `send` writes is typed on its stdin; what it prints on stdout is what expectations match. Its
+   * exit is the "connection closed"; destroy() kills its process group.
+   */
+  static async spawn(options: Omit<TestClientOptions, 'host' | 'port' | 'connectTimeoutMs'> & { command: string; cwd?: string }): Promise<TestClient> {
+    const link = new ProcessLink(options.command, (text) => options.transcript.note(options.user, `client stderr: ${text.trimEnd()}`), options.cwd);
+    const client = new TestClient(link, options);
+    try {
+      await link.started();
+    } catch (error) {
+      options.transcript.note(options.user, `cannot start the client \`${options.command}\`: ${(error as Error).message}`);
+      throw new ExpectationError(`${options.user}: cannot start the client \`${options.command}\`: ${(error as Error).message}`);
+    }
+    client.connected = true;
+    options.transcript.note(options.user, `started the client \`${options.command}\``);
+    return client;
   }
 
   get isOpen(): boolean {
