@@ -174,8 +174,14 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
     grade = finalGrade();
   } catch (error) {
     if (!(error instanceof TargetStartError)) throw error;
-    files.notes.push(error.message);
-    grade = files.grade('server-did-not-start', 'the server did not start');
+    if (interrupted) {
+      // Stopped (time limit, signal) while the server was still starting: its death is ours, not its fault.
+      files.notes.push('stopped while the server was still starting: it never accepted a connection');
+      grade = files.grade('cut-off', 'the grader was stopped while the server was still starting');
+    } else {
+      files.notes.push(error.message);
+      grade = files.grade('server-did-not-start', 'the server did not start');
+    }
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
