@@ -139,7 +139,14 @@ BeforeStep(async function (this: ChatWorld, { pickleStep }) {
   const action = pickleStep.type === 'Action';
   const starts = action && !this.inAction;
   this.inAction = action;
-  if (starts && this.hasSession) await this.session.discardReceived();
+  if (!starts || !this.hasSession) return;
+  try {
+    await this.session.discardReceived();
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    error.message = `before "${pickleStep.text}", the check that everything sent so far had arrived failed: ${error.message}`;
+    throw error;
+  }
 });
 
 After(async function (this: ChatWorld, { result }) {
