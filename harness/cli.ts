@@ -117,8 +117,14 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
   if (v.help) return { help: true };
 
   if (v.target !== undefined && v.server !== undefined) throw new UsageError('--target and --server are mutually exclusive');
+  const profile = resolveProfile(v.profile ?? 'canonical', cwd);
+  // How a spawned submission behaves (fixed port, readiness, restarts) is part of its profile.
+  const serverSpec = loadProfile(profile).server;
   const parallel = integer('parallel', v.parallel, 1, 1);
-  const isolation = (v.isolation ?? 'run') as Isolation;
+  if (serverSpec.port !== undefined && v.server !== undefined && parallel > 1) {
+    throw new UsageError(`the profile says the server always listens on port ${serverSpec.port}: scenarios run one at a time, without --parallel`);
+  }
+  const isolation = (v.isolation ?? (v.server !== undefined ? serverSpec.restart : undefined) ?? 'run') as Isolation;
   if (!ISOLATIONS.includes(isolation)) throw new UsageError(`--isolation must be one of ${ISOLATIONS.join(', ')}, got "${v.isolation}"`);
   if (v.isolation !== undefined && v.target !== undefined) throw new UsageError('--isolation needs a server the runner starts (--server or the default), not --target');
   if (isolation !== 'run' && parallel > 1) {
@@ -130,8 +136,17 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
   if (v.target !== undefined) {
     target = { kind: 'external', address: parseHostPort(v.target), operPassword: v['oper-password'] };
   } else if (v.server !== undefined) {
-    if (!v.server.includes('{port}')) throw new UsageError('--server command must contain {port} (replaced by the port the server must listen on)');
-    target = { kind: 'spawned', command: v.server, startTimeoutMs: integer('start-timeout', v['start-timeout'], 10_000, 1), operPassword: v['oper-password'] };
+    if (!v.server.includes('{port}') && serverSpec.port === undefined) {
+      throw new UsageError('--server command must contain {port} (replaced by the port the server must listen on), unless the profile gives server.port');
+    }
+    target = {
+      kind: 'spawned',
+      command: v.server,
+      startTimeoutMs: integer('start-timeout', v['start-timeout'], 10_000, 1),
+      operPassword: v['oper-password'],
+      ...(serverSpec.port !== undefined ? { port: serverSpec.port } : {}),
+      ...(serverSpec.readiness !== undefined ? { readiness: serverSpec.readiness } : {}),
+    };
   } else {
     if (v['oper-password'] !== undefined) throw new UsageError('--oper-password applies to --target or --server; the embedded reference server gets a random one');
     target = { kind: 'embedded' };
@@ -146,7 +161,7 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
     help: false,
     options: {
       target,
-      profile: resolveProfile(v.profile ?? 'canonical', cwd),
+      profile,
       tags: v.tags ?? '',
       parallel,
       timeoutMs: integer('timeout', v.timeout, 2000, 1),

@@ -14,7 +14,16 @@ export type TargetChoice =
   /** `--target host:port`: already running, not ours. */
   | { kind: 'external'; address: TargetAddress; operPassword: string | undefined }
   /** `--server "<command with {port}>"`: spawned, watched and restarted by the runner. */
-  | { kind: 'spawned'; command: string; startTimeoutMs: number; operPassword: string | undefined };
+  | {
+      kind: 'spawned';
+      command: string;
+      startTimeoutMs: number;
+      operPassword: string | undefined;
+      /** Fixed port the server hard-codes (profile server.port). */
+      port?: number;
+      /** Readiness detection method (profile server.readiness). */
+      readiness?: 'connect' | 'listening';
+    };
 
 export function createTarget(choice: TargetChoice): TargetController {
   switch (choice.kind) {
@@ -23,6 +32,12 @@ export function createTarget(choice: TargetChoice): TargetController {
     case 'external':
       return externalServer(choice.address, choice.operPassword);
     case 'spawned':
-      return spawnedServer({ command: choice.command, startTimeoutMs: choice.startTimeoutMs, operPassword: choice.operPassword });
+      return spawnedServer({
+        command: choice.command,
+        startTimeoutMs: choice.startTimeoutMs,
+        operPassword: choice.operPassword,
+        ...(choice.port !== undefined ? { port: choice.port } : {}),
+        ...(choice.readiness !== undefined ? { readiness: choice.readiness } : {}),
+      });
   }
 }

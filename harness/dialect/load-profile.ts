@@ -160,6 +160,7 @@ class Compiler {
       description: raw.description ?? '',
       source,
       framing,
+      server: raw.server ?? {},
       stripAnsi: raw.wire?.stripAnsi ?? false,
       lineEnding: raw.wire?.lineEnding ?? '\n',
       greeting: raw.connect?.greeting === undefined ? [] : this.patterns('connect.greeting', raw.connect.greeting),

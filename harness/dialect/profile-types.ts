@@ -26,6 +26,7 @@ export interface RawProfile {
   name: string;
   description?: string;
   wire?: { framing?: 'lines' | 'stream'; stripAnsi?: boolean; lineEnding?: string };
+  server?: ServerSpec;
   connect?: { greeting?: RawPatterns };
   register: Array<{ send: RawTemplate } | { expect: RawPatterns }>;
   replies: { ok?: RawPatterns; error?: RawPattern | Array<RawPattern | { match: RawPattern; code?: string }> };
@@ -40,6 +41,16 @@ export interface RawProfile {
     rawWire: boolean;
     errorCodes: boolean;
   };
+}
+
+/** How a spawned submission behaves as a process (profile "server" section). */
+export interface ServerSpec {
+  /** The port it hard-codes; the runner then uses it and runs scenarios one at a time. */
+  port?: number;
+  /** How the runner knows it is up: a probe connection (default) or its listening sockets in /proc. */
+  readiness?: 'connect' | 'listening';
+  /** Default isolation (restart per run, feature or scenario). */
+  restart?: 'run' | 'feature' | 'scenario';
 }
 
 export interface ErrorPattern {
@@ -67,6 +78,7 @@ export interface Profile {
   /** Where it was loaded from, for messages. */
   source: string;
   framing: 'lines' | 'stream';
+  server: ServerSpec;
   stripAnsi: boolean;
   lineEnding: string;
   greeting: RegExp[];

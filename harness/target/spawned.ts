@@ -6,6 +6,7 @@
  */
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { canWatchListeningSockets, waitUntilListening } from './listening.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
@@ -23,6 +24,14 @@ export interface SpawnOptions {
   startTimeoutMs: number;
   operPassword: string | undefined;
   cwd?: string;
+  /** A port the server hard-codes (then the command needs no {port}); default: a fresh free port per start. */
+  port?: number;
+  /**
+   * How to tell the server is up: `connect` (a probe connection, the default) or `listening` (watch the
+   * process group's listening sockets in /proc, for servers that crash on a connect-then-close probe;
+   * falls back to `connect` where /proc is missing).
+   */
+  readiness?: 'connect' | 'listening';
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -48,7 +57,7 @@ function outputTail(stderr: TailBuffer, stdout: TailBuffer): string {
 
 export function spawnedServer(options: SpawnOptions): RestartableTarget {
   const launch = async (): Promise<TargetInstance> => {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const command = options.command.replaceAll('{port}', String(port));
     const stderr = new TailBuffer(TAIL_LINES);
     const stdout = new TailBuffer(TAIL_LINES);
@@ -82,7 +91,11 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
     };
 
     const address = { host: HOST, port };
-    const failure = await waitUntilAccepting(address, Date.now() + options.startTimeoutMs, exited);
+    const deadline = Date.now() + options.startTimeoutMs;
+    const failure =
+      options.readiness === 'listening' && pid !== undefined && canWatchListeningSockets()
+        ? await waitUntilListening(pid, port, deadline, exited)
+        : await waitUntilAccepting(address, deadline, exited);
     if (failure !== undefined) {
       const exitedByItself = gone;
       await stop();

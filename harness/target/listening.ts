@@ -1,0 +1,113 @@
+/**
+ * Readiness without a probe connection. Some submissions crash when a client connects and closes
+ * without a word (the probe `waitUntilAccepting` makes), so a profile may ask the runner to watch the
+ * spawned server's LISTENING sockets instead: on Linux, /proc/net/tcp{,6} lists every socket with its
+ * state and inode, and /proc/<pid>/fd links name the inodes each process holds. The server is ready
+ * when a process of its process group holds a socket in LISTEN state on the expected port.
+ */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const TCP_LISTEN = '0A';
+
+/** True when this machine has the /proc files the method needs. */
+export function canWatchListeningSockets(): boolean {
+  try {
+    readFileSync('/proc/net/tcp', 'utf8');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids whose process group is `pgid` (the spawned shell and everything it started). */
+export function processGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const name of safeReaddir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Fields after the command name (which may contain spaces and parentheses): state ppid pgrp ...
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) members.push(Number(name));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return members;
+}
+
+/** Socket inodes held open by `pid`. */
+function socketInodes(pid: number): string[] {
+  const inodes: string[] = [];
+  for (const fd of safeReaddir(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.push(match[1]!);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return inodes;
+}
+
+/** Listening TCP ports (IPv4 and IPv6) by socket inode. */
+function listeningPortsByInode(): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+      if (columns.length < 10 || columns[3] !== TCP_LISTEN) continue;
+      const port = parseInt(columns[1]!.split(':')[1]!, 16);
+      ports.set(columns[9]!, port);
+    }
+  }
+  return ports;
+}
+
+/** The TCP ports the process group `pgid` is listening on right now. */
+export function listeningPortsOfGroup(pgid: number): number[] {
+  const byInode = listeningPortsByInode();
+  const ports = new Set<number>();
+  for (const pid of processGroupMembers(pgid)) {
+    for (const inode of socketInodes(pid)) {
+      const port = byInode.get(inode);
+      if (port !== undefined) ports.add(port);
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * Poll until the process group `pgid` listens on `port`, `deadline` (epoch ms) passes, or `gaveUp`
+ * resolves (the process exited). Resolves to undefined when ready, else to why not.
+ */
+export async function waitUntilListening(pgid: number, port: number, deadline: number, gaveUp?: Promise<string>): Promise<string | undefined> {
+  let stopReason: string | undefined;
+  void gaveUp?.then((reason) => {
+    stopReason = reason;
+  });
+  let seen: number[] = [];
+  while (Date.now() < deadline) {
+    if (stopReason !== undefined) return stopReason;
+    seen = listeningPortsOfGroup(pgid);
+    if (seen.includes(port)) return stopReason;
+    await sleep(50);
+  }
+  return stopReason ?? `not listening on port ${port} (its processes listen on ${seen.length ? seen.join(', ') : 'no port'})`;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Readiness without a probe connection (issue #4 item 5): a submission that hard-codes its port,
+ * listens on all interfaces and crashes when a client connects and closes without a word. Watching its
+ * process group's listening sockets (/proc) starts it safely; the probe connection kills it.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnedServer } from '../../../harness/target/spawned.ts';
+import { canWatchListeningSockets, listeningPortsOfGroup } from '../../../harness/target/listening.ts';
+import { freePort } from '../../../harness/target/probe.ts';
+import { resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
+import { namesWithOutcome, removeReports, runConformanceCli } from '../proof/support/conformance-run.ts';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+
+const FRAGILE = 'node --import tsx test/fixtures/dialect-servers/canonical.ts';
+const skip = canWatchListeningSockets() ? false : 'needs Linux /proc';
+
+describe('readiness detection', { skip }, () => {
+  it('listening: a server on a fixed port that dies on a probe starts, and serves a client', async (t) => {
+    const port = await freePort();
+    const target = spawnedServer({ command: `${FRAGILE} ${port} --all-interfaces --die-on-probe`, startTimeoutMs: 15_000, operPassword: undefined, cwd: PROJECT_ROOT, port, readiness: 'listening' });
+    t.after(() => target.stop());
+    const address = await target.start();
+    assert.deepEqual(address, { host: '127.0.0.1', port });
+    const greeting = await firstLine(port);
+    assert.match(greeting, /^HELLO /);
+    assert.equal(target.crashCount(), 0);
+  });
+
+  it('connect: the same server is killed by the readiness probe itself (why the listening method exists)', async (t) => {
+    const port = await freePort();
+    const target = spawnedServer({ command: `${FRAGILE} ${port} --die-on-probe`, startTimeoutMs: 15_000, operPassword: undefined, cwd: PROJECT_ROOT, port, readiness: 'connect' });
+    t.after(() => target.stop());
+    await target.start(); // the probe got in...
+    const crashes = await target.crashesSince(0, true); // ...and the server died of it
+    assert.equal(crashes.length, 1);
+    assert.match(crashes[0]!.text, /exited with code 1[\s\S]*crashing/);
+  });
+
+  it('listeningPortsOfGroup sees this process group listening', async (t) => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    t.after(() => server.close());
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const pgid = Number((await readFile('/proc/self/stat', 'utf8')).split(') ')[1]!.split(' ')[2]);
+    assert.ok(listeningPortsOfGroup(pgid).includes(port));
+  });
+
+  it('a profile with server.port and readiness listening grades that server through the CLI, its command without {port}', async () => {
+    const port = await freePort();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixed-port-'));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const profile = JSON.parse(await readFile(resolveProfilePath('canonical'), 'utf8'));
+    profile.name = 'fixed-port';
+    profile.server = { port, readiness: 'listening', restart: 'feature' };
+    const file = path.join(dir, 'fixed-port.json');
+    await writeFile(file, JSON.stringify(profile));
+    const run = await runConformanceCli({ server: `${FRAGILE} ${port} --all-interfaces --die-on-probe`, tags: '@who', extraArgs: ['--profile', file], deadlineMs: 120_000 });
+    after(() => removeReports(run));
+    assert.equal(run.exitCode, 0, run.stderr + run.stdout.slice(-2000));
+    assert.deepEqual(namesWithOutcome(run, 'failed'), []);
+    assert.ok(namesWithOutcome(run, 'passed').length >= 5);
+    assert.doesNotMatch(run.stdout, /target crashed/);
+  });
+});
+
+function firstLine(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        socket.end('/BYE\n');
+        resolve(text.split('\n')[0]!);
+      }
+    });
+    socket.on('error', reject);
+    setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no greeting'));
+    }, 5000).unref();
+  });
+}
