@@ -11,6 +11,35 @@ import type { Profile } from './dialect/profile-types.ts';
 
 const USAGE = 'usage: npm run profile:check -- <profile name (profiles/<name>.json) or path>';
 
+/** `^` at the start or `$` at the end of a pattern (not escaped): anchored. */
+function isAnchored(source: string): boolean {
+  return source.startsWith('^') || (source.endsWith('$') && !source.endsWith('\\$'));
+}
+
+/**
+ * Problems that do not make a profile invalid but will make it grade badly. In `stream` framing a
+ * pattern runs over ALL the text received and not consumed yet, so `^` and `$` tie it to the start or
+ * end of that whole buffer: anchored patterns miss replies glued after other text.
+ */
+export function profileWarnings(profile: Profile): string[] {
+  const warnings: string[] = [];
+  if (profile.framing !== 'stream') return warnings;
+  const check = (where: string, patterns: readonly RegExp[]): void => {
+    for (const pattern of patterns) if (isAnchored(pattern.source)) warnings.push(`${where}: anchored pattern /${pattern.source}/ in stream framing (remove ^ and $)`);
+  };
+  check('connect.greeting', profile.greeting);
+  profile.register.forEach((step, i) => step.kind === 'expect' && check(`register[${i}].expect`, step.patterns));
+  check('replies.ok', profile.okReply);
+  check('replies.error', profile.errorReply.map((e) => e.pattern));
+  for (const [name, spec] of Object.entries(profile.commands)) {
+    check(`commands.${name}.ok`, spec.ok);
+    check(`commands.${name}.data`, spec.data);
+  }
+  for (const [name, patterns] of Object.entries(profile.events)) check(`events.${name}`, patterns);
+  if (profile.barrier && isAnchored(profile.barrier.expect)) warnings.push(`capabilities.barrier.expect: anchored pattern in stream framing (remove ^ and $)`);
+  return warnings;
+}
+
 /** The report printed for a valid profile. */
 export function describeProfile(profile: Profile): string {
   const out: string[] = [`profile "${profile.name}" (${profile.source}) is valid.`];
@@ -42,10 +71,20 @@ export function describeProfile(profile: Profile): string {
   out.push(`  barrier      ${profile.barrier ? `yes (${JSON.stringify(profile.barrier.send)})` : 'no: negative checks wait the quiet period'}`);
   out.push(`  lobby        ${profile.lobby ? 'yes' : `no${profile.defaultChannel ? ` (default channel ${profile.defaultChannel})` : ''}`}`);
   out.push(`  rawWire      ${profile.rawWire ? 'yes: framing and bad-input scenarios run' : 'no: framing and bad-input scenarios are not gradable'}`);
-  out.push(`  errorCodes   ${profile.errorCodes ? 'yes' : 'no: scenarios that check an error code are not gradable'}`);
+  out.push(`  errorCodes   ${profile.errorCodes ? 'yes' : 'no: refusals are graded, their error codes are not checked'}`);
   out.push(`  who parsing  ${profile.who ? 'yes' : 'no'}`);
   out.push(`  list parsing ${profile.list ? 'yes' : 'no'}`);
   out.push(`  framing      ${profile.framing}${profile.stripAnsi ? ', ANSI escapes stripped' : ''}`);
+  const server = profile.server;
+  out.push(
+    `  server       port ${server.port ?? '{port} (a free one per start)'}, readiness ${server.readiness ?? 'connect'}, restart per ${server.restart ?? 'run'}`,
+  );
+  const warnings = profileWarnings(profile);
+  if (warnings.length > 0) {
+    out.push('');
+    out.push(`warnings (${warnings.length}):`);
+    for (const warning of warnings) out.push(`  - ${warning}`);
+  }
   return out.join('\n');
 }
 

@@ -1,0 +1,32 @@
+/** profile:check on the shipped profiles, and its warnings about anchored patterns in stream framing. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadProfile, parseProfile, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
+import { describeProfile, profileWarnings } from '../../../harness/profile-check.ts';
+
+describe('profile:check', () => {
+  for (const name of ['canonical', 'lenient', 'seed', 'seed-client']) {
+    it(`${name} is valid and has no warning`, () => {
+      const profile = loadProfile(name);
+      assert.deepEqual(profileWarnings(profile), []);
+      assert.match(describeProfile(profile), new RegExp(`^profile "${name}" .* is valid\\.`));
+    });
+  }
+
+  it('warns about anchored patterns in a stream profile, naming where', () => {
+    const raw = JSON.parse(readFileSync(resolveProfilePath('seed'), 'utf8'));
+    raw.events.quit = '^{nick} est parti$';
+    raw.commands.ren.ok = '^Votre a été bien renommée';
+    const profile = parseProfile(JSON.stringify(raw), 'anchored.json');
+    assert.deepEqual(profileWarnings(profile), [
+      'commands.ren.ok: anchored pattern /^Votre a été bien renommée/ in stream framing (remove ^ and $)',
+      'events.quit: anchored pattern /^(?<nick>[^\\s]+) est parti$/ in stream framing (remove ^ and $)',
+    ]);
+    assert.match(describeProfile(profile), /warnings \(2\):\n {2}- commands\.ren\.ok/);
+  });
+
+  it('anchored patterns are fine in lines framing (the canonical profile anchors everything)', () => {
+    assert.deepEqual(profileWarnings(loadProfile('canonical')), []);
+  });
+});
