@@ -45,11 +45,16 @@ export function createSession(params: HarnessParameters, options: SessionOptions
 
 let barrierCounter = 0;
 
+/** Commands that act on the current channel (PROTOCOL.md §4.1); `current` only without argument. */
+const CHANNEL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['say', 'leave', 'who', 'msg', 'kick', 'ren', 'grant', 'revoke', 'send', 'history']);
+
 class ScenarioSession implements Session {
   private readonly dialect: Dialect;
   private readonly names: NameMap;
   private readonly log = new Transcript();
   private readonly clients = new Map<string, TestClient>();
+  /** Users who joined a channel in this scenario (see requireLobbyFor). */
+  private readonly joined = new Set<string>();
   /** The last line sent by each user, to say what a reply answers. */
   private readonly lastSent = new Map<string, string>();
   /** Users whose last raw write ended in the middle of a line (no barrier may be sent to them). */
@@ -132,6 +137,7 @@ class ScenarioSession implements Session {
   }
 
   async run(user: string, command: CommandName, args: Record<string, string | undefined> = {}): Promise<Reply> {
+    this.requireLobbyFor(user, command, args);
     const line = this.dialect.render(command, args); // NotGradableError before anything is sent
     const client = this.client(user);
     await this.sendLine(client, line);
@@ -139,7 +145,23 @@ class ScenarioSession implements Session {
       ? await this.silentOutcome(client)
       : await this.finalReply(client, command, `the reply to "${line.trimEnd()}"`);
     if (reply.ok && (command === 'nick' || command === 'register') && args.nick !== undefined) this.names.bindNick(user, args.nick);
+    if (reply.ok && command === 'join') this.joined.add(user);
     return reply;
+  }
+
+  /**
+   * A dialect without a lobby puts a new user in its default channel, so what a scenario means by
+   * "in the lobby" (no current channel) cannot happen there: a channel command before the user's
+   * first join is not gradable, rather than a misleading pass or fail.
+   */
+  private requireLobbyFor(user: string, command: CommandName, args: Record<string, string | undefined>): void {
+    const profile = this.dialect.profile;
+    if (profile.lobby || this.joined.has(user)) return;
+    const needsChannel = CHANNEL_COMMANDS.has(command) || (command === 'current' && args.channel === undefined);
+    if (!needsChannel) return;
+    throw new NotGradableError(
+      `profile "${this.dialect.name}" has no lobby (users start in ${profile.defaultChannel ?? 'a default channel'}), so "${command}" before ${user}'s first join cannot be graded`,
+    );
   }
 
   async msg(user: string, nicks: readonly string[], text: string): Promise<Reply> {
