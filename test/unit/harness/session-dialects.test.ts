@@ -118,7 +118,19 @@ describe('a seed-style dialect (stream framing, silent successes, free-text erro
     const port = await seedStyleServer();
     const s = session(port, seedLike);
     await s.register('bob');
+    // No lobby in this dialect: only after a join does a kick mean what the scenarios mean by it.
+    await s.run('bob', 'join', { channel: s.channel('#room') });
     const refused = await s.run('bob', 'kick', { nick: s.nick('alice') });
     assert.deepEqual({ ok: refused.ok, code: refused.code }, { ok: false, code: 'NOT_ADMIN' });
+  });
+});
+
+describe('a dialect without a lobby', () => {
+  it('a channel command before the first join is not gradable, and nothing is sent', async () => {
+    const port = await seedStyleServer();
+    const s = session(port, seedLike);
+    await s.register('bob');
+    await assert.rejects(s.run('bob', 'kick', { nick: s.nick('alice') }), /has no lobby .* "kick" before bob's first join cannot be graded/);
+    assert.doesNotMatch(s.transcript(), /KICK/);
   });
 });
