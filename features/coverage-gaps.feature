@@ -1,7 +1,9 @@
 @errors
-Feature: Rules found uncovered by the coverage gate
-  Scenarios added because measuring which reference-server code the suite executes (docs/VALIDITY.md)
-  showed a PROTOCOL.md rule that no scenario checked in this form. (PROTOCOL.md §1.3, §1.4)
+Feature: Rules found uncovered by measuring the suite
+  Scenarios added because measuring the suite (docs/VALIDITY.md) showed a PROTOCOL.md rule that no
+  scenario checked in this form: the coverage gate found reference-server code no scenario executed,
+  and mutation testing found deliberate bugs in the reference core that every scenario let through.
+  (PROTOCOL.md §1.3, §1.4, §5, §5.16, §5.17)
 
   @v0 @wire @framing
   Rule: A line whose first segment alone is over the limit is refused once, before its end arrives, and discarded up to its end
@@ -16,3 +18,39 @@ Feature: Rules found uncovered by the coverage gate
       Then alice is refused with LINE_TOO_LONG
       And bob receives nothing
       And bob still receives alice's next message in #room
+
+  @extension @history
+  Rule: The history count is a whole number from 1 to 100
+
+    # Found by mutation testing: a server that accepted /HISTORY 1 as an error, or that parsed a count
+    # with letters before or after its digits, passed every other scenario.
+    Scenario: A count of 1 gives the last message only
+      Given alice has created #room
+      And bob has joined #room
+      And alice has said "one"
+      And bob has said "two"
+      When alice asks for the last 1 message of history
+      Then alice gets the history of #room:
+        | bob | two |
+
+    Scenario Outline: A count with letters around its digits (<count>) is a syntax error
+      Given alice has created #room
+      When alice asks for the history with the count "<count>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | count |
+        | x5    |
+        | 5x    |
+
+  @extension @send @wire
+  Rule: Arguments are separated by one or more spaces
+
+    # Found by mutation testing: the only command with several space-separated arguments is /SEND, and
+    # no scenario separated them by more than one space; a server that split on single spaces passed.
+    Scenario: A file announcement with two spaces between its arguments is accepted
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends the line "/SEND {bob}  notes.txt  5"
+      Then alice succeeds
+      And bob receives nothing
