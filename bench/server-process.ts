@@ -40,6 +40,31 @@ export interface SpawnOptions {
 
 const LISTENING = /listening on (?:\[?[\w.:]*\]?):(\d+)/;
 
+/**
+ * Servers run in their own process group (so launchers' children are reached), which also means they
+ * would outlive a bench that crashes or is interrupted: every live one is killed when the bench exits.
+ */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function killOnExit(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of live) {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => process.exit(130));
+  }
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +92,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group, so stop() reaches launchers' children too
   });
+  killOnExit(child);
   let output = '';
   let exited: string | undefined;
   const append = (chunk: Buffer): void => {
