@@ -3,7 +3,7 @@ Feature: Rules found uncovered by measuring the suite
   Scenarios added because measuring the suite (docs/VALIDITY.md) showed a PROTOCOL.md rule that no
   scenario checked in this form: the coverage gate found reference-server code no scenario executed,
   and mutation testing found deliberate bugs in the reference core that every scenario let through.
-  (PROTOCOL.md §1.3, §1.4, §5, §5.16, §5.17)
+  (PROTOCOL.md §1.3, §1.4, §5, §5.1, §5.16, §5.17, §6)
 
   @v0 @wire @framing
   Rule: A line whose first segment alone is over the limit is refused once, before its end arrives, and discarded up to its end
@@ -33,6 +33,15 @@ Feature: Rules found uncovered by measuring the suite
       Then alice gets the history of #room:
         | bob | two |
 
+    # Found by mutation testing: a history ring one slot too large gives the right answer up to about
+    # 200 messages; only a longer channel shows stale messages.
+    Scenario: After 250 messages the last 100 are still exactly the newest
+      Given alice has created #room
+      And bob has joined #room
+      And alice has said 250 numbered messages
+      When bob asks for the last 100 messages of history
+      Then bob gets alice's numbered messages 151 to 250
+
     Scenario Outline: A count with letters around its digits (<count>) is a syntax error
       Given alice has created #room
       When alice asks for the history with the count "<count>"
@@ -54,3 +63,53 @@ Feature: Rules found uncovered by measuring the suite
       When alice sends the line "/SEND {bob}  notes.txt  5"
       Then alice succeeds
       And bob receives nothing
+
+  @extension @send @data @recv
+  Rule: File sizes are whole numbers from 1, chunks are strict base64, and a replaced upload does not count twice
+
+    # Found by mutation testing: each of these let a broken server pass every other scenario.
+    Scenario: A file of 1 byte travels
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends bob the file "one.txt" containing "a"
+      Then bob is told a file "one.txt" of 1 bytes waits from alice
+      When bob fetches the file "one.txt"
+      Then bob gets the file "one.txt" containing "a" from alice
+
+    @wire
+    Scenario Outline: A size with letters around its digits (<size>) is a syntax error
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends the line "/SEND {bob} notes.txt <size>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | size |
+        | x5   |
+        | 5x   |
+
+    Scenario Outline: A chunk that is base64 only in part (<chunk>) is a syntax error
+      Given alice has created #room
+      And bob has joined #room
+      When alice tries to upload the chunk "<chunk>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | chunk  |
+        | %QUJD  |
+        | QUJD%  |
+        | QUJ==  |
+
+    Scenario: A new announcement replaces an unfinished one even when the recipient is at the limit
+      Given alice has created #room
+      And bob has joined #room
+      And alice has sent bob 7 files
+      And alice announces the file "eighth.txt" of 3 bytes for bob
+      When alice announces the file "eighth.txt" of 5 bytes for bob
+      Then alice succeeds
+
+    @wire
+    Scenario: Uploading before registration is refused as unregistered
+      Given alice has connected
+      When alice sends the line "/DATA QUJD"
+      Then alice is refused with NOT_REGISTERED
