@@ -108,6 +108,15 @@ Feature: Rules found uncovered by measuring the suite
       When alice announces the file "eighth.txt" of 5 bytes for bob
       Then alice succeeds
 
+    Scenario: An unfinished upload to someone else does not make room at a full recipient
+      Given alice has created #room
+      And bob has joined #room
+      And carol has joined #room
+      And alice has sent bob 8 files
+      And alice announces the file "for-carol.txt" of 3 bytes for carol
+      When alice tries to announce the file "ninth.txt" of "3" bytes for bob
+      Then alice is refused with LIMIT
+
     @wire
     Scenario: Uploading before registration is refused as unregistered
       Given alice has connected
