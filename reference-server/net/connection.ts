@@ -46,9 +46,18 @@ export class Connection {
     return this.queued + this.socket.writableLength;
   }
 
+  get hasQueuedOutput(): boolean {
+    return this.queued > 0;
+  }
+
   enqueue(line: Buffer): void {
     this.chunks.push(line);
     this.queued += line.length;
+  }
+
+  /** The queued chunks (not copied: read-only, valid until the next take/discard). */
+  peekChunks(): readonly Buffer[] {
+    return this.chunks;
   }
 
   /** Removes and returns everything queued as one Buffer (no copy when there is a single line). */
@@ -60,6 +69,7 @@ export class Connection {
   }
 
   discardQueuedOutput(): void {
+    // A new array, never truncation: an array handed out by peekChunks() must stay as it was.
     this.chunks = [];
     this.queued = 0;
   }

@@ -71,7 +71,29 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     flushScheduled = false;
     const batch = dirty;
     dirty = new Set();
+    sharedChunks = undefined;
+    sharedData = undefined;
     for (const conn of batch) flush(conn);
+    sharedChunks = undefined;
+    sharedData = undefined;
+  }
+
+  // Recipients of the same broadcasts in one turn have identical queues (same Buffer objects in the
+  // same order): concatenate once per turn, not once per recipient.
+  let sharedChunks: readonly Buffer[] | undefined;
+  let sharedData: Buffer | undefined;
+  function takeShared(conn: Connection): Buffer | undefined {
+    const chunks = conn.peekChunks();
+    if (chunks.length <= 1) return conn.takeQueuedOutput();
+    if (sharedChunks !== undefined && sharedChunks.length === chunks.length) {
+      let same = true;
+      for (let i = 0; i < chunks.length; i++) if (chunks[i] !== sharedChunks[i]) { same = false; break; }
+      if (same) { conn.discardQueuedOutput(); return sharedData; }
+    }
+    const data = conn.takeQueuedOutput();
+    sharedChunks = chunks;
+    sharedData = data;
+    return data;
   }
 
   function flush(conn: Connection): void {
@@ -79,7 +101,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       conn.discardQueuedOutput();
       return;
     }
-    const data = conn.takeQueuedOutput();
+    const data = takeShared(conn);
     if (data !== undefined) conn.socket.write(data);
     if (conn.phase === 'closing' && !conn.ended) {
       conn.ended = true;
@@ -91,12 +113,14 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
 
   function enqueue(conn: Connection, line: Buffer): void {
     if (conn.phase !== 'open') return; // the core is done with it: nothing new after `close`
+    const first = !conn.hasQueuedOutput;
     conn.enqueue(line);
     if (conn.unsentBytes > limits.maxOutputBytes) {
       drop(conn, `output cap: more than ${limits.maxOutputBytes} bytes unsent (client not reading)`);
       return;
     }
-    markDirty(conn);
+    // Already dirty when it had queued output this turn: skip the Set lookup per line.
+    if (first) markDirty(conn);
   }
 
   // ---- effects ------------------------------------------------------------------------------------
