@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tryConnect } from './probe.ts';
-import { TargetStartError, type CrashReport, type Launcher, type TargetAddress, type TargetController, type TargetInstance } from './types.ts';
+import { KILL_NOW, TargetStartError, type CrashReport, type Launcher, type TargetAddress, type TargetController, type TargetInstance } from './types.ts';
 
 /** Consecutive failed (re)starts after which the runner stops trying and fails the remaining scenarios fast. */
 const MAX_FAILED_STARTS = 3;
@@ -27,6 +27,8 @@ export class RestartableTarget implements TargetController {
   /** Crashes before this index have been attached to some scenario. */
   private reported = 0;
   private stopped = false;
+  /** Cancels the launch in progress, if any: stopping the run must not wait for (or leak) a starting server. */
+  private launching: AbortController | undefined;
 
   constructor(
     private readonly launch: Launcher,
@@ -50,7 +52,14 @@ export class RestartableTarget implements TargetController {
         this.dead = true;
         if (old) await old.stop();
         if (this.stopped) throw new TargetStartError('the run is over');
-        const instance = await this.launch();
+        const launching = new AbortController();
+        this.launching = launching;
+        let instance: TargetInstance;
+        try {
+          instance = await this.launch(launching.signal);
+        } finally {
+          this.launching = undefined;
+        }
         this.instance = instance;
         this.dead = false;
         this.used = false;
@@ -111,6 +120,7 @@ export class RestartableTarget implements TargetController {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.launching?.abort(new Error('the run is over'));
     if (this.restarting) await this.restarting.catch(() => undefined);
     const instance = this.instance;
     this.instance = undefined;
@@ -118,6 +128,7 @@ export class RestartableTarget implements TargetController {
   }
 
   killNow(): void {
+    this.launching?.abort(KILL_NOW);
     this.instance?.killNow();
   }
 }

@@ -10,7 +10,7 @@ import { canWatchListeningSockets, waitUntilListening } from './listening.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
-import { TargetStartError, type TargetInstance } from './types.ts';
+import { KILL_NOW, TargetStartError, type TargetInstance } from './types.ts';
 
 const HOST = '127.0.0.1';
 const TAIL_LINES = 15;
@@ -47,6 +47,11 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return signal ? `killed by signal ${signal}` : `exited with code ${code ?? '?'}`;
 }
 
+/** "killed by signal X" reads "it was killed by signal X" after a subject; "exited with code N" is unchanged. */
+function withSubject(exitText: string): string {
+  return `it ${exitText.startsWith('killed by ') ? `was ${exitText}` : exitText}`;
+}
+
 function outputTail(stderr: TailBuffer, stdout: TailBuffer): string {
   const err = stderr.last();
   if (err.length > 0) return `last stderr lines:\n${err.map((l) => `  | ${l}`).join('\n')}`;
@@ -56,8 +61,9 @@ function outputTail(stderr: TailBuffer, stdout: TailBuffer): string {
 }
 
 export function spawnedServer(options: SpawnOptions): RestartableTarget {
-  const launch = async (): Promise<TargetInstance> => {
+  const launch = async (cancel: AbortSignal): Promise<TargetInstance> => {
     const port = options.port ?? (await freePort());
+    if (cancel.aborted) throw new TargetStartError('the run is over');
     const command = options.command.replaceAll('{port}', String(port));
     const stderr = new TailBuffer(TAIL_LINES);
     const stdout = new TailBuffer(TAIL_LINES);
@@ -90,16 +96,34 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
       killGroup(pid, 'SIGKILL'); // children that ignored SIGTERM, or outlived the shell
     };
 
+    // The run is stopped while this server is still starting: kill its group now. Its death also ends
+    // the readiness wait below (through `exited`), so the launch does not sit out the start timeout.
+    let cancelled = false;
+    const onCancel = (): void => {
+      cancelled = true;
+      if (cancel.reason === KILL_NOW) killGroup(pid, 'SIGKILL');
+      else void stop();
+    };
+    cancel.addEventListener('abort', onCancel, { once: true });
     const address = { host: HOST, port };
     const deadline = Date.now() + options.startTimeoutMs;
-    const failure =
-      options.readiness === 'listening' && pid !== undefined && canWatchListeningSockets()
-        ? await waitUntilListening(pid, port, deadline, exited)
-        : await waitUntilAccepting(address, deadline, exited);
+    let failure: string | undefined;
+    try {
+      failure =
+        options.readiness === 'listening' && pid !== undefined && canWatchListeningSockets()
+          ? await waitUntilListening(pid, port, deadline, exited)
+          : await waitUntilAccepting(address, deadline, exited);
+    } finally {
+      cancel.removeEventListener('abort', onCancel);
+    }
+    if (cancelled) {
+      await stop();
+      throw new TargetStartError(`server command \`${command}\` did not start: the run was stopped while it was starting`);
+    }
     if (failure !== undefined) {
       const exitedByItself = gone;
       await stop();
-      const why = exitedByItself ? `it ${failure.replace(/\n/, ';\n')}` : `${failure} after ${options.startTimeoutMs} ms`;
+      const why = exitedByItself ? withSubject(failure.replace(/\n/, ';\n')) : `${failure} after ${options.startTimeoutMs} ms`;
       throw new TargetStartError(`server command \`${command}\` did not start: ${why.split('\n').join(' ')}`);
     }
     return {

@@ -23,8 +23,16 @@ export interface TargetInstance {
   killNow(): void;
 }
 
-/** Starts one instance; throws TargetStartError when it does not come up. */
-export type Launcher = () => Promise<TargetInstance>;
+/**
+ * Starts one instance; throws TargetStartError when it does not come up.
+ * When `cancel` aborts while it is starting (the run is being stopped), the launcher stops what it has
+ * started and rejects with TargetStartError. Abort reason KILL_NOW asks for a synchronous SIGKILL inside
+ * the abort call itself (the process is about to exit); any other reason for the usual graceful stop.
+ */
+export type Launcher = (cancel: AbortSignal) => Promise<TargetInstance>;
+
+/** Abort reason for a Launcher's `cancel`: kill at once, in the abort call (see Launcher). */
+export const KILL_NOW = 'kill-now';
 
 /** The target could not be reached or started: exit code 2 with this one-line message. */
 export class TargetStartError extends Error {
