@@ -71,7 +71,7 @@ export function describeProfile(profile: Profile): string {
   out.push(`  barrier      ${profile.barrier ? `yes (${JSON.stringify(profile.barrier.send)})` : 'no: negative checks wait the quiet period'}`);
   out.push(`  lobby        ${profile.lobby ? 'yes' : `no${profile.defaultChannel ? ` (default channel ${profile.defaultChannel})` : ''}`}`);
   out.push(`  rawWire      ${profile.rawWire ? 'yes: framing and bad-input scenarios run' : 'no: framing and bad-input scenarios are not gradable'}`);
-  out.push(`  errorCodes   ${profile.errorCodes ? 'yes' : 'no: refusals are graded, their error codes are not checked'}`);
+  out.push(`  errorCodes   ${profile.errorCodes ? 'yes' : 'no: scenarios that name an error code are not gradable'}`);
   out.push(`  who parsing  ${profile.who ? 'yes' : 'no'}`);
   out.push(`  list parsing ${profile.list ? 'yes' : 'no'}`);
   out.push(`  framing      ${profile.framing}${profile.stripAnsi ? ', ANSI escapes stripped' : ''}`);

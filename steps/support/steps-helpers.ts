@@ -40,12 +40,23 @@ export function expectSuccess(world: ChatWorld, user: string, reply: Reply, what
   assert.ok(reply.ok, `${user} expected ${what} to succeed, but ${describe(reply)}`);
 }
 
-/** Refusal, and the code when the profile can tell codes apart (reply.code undefined otherwise). */
+/**
+ * Refusal, then its error code (see expectErrorCode). A scenario that names a code is about that code:
+ * with a profile that cannot tell codes apart it is not gradable, never passed on any refusal (issue #4).
+ */
 export function expectRefusal(world: ChatWorld, user: string, reply: Reply, code?: string): void {
   assert.ok(!reply.ok, `${user} expected a refusal${code ? ` with ${code}` : ''}, but ${describe(reply)}`);
-  if (code !== undefined && reply.code !== undefined) {
-    assert.equal(reply.code, code, `${user} expected the error code ${code}, but ${describe(reply)}`);
-  }
+  if (code !== undefined) expectErrorCode(world, user, reply, code);
+}
+
+/**
+ * The refusal's code. reply.code undefined means the profile extracted none: not gradable when the
+ * profile lacks the errorCodes capability (requireCapability throws), a failure when it claims codes
+ * (the server's refusal carried none that the profile could read).
+ */
+export function expectErrorCode(world: ChatWorld, user: string, reply: Reply, code: string): void {
+  if (reply.code === undefined) world.session.requireCapability('errorCodes');
+  assert.equal(reply.code, code, `${user} expected the error code ${code}, but ${describe(reply)}`);
 }
 
 /**

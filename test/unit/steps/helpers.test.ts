@@ -1,7 +1,9 @@
 /** The small translations step definitions rely on (steps/support/steps-helpers.ts, parameter-types.ts). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEscapes, ensureRegistered, expandNames, parseMembers, repliesOwed, splitUsers } from '../../../steps/support/steps-helpers.ts';
+import { decodeEscapes, ensureRegistered, expandNames, expectRefusal, parseMembers, repliesOwed, splitUsers } from '../../../steps/support/steps-helpers.ts';
+import { NotGradableError } from '../../../harness/session-api.ts';
+import type { Reply } from '../../../harness/session-api.ts';
 import type { ChatWorld } from '../../../steps/support/world.ts';
 
 /** Just the naming part of a World: logical name -> name with a scenario suffix. */
@@ -78,5 +80,36 @@ describe('ensureRegistered', () => {
     } as unknown as ChatWorld;
     await assert.rejects(ensureRegistered(renamed, 'alicia'), /"alicia" is the nick alice changed to.*write "alice \.\.\."/);
     await ensureRegistered(renamed, 'alice'); // already registered: nothing to do
+  });
+});
+
+describe('expectRefusal with an expected error code', () => {
+  /** A World whose session has (or lacks) the errorCodes capability, as Session.requireCapability does. */
+  const worldWithCodes = (errorCodes: boolean) =>
+    ({
+      session: {
+        requireCapability(capability: string) {
+          if (capability === 'errorCodes' && !errorCodes) throw new NotGradableError('no errorCodes');
+        },
+      },
+    }) as unknown as ChatWorld;
+  const refusal = (code?: string): Reply => ({ ok: false, raw: code ? `ERR ${code}` : 'Permission denied', fields: {}, data: [], ...(code ? { code } : {}) });
+
+  it('passes on the right code and fails on another one', () => {
+    expectRefusal(worldWithCodes(true), 'alice', refusal('NOT_ADMIN'), 'NOT_ADMIN');
+    assert.throws(() => expectRefusal(worldWithCodes(true), 'alice', refusal('NO_CHANNEL'), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
+  });
+
+  it('makes the scenario not gradable when the profile reads no code and lacks errorCodes', () => {
+    assert.throws(() => expectRefusal(worldWithCodes(false), 'alice', refusal(), 'NOT_ADMIN'), NotGradableError);
+  });
+
+  it('fails when the profile claims codes but the refusal carried none', () => {
+    assert.throws(() => expectRefusal(worldWithCodes(true), 'alice', refusal(), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
+  });
+
+  it('grades a bare refusal without asking for codes, and fails a success', () => {
+    expectRefusal(worldWithCodes(false), 'alice', refusal());
+    assert.throws(() => expectRefusal(worldWithCodes(false), 'alice', { ok: true, raw: 'OK', fields: {}, data: [] }), /expected a refusal/);
   });
 });
