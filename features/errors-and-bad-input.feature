@@ -23,7 +23,7 @@ Feature: Errors, bad input and framing
       Then alice is refused with UNKNOWN_COMMAND
       And bob receives nothing
 
-  @v0 @wire @framing
+  @v0 @wire @framing @robustness
   Rule: Empty and blank lines are ignored: no reply, no effect
 
     Scenario: Empty and blank lines get no reply and send nothing
@@ -205,7 +205,7 @@ Feature: Errors, bad input and framing
       When alice sends the line "/LEAVE now"
       Then alice is refused with SYNTAX
 
-  @v0 @wire @framing
+  @v0 @wire @framing @robustness
   Rule: Every complete line is executed exactly once, in order, whatever the TCP segmentation
 
     Scenario: Two commands in one segment both run, in order
@@ -238,7 +238,7 @@ Feature: Errors, bad input and framing
       Then alice gets 1 successful reply
       And bob learns he was kicked from #room by alice
 
-  @v0 @wire @framing
+  @v0 @wire @framing @robustness
   Rule: A line longer than 4096 bytes is refused once and discarded whole; the connection stays
 
     Scenario: A line of 4096 bytes is accepted
