@@ -10,7 +10,8 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceCli, scenarioKey, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { OPER_PASSWORD as OWNER_BEFORE_DEPARTURE_OPER_PASSWORD } from '../../fixtures/broken-servers/owner-before-departure.ts';
 
 interface Proof {
   server: string;
@@ -20,6 +21,11 @@ interface Proof {
   /** At least this many selected scenarios must pass. */
   minPassing: number;
   extraArgs?: string[];
+  /**
+   * Scenarios whose outcome against this server depends on how the kernel coalesces segments, so
+   * neither "fails" nor "passes" can be asserted; each needs a comment saying why.
+   */
+  unsettled?: string[];
 }
 
 const PROOFS: Proof[] = [
@@ -95,6 +101,7 @@ const PROOFS: Proof[] = [
     server: 'chunk-per-command',
     tags: '@framing',
     fails: [
+      'features/coverage-gaps.feature: A 20000-byte line in two segments of 10000 bytes is refused once, and the next line works',
       'features/errors-and-bad-input.feature: A command split across two segments with a pause runs once, whole',
       'features/errors-and-bad-input.feature: A line of 5000 bytes is refused, discarded, and the next line works',
       'features/errors-and-bad-input.feature: A line with a truncated UTF-8 sequence is refused',
@@ -108,8 +115,27 @@ const PROOFS: Proof[] = [
       'features/robustness.feature: Two lines and the start of a third in one segment, the rest of the third later',
     ],
     minPassing: 8,
+    // The blank bytes and the barrier /PING that follows them are two writes: when they land in one
+    // server read, this server sees only the first (empty) line and the ping is lost (fail); when they
+    // land in two reads it passes. The fault is proven deterministically by the scenarios above.
+    unsettled: ['features/errors-and-bad-input.feature: Empty and blank lines get no reply and send nothing'],
     // Its failures are replies that never come: a shorter expectation timeout keeps the proof fast.
     extraArgs: ['--timeout', '1000'],
+  },
+  {
+    // Every event arrives, only the OWNER comes before the departure that caused it (§2.2): the
+    // scenarios that check the order fail, the ones that only check who owns the channel pass.
+    server: 'owner-before-departure',
+    tags: '@leave or @bye or @kill',
+    fails: [
+      'features/bye.feature: Each channel the user owned gets a new owner',
+      'features/bye.feature: Members see a dropped user quit, and ownership passes on',
+      'features/bye.feature: Ownership passes on after the owner quits',
+      'features/leave.feature: Ownership passes to the next member in join order',
+      'features/operator.feature: Killing a user disconnects them and their channel moves on',
+    ],
+    minPassing: 12,
+    extraArgs: ['--oper-password', OWNER_BEFORE_DEPARTURE_OPER_PASSWORD],
   },
   // The @robustness features (issue #7 item 4) can fail too, each for its own reason:
   {
@@ -128,6 +154,8 @@ const PROOFS: Proof[] = [
     server: 'drops-on-bad-input',
     tags: '@robustness',
     fails: [
+      'features/errors-and-bad-input.feature: A line of 5000 bytes is refused, discarded, and the next line works',
+      'features/errors-and-bad-input.feature: An over-long line cut into two segments is refused once, as a whole',
       'features/robustness.feature: A line of 10 KB is refused once, and the connection keeps working',
       'features/robustness.feature: Four kilobytes of random bytes are refused, and nothing reaches the channel',
     ],
@@ -153,9 +181,11 @@ describe('deliberately broken servers fail exactly the scenarios of the rule the
       runs.push(run);
       assert.equal(run.timedOut, false, `the run did not end: ${describeRun(run)}`);
       assert.equal(run.exitCode, 1, `a broken server must make the run fail: ${describeRun(run)}`);
-      assert.deepEqual(namesWithOutcome(run, 'failed'), [...proof.fails].sort(), 'the failing scenarios must be exactly those of the broken rule');
-      const passed = namesWithOutcome(run, 'passed');
-      assert.equal(passed.length + proof.fails.length, run.scenarios.length, 'every other scenario passes (none skipped or not gradable)');
+      const settled = (names: string[]) => names.filter((name) => !proof.unsettled?.includes(name));
+      assert.deepEqual(settled(namesWithOutcome(run, 'failed')), [...proof.fails].sort(), 'the failing scenarios must be exactly those of the broken rule');
+      const passed = settled(namesWithOutcome(run, 'passed'));
+      const unsettledRan = run.scenarios.length - settled(run.scenarios.map(scenarioKey)).length;
+      assert.equal(passed.length + proof.fails.length + unsettledRan, run.scenarios.length, 'every other scenario passes (none skipped or not gradable)');
       assert.ok(passed.length >= proof.minPassing, `the control set is too small: ${passed.length} passed`);
     });
   }
