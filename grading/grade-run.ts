@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT, runConformance, UsageError, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
+import { PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
 import { TargetStartError } from '../harness/target.ts';
 import type { FilteredGroup } from '../harness/reports/run-context.ts';
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
@@ -49,7 +49,7 @@ export function selectScenarios(featurePaths: readonly string[], rubric: Rubric,
     all = readScenarios(featureFiles(featurePaths), PROJECT_ROOT);
     matches = tagMatcher(andTags(userTags, rubric.selection));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw usageErrorFrom(error);
   }
   const selected = all.filter((s) => matches(s.tags));
   if (selected.length === 0) throw new UsageError(`no scenario matches the rubric${userTags ? ` and --tags "${userTags}"` : ''}`);

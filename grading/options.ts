@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCommandLine, resolveProfile } from '../harness/cli.ts';
-import { PROJECT_ROOT, UsageError, type RunnerOptions } from '../harness/runner.ts';
+import { PROJECT_ROOT, UsageError, usageErrorFrom, type RunnerOptions } from '../harness/runner.ts';
 
 export const GRADE_HELP = `Usage: npm run grade -- [options] [feature files or directories...]
 
@@ -131,7 +131,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw usageErrorFrom(error);
   }
   const v = parsed.values;
   if (v.help) return { mode: 'help' };

@@ -22,15 +22,8 @@ export const GRADE_STATUSES: readonly GradeStatus[] = ['passed', 'failed', 'not-
 /** Where a run stands: a grade is written while running, and its final state says how it ended. */
 export type RunState = 'running' | 'complete' | 'cut-off' | 'server-did-not-start' | 'grader-error';
 
-export interface ScenarioGrade {
-  key: string;
-  name: string;
-  feature: string;
-  uri: string;
-  line: number;
-  tags: string[];
-  rule?: string;
-  sections?: string;
+/** A planned scenario (ScenarioInfo) with its category, outcome and points. */
+export interface ScenarioGrade extends ScenarioInfo {
   category: string;
   weight: number;
   hidden: boolean;

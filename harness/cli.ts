@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, type RunnerOptions } from './runner.ts';
+import { EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 
@@ -111,7 +111,7 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    throw usageErrorFrom(error);
   }
   const v = parsed.values;
   if (v.help) return { help: true };

@@ -56,6 +56,11 @@ export class UsageError extends Error {
   }
 }
 
+/** A usage error from a library's exception (parseArgs, Gherkin, tag expressions): its first line only. */
+export function usageErrorFrom(error: unknown, prefix = ''): UsageError {
+  return new UsageError(prefix + (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)));
+}
+
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
@@ -96,7 +101,7 @@ async function select(options: RunnerOptions, target: TargetController): Promise
   } catch (error) {
     // Cucumber wraps the tag-expression parser's error; its cause is the readable part.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    throw new UsageError(`bad --tags expression or feature paths: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`);
+    throw usageErrorFrom(cause, 'bad --tags expression or feature paths: ');
   }
   if (loaded.errors.length > 0) {
     const e = loaded.errors[0]!;

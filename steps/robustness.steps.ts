@@ -6,19 +6,10 @@
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Then, When } from '@cucumber/cucumber';
-import { decodeEscapes, describe, ensureRegistered, expandNames, expectSuccess, repliesOwed } from './support/steps-helpers.ts';
+import { collectReplies, decodeEscapes, describe, ensureRegistered, expandNames, expectSuccess } from './support/steps-helpers.ts';
 
 /** Each step's own bound (the Session bounds every single expectation anyway). */
 const CROWD_TIMEOUT_MS = 60_000;
-
-/** Collect the final reply of every complete non-blank line just sent, in order (as wire.steps.ts does). */
-async function collectReplies(world: ChatWorld, user: string, sent: Uint8Array): Promise<void> {
-  const replies = [];
-  for (let owed = repliesOwed(sent); owed > 0; owed -= 1) replies.push(await world.session.nextReply(user));
-  world.rawReplies.set(user, replies);
-  const last = replies.at(-1);
-  if (last) world.remember(user, last);
-}
 
 /**
  * The same "random" bytes in every run (xorshift32 from a fixed seed): a failure must be

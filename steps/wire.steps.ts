@@ -7,16 +7,7 @@
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Then, When } from '@cucumber/cucumber';
-import { decodeEscapes, expandNames, expectSuccess, repliesOwed } from './support/steps-helpers.ts';
-
-/** Collect the final reply of every complete non-blank line just sent, in order. */
-async function collectReplies(world: ChatWorld, user: string, sent: Uint8Array): Promise<void> {
-  const replies = [];
-  for (let owed = repliesOwed(sent); owed > 0; owed -= 1) replies.push(await world.session.nextReply(user));
-  world.rawReplies.set(user, replies);
-  const last = replies.at(-1);
-  if (last) world.remember(user, last);
-}
+import { collectReplies, decodeEscapes, expandNames, expectSuccess } from './support/steps-helpers.ts';
 
 async function sendBytes(world: ChatWorld, user: string, bytes: Uint8Array): Promise<void> {
   await world.session.sendRaw(user, bytes);

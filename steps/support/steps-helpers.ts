@@ -142,6 +142,15 @@ export function repliesOwed(bytes: Uint8Array): number {
   return owed;
 }
 
+/** Wait for the final reply of every complete non-blank line just sent raw, in order, and remember them. */
+export async function collectReplies(world: ChatWorld, user: string, sent: Uint8Array): Promise<void> {
+  const replies = [];
+  for (let owed = repliesOwed(sent); owed > 0; owed -= 1) replies.push(await world.session.nextReply(user));
+  world.rawReplies.set(user, replies);
+  const last = replies.at(-1);
+  if (last) world.remember(user, last);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Members as feature files write them
 
