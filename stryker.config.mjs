@@ -3,6 +3,9 @@
 // Each mutant of reference-server/core/** is run against the whole conformance suite through the
 // embedded reference server (mutation/conformance-fail-fast.ts); results and survivors are discussed
 // in docs/VALIDITY.md. @stryker-mutator/core 9.x: the last line that supports Node 20.
+// MUTATION_REPORT=<name> writes reports/mutation/<name>.{html,json} instead of mutation.*, so runs over
+// parts of the core (`npx stryker run --mutate <files>`) keep each other's results.
+const report = process.env.MUTATION_REPORT ?? 'mutation';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'command',
@@ -14,8 +17,8 @@ export default {
   // A mutant that loops forever is "timeout" (counted as detected): suite time x 1.5 + this.
   timeoutMS: 10000,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${report}.html` },
+  jsonReporter: { fileName: `reports/mutation/${report}.json` },
   // Sandboxes live under reports/ (git-ignored) and are deleted after the run.
   tempDirName: 'reports/.stryker-tmp',
   ignorePatterns: ['bench', 'reference-client', 'grading', 'rubrics', 'test', 'docs', 'coverage'],
