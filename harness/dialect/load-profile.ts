@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { COMMAND_ARGS, EVENT_FIELDS, isCommandName, isEventName } from './catalogue.ts';
 import { eventPlaceholders, genericEventSource } from './event-template.ts';
 import { placeholders } from './template.ts';
-import type { CommandSpec, ErrorPattern, Profile, RawCommand, RawPatterns, RawProfile, RegisterStep } from './profile-types.ts';
+import type { CommandSpec, ConsoleCommandName, ConsoleSpec, ErrorPattern, Profile, RawCommand, RawConsoleSpec, RawPatterns, RawProfile, RegisterStep } from './profile-types.ts';
 
 export const PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 const SCHEMA_PATH = path.join(PROFILES_DIR, 'profile.schema.json');
@@ -114,6 +114,7 @@ function dedupe(lines: string[]): string[] {
 // ---- compilation ------------------------------------------------------------------------------
 
 const MEMBER_GROUPS = ['nick', 'owner', 'admin'];
+const CONSOLE_COMMANDS: readonly ConsoleCommandName[] = ['global', 'kill', 'ban', 'unban'];
 const ERROR_GROUPS = ['code', 'reason'];
 
 /** Builds the compiled profile, collecting every problem (not just the first). */
@@ -183,6 +184,7 @@ class Compiler {
         member: this.pattern('who.member', raw.who.member, MEMBER_GROUPS, 'nick, owner or admin', ['nick']),
       },
       list: raw.list && { separator: raw.list.separator ?? /\s+/ },
+      console: raw.console && this.console(raw.console, commands),
       barrier: barrier && { send: barrier.send, expect: barrier.expect },
       lobby: capabilities.lobby,
       defaultChannel: capabilities.defaultChannel,
@@ -205,6 +207,28 @@ class Compiler {
       data: spec.data === undefined ? [] : this.patterns(`${where}.data`, spec.data),
       silent: spec.silent ?? false,
       nickSeparator: spec.nickSeparator,
+    };
+  }
+
+  /** The console section; a command it does not spell out is typed as the users' command (canonical console). */
+  private console(raw: RawConsoleSpec, commands: Profile['commands']): ConsoleSpec {
+    const typed: ConsoleSpec['commands'] = {};
+    for (const name of CONSOLE_COMMANDS) {
+      const own = raw.commands?.[name];
+      if (own === undefined) {
+        const users = commands[name]?.templates;
+        if (users !== undefined) typed[name] = users;
+        continue;
+      }
+      const list = Array.isArray(own) ? own : [own];
+      typed[name] = list.map((template, i) => this.template(Array.isArray(own) ? `console.commands.${name}[${i}]` : `console.commands.${name}`, template, [...COMMAND_ARGS[name]]));
+    }
+    return {
+      actor: raw.actor ?? '*',
+      commands: typed,
+      answer: (raw.answer === undefined ? [] : Array.isArray(raw.answer) ? raw.answer : [raw.answer]).map((source, i) =>
+        this.pattern(Array.isArray(raw.answer) ? `console.answer[${i}]` : 'console.answer', source, ['reply'], 'the answer (reply)', ['reply']),
+      ),
     };
   }
 

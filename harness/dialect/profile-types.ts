@@ -34,6 +34,7 @@ export interface RawProfile {
   events: Partial<Record<EventName, RawPatterns>>;
   who?: { separator?: string; member: RawPattern };
   list?: { separator?: string };
+  console?: RawConsoleSpec;
   capabilities: {
     barrier?: { send: RawTemplate; expect: RawPattern };
     lobby: boolean;
@@ -41,6 +42,26 @@ export interface RawProfile {
     rawWire: boolean;
     errorCodes: boolean;
   };
+}
+
+/** The operator commands a server console takes (PROTOCOL.md §5.18). */
+export type ConsoleCommandName = 'global' | 'kill' | 'ban' | 'unban';
+
+/** The profile's "console" section as written. */
+export interface RawConsoleSpec {
+  actor?: string;
+  commands?: Partial<Record<ConsoleCommandName, RawTemplate | RawTemplate[]>>;
+  answer?: RawPatterns;
+}
+
+/** The server console, compiled: who users see acting, how each command is typed, how its answer reads. */
+export interface ConsoleSpec {
+  /** The by/from field users see for the console's actions ("*" in PROTOCOL.md §5.18). */
+  actor: string;
+  /** Alternatives per command, as in CommandSpec.templates; a command missing here cannot be typed. */
+  commands: Partial<Record<ConsoleCommandName, string[]>>;
+  /** Output lines that are the console's answer; group `reply` is read as a final reply. Empty: unreadable. */
+  answer: RegExp[];
 }
 
 /** How a spawned submission behaves as a process (profile "server" section). */
@@ -96,6 +117,8 @@ export interface Profile {
   eventTemplates: Partial<Record<EventName, Array<string | undefined>>>;
   who?: { separator: string | RegExp; member: RegExp };
   list?: { separator: string | RegExp };
+  /** Absent: the profile does not say how to drive the server's console (console scenarios not gradable). */
+  console?: ConsoleSpec;
   barrier?: { send: string; expect: string };
   lobby: boolean;
   defaultChannel?: string;
