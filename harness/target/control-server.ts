@@ -3,13 +3,20 @@
  * workers; both reach the runner the same way, over HTTP on 127.0.0.1, from steps/support/target-hooks.ts:
  *
  *   POST /begin {uri, tags}          -> {target: {host, port}, mark}  (a ready target; restarted when needed)
- *   POST /end   {mark, failed}       -> {crashes: [text...]}          (deaths of the target since `mark`)
+ *   POST /end   {mark, failed, limited?} -> {crashes: [text...]}      (deaths of the target since `mark`;
+ *                                                                      stops the scenario's limited instances)
+ *   POST /console {line}             -> {output: [line...] | null}    (typed on the target's server console)
+ *   POST /limited {limits}           -> {target: {host, port}, id}    (a separate instance with these §7
+ *                                                                      limits, for one scenario; its id goes
+ *                                                                      in that scenario's /end)
  *
- * Errors answer 503 {error} with a readable message, which the hook throws as the scenario's failure.
+ * Errors answer 503 {error} with a readable message, which the hook throws as the scenario's failure;
+ * what the target cannot do (no reachable console, no way to set limits) answers 501 {error}, which the
+ * step reports as "not gradable".
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Isolation, TargetController } from './types.ts';
+import { LIMIT_KEYS, NotSupportedByTarget, type Isolation, type LimitedInstance, type ServerLimits, type TargetController } from './types.ts';
 
 export const PRISTINE_TAG = '@pristine';
 
@@ -26,9 +33,40 @@ export interface BeginResponse {
 export interface EndRequest {
   mark: number;
   failed: boolean;
+  /** Ids of the limited instances this scenario started (POST /limited), to stop now. */
+  limited?: string[];
 }
 export interface EndResponse {
   crashes: string[];
+}
+export interface ConsoleRequest {
+  line: string;
+}
+export interface ConsoleResponse {
+  output: string[] | null;
+}
+export interface LimitedRequest {
+  limits: ServerLimits;
+}
+export interface LimitedResponse {
+  target: { host: string; port: number };
+  id: string;
+}
+
+/** Prefix of the 501 answer to /console. */
+export const CONSOLE_UNREACHABLE = "the target's console is not reachable";
+
+/** The limits of a /limited request, checked: known keys, non-negative integers. */
+export function parseLimits(body: unknown): ServerLimits {
+  const limits = (body as Partial<LimitedRequest> | null)?.limits;
+  if (typeof limits !== 'object' || limits === null) throw new Error('bad /limited request: no limits object');
+  const parsed: ServerLimits = {};
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(LIMIT_KEYS as readonly string[]).includes(key)) throw new Error(`bad /limited request: unknown limit ${key}`);
+    if (!Number.isInteger(value) || (value as number) < 0) throw new Error(`bad /limited request: ${key} must be a non-negative integer`);
+    parsed[key as keyof ServerLimits] = value as number;
+  }
+  return parsed;
 }
 
 /**
@@ -70,6 +108,8 @@ export interface ControlServer {
 
 export async function startControlServer(target: TargetController, isolation: Isolation): Promise<ControlServer> {
   let previousUri: string | undefined;
+  const limited = new Map<string, LimitedInstance>();
+  let nextLimitedId = 1;
 
   async function handle(path: string, body: unknown): Promise<unknown> {
     if (path === '/begin') {
@@ -87,8 +127,36 @@ export async function startControlServer(target: TargetController, isolation: Is
     if (path === '/end') {
       const request = body as EndRequest;
       if (typeof request.mark !== 'number') throw new Error('bad /end request');
+      // The scenario is over: its own instances go first (their deaths are not the target's crashes).
+      const ids = Array.isArray(request.limited) ? request.limited : [];
+      await Promise.all(
+        ids.map((id) => {
+          const instance = limited.get(id);
+          limited.delete(id);
+          return instance?.stop();
+        }),
+      );
       const crashes = await target.crashesSince(request.mark, request.failed === true);
       return { crashes: crashes.map((c) => c.text) } satisfies EndResponse;
+    }
+    if (path === '/console') {
+      const request = body as Partial<ConsoleRequest> | null;
+      if (typeof request?.line !== 'string') throw new Error('bad /console request');
+      if (!target.console) throw new NotSupportedByTarget(`${CONSOLE_UNREACHABLE}: ${target.describe()} gives the harness no console`);
+      try {
+        return { output: (await target.console(request.line)).output } satisfies ConsoleResponse;
+      } catch (error) {
+        if (error instanceof NotSupportedByTarget) throw new NotSupportedByTarget(`${CONSOLE_UNREACHABLE}: ${error.message}`);
+        throw error;
+      }
+    }
+    if (path === '/limited') {
+      const limits = parseLimits(body);
+      if (!target.startLimited) throw new NotSupportedByTarget('the harness can only set limits on the embedded reference server');
+      const instance = await target.startLimited(limits);
+      const id = String(nextLimitedId++);
+      limited.set(id, instance);
+      return { target: instance.address, id } satisfies LimitedResponse;
     }
     throw new Error(`unknown control path ${path}`);
   }
@@ -103,7 +171,8 @@ export async function startControlServer(target: TargetController, isolation: Is
       .then((body) => handle(req.url ?? '/', body))
       .then(
         (payload) => reply(200, payload),
-        (error: unknown) => reply(503, { error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          reply(error instanceof NotSupportedByTarget ? 501 : 503, { error: error instanceof Error ? error.message : String(error) }),
       );
   });
   await new Promise<void>((resolve, reject) => {
@@ -113,10 +182,15 @@ export async function startControlServer(target: TargetController, isolation: Is
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // Instances of scenarios that never reached /end (a worker died): nobody else will stop them.
+      const left = [...limited.values()];
+      limited.clear();
+      await Promise.all(left.map((instance) => instance.stop()));
+    },
   };
 }

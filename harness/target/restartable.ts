@@ -5,7 +5,22 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tryConnect } from './probe.ts';
-import { KILL_NOW, TargetStartError, type CrashReport, type Launcher, type TargetAddress, type TargetController, type TargetInstance } from './types.ts';
+import {
+  KILL_NOW,
+  NotSupportedByTarget,
+  TargetStartError,
+  type ConsoleOutcome,
+  type CrashReport,
+  type Launcher,
+  type LimitedInstance,
+  type ServerLimits,
+  type TargetAddress,
+  type TargetController,
+  type TargetInstance,
+} from './types.ts';
+
+/** Starts a separate instance with §7 limits (only a target that can pass them to its server has one). */
+export type LimitedLauncher = (limits: ServerLimits) => Promise<TargetInstance>;
 
 /** Consecutive failed (re)starts after which the runner stops trying and fails the remaining scenarios fast. */
 const MAX_FAILED_STARTS = 3;
@@ -29,11 +44,14 @@ export class RestartableTarget implements TargetController {
   private stopped = false;
   /** Cancels the launch in progress, if any: stopping the run must not wait for (or leak) a starting server. */
   private launching: AbortController | undefined;
+  /** Per-scenario instances with limits still running: stopped with the run if their scenario did not. */
+  private readonly limited = new Set<TargetInstance>();
 
   constructor(
     private readonly launch: Launcher,
     private readonly description: (address: TargetAddress | undefined) => string,
     readonly operPassword: string | undefined,
+    private readonly launchLimited?: LimitedLauncher,
   ) {}
 
   describe(): string {
@@ -118,17 +136,42 @@ export class RestartableTarget implements TargetController {
     return unreported;
   }
 
+  /** Typed on the current instance, when it has a console the harness can reach. */
+  async console(line: string): Promise<ConsoleOutcome> {
+    const instance = this.instance;
+    if (!instance) throw new Error('the target is not running');
+    if (!instance.console) throw new NotSupportedByTarget('the harness has no way to type on this server\'s console');
+    return instance.console(line);
+  }
+
+  async startLimited(limits: ServerLimits): Promise<LimitedInstance> {
+    if (!this.launchLimited) throw new NotSupportedByTarget('the harness can only set limits on the embedded reference server');
+    if (this.stopped) throw new TargetStartError('the run is over');
+    const instance = await this.launchLimited(limits);
+    this.limited.add(instance);
+    return {
+      address: instance.address,
+      stop: async () => {
+        this.limited.delete(instance);
+        await instance.stop();
+      },
+    };
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.launching?.abort(new Error('the run is over'));
     if (this.restarting) await this.restarting.catch(() => undefined);
     const instance = this.instance;
     this.instance = undefined;
-    if (instance) await instance.stop();
+    const limited = [...this.limited];
+    this.limited.clear();
+    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop())]);
   }
 
   killNow(): void {
     this.launching?.abort(KILL_NOW);
     this.instance?.killNow();
+    for (const l of this.limited) l.killNow();
   }
 }

@@ -21,6 +21,56 @@ export interface TargetInstance {
   stop(): Promise<void>;
   /** Last-resort synchronous kill, for process 'exit' handlers. */
   killNow(): void;
+  /** Type one line on this instance's server console (§5.18); absent when the harness cannot reach it. */
+  console?(line: string): Promise<ConsoleOutcome>;
+}
+
+/** What typing one line on the target's server console gave. */
+export interface ConsoleOutcome {
+  /** The server's own answer lines to that console line when the harness can read them; null when it cannot. */
+  output: string[] | null;
+}
+
+/**
+ * Small values for the server's §7 limits, for one scenario (keys as the reference server's options).
+ * A key left out keeps the server's default.
+ */
+export interface ServerLimits {
+  maxConnections?: number;
+  registrationTimeoutMs?: number;
+  maxOutputBytes?: number;
+  maxLineBytes?: number;
+  maxFileBytes?: number;
+  maxPendingFiles?: number;
+  historySize?: number;
+}
+
+export const LIMIT_KEYS = [
+  'maxConnections',
+  'registrationTimeoutMs',
+  'maxOutputBytes',
+  'maxLineBytes',
+  'maxFileBytes',
+  'maxPendingFiles',
+  'historySize',
+] as const satisfies ReadonlyArray<keyof ServerLimits>;
+
+/** A separate instance of the target started with limits for one scenario; stopped when the scenario ends. */
+export interface LimitedInstance {
+  readonly address: TargetAddress;
+  /** Stop it and wait until it is gone (bounded). Never throws. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The target cannot do what was asked (set limits, reach its console): the control endpoint answers
+ * 501 with this message, and the step marks the scenario not gradable instead of failed.
+ */
+export class NotSupportedByTarget extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSupportedByTarget';
+  }
 }
 
 /**
@@ -74,4 +124,14 @@ export interface TargetController {
   stop(): Promise<void>;
   /** Synchronous last resort (process 'exit'). */
   killNow(): void;
+  /**
+   * Type one line on the current instance's server console. Absent, or throwing NotSupportedByTarget,
+   * when the harness cannot reach the target's console.
+   */
+  console?(line: string): Promise<ConsoleOutcome>;
+  /**
+   * Start a separate instance with these §7 limits, for one scenario (the caller stops it). Absent, or
+   * throwing NotSupportedByTarget, when the harness cannot set the target's limits.
+   */
+  startLimited?(limits: ServerLimits): Promise<LimitedInstance>;
 }

@@ -12,13 +12,12 @@
  * @exclusive scenarios are scheduled alone too, without a restart.
  */
 import { After, Before, setParallelCanAssign } from '@cucumber/cucumber';
-import type { IWorld } from '@cucumber/cucumber';
-import type { HarnessParameters } from '../../harness/session-api.ts';
 import type { BeginResponse, EndResponse } from '../../harness/target/control-server.ts';
+import { CONTROL_TIMEOUT_MS, control, type TargetControlWorld } from './target-control.ts';
 
 const PRISTINE = '@pristine';
-/** Covers a bounded restart of the target (the runner bounds the start itself). */
-const HOOK_TIMEOUT_MS = 120_000;
+/** A little more than one control request may take. */
+const HOOK_TIMEOUT_MS = CONTROL_TIMEOUT_MS + 5000;
 
 /**
  * Scenarios whose effects reach every user of the server (e.g. /GLOBAL) must not run next to another
@@ -30,19 +29,7 @@ const runsAlone = (pickle: { tags: readonly { name: string }[] }): boolean => pi
 
 setParallelCanAssign((pickle, running) => (runsAlone(pickle) ? running.length === 0 : !running.some(runsAlone)));
 
-type World = IWorld<HarnessParameters> & { targetControlMark?: number };
-
-async function control<T>(url: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(HOOK_TIMEOUT_MS - 5000),
-  });
-  const payload = (await response.json()) as T & { error?: string };
-  if (!response.ok) throw new Error(`target unavailable: ${payload.error ?? response.status}`);
-  return payload;
-}
+type World = TargetControlWorld;
 
 Before({ name: 'target control: ready target', timeout: HOOK_TIMEOUT_MS }, async function (this: World, { pickle }) {
   const url = this.parameters.controlUrl;
@@ -59,6 +46,8 @@ After({ name: 'target control: crash reports', timeout: HOOK_TIMEOUT_MS }, async
   const url = this.parameters.controlUrl;
   if (!url || this.targetControlMark === undefined) return;
   const failed = String(result?.status) === 'FAILED';
-  const ended = await control<EndResponse>(url, '/end', { mark: this.targetControlMark, failed });
+  const limited = this.limitedTargets ?? [];
+  this.limitedTargets = [];
+  const ended = await control<EndResponse>(url, '/end', { mark: this.targetControlMark, failed, limited });
   for (const crash of ended.crashes) this.attach(crash, { mediaType: 'text/plain', fileName: 'target crash' });
 });

@@ -1,0 +1,56 @@
+/**
+ * The step layer's one way to talk to the runner's target-control endpoint (harness/target/control-server.ts):
+ * the hooks' /begin and /end, a console line typed on the target, a per-scenario instance with small §7
+ * limits. What the target cannot do (501) becomes NotGradableError, so the scenario is reported as
+ * "not gradable" with the endpoint's reason, never as a failure of the server under test.
+ */
+import type { IWorld } from '@cucumber/cucumber';
+import { NotGradableError, type HarnessParameters } from '../../harness/session-api.ts';
+import type { ConsoleResponse, LimitedResponse } from '../../harness/target/control-server.ts';
+import type { ConsoleOutcome, ServerLimits } from '../../harness/target/types.ts';
+
+/** Covers a bounded restart of the target (the runner bounds the start itself). */
+export const CONTROL_TIMEOUT_MS = 115_000;
+
+/** What the control helpers remember in the scenario's World. */
+export type TargetControlWorld = IWorld<HarnessParameters> & {
+  /** Crash mark of the scenario's target (from /begin). */
+  targetControlMark?: number;
+  /** Ids of the limited instances this scenario started, stopped by its /end. */
+  limitedTargets?: string[];
+};
+
+/** POST `body` to the control endpoint; a 501 (the target cannot) is NotGradableError, other errors throw. */
+export async function control<T>(url: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
+  });
+  const payload = (await response.json()) as T & { error?: string };
+  if (response.status === 501) throw new NotGradableError(payload.error ?? 'the target cannot do this');
+  if (!response.ok) throw new Error(`target unavailable: ${payload.error ?? response.status}`);
+  return payload;
+}
+
+/** Type one line on the target's server console; `output` is null when the harness cannot read the answer. */
+export async function typeConsoleLine(world: TargetControlWorld, line: string): Promise<ConsoleOutcome> {
+  const url = world.parameters.controlUrl;
+  if (!url) throw new NotGradableError("the target's console is not reachable: the harness did not start this server (--target)");
+  const answer = await control<ConsoleResponse>(url, '/console', { line });
+  return { output: answer.output };
+}
+
+/**
+ * Start, for this scenario only, a separate target with these §7 limits, and point the scenario at it.
+ * Must run before any user connects (connections already open stay on the shared target). The instance
+ * is stopped when the scenario ends (the After hook's /end).
+ */
+export async function startLimitedTarget(world: TargetControlWorld, limits: ServerLimits): Promise<void> {
+  const url = world.parameters.controlUrl;
+  if (!url) throw new NotGradableError('the harness can only set limits on the embedded reference server (this one was given with --target)');
+  const started = await control<LimitedResponse>(url, '/limited', { limits });
+  (world.limitedTargets ??= []).push(started.id);
+  Object.assign(world.parameters.target, started.target);
+}
