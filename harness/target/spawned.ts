@@ -3,6 +3,11 @@
  * new free port (a killed server's port may sit in TIME_WAIT, and a student server rarely sets
  * SO_REUSEADDR), runs the command in its own process group so the whole tree can be killed, and waits
  * (bounded) until the port accepts connections.
+ *
+ * Its stdin is a pipe held open for its whole life: that is its server console (PROTOCOL.md §5.18), where
+ * `console(line)` types a line. A server that never reads stdin is unaffected (a few lines sit in the
+ * pipe); one that reads it blocks there instead of seeing end-of-file at once, as a console on a terminal
+ * would. Its answers are not read back: a server's stdout is free-form, so the outcome's output is null.
  */
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,12 +15,15 @@ import { canWatchListeningSockets, waitUntilListening } from './listening.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
-import { KILL_NOW, TargetStartError, type TargetInstance } from './types.ts';
+import type { Writable } from 'node:stream';
+import { KILL_NOW, TargetStartError, type ConsoleOutcome, type Launcher, type TargetInstance } from './types.ts';
 
 const HOST = '127.0.0.1';
 const TAIL_LINES = 15;
 /** Between SIGTERM to the group and SIGKILL. */
 const TERM_GRACE_MS = 1500;
+/** How long a console line may take to reach the server's stdin pipe (it is full only if the server never reads it). */
+const CONSOLE_WRITE_MS = 5000;
 
 export interface SpawnOptions {
   /** Shell command; every "{port}" is replaced by the chosen port. */
@@ -60,8 +68,27 @@ function outputTail(stderr: TailBuffer, stdout: TailBuffer): string {
   return '(no output on stderr or stdout)';
 }
 
-export function spawnedServer(options: SpawnOptions): RestartableTarget {
-  const launch = async (cancel: AbortSignal): Promise<TargetInstance> => {
+/**
+ * Types `line` on a server's stdin. Rejects (never throws synchronously, never crashes the harness) when
+ * the server closed its stdin or has exited (EPIPE), or does not read it while the pipe is full.
+ */
+function writeConsoleLine(stdin: Writable | null, line: string, gone: () => boolean): Promise<ConsoleOutcome> {
+  if (/[\r\n]/.test(line)) return Promise.reject(new Error('a console line cannot contain a line break'));
+  if (gone()) return Promise.reject(new Error('the server process has exited: its console is gone'));
+  if (stdin === null || stdin.destroyed || !stdin.writable) return Promise.reject(new Error('the server closed its console input (stdin)'));
+  return new Promise<ConsoleOutcome>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not read its console input (stdin) within ${CONSOLE_WRITE_MS} ms`)), CONSOLE_WRITE_MS);
+    stdin.write(`${line}\n`, (error) => {
+      clearTimeout(timer);
+      if (error) reject(new Error(`the server's console input (stdin) is closed: ${error.message}`));
+      else resolve({ output: null });
+    });
+  });
+}
+
+/** Starts one instance of the server command (exported for tests; the runner uses spawnedServer). */
+export function spawnedLauncher(options: SpawnOptions): Launcher {
+  return async (cancel: AbortSignal): Promise<TargetInstance> => {
     const port = options.port ?? (await freePort());
     if (cancel.aborted) throw new TargetStartError('the run is over');
     const command = options.command.replaceAll('{port}', String(port));
@@ -71,7 +98,7 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
       shell: true,
       detached: true, // its own process group: kill(-pid) reaches the shell and everything it started
       cleanup: false, // we kill the whole group ourselves; execa's cleanup would only kill the shell
-      stdin: 'ignore',
+      stdin: 'pipe', // the server console; held open until the server is stopped
       buffer: false,
       reject: false,
       ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -79,8 +106,11 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
     child.catch(() => undefined); // with reject: false it resolves; this only guards against spawn errors
+    // EPIPE when the server closed its stdin or exited: the next console line reports it; the harness lives on.
+    child.stdin?.on('error', () => undefined);
     const exited = new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => {
+        child.stdin?.destroy(); // nobody types on a dead server's console; frees the pipe
         // Let the last stderr chunk arrive before describing the death.
         setTimeout(() => resolve(`${describeExit(code, signal)}\n${outputTail(stderr, stdout)}`), 50);
       });
@@ -94,6 +124,7 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
       killGroup(pid, 'SIGTERM');
       await Promise.race([exited, sleep(TERM_GRACE_MS)]);
       killGroup(pid, 'SIGKILL'); // children that ignored SIGTERM, or outlived the shell
+      child.stdin?.destroy(); // the pipe's end in this process: a grandchild that outlived the group must not hold it
     };
 
     // The run is stopped while this server is still starting: kill its group now. Its death also ends
@@ -126,12 +157,18 @@ export function spawnedServer(options: SpawnOptions): RestartableTarget {
       const why = exitedByItself ? withSubject(failure.replace(/\n/, ';\n')) : `${failure} after ${options.startTimeoutMs} ms`;
       throw new TargetStartError(`server command \`${command}\` did not start: ${why.split('\n').join(' ')}`);
     }
-    return {
+    const instance: TargetInstance = {
       address,
       died: exited.then((text) => `target crashed: ${text}\n(server command: ${command})`),
       stop,
       killNow: () => killGroup(pid, 'SIGKILL'),
+      console: (line) => writeConsoleLine(child.stdin, line, () => gone),
     };
+    return instance;
   };
+}
+
+export function spawnedServer(options: SpawnOptions): RestartableTarget {
+  const launch = spawnedLauncher(options);
   return new RestartableTarget(launch, (a) => `spawned \`${options.command}\`${a ? ` on ${a.host}:${a.port}` : ''}`, options.operPassword);
 }
