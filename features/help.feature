@@ -1,8 +1,9 @@
-@v0 @help
+@help
 Feature: Help
   A student typing /HELP at a bare terminal learns what the server can do. The wording is free;
   the shape (help lines, then one final reply) is what clients rely on. (PROTOCOL.md §5.2)
 
+  @v0
   Rule: Help answers with help lines, one per command, then its final reply
 
     Scenario: A registered user gets a help line for each command of version 0
@@ -15,6 +16,39 @@ Feature: Help
       When alice asks for help
       Then alice gets at least 9 help lines
 
+  Rule: Each command has its help line, naming the command as it is typed
+
+    @v0
+    Scenario: The help names every command of version 0
+      Given alice has registered
+      When alice asks for help
+      Then alice's help names each of the commands help, list, join, leave, who, msg, bye, kick and ren
+
+    @v0 @ping
+    Scenario: The help names the ping command
+      Given alice has registered
+      When alice asks for help
+      Then alice's help names each of the commands ping
+
+    @v1
+    Scenario: The help names every command of version 1
+      Given alice has registered
+      When alice asks for help
+      Then alice's help names each of the commands current, nick, grant and revoke
+
+    @extension
+    Scenario: The help names the file transfer and history commands
+      Given alice has registered
+      When alice asks for help
+      Then alice's help names each of the commands send, data, recv and history
+
+    @bonus
+    Scenario: The help names the operator commands
+      Given alice has registered
+      When alice asks for help
+      Then alice's help names each of the commands oper, global, kill, ban and unban
+
+  @v0
   Rule: Help is private to the one who asks
 
     Scenario: Asking for help sends nothing to anyone else

@@ -164,6 +164,13 @@ export interface Session {
    */
   requireCapability(capability: Capability): void;
 
+  /**
+   * The word a user types for `command` in the active dialect ("/LIST", leading "/" included when the
+   * dialect has one), so a step can look for it in free text such as help lines. Throws NotGradableError when the
+   * profile cannot express the command or its template starts with an argument (a plain message).
+   */
+  commandWord(command: CommandName): string;
+
   /** Close every connection of the scenario, whatever happened. Never throws. */
   closeAll(): Promise<void>;
   /** Human-readable transcript of every byte sent and received in the scenario. */

@@ -291,6 +291,10 @@ class ScenarioSession implements Session {
     this.clients.get(user)?.destroy();
   }
 
+  commandWord(command: CommandName): string {
+    return this.dialect.commandWord(command);
+  }
+
   requireCapability(capability: Capability): void {
     const profile = this.dialect.profile;
     const has: Record<Capability, boolean> = {

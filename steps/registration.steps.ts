@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectFieldIfPresent, expectSuccess, field } from './support/steps-helpers.ts';
+import type { CommandName } from '../harness/session-api.ts';
+import { escapeRegExp } from '../harness/dialect/template.ts';
 
 /** A valid nick of exactly `length` characters, derived from the user's unique real nick. */
 function nickOfLength(world: ChatWorld, user: string, length: number): string {
@@ -145,6 +147,21 @@ Then('{user} gets at least {int} help line(s)', function (this: ChatWorld, user:
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, 'help');
   assert.ok(reply.data.length >= count, `${user} got ${reply.data.length} help lines, expected at least ${count}`);
+});
+
+/**
+ * §5.2: one help line per command, wording free. What a student's help must do is name each command the
+ * way a user types it: "/LIST", or LIST at the start of a help line, in any case, as a whole word ("/REN" is
+ * not found inside "/RENAME", and the "<nick>" placeholder or "change your nick" does not name /NICK).
+ */
+Then("{user}'s help names each of the commands {commandList}", function (this: ChatWorld, user: string, commands: CommandName[]) {
+  const reply = this.lastReply(user);
+  expectSuccess(this, user, reply, 'help');
+  const text = reply.data.map((line) => Object.values(line).join(' ')).join('\n');
+  const missing = commands
+    .map((command) => this.session.commandWord(command).replace(/^\//, ''))
+    .filter((word) => !new RegExp(`(?:^[^\\w<]*|/)${escapeRegExp(word)}(?!\\w)`, 'im').test(text));
+  assert.deepEqual(missing, [], `${user}'s help lines never name ${missing.join(', ')}`);
 });
 
 // --- nick changes (v1) ---------------------------------------------------------------------------

@@ -82,6 +82,14 @@ export class Dialect {
     return text + this.profile.lineEnding;
   }
 
+  /** The command's word as typed ("/LIST {x}" gives "/LIST"), for finding it in free text; see Session.commandWord. */
+  commandWord(command: CommandName): string {
+    const spec = this.command(command);
+    const word = /^(\/?[^\s{}/]+)(?:\s|$)/.exec(spec.templates[0] ?? '')?.[1];
+    if (word === undefined) throw new NotGradableError(`profile "${this.name}" has no command word for "${command}" (its template: ${JSON.stringify(spec.templates[0])})`);
+    return word;
+  }
+
   /** Wire text for one `send` step of the registration script. */
   renderRegisterStep(template: string, nick: string): string {
     return fill(template, { nick })! + this.profile.lineEnding;

@@ -5,7 +5,8 @@
  * "alice" and "#room" can appear in every scenario of a shared, long-running target.
  */
 import { defineParameterType } from '@cucumber/cucumber';
-import type { EventName } from '../../harness/session-api.ts';
+import type { CommandName, EventName } from '../../harness/session-api.ts';
+import { COMMAND_ARGS } from '../../harness/dialect/catalogue.ts';
 import { splitUsers } from './steps-helpers.ts';
 
 /**
@@ -72,4 +73,13 @@ defineParameterType({
   name: 'event',
   regexp: new RegExp(Object.keys(EVENT_WORDS).sort((a, b) => b.length - a.length).join('|')),
   transformer: (word: string) => EVENT_WORDS[word as keyof typeof EVENT_WORDS],
+});
+
+/** "help, list, join and bye": protocol commands by their logical names (session-api.ts CommandName). */
+const COMMAND = `(?:${Object.keys(COMMAND_ARGS).sort((a, b) => b.length - a.length).join('|')})`;
+defineParameterType({
+  name: 'commandList',
+  regexp: new RegExp(`${COMMAND}(?:(?:, | and )${COMMAND})*`),
+  transformer: (text: string) => text.split(/, | and /) as CommandName[],
+  useForSnippets: false,
 });
