@@ -24,6 +24,9 @@ export default {
   ignorePatterns: ['bench', 'reference-client', 'grading', 'rubrics', 'test', 'docs', 'coverage'],
   thresholds: { high: 90, low: 85, break: null },
   cleanTempDir: true,
+  // Text the protocol declares free (ERR reasons, usage strings, close reasons) is not mutated: see the plugin.
+  appendPlugins: ['./mutation/free-text-ignorer.mjs'],
+  ignorers: ['free-text'],
   // Stryker rewrites the tsconfig's extends/references in the sandbox with the TypeScript JS API, which
   // TypeScript 7 (native tsc) no longer has. Ours has neither, so nothing needs rewriting: point the
   // option at a file that does not exist and the rewrite is skipped (tsx still reads tsconfig.json).
