@@ -1,0 +1,149 @@
+/**
+ * The server console for the step layer (PROTOCOL.md §5.18): a line rendered through the profile's
+ * console section (harness/dialect/console.ts), typed on the target through the runner's control
+ * endpoint (target-control.ts), and what the console answered, kept for the Then steps.
+ *
+ * When the target does not show the console's output (a spawned server: output null), nothing tells
+ * when the server has read the line: the step then waits the quiet period, as the harness does for a
+ * profile without barrier, so that a later "receives nothing" is not checked before the line was read.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import assert from 'node:assert/strict';
+import { ConsoleDialect } from '../../harness/dialect/console.ts';
+import { Dialect, type ReplyUnit } from '../../harness/dialect/dialect.ts';
+import { loadProfile } from '../../harness/dialect/load-profile.ts';
+import type { ConsoleCommandName } from '../../harness/dialect/profile-types.ts';
+import { NotGradableError, type CommandName, type Reply } from '../../harness/session-api.ts';
+import { decodeEscapes, expandNames } from './steps-helpers.ts';
+import { typeConsoleLine } from './target-control.ts';
+import type { ChatWorld } from './world.ts';
+
+/** The last line typed on the console in this scenario and what the console showed for it. */
+interface Typed {
+  line: string;
+  /** The command it was rendered from; undefined for a literal line. */
+  command?: CommandName;
+  output: string[] | null;
+}
+
+interface ConsoleState {
+  last?: Typed;
+  /** A ban placed from the console and not lifted yet: the After hook lifts it whatever happened. */
+  ban?: { addresses: string[] };
+}
+
+const states = new WeakMap<ChatWorld, ConsoleState>();
+const dialects = new Map<string, ConsoleDialect>();
+
+function stateOf(world: ChatWorld): ConsoleState {
+  let state = states.get(world);
+  if (!state) {
+    state = {};
+    states.set(world, state);
+  }
+  return state;
+}
+
+/** The profile's console; NotGradableError when the profile has no console section. */
+export function consoleDialect(world: ChatWorld): ConsoleDialect {
+  const name = world.parameters.profile;
+  let dialect = dialects.get(name);
+  if (!dialect) {
+    dialect = new ConsoleDialect(new Dialect(loadProfile(name)));
+    dialects.set(name, dialect);
+  }
+  return dialect;
+}
+
+async function type(world: ChatWorld, line: string, command?: CommandName): Promise<Typed> {
+  const { output } = await typeConsoleLine(world, line);
+  if (output === null) await sleep(world.parameters.quietMs);
+  const typed: Typed = { line, output, ...(command ? { command } : {}) };
+  stateOf(world).last = typed;
+  return typed;
+}
+
+/** Type an operator command on the console, written the profile's way. */
+export async function typeCommand(world: ChatWorld, command: ConsoleCommandName, args: Record<string, string>): Promise<void> {
+  await type(world, consoleDialect(world).render(command, args), command);
+}
+
+/**
+ * Type a literal line from a feature file ({bob} is the scenario's real nick, \t and \xNN escapes).
+ * Literal lines are canonical syntax: not gradable unless the profile has a console and raw wire access.
+ */
+export async function typeLiteral(world: ChatWorld, text: string): Promise<void> {
+  consoleDialect(world);
+  world.session.requireCapability('rawWire');
+  await type(world, new TextDecoder().decode(decodeEscapes(expandNames(world, text))));
+}
+
+function lastTyped(world: ChatWorld): Typed {
+  const last = stateOf(world).last;
+  if (!last) throw new Error('nothing was typed on the server console yet: an earlier step must type a line');
+  return last;
+}
+
+/** The console's answer to the last line as a Reply (for the reply assertions); NotGradableError when unreadable. */
+export function lastAnswer(world: ChatWorld): Reply | undefined {
+  const last = lastTyped(world);
+  const unit = consoleDialect(world).readAnswer(last.output, last.command);
+  return unit && asReply(unit);
+}
+
+function asReply(unit: ReplyUnit): Reply {
+  return { ok: unit.kind === 'ok', ...(unit.kind === 'error' && unit.code !== undefined ? { code: unit.code } : {}), fields: unit.fields, data: [], raw: unit.raw };
+}
+
+/**
+ * A plain "When the server console kills bob" must succeed: where the answer can be read, it must be a
+ * success. Where it cannot, the Then steps observe the effect.
+ */
+export function expectAcceptedIfReadable(world: ChatWorld, what: string): Reply | undefined {
+  const last = lastTyped(world);
+  if (last.output === null) return undefined;
+  let answer: Reply | undefined;
+  try {
+    answer = lastAnswer(world);
+  } catch (error) {
+    if (error instanceof NotGradableError) return undefined; // the profile does not say how the console answers
+    throw error;
+  }
+  assert.ok(answer?.ok, `the console should have accepted ${what} (${JSON.stringify(last.line)}), but it answered ${answer ? JSON.stringify(answer.raw) : 'nothing'} (output: ${JSON.stringify(last.output)})`);
+  return answer;
+}
+
+/**
+ * Remember a console ban so it is lifted after the scenario, whatever the later checks say. The banned
+ * address comes from the console's answer when it can be read; otherwise it is the address the
+ * scenario's connections come from, as a server may write it (IPv4, or IPv4-mapped IPv6 on a dual-stack
+ * socket).
+ */
+export function rememberBan(world: ChatWorld): void {
+  let address: string | undefined;
+  try {
+    address = lastAnswer(world)?.fields.address;
+  } catch {
+    // Unreadable or malformed answer: the step's own check reports it; the fallback addresses apply.
+  }
+  const host = world.parameters.target.host;
+  stateOf(world).ban = { addresses: address !== undefined ? [address] : [host, `::ffff:${host}`] };
+}
+
+/** Lift the console's ban (the When step, and the After hook after a failure); false when there is none. */
+export async function liftBan(world: ChatWorld): Promise<boolean> {
+  const state = stateOf(world);
+  const ban = state.ban;
+  if (!ban) return false;
+  state.ban = undefined;
+  for (const address of ban.addresses) {
+    await typeCommand(world, 'unban', { address });
+    expectAcceptedIfReadable(world, `lifting the ban of ${address}`);
+  }
+  return true;
+}
+
+/** Whether a console ban is still in place (for the After hook). */
+export function banInPlace(world: ChatWorld): boolean {
+  return stateOf(world).ban !== undefined;
+}
