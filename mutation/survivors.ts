@@ -1,13 +1,19 @@
 /**
- * `node --import tsx mutation/survivors.ts [reports/mutation/mutation.json]`: the mutation score and every
- * surviving (or uncovered) mutant as a Markdown table, for docs/VALIDITY.md.
+ * `node --import tsx mutation/survivors.ts [report.json ...]` (`npm run mutation:survivors`): the mutation
+ * score of one or more Stryker JSON reports and every mutant the suite did not detect, each with the reason
+ * it is equivalent (mutation/equivalents.json) or "TO REVIEW". Several reports (partial runs over parts of
+ * the core) are merged: for a file present in several, the last one given wins (the newest re-run).
  *
- * One class is recognised mechanically, because it is large and equivalent by the protocol's own text:
- * a string or template literal inside the reason argument of `fail(code, reason)` / `err(code, reason)`,
- * or in a `usage:` text. PROTOCOL.md §2.1 makes `<reason>` free human text, so no conformance scenario may
- * depend on it. Every other survivor is listed as "to review" and must be judged by hand.
+ * Exit code 0 when every undetected mutant has its written reason, 1 when some are still to review: a new
+ * survivor is either killed by a new scenario or explained in equivalents.json, never left silent.
+ *
+ * Mutants marked "Ignored" by mutation/free-text-ignorer.mjs (free text: ERR reasons, usage, close reasons)
+ * are counted by reason, and the score is given both ways: Stryker's (ignored mutants left out) and raw
+ * (every ignored mutant counted as a survivor).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface Position {
   line: number;
@@ -19,54 +25,82 @@ interface Mutant {
   replacement?: string;
   location: { start: Position; end: Position };
   status: string;
+  statusReason?: string;
 }
 interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
 }
+/** One hand-judged equivalent mutant, matched by file, mutator and text (not by line: lines move). */
+export interface Equivalent {
+  file: string;
+  mutator: string;
+  original: string;
+  replacement: string;
+  why: string;
+}
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** The mutated text, from the source (columns are 1-based in the report). */
+/** The mutated text, from the source (columns are 1-based in the report); first line only when longer. */
 function original(source: string, { start, end }: Mutant['location']): string {
   const lines = source.split('\n');
   if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
   return `${lines[start.line - 1]!.slice(start.column - 1)} …`;
 }
 
-/** A literal that is (part of) a free-text reason or usage string. */
-function isFreeText(source: string, mutant: Mutant): boolean {
-  if (mutant.mutatorName !== 'StringLiteral') return false;
-  const line = source.split('\n')[mutant.location.start.line - 1]!;
-  const before = line.slice(0, mutant.location.start.column - 1);
-  return /\b(fail|err)\('[A-Z_]+',\s*$/.test(before) || /^\s*usage:\s*$/.test(before);
+const clip = (text: string, max = 70): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text).replaceAll('|', '\\|').replaceAll('\n', ' ');
+const shortPath = (file: string): string => file.replace(/^.*reference-server\//, '');
+
+function merge(files: string[]): Report['files'] {
+  const merged: Report['files'] = {};
+  for (const file of files) Object.assign(merged, (JSON.parse(readFileSync(file, 'utf8')) as Report).files);
+  return merged;
 }
 
-const clip = (text: string, max = 70): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text).replaceAll('|', '\\|');
-
-const file = process.argv[2] ?? 'reports/mutation/mutation.json';
-const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-let detected = 0;
-let undetected = 0;
-let freeText = 0;
-const rows: string[] = [];
-for (const [path, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-  for (const mutant of mutants) {
-    if (DETECTED.has(mutant.status)) detected++;
-    if (!UNDETECTED.has(mutant.status)) continue;
-    undetected++;
-    if (isFreeText(source, mutant)) {
-      freeText++;
-      continue;
+function main(): number {
+  const reports = process.argv.slice(2);
+  const files = merge(reports.length > 0 ? reports : ['reports/mutation/mutation.json']);
+  const equivalents = JSON.parse(readFileSync(path.join(HERE, 'equivalents.json'), 'utf8')) as Equivalent[];
+  const used = new Set<Equivalent>();
+  const counts = new Map<string, number>();
+  const ignoredBy = new Map<string, number>();
+  const rows: string[] = [];
+  let toReview = 0;
+  for (const [file, { source, mutants }] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const mutant of mutants) {
+      counts.set(mutant.status, (counts.get(mutant.status) ?? 0) + 1);
+      if (mutant.status === 'Ignored') ignoredBy.set(mutant.statusReason ?? '?', (ignoredBy.get(mutant.statusReason ?? '?') ?? 0) + 1);
+      if (!UNDETECTED.has(mutant.status)) continue;
+      const text = original(source, mutant.location);
+      const match = equivalents.find(
+        (e) => e.file === shortPath(file) && e.mutator === mutant.mutatorName && e.original === text && e.replacement === (mutant.replacement ?? ''),
+      );
+      if (match) used.add(match);
+      else toReview++;
+      const where = `${shortPath(file)}:${mutant.location.start.line}`;
+      rows.push(`| ${where} | ${mutant.mutatorName} | \`${clip(text)}\` → \`${clip(mutant.replacement ?? '')}\` | ${match ? clip(match.why, 400) : '**TO REVIEW**'} |`);
     }
-    const where = `${path.replace(/^.*reference-server\//, '')}:${mutant.location.start.line}`;
-    rows.push(`| ${where} | ${mutant.status} | ${mutant.mutatorName} | \`${clip(original(source, mutant.location))}\` → \`${clip(mutant.replacement ?? '')}\` | to review |`);
   }
+  const count = (status: string): number => counts.get(status) ?? 0;
+  const detected = [...DETECTED].reduce((sum, s) => sum + count(s), 0);
+  const undetected = [...UNDETECTED].reduce((sum, s) => sum + count(s), 0);
+  const ignored = count('Ignored');
+  const pct = (part: number, whole: number): string => `${whole === 0 ? '0.00' : ((100 * part) / whole).toFixed(2)} %`;
+  console.log(`${Object.keys(files).length} files, ${[...counts.values()].reduce((a, b) => a + b, 0)} mutants: ` + [...counts].map(([s, n]) => `${n} ${s}`).join(', '));
+  console.log(`mutation score (Stryker's: detected / (detected + undetected)): ${pct(detected, detected + undetected)} (${detected}/${detected + undetected})`);
+  console.log(`raw score (ignored free-text mutants counted as survivors): ${pct(detected, detected + undetected + ignored)}`);
+  const equivalent = undetected - toReview;
+  console.log(`score over the mutants a conformance suite can observe (written equivalents left out): ${pct(detected, detected + toReview)}`);
+  for (const [reason, n] of ignoredBy) console.log(`ignored ${n}: ${reason}`);
+  console.log(`undetected ${undetected}: ${equivalent} with a written reason (mutation/equivalents.json), ${toReview} to review\n`);
+  console.log('| where | mutator | original → mutant | why it survives |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  const stale = equivalents.filter((e) => !used.has(e) && Object.keys(files).some((f) => shortPath(f) === e.file));
+  if (stale.length > 0) console.log(`\n${stale.length} entries of equivalents.json matched no survivor of their file (killed now, or the code moved): ${stale.map((e) => `${e.file} ${e.mutator} \`${clip(e.original, 40)}\``).join('; ')}`);
+  return toReview === 0 ? 0 : 1;
 }
-const score = (100 * detected) / (detected + undetected);
-console.log(`mutants detected ${detected}, undetected ${undetected}: score ${score.toFixed(2)} %`);
-console.log(`undetected free-text mutants (reason/usage strings, equivalent by §2.1): ${freeText}`);
-console.log(`score counting those as equivalent: ${((100 * detected) / (detected + undetected - freeText)).toFixed(2)} %\n`);
-console.log('| where | status | mutator | original → mutant | why |');
-console.log('|---|---|---|---|---|');
-for (const row of rows) console.log(row);
+
+process.exitCode = main();
