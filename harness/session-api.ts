@@ -151,8 +151,21 @@ export interface Session {
    * complete it) and one the server closes meanwhile.
    */
   discardReceived(user?: string): Promise<void>;
-  /** Wait (bounded) until the server closes `user`'s connection. */
+  /**
+   * Wait (bounded) until the server closes `user`'s connection. A user who stopped reading reads again
+   * to see the close, and what arrives is thrown away unseen.
+   */
   expectClosed(user: string): Promise<void>;
+  /**
+   * `user` stops reading what the server sends (PROTOCOL.md §7 unsent output): nothing it receives is
+   * looked at any more, and discardReceived skips it. NotGradableError in client-driven mode.
+   */
+  stopReading(user: string): Promise<void>;
+  /**
+   * Send `command` `count` times without waiting for any reply (a user who stopped reading), in bounded
+   * batches; stops early once the server has closed the connection. Resolves to how many were sent.
+   */
+  sendRepeatedly(user: string, command: CommandName, args: Record<string, string | undefined>, count: number): Promise<{ sent: number; closed: boolean }>;
   /** True while `user`'s connection is open. */
   isConnected(user: string): boolean;
   /** Close `user`'s socket abruptly, without any goodbye. */

@@ -45,6 +45,9 @@ export function createSession(params: HarnessParameters, options: SessionOptions
 
 let barrierCounter = 0;
 
+/** Requests per write in sendRepeatedly: small writes, so a close is noticed soon after it happens. */
+const REPEAT_BATCH = 100;
+
 /** Commands that act on the current channel (PROTOCOL.md §4.1); `current` only without argument. */
 const CHANNEL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['say', 'leave', 'who', 'msg', 'kick', 'ren', 'grant', 'revoke', 'send', 'history']);
 
@@ -266,7 +269,8 @@ class ScenarioSession implements Session {
 
   async discardReceived(user?: string): Promise<void> {
     const candidates = user === undefined ? [...this.clients.values()] : [this.client(user)];
-    const ready = candidates.filter((client) => client.isOpen && !this.midLine.has(client.user));
+    // A user who stopped reading would never see a barrier's answer: nothing of theirs is checked anyway.
+    const ready = candidates.filter((client) => client.isOpen && client.isReading && !this.midLine.has(client.user));
     await Promise.all(
       ready.map(async (client) => {
         try {
@@ -281,6 +285,38 @@ class ScenarioSession implements Session {
 
   async expectClosed(user: string): Promise<void> {
     await this.client(user).waitClosed(this.params.timeoutMs);
+  }
+
+  async stopReading(user: string): Promise<void> {
+    if (this.params.client !== undefined) {
+      throw new NotGradableError('a client program cannot be made to stop reading (--client): the harness reads its output through a pipe');
+    }
+    await this.connect(user);
+    this.client(user).stopReading();
+  }
+
+  async sendRepeatedly(user: string, command: CommandName, args: Record<string, string | undefined>, count: number): Promise<{ sent: number; closed: boolean }> {
+    const line = this.dialect.render(command, args); // NotGradableError before anything is sent
+    const client = this.client(user);
+    this.lastSent.set(user, line);
+    this.midLine.delete(user);
+    const perBatch = Math.max(1, Math.min(count, REPEAT_BATCH));
+    const batch = Buffer.from(line.repeat(perBatch), 'utf8');
+    let sent = 0;
+    while (sent < count && client.isOpen) {
+      const n = Math.min(perBatch, count - sent);
+      const bytes = n === perBatch ? batch : Buffer.from(line.repeat(n), 'utf8');
+      try {
+        await client.sendBulk(bytes, `sends ${JSON.stringify(line.trimEnd())} ${n} times (${sent + n} of ${count})`, this.params.timeoutMs);
+      } catch {
+        // A failed write means the server closed the connection (the point of this); a stalled one that
+        // it stopped taking input. Either way sending more is pointless: the Then steps judge the outcome.
+        break;
+      }
+      sent += n;
+      await sleep(0); // let a close be noticed before the next batch
+    }
+    return { sent, closed: !client.isOpen };
   }
 
   isConnected(user: string): boolean {
@@ -363,6 +399,7 @@ class ScenarioSession implements Session {
 
   /** Make sure everything the server sent `client` so far has arrived; says how, for messages. */
   private async settle(client: TestClient): Promise<string> {
+    if (!client.isReading) throw new Error(`${client.user} stopped reading, so nothing ${client.user} receives can be checked`);
     if (this.dialect.hasBarrier && !this.params.forceQuiet) {
       const token = `b${(barrierCounter++).toString(36)}${randomBytes(3).toString('hex')}`;
       await client.send(this.dialect.barrierRequest(token));

@@ -109,6 +109,10 @@ export class TestClient {
   private readonly closeListeners: Array<() => void> = [];
   private readonly recent: string[] = [];
   private recentPartial = '';
+  /** 'reading' normally; 'paused' after stopReading (nothing read); 'discarding' once a close is awaited. */
+  private reading: 'reading' | 'paused' | 'discarding' = 'reading';
+  /** Bytes read and thrown away in 'discarding' mode (noted in the transcript on close). */
+  private ignoredBytes = 0;
 
   private constructor(socket: Link, options: Omit<TestClientOptions, 'host' | 'port' | 'connectTimeoutMs'>) {
     this.socket = socket;
@@ -169,6 +173,41 @@ export class TestClient {
 
   get isOpen(): boolean {
     return !this.closed && !this.destroyed;
+  }
+
+  /** False once stopReading was called: this user no longer reads what the server sends. */
+  get isReading(): boolean {
+    return this.reading === 'reading';
+  }
+
+  /**
+   * Stop reading from the socket (a client that does not read its output, PROTOCOL.md §7): what the
+   * server sends piles up in the kernel's buffers, then in the server's own queue. Nothing is read again,
+   * except to notice the close (waitClosed), and what is then read is thrown away unseen.
+   */
+  stopReading(): void {
+    if (this.reading !== 'reading') return;
+    if (!(this.socket instanceof net.Socket)) throw new Error(`${this.user}: only a TCP connection can stop reading`);
+    this.reading = 'paused';
+    this.socket.pause();
+    this.transcript.note(this.user, 'stops reading what the server sends');
+  }
+
+  /**
+   * Like send, but the transcript gets `summary` instead of the bytes (a bulk of identical requests);
+   * resolves once handed to the OS, or rejects once `timeoutMs` pass first (a peer that stopped reading).
+   */
+  sendBulk(data: Uint8Array, summary: string, timeoutMs: number): Promise<void> {
+    if (!this.isOpen) return Promise.reject(new ExpectationError(`${this.user}: cannot send, the connection is closed`));
+    this.transcript.note(this.user, summary);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ExpectationError(`${this.user}: the server took none of the last ${data.length} bytes within ${timeoutMs} ms`)), timeoutMs);
+      this.socket.write(Buffer.from(data), (error) => {
+        clearTimeout(timer);
+        if (error) reject(new ExpectationError(`${this.user}: sending failed: ${error.message}`));
+        else resolve();
+      });
+    });
   }
 
   /** Send text (UTF-8) or raw bytes exactly as given; resolves once handed to the OS. */
@@ -261,9 +300,16 @@ export class TestClient {
     return count;
   }
 
-  /** Resolve when the server has closed the connection; reject after `timeoutMs`. */
+  /**
+   * Resolve when the server has closed the connection; reject after `timeoutMs`. A client that stopped
+   * reading starts reading again to see the close, throwing away what it reads.
+   */
   waitClosed(timeoutMs: number): Promise<void> {
     if (this.closed) return Promise.resolve();
+    if (this.reading === 'paused' && this.socket instanceof net.Socket) {
+      this.reading = 'discarding';
+      this.socket.resume();
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const index = this.closeListeners.indexOf(onClose);
@@ -299,6 +345,10 @@ export class TestClient {
   // ---- receiving --------------------------------------------------------------------------
 
   private onData(chunk: Buffer): void {
+    if (this.reading === 'discarding') {
+      this.ignoredBytes += chunk.length;
+      return;
+    }
     if (this.overflowed) {
       this.discardedChars += chunk.length;
       return;
@@ -320,6 +370,7 @@ export class TestClient {
     this.ansiCarry = '';
     if (tail !== '' && !this.overflowed) this.append(tail);
     if (this.discardedChars > 0) this.transcript.note(this.user, `${this.discardedChars} bytes received after the flood limit were discarded`);
+    if (this.ignoredBytes > 0) this.transcript.note(this.user, `${this.ignoredBytes} bytes received after it stopped reading were thrown away unseen`);
     if (this.framing === 'lines' && this.partial !== '' && !this.overflowed) {
       this.pushLine(this.partial);
       this.partial = '';
