@@ -78,8 +78,8 @@ export function lineRejected(state: ServerState, conn: ConnId, reason: 'LINE_TOO
   const user = state.users.get(conn);
   if (user === undefined) return [];
   const out: Effect[] = [];
-  const why = reason === 'LINE_TOO_LONG' ? 'a line is at most 4096 bytes' : 'lines must be valid UTF-8';
-  sendToUser(out, user, err(reason, `${why}: line discarded`));
+  // The reason is free text (§2.1); it names no byte count because the line limit is an option (§7).
+  sendToUser(out, user, err(reason, reason === 'LINE_TOO_LONG' ? 'the line is longer than the limit: line discarded' : 'lines must be valid UTF-8: line discarded'));
   return out;
 }
 
