@@ -51,8 +51,10 @@ export class RestartableTarget implements TargetController {
     private readonly launch: Launcher,
     private readonly description: (address: TargetAddress | undefined) => string,
     readonly operPassword: string | undefined,
-    private readonly launchLimited?: LimitedLauncher,
-  ) {}
+    launchLimited?: LimitedLauncher,
+  ) {
+    this.startLimited = launchLimited ? (limits) => this.launchWithLimits(launchLimited, limits) : undefined;
+  }
 
   describe(): string {
     return this.description(this.instance?.address);
@@ -144,10 +146,15 @@ export class RestartableTarget implements TargetController {
     return instance.console(line);
   }
 
-  async startLimited(limits: ServerLimits): Promise<LimitedInstance> {
-    if (!this.launchLimited) throw new NotSupportedByTarget('the harness can only set limits on the embedded reference server');
+  /**
+   * Present only when the launcher can pass limits to its server (the embedded reference server), so
+   * `target.startLimited !== undefined` says whether @limits scenarios can run on this target.
+   */
+  readonly startLimited: ((limits: ServerLimits) => Promise<LimitedInstance>) | undefined;
+
+  private async launchWithLimits(launchLimited: LimitedLauncher, limits: ServerLimits): Promise<LimitedInstance> {
     if (this.stopped) throw new TargetStartError('the run is over');
-    const instance = await this.launchLimited(limits);
+    const instance = await launchLimited(limits);
     this.limited.add(instance);
     return {
       address: instance.address,

@@ -130,8 +130,9 @@ export interface TargetController {
    */
   console?(line: string): Promise<ConsoleOutcome>;
   /**
-   * Start a separate instance with these §7 limits, for one scenario (the caller stops it). Absent, or
-   * throwing NotSupportedByTarget, when the harness cannot set the target's limits.
+   * Start a separate instance with these §7 limits, for one scenario (the caller stops it). Absent when
+   * the harness cannot set the target's limits (only the embedded reference server can), so its presence
+   * says whether @limits scenarios can run.
    */
   startLimited?(limits: ServerLimits): Promise<LimitedInstance>;
 }

@@ -6,11 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import path from 'node:path';
 import { startControlServer } from '../../../harness/target.ts';
 import { embeddedReferenceServer } from '../../../harness/target/embedded.ts';
 import { externalServer } from '../../../harness/target/external.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
+import { spawnedServer } from '../../../harness/target/spawned.ts';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+
+const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;
 
 async function post(url: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
@@ -112,6 +117,18 @@ test('/limited starts a separate instance with the limits; the scenario\'s /end 
   assert.equal(await tryConnect(main, 2000), undefined, 'the shared target still does');
 });
 
+test('only the embedded reference server offers limits: a spawned server answers 501', async (t) => {
+  const target = spawnedServer({ command: ECHO, startTimeoutMs: 10_000, operPassword: undefined });
+  t.after(() => target.stop());
+  assert.equal(target.startLimited, undefined, 'what the runner can test to leave @limits out');
+  await target.start();
+  const control = await startControlServer(target, 'run');
+  t.after(() => control.close());
+  const answer = await post(control.url, '/limited', { limits: { maxConnections: 1 } });
+  assert.equal(answer.status, 501);
+  assert.match(String(answer.json.error), /only set limits on the embedded reference server/);
+});
+
 test('/limited refuses unknown limits and values that are not non-negative integers', async (t) => {
   const target = embeddedReferenceServer();
   t.after(() => target.stop());
@@ -130,6 +147,7 @@ test('instances whose scenario never ended are stopped with the target', async (
   const target = embeddedReferenceServer();
   t.after(() => target.stop());
   await target.start();
+  assert.ok(target.startLimited, 'the embedded reference server can be started with limits');
   const limited = await target.startLimited({ registrationTimeoutMs: 60_000 });
   assert.equal(await tryConnect(limited.address, 2000), undefined);
   await target.stop();
