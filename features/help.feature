@@ -24,7 +24,7 @@ Feature: Help
       When alice asks for help
       Then alice's help names each of the commands help, list, join, leave, who, msg, bye, kick and ren
 
-    @v0 @ping
+    @v0
     Scenario: The help names the ping command
       Given alice has registered
       When alice asks for help

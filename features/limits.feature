@@ -1,4 +1,4 @@
-@limits
+@limits @robustness
 Feature: Limits: a server enforces its §7 limits and keeps serving everyone else
   A server has limits (PROTOCOL.md §7): how many connections it holds, how long a connection may take to
   register, how much output it keeps for a client that does not read. At their defaults no ordinary
@@ -57,3 +57,15 @@ Feature: Limits: a server enforces its §7 limits and keeps serving everyone els
       Then bob is disconnected by the server
       And alice sees bob quit
       And carol still receives alice's next message in #room
+
+  @extension @history
+  Rule: A channel remembers at most the configured number of messages, the newest
+
+    # With the default (100) a server that never forgets would answer the same: /HISTORY asks for 100 at most.
+    Scenario: A channel with a small history keeps only its newest messages
+      Given the server remembers 5 messages per channel
+      And alice has created #room
+      And bob has joined #room
+      And alice has said 8 numbered messages
+      When bob asks for the last 20 messages of history
+      Then bob gets alice's numbered messages 4 to 8

@@ -68,6 +68,7 @@ export const EXIT_USAGE = 2;
 const PRISTINE_WHY =
   'they need a server nobody else uses, and a --target server may have other clients; run with --server or without a target to include them';
 const OPERATOR_WHY = 'the operator password of the target is unknown; pass --oper-password <the password the server was started with>';
+const LIMITS_WHY = 'the harness can set §7 limits (connections, registration time, unsent output...) only on the embedded reference server';
 
 function and(...parts: string[]): string {
   const nonEmpty = parts.filter((p) => p.trim() !== '');
@@ -94,6 +95,7 @@ async function select(options: RunnerOptions, target: TargetController): Promise
   const exclusions: Array<{ tag: string; why: string }> = [];
   if (!target.owned) exclusions.push({ tag: '@pristine', why: PRISTINE_WHY });
   if (target.operPassword === undefined) exclusions.push({ tag: '@operator', why: OPERATOR_WHY });
+  if (target.startLimited === undefined) exclusions.push({ tag: '@limits', why: LIMITS_WHY });
 
   let loaded;
   try {

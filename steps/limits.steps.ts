@@ -28,6 +28,10 @@ Given('the server gives {int} ms to register', async function (this: ChatWorld, 
   await limitTarget(this, { registrationTimeoutMs: ms });
 });
 
+Given('the server remembers {int} messages per channel', async function (this: ChatWorld, messages: number) {
+  await limitTarget(this, { historySize: messages });
+});
+
 Given('the server holds at most {int} KiB of unsent output per client', async function (this: ChatWorld, kib: number) {
   await limitTarget(this, { maxOutputBytes: kib * 1024 });
 });

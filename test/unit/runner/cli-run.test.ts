@@ -74,12 +74,13 @@ test('--target that accepts and never answers: the scenarios fail within their b
   assert.match(summary, /\*\*Result: FAIL\*\*: 0 passed, 2 failed, 0 skipped, 1 not gradable \(3 scenarios run\)/);
   assert.match(summary, /\| `@pristine` \| 1 \| they need a server nobody else uses/);
   assert.match(summary, /\| `@operator` \| 1 \| the operator password of the target is unknown/);
+  assert.match(summary, /\| `@limits` \| 1 \| the harness can set §7 limits .* only on the embedded reference server/);
   assert.match(result.stdout, /expected a line starting with "HELLO" within 300 ms/);
   assert.match(result.stdout, /1 @pristine scenario\(s\)/);
 });
 
 test('--parallel 2 loads TypeScript support code in the workers; @pristine and @operator run on a spawned server', async () => {
-  const { result, read } = await conformance(['--server', ECHO, '--oper-password', 'secret', '--parallel', '2', '--tags', 'not @crash and not @scheduling', `${FIXTURES}/features`]);
+  const { result, read } = await conformance(['--server', ECHO, '--oper-password', 'secret', '--parallel', '2', '--tags', 'not @crash and not @scheduling and not @limits', `${FIXTURES}/features`]);
   assert.equal(result.exitCode, 1, result.stderr); // the fixture has one scenario that fails on purpose
   const summary = await read('summary.md');
   assert.match(summary, /\*\*Result: FAIL\*\*: 3 passed, 1 failed, 0 skipped, 1 not gradable \(5 scenarios run\)/);
