@@ -12,53 +12,25 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import { runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
-import { createTarget, startControlServer } from '../harness/target.ts';
-import type { HarnessParameters } from '../harness/session-api.ts';
+import { createTarget } from '../harness/target.ts';
+import { runSuiteInProcess } from '../harness/in-process-run.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Per-expectation timeout; the harness default. Shorter would risk killing mutants by mere load. */
 const TIMEOUT_MS = Number(process.env.MUTATION_SCENARIO_TIMEOUT_MS ?? 2000);
 
 async function main(): Promise<number> {
-  const target = createTarget({ kind: 'embedded' });
-  const address = await target.start();
-  const control = await startControlServer(target, 'run');
-  try {
-    const parameters: HarnessParameters = {
-      target: address,
-      profile: 'canonical',
-      timeoutMs: TIMEOUT_MS,
-      quietMs: 300,
-      forceQuiet: false,
-      pristine: true,
-      ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
-      controlUrl: control.url,
-    };
-    const options: IRunOptions = {
-      sources: { paths: [path.join(ROOT, 'features', '**', '*.feature')], defaultDialect: 'en', names: [], tagExpression: '', order: 'defined' },
-      support: { importPaths: [path.join(ROOT, 'steps', '**', '*.ts')], requireModules: [], requirePaths: [], loaders: [] },
-      runtime: {
-        dryRun: false,
-        failFast: true,
-        filterStacktraces: true,
-        parallel: 0,
-        retry: 0,
-        retryTagFilter: '',
-        strict: false, // as the runner: a not-gradable (pending) scenario is no failure
-        worldParameters: { ...parameters },
-      },
-      formats: { stdout: 'summary', files: {}, publish: false, options: {} },
-    };
+  const success = await runSuiteInProcess({
+    target: createTarget({ kind: 'embedded' }),
+    features: [path.join(ROOT, 'features', '**', '*.feature')],
+    support: { importPaths: [path.join(ROOT, 'steps', '**', '*.ts')] },
+    timeoutMs: TIMEOUT_MS,
+    failFast: true,
+    cwd: ROOT,
     // Only the first failure matters to a reader of Stryker's logs; the summary formatter prints it.
-    const sink = process.env.MUTATION_VERBOSE ? process.stdout : new Writable({ write: (_c, _e, done) => done() });
-    const { success } = await runCucumber(options, { cwd: ROOT, stdout: sink, stderr: process.stderr });
-    return success ? 0 : 1;
-  } finally {
-    await control.close();
-    await target.stop();
-  }
+    ...(process.env.MUTATION_VERBOSE ? { stdout: process.stdout } : {}),
+  });
+  return success ? 0 : 1;
 }
 
 // Exit explicitly: a mutant may leave sockets or timers behind that would keep the process alive.

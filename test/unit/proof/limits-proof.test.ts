@@ -17,12 +17,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Envelope } from '@cucumber/messages';
-import { loadConfiguration, loadSupport, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { startControlServer } from '../../../harness/target.ts';
+import { loadConfiguration, loadSupport, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import { runSuiteInProcess } from '../../../harness/in-process-run.ts';
 import { embeddedReferenceServer, type StartReferenceServer } from '../../../harness/target/embedded.ts';
 import { LIMIT_KEYS } from '../../../harness/target/types.ts';
 import { buildRunModel, type ScenarioResult } from '../../../harness/reports/run-model.ts';
-import type { HarnessParameters } from '../../../harness/session-api.ts';
 import { PROJECT_ROOT, scenarioKey } from './support/conformance-run.ts';
 import type { RestartableTarget } from '../../../harness/target/restartable.ts';
 
@@ -98,32 +97,17 @@ async function supportCode(): Promise<ISupportCodeLibrary> {
 }
 
 async function runLimitsFeature(target: RestartableTarget, timeoutMs: number): Promise<ScenarioResult[]> {
-  const address = await target.start();
-  const control = await startControlServer(target, 'run');
-  try {
-    const parameters: HarnessParameters = {
-      target: address,
-      profile: 'canonical',
-      timeoutMs,
-      quietMs: 300,
-      forceQuiet: false,
-      pristine: true,
-      ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
-      controlUrl: control.url,
-    };
-    const options: IRunOptions = {
-      sources: { paths: [LIMITS_FEATURE], defaultDialect: 'en', names: [], tagExpression: '', order: 'defined' },
-      support: await supportCode(),
-      runtime: { dryRun: false, failFast: false, filterStacktraces: true, parallel: 0, retry: 0, retryTagFilter: '', strict: false, worldParameters: { ...parameters } },
-      formats: { stdout: 'summary', files: {}, publish: false, options: {} },
-    };
-    const envelopes: Envelope[] = [];
-    await runCucumber(options, { cwd: PROJECT_ROOT, stdout: silent, stderr: process.stderr }, (envelope) => envelopes.push(envelope));
-    return buildRunModel(envelopes).scenarios;
-  } finally {
-    await control.close();
-    await target.stop();
-  }
+  const envelopes: Envelope[] = [];
+  await runSuiteInProcess({
+    target,
+    features: [LIMITS_FEATURE],
+    support: await supportCode(),
+    timeoutMs,
+    failFast: false,
+    cwd: PROJECT_ROOT,
+    onEnvelope: (envelope) => envelopes.push(envelope),
+  });
+  return buildRunModel(envelopes).scenarios;
 }
 
 function outcomes(scenarios: ScenarioResult[]): Record<string, string> {
