@@ -75,6 +75,14 @@ export function describeProfile(profile: Profile): string {
   out.push(`  who parsing  ${profile.who ? 'yes' : 'no'}`);
   out.push(`  list parsing ${profile.list ? 'yes' : 'no'}`);
   out.push(`  framing      ${profile.framing}${profile.stripAnsi ? ', ANSI escapes stripped' : ''}`);
+  const console = profile.console;
+  out.push(
+    `  console      ${
+      console
+        ? `yes: actor ${JSON.stringify(console.actor)}, commands ${Object.keys(console.commands).join(', ') || 'none'}, answers ${console.answer.length > 0 ? 'read' : 'not read'}`
+        : 'no: @console scenarios are not gradable'
+    }`,
+  );
   const server = profile.server;
   out.push(
     `  server       port ${server.port ?? '{port} (a free one per start)'}, readiness ${server.readiness ?? 'connect'}, restart per ${server.restart ?? 'run'}`,

@@ -26,6 +26,11 @@ describe('profile:check', () => {
     assert.match(describeProfile(profile), /warnings \(2\):\n {2}- commands\.ren\.ok/);
   });
 
+  it('says whether @console scenarios can be graded, and whether the console answers are read', () => {
+    assert.match(describeProfile(loadProfile('canonical')), /\n {2}console {6}yes: actor "\*", commands global, kill, ban, unban, answers read\n/);
+    assert.match(describeProfile(loadProfile('seed')), /\n {2}console {6}no: @console scenarios are not gradable\n/);
+  });
+
   it('anchored patterns are fine in lines framing (the canonical profile anchors everything)', () => {
     assert.deepEqual(profileWarnings(loadProfile('canonical')), []);
   });
