@@ -41,15 +41,8 @@ export function shouldIgnore(path) {
     if (path.key === 1 && callee !== undefined && REASON_CALLEES.has(callee)) return REASONS.reason;
     if (path.key === 2 && callee === 'closeConn') return REASONS.close;
   }
-  if (path.key === 'value' && parent.type === 'ObjectProperty' && parent.key?.type === 'Identifier') {
-    if (parent.key.name === 'usage') return REASONS.usage;
-    if (parent.key.name === 'reason') {
-      const object = path.parentPath.parentPath?.node;
-      const isClose = object?.properties?.some(
-        (/** @type {any} */ p) => p.type === 'ObjectProperty' && p.key?.name === 'kind' && p.value?.type === 'StringLiteral' && p.value.value === 'close',
-      );
-      if (isClose) return REASONS.close;
-    }
+  if (path.key === 'value' && parent.type === 'ObjectProperty' && parent.key?.type === 'Identifier' && parent.key.name === 'usage') {
+    return REASONS.usage;
   }
   return undefined;
 }

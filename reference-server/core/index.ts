@@ -28,18 +28,15 @@ export function createServerState(options?: Partial<CoreOptions>): ServerState {
 
 /** New TCP connection from `address` (IP string). Returns HELLO, or ERR BANNED / ERR SERVER_FULL + close. */
 export function connectionOpened(state: ServerState, conn: ConnId, address: string): Effect[] {
-  const to = [conn];
   if (state.bannedAddresses.has(address)) {
-    return [
-      { kind: 'send', to, line: err('BANNED', 'your address is banned from this server') },
-      { kind: 'close', conn, reason: `banned address ${address}` },
-    ];
+    const out: Effect[] = [{ kind: 'send', to: [conn], line: err('BANNED', 'your address is banned from this server') }];
+    closeConn(out, conn, `banned address ${address}`);
+    return out;
   }
   if (state.users.size >= state.options.maxConnections) {
-    return [
-      { kind: 'send', to, line: err('SERVER_FULL', 'too many connections, try again later') },
-      { kind: 'close', conn, reason: `server full (${state.options.maxConnections} connections)` },
-    ];
+    const out: Effect[] = [{ kind: 'send', to: [conn], line: err('SERVER_FULL', 'too many connections, try again later') }];
+    closeConn(out, conn, `server full (${state.options.maxConnections} connections)`);
+    return out;
   }
   const user = newUser(conn, address);
   state.users.set(conn, user);
