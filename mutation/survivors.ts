@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface Position {
   line: number;
@@ -27,7 +27,7 @@ interface Mutant {
   status: string;
   statusReason?: string;
 }
-interface Report {
+export interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
 }
 /** One hand-judged equivalent mutant, matched by file, mutator and text (not by line: lines move). */
@@ -59,10 +59,10 @@ function merge(files: string[]): Report['files'] {
   return merged;
 }
 
-function main(): number {
-  const reports = process.argv.slice(2);
-  const files = merge(reports.length > 0 ? reports : ['reports/mutation/mutation.json']);
-  const equivalents = JSON.parse(readFileSync(path.join(HERE, 'equivalents.json'), 'utf8')) as Equivalent[];
+/** The listing of `files` (merged report files) against `equivalents`; toReview > 0: some survivor has no reason. */
+export function analyse(files: Report['files'], equivalents: readonly Equivalent[]): { lines: string[]; toReview: number } {
+  const lines: string[] = [];
+  const print = (line: string): void => void lines.push(line);
   const used = new Set<Equivalent>();
   const counts = new Map<string, number>();
   const ignoredBy = new Map<string, number>();
@@ -88,19 +88,26 @@ function main(): number {
   const undetected = [...UNDETECTED].reduce((sum, s) => sum + count(s), 0);
   const ignored = count('Ignored');
   const pct = (part: number, whole: number): string => `${whole === 0 ? '0.00' : ((100 * part) / whole).toFixed(2)} %`;
-  console.log(`${Object.keys(files).length} files, ${[...counts.values()].reduce((a, b) => a + b, 0)} mutants: ` + [...counts].map(([s, n]) => `${n} ${s}`).join(', '));
-  console.log(`mutation score (Stryker's: detected / (detected + undetected)): ${pct(detected, detected + undetected)} (${detected}/${detected + undetected})`);
-  console.log(`raw score (ignored free-text mutants counted as survivors): ${pct(detected, detected + undetected + ignored)}`);
+  print(`${Object.keys(files).length} files, ${[...counts.values()].reduce((a, b) => a + b, 0)} mutants: ` + [...counts].map(([s, n]) => `${n} ${s}`).join(', '));
+  print(`mutation score (Stryker's: detected / (detected + undetected)): ${pct(detected, detected + undetected)} (${detected}/${detected + undetected})`);
+  print(`raw score (ignored free-text mutants counted as survivors): ${pct(detected, detected + undetected + ignored)}`);
   const equivalent = undetected - toReview;
-  console.log(`score over the mutants a conformance suite can observe (written equivalents left out): ${pct(detected, detected + toReview)}`);
-  for (const [reason, n] of ignoredBy) console.log(`ignored ${n}: ${reason}`);
-  console.log(`undetected ${undetected}: ${equivalent} with a written reason (mutation/equivalents.json), ${toReview} to review\n`);
-  console.log('| where | mutator | original → mutant | why it survives |');
-  console.log('|---|---|---|---|');
-  for (const row of rows) console.log(row);
+  print(`score over the mutants a conformance suite can observe (written equivalents left out): ${pct(detected, detected + toReview)}`);
+  for (const [reason, n] of ignoredBy) print(`ignored ${n}: ${reason}`);
+  print(`undetected ${undetected}: ${equivalent} with a written reason (mutation/equivalents.json), ${toReview} to review\n`);
+  print('| where | mutator | original → mutant | why it survives |');
+  print('|---|---|---|---|');
+  for (const row of rows) print(row);
   const stale = equivalents.filter((e) => !used.has(e) && Object.keys(files).some((f) => shortPath(f) === e.file));
-  if (stale.length > 0) console.log(`\n${stale.length} entries of equivalents.json matched no survivor of their file (killed now, or the code moved): ${stale.map((e) => `${e.file} ${e.mutator} \`${clip(e.original, 40)}\``).join('; ')}`);
-  return toReview === 0 ? 0 : 1;
+  if (stale.length > 0) print(`\n${stale.length} entries of equivalents.json matched no survivor of their file (killed now, or the code moved): ${stale.map((e) => `${e.file} ${e.mutator} \`${clip(e.original, 40)}\``).join('; ')}`);
+  return { lines, toReview };
 }
 
-process.exitCode = main();
+// Only as the CLI, not when a test imports it.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const reports = process.argv.slice(2);
+  const equivalents = JSON.parse(readFileSync(path.join(HERE, 'equivalents.json'), 'utf8')) as Equivalent[];
+  const { lines, toReview } = analyse(merge(reports.length > 0 ? reports : ['reports/mutation/mutation.json']), equivalents);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exitCode = toReview === 0 ? 0 : 1;
+}
