@@ -111,6 +111,9 @@ describe('line handling', () => {
     assert.deepEqual(core.lineReceived(sim.state, a, '/PING'), []);
     assert.deepEqual(core.lineReceived(sim.state, 999, 'hello'), []);
     assert.deepEqual(core.registrationExpired(sim.state, 999), []);
+    assert.deepEqual(core.lineRejected(sim.state, 999, 'LINE_TOO_LONG'), []);
+    assert.deepEqual(core.connectionClosed(sim.state, a), []); // already gone: idempotent
+    assert.deepEqual(core.connectionClosed(sim.state, 999), []);
   });
 });
 
