@@ -82,6 +82,9 @@ export class ChatClient {
   private connection!: LineConnection;
   private closing = false;
   private closedPromise!: Promise<void>;
+  private markGreeted!: () => void;
+  /** Resolves on the server's greeting, or when the connection ends without one. */
+  readonly greeted: Promise<void> = new Promise((resolve) => (this.markGreeted = resolve));
 
   private constructor(
     readonly dialect: Dialect,
@@ -99,6 +102,7 @@ export class ChatClient {
         client.failPending();
         listener.onClose(client.closing, error);
         markClosed();
+        client.markGreeted();
       },
     });
     return client;
@@ -174,6 +178,7 @@ export class ChatClient {
     switch (classified.kind) {
       case 'greeting':
         this.listener.onGreeting(classified.fields);
+        this.markGreeted();
         return;
       case 'event':
         this.followEvent(classified.event, classified.fields);

@@ -112,6 +112,7 @@ export function dialectFromProfile(profile: Profile): Dialect {
     },
     // Profiles do not state a line limit: keep the canonical chunk size (lines under 4096 bytes).
     dataChunkBytes: 3000,
+    greets: profile.greeting.length > 0,
   };
 }
 

@@ -53,6 +53,8 @@ export interface Dialect {
   classify(line: string, expecting: Expecting | undefined): Classified;
   /** Largest number of decoded bytes one `data` command may carry, so the line stays under the limit. */
   readonly dataChunkBytes: number;
+  /** True when the server greets a new connection first (canonical HELLO), so a script can wait for it. */
+  readonly greets: boolean;
 }
 
 /**
@@ -253,6 +255,7 @@ export const canonicalDialect: Dialect = {
   },
   // 3000 bytes -> 4000 base64 characters; with "/DATA " the line stays under §1.4's 4096 bytes.
   dataChunkBytes: 3000,
+  greets: true,
 };
 
 export class DialectUnavailableError extends Error {

@@ -7,6 +7,7 @@
  * then /BYE. Exit codes: see exit-codes.ts.
  */
 import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ChatClient } from './chat-client.ts';
@@ -61,6 +62,9 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
   process.once('SIGINT', interrupt);
   const closed = client.closed.then(() => 'closed' as const);
   const ctx = { client, style, output, cwd: io.cwd };
+  // The greeting is shown before the first script line, as a user at a terminal would see it: a script
+  // written before the connection opened must not race the server's HELLO (bounded: a silent server).
+  if (dialect.greets) await Promise.race([client.greeted, sleep(options.connectTimeoutMs, undefined, { ref: false })]);
 
   /** The next script line, or undefined at its end or when the connection ended meanwhile. */
   const nextLine = async (): Promise<string | undefined> => {

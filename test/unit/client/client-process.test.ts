@@ -133,7 +133,8 @@ for (const dialect of [[], ['--profile', 'canonical']] as const) {
       frank.line('/JOIN #late');
       frank.line('hi from a script');
       await erin.waitFor(/\[#late\] <frank> hi from a script/);
-      assert.match(frank.stdout, /> frank\nwelcome, frank/);
+      // The server's greeting first, then the script: a script never races the HELLO.
+      assert.match(frank.stdout, /^connected to [^\n]*\n> frank\nwelcome, frank/);
 
       // erin speaks; her PONG proves the server has queued the MSG for frank (§2.1). Only then does
       // frank's script end: frank must still print the message before exiting.
