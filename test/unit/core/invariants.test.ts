@@ -9,18 +9,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sim } from './sim.ts';
+import { prng } from '../../support/prng.ts';
 import type { ServerState } from '../../../reference-server/core/state.ts';
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkState(state: ServerState): void {
   for (const [name, channel] of state.channels) {
@@ -51,7 +41,7 @@ function checkState(state: ServerState): void {
 }
 
 function randomSession(seed: number, steps: number): void {
-  const random = mulberry32(seed);
+  const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const sim = new Sim({ operPassword: 'pw', maxConnections: 8, maxPendingFiles: 3, maxFileBytes: 8, historySize: 5 });
   const nicks = ['ann', 'bob', 'cy', 'dee', 'eve', 'Ann'];

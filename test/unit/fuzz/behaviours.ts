@@ -6,22 +6,10 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
+import type { Random } from '../../support/prng.ts';
 
 export const HOST = '127.0.0.1';
 
-/** Small, seedable PRNG (mulberry32): the seed printed by the test replays the same byte streams. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export type Random = () => number;
 const int = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 
 /** A raw socket that swallows errors (resets are expected) and can wait for the server to close it. */

@@ -14,7 +14,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startServer, type RunningServer } from '../../../reference-server/index.ts';
 import { LineClient } from '../net/helpers.ts';
-import { connectStorm, hugeLine, outputFlood, prng, randomBytes, resetMidLine, splitSession } from './behaviours.ts';
+import { connectStorm, hugeLine, outputFlood, randomBytes, resetMidLine, splitSession } from './behaviours.ts';
+import { prng } from '../../support/prng.ts';
 
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 150);
 const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 20_000);
