@@ -5,32 +5,17 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { once } from 'node:events';
+import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
 import { createSession } from '../../../harness/session.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
 import type { HarnessParameters, Session } from '../../../harness/session-api.ts';
 import type { Profile } from '../../../harness/dialect/profile-types.ts';
 
-const servers: net.Server[] = [];
-const sockets: net.Socket[] = [];
 const sessions: Session[] = [];
 after(async () => {
   for (const session of sessions) await session.closeAll();
-  for (const socket of sockets) socket.destroy();
-  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  await closeFakeServers();
 });
-
-async function fake(onConnection: (socket: net.Socket) => void): Promise<number> {
-  const server = net.createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => {});
-    onConnection(socket);
-  });
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as net.AddressInfo).port;
-}
 
 function session(port: number, profile?: Profile, extra: Partial<HarnessParameters> = {}): Session {
   const created = createSession(
@@ -43,7 +28,7 @@ function session(port: number, profile?: Profile, extra: Partial<HarnessParamete
 
 describe('connection refused by the server instead of a greeting', () => {
   it('connect() leaves the refusal for nextReply, then the close is observed', async () => {
-    const port = await fake((socket) => socket.end('ERR SERVER_FULL too many connections\n'));
+    const port = await fakeServer((socket) => socket.end('ERR SERVER_FULL too many connections\n'));
     const s = session(port);
     await s.connect('alice');
     const refusal = await s.nextReply('alice');
@@ -56,7 +41,7 @@ describe('connection refused by the server instead of a greeting', () => {
 /** A tiny server in the seed dialect of /work/shared/seed: commands without "/", text without newlines. */
 async function seedStyleServer(): Promise<number> {
   const members: Array<{ socket: net.Socket; nick: string }> = [];
-  return fake((socket) => {
+  return fakeServer((socket) => {
     let nick: string | undefined;
     socket.setEncoding('utf8');
     socket.on('data', (text: string) => {

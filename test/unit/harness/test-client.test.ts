@@ -2,30 +2,16 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
+import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
 import { TestClient, regexMatcher, type Framing } from '../../../harness/test-client.ts';
 import { Transcript } from '../../../harness/transcript.ts';
 
-/** A tiny fake server: `onConnection` scripts what it writes; everything is closed after the suite. */
-const servers: net.Server[] = [];
-const serverSockets: net.Socket[] = [];
+/** Test clients are destroyed, then every fake server, after the suite. */
 const clients: TestClient[] = [];
 after(async () => {
   for (const client of clients) client.destroy();
-  for (const socket of serverSockets) socket.destroy();
-  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  await closeFakeServers();
 });
-
-async function fake(onConnection: (socket: net.Socket) => void): Promise<number> {
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {}); // the client may reset a flood
-    serverSockets.push(socket);
-    onConnection(socket);
-  });
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as net.AddressInfo).port;
-}
 
 async function connect(port: number, options: { framing?: Framing; stripAnsi?: boolean; transcript?: Transcript } = {}) {
   const client = await TestClient.connect({
@@ -46,7 +32,7 @@ const T = { timeoutMs: 5000 };
 
 describe('TestClient, lines framing', () => {
   it('consumes only the matching line and keeps the others in order, without \\r', async () => {
-    const port = await fake((socket) => socket.write('HELLO srv 1\r\nJOIN #r bob\nOK JOIN #r owner\nMSG #r bob hi\n'));
+    const port = await fakeServer((socket) => socket.write('HELLO srv 1\r\nJOIN #r bob\nOK JOIN #r owner\nMSG #r bob hi\n'));
     const client = await connect(port);
     await client.expect(line('OK JOIN #r owner'), { ...T, description: 'the reply to /JOIN' });
     // The reply arrived last-but-one; everything else stays, in arrival order.
@@ -62,7 +48,7 @@ describe('TestClient, lines framing', () => {
   it('reassembles a line split across segments, including inside a UTF-8 character', async () => {
     const bytes = Buffer.from('OK SAY #café\n', 'utf8');
     const cut = bytes.indexOf(0xc3) + 1; // between the two bytes of "é"
-    const port = await fake((socket) => {
+    const port = await fakeServer((socket) => {
       socket.once('data', () => {
         socket.write(bytes.subarray(0, 4));
         setTimeout(() => socket.write(bytes.subarray(4, cut)), 20);
@@ -76,7 +62,7 @@ describe('TestClient, lines framing', () => {
   });
 
   it('strips ANSI escapes, even when an escape is split across segments', async () => {
-    const port = await fake((socket) => {
+    const port = await fakeServer((socket) => {
       socket.write('\u001b[3');
       setTimeout(() => socket.write('1mRED\u001b[0m text\u001b]0;title\u0007\n'), 20);
     });
@@ -85,13 +71,13 @@ describe('TestClient, lines framing', () => {
   });
 
   it('keeps ANSI escapes when stripping is off', async () => {
-    const port = await fake((socket) => socket.write('\u001b[31mRED\n'));
+    const port = await fakeServer((socket) => socket.write('\u001b[31mRED\n'));
     const client = await connect(port);
     await client.expect(line('\u001b\\[31mRED'), { ...T, description: 'the raw line' });
   });
 
   it('times out with a message naming the expectation and the last lines received', async () => {
-    const port = await fake((socket) => socket.write('HELLO srv 1\nsomething else\n'));
+    const port = await fakeServer((socket) => socket.write('HELLO srv 1\nsomething else\n'));
     const client = await connect(port);
     await client.expect(line('HELLO srv 1'), { ...T, description: 'the greeting' });
     await assert.rejects(client.expect(line('OK WELCOME alice'), { timeoutMs: 100, description: 'the welcome reply' }), (error: Error) => {
@@ -103,13 +89,13 @@ describe('TestClient, lines framing', () => {
   });
 
   it('says so when the server sent nothing at all', async () => {
-    const port = await fake(() => {});
+    const port = await fakeServer(() => {});
     const client = await connect(port);
     await assert.rejects(client.expect(line('x'), { timeoutMs: 50, description: 'anything' }), /alice received nothing/);
   });
 
   it('detects a close by the server: pending and later expectations fail, waitClosed resolves', async () => {
-    const port = await fake((socket) => {
+    const port = await fakeServer((socket) => {
       socket.once('data', () => socket.end('OK BYE\nlast words without newline'));
     });
     const client = await connect(port);
@@ -125,14 +111,14 @@ describe('TestClient, lines framing', () => {
   });
 
   it('waitClosed rejects when the server keeps the connection open', async () => {
-    const port = await fake(() => {});
+    const port = await fakeServer(() => {});
     const client = await connect(port);
     await assert.rejects(client.waitClosed(50), /expected the server to close the connection within 50 ms/);
   });
 
   it('fails cleanly when the server floods 50 MB, keeping memory bounded', async () => {
     const chunk = Buffer.alloc(64 * 1024, 'A'.charCodeAt(0));
-    const port = await fake((socket) => {
+    const port = await fakeServer((socket) => {
       let written = 0;
       const pump = () => {
         while (written < 50 * 1024 * 1024) {
@@ -160,14 +146,15 @@ describe('TestClient, lines framing', () => {
   });
 
   it('cannot connect to a closed port, with a readable message', async () => {
-    const port = await fake(() => {});
-    const server = servers.at(-1)!;
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
     await new Promise((resolve) => server.close(resolve));
     await assert.rejects(connect(port), /alice: cannot connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
   });
 
   it('a matcher that throws fails the expectation with its message', async () => {
-    const port = await fake((socket) => socket.write('OK JOIN\n'));
+    const port = await fakeServer((socket) => socket.write('OK JOIN\n'));
     const client = await connect(port);
     const strict = (text: string) => {
       if (text.startsWith('OK JOIN') && text !== 'OK JOIN #r owner') throw new Error(`malformed reply "${text}"`);
@@ -179,7 +166,7 @@ describe('TestClient, lines framing', () => {
 
 describe('TestClient, stream framing', () => {
   it('matches on accumulated text without newlines and cuts only the matched span', async () => {
-    const port = await fake((socket) => {
+    const port = await fakeServer((socket) => {
       socket.write('Bienvenue al');
       setTimeout(() => socket.write('ice! bob: salut'), 20);
     });
@@ -194,7 +181,7 @@ describe('TestClient, stream framing', () => {
 describe('TestClient sending and transcript', () => {
   it('sends parts in order and the transcript shows each fragment', async () => {
     const received: Buffer[] = [];
-    const port = await fake((socket) => socket.on('data', (data) => received.push(data)));
+    const port = await fakeServer((socket) => socket.on('data', (data) => received.push(data)));
     const transcript = new Transcript();
     const client = await connect(port, { transcript });
     await client.sendParts(['/JO', Buffer.from('IN #r\n/PI'), 'NG\n'], 10);

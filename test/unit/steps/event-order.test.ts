@@ -7,18 +7,14 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { once } from 'node:events';
 import { createSession } from '../../../harness/session.ts';
+import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
 import type { Session } from '../../../harness/session-api.ts';
 
-const servers: net.Server[] = [];
-const sockets: net.Socket[] = [];
 const sessions: Session[] = [];
 after(async () => {
   for (const session of sessions) await session.closeAll();
-  for (const socket of sockets) socket.destroy();
-  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  await closeFakeServers();
 });
 
 interface Script {
@@ -33,9 +29,7 @@ interface Script {
 /** Registration, PING and scripted events; every received line is recorded. */
 async function scriptedServer(script: Script): Promise<{ port: number; received: string[] }> {
   const received: string[] = [];
-  const server = net.createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => {});
+  const port = await fakeServer((socket) => {
     socket.write('HELLO fake 1\n');
     let buffer = '';
     let registered = false;
@@ -59,10 +53,7 @@ async function scriptedServer(script: Script): Promise<{ port: number; received:
       }
     });
   });
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { port: (server.address() as net.AddressInfo).port, received };
+  return { port, received };
 }
 
 /** Real names are `<logical>_ord` with this suffix. */
