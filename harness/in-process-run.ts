@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import type { Envelope } from '@cucumber/messages';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { startControlServer } from './target.ts';
+import { runtime, sources } from './cucumber-options.ts';
 import type { TargetController } from './target/types.ts';
 import type { HarnessParameters } from './session-api.ts';
 
@@ -45,18 +46,9 @@ export async function runSuiteInProcess(run: InProcessRun): Promise<boolean> {
     };
     const support = 'importPaths' in run.support ? { importPaths: run.support.importPaths, requireModules: [], requirePaths: [], loaders: [] } : run.support;
     const options: IRunOptions = {
-      sources: { paths: run.features, defaultDialect: 'en', names: [], tagExpression: '', order: 'defined' },
+      sources: sources(run.features, ''),
       support,
-      runtime: {
-        dryRun: false,
-        failFast: run.failFast,
-        filterStacktraces: true,
-        parallel: 0,
-        retry: 0,
-        retryTagFilter: '',
-        strict: false, // as the runner: a not-gradable (pending) scenario is no failure
-        worldParameters: { ...parameters },
-      },
+      runtime: runtime(parameters, { parallel: 0, failFast: run.failFast }),
       formats: { stdout: 'summary', files: {}, publish: false, options: {} },
     };
     const sink = run.stdout ?? new Writable({ write: (_chunk, _encoding, done) => done() });

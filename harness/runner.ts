@@ -9,7 +9,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { loadSources, runCucumber, type IRunOptions, type ISourcesCoordinates } from '@cucumber/cucumber/api';
+import { loadSources, runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
+import { runtime, sources } from './cucumber-options.ts';
 import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from './session-api.ts';
 import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
@@ -73,10 +74,6 @@ const LIMITS_WHY = 'the harness can set §7 limits (connections, registration ti
 function and(...parts: string[]): string {
   const nonEmpty = parts.filter((p) => p.trim() !== '');
   return nonEmpty.length === 0 ? '' : nonEmpty.map((p) => `(${p})`).join(' and ');
-}
-
-function sources(features: string[], tagExpression: string): ISourcesCoordinates {
-  return { paths: features, defaultDialect: 'en', names: [], tagExpression, order: 'defined' };
 }
 
 async function countScenarios(features: string[], tagExpression: string): Promise<number> {
@@ -261,16 +258,7 @@ export async function runConformance(
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression),
       support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
-      runtime: {
-        dryRun: false,
-        failFast: false,
-        filterStacktraces: true,
-        parallel: options.parallel > 1 ? options.parallel : 0,
-        retry: 0,
-        retryTagFilter: '',
-        strict: false, // pending == not gradable: never a failure; the exit code comes from the run model
-        worldParameters: { ...parameters },
-      },
+      runtime: runtime(parameters, { parallel: options.parallel, failFast: false }),
       formats: {
         stdout: 'summary',
         files: {
