@@ -11,6 +11,8 @@
  * each other's users or channels on a shared, long-running target.
  */
 
+import type { ConsoleDialect } from './dialect/console.ts';
+
 /** Every action a user can perform. Arguments are REAL names (use Session.nick / Session.channel). */
 export type CommandName =
   | 'register' // { nick }
@@ -183,6 +185,12 @@ export interface Session {
    * profile cannot express the command or its template starts with an argument (a plain message).
    */
   commandWord(command: CommandName): string;
+
+  /**
+   * The server console as the active profile types and reads it (§5.18), for the console steps.
+   * Throws NotGradableError when the profile has no console section.
+   */
+  consoleDialect(): ConsoleDialect;
 
   /** Close every connection of the scenario, whatever happened. Never throws. */
   closeAll(): Promise<void>;

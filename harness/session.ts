@@ -23,6 +23,7 @@ import {
   type Session,
 } from './session-api.ts';
 import { Dialect, type Fields, type ReplyUnit } from './dialect/dialect.ts';
+import { ConsoleDialect } from './dialect/console.ts';
 import { loadProfile } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
 import { NameMap } from './names.ts';
@@ -53,6 +54,8 @@ const CHANNEL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['say', 
 
 class ScenarioSession implements Session {
   private readonly dialect: Dialect;
+  /** Built on first use: only the console steps need it, and a profile without console makes it throw. */
+  private console: ConsoleDialect | undefined;
   private readonly names: NameMap;
   private readonly log = new Transcript();
   private readonly clients = new Map<string, TestClient>();
@@ -329,6 +332,11 @@ class ScenarioSession implements Session {
 
   commandWord(command: CommandName): string {
     return this.dialect.commandWord(command);
+  }
+
+  consoleDialect(): ConsoleDialect {
+    this.console ??= new ConsoleDialect(this.dialect);
+    return this.console;
   }
 
   requireCapability(capability: Capability): void {

@@ -9,9 +9,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
-import { ConsoleDialect } from '../../harness/dialect/console.ts';
-import { Dialect, type ReplyUnit } from '../../harness/dialect/dialect.ts';
-import { loadProfile } from '../../harness/dialect/load-profile.ts';
+import type { ConsoleDialect } from '../../harness/dialect/console.ts';
+import type { ReplyUnit } from '../../harness/dialect/dialect.ts';
 import type { ConsoleCommandName } from '../../harness/dialect/profile-types.ts';
 import { NotGradableError, type CommandName, type Reply } from '../../harness/session-api.ts';
 import { decodeEscapes, expandNames } from './steps-helpers.ts';
@@ -33,8 +32,6 @@ interface ConsoleState {
 }
 
 const states = new WeakMap<ChatWorld, ConsoleState>();
-const dialects = new Map<string, ConsoleDialect>();
-
 function stateOf(world: ChatWorld): ConsoleState {
   let state = states.get(world);
   if (!state) {
@@ -44,15 +41,9 @@ function stateOf(world: ChatWorld): ConsoleState {
   return state;
 }
 
-/** The profile's console; NotGradableError when the profile has no console section. */
+/** The profile's console (the scenario's Session builds it); NotGradableError when the profile has none. */
 export function consoleDialect(world: ChatWorld): ConsoleDialect {
-  const name = world.parameters.profile;
-  let dialect = dialects.get(name);
-  if (!dialect) {
-    dialect = new ConsoleDialect(new Dialect(loadProfile(name)));
-    dialects.set(name, dialect);
-  }
-  return dialect;
+  return world.session.consoleDialect();
 }
 
 async function type(world: ChatWorld, line: string, command?: CommandName): Promise<Typed> {
