@@ -4,7 +4,7 @@ Feature: Leaving the server
   a channel with the user learn it once, and the user's channels keep an owner.
   (PROTOCOL.md §5.9, §1.7, §8.15, §8.18)
 
-  @v0
+  @v0 @course @core
   Rule: Goodbye is acknowledged, then the server closes the connection
 
     Scenario: The server closes the connection after goodbye
@@ -12,7 +12,7 @@ Feature: Leaving the server
       When alice quits
       Then alice is disconnected by the server
 
-  @v0
+  @v0 @course @core
   Rule: Everyone who shared a channel with the user sees them quit, nobody else
 
     Scenario: Members of the user's channel see the user quit
@@ -23,7 +23,7 @@ Feature: Leaving the server
       Then bob sees alice quit
       And dave receives nothing
 
-  @v1
+  @v1 @spec
   Rule: A user who shared several channels is seen quitting only once
 
     Scenario: Sharing two channels, the quit arrives once
@@ -34,7 +34,7 @@ Feature: Leaving the server
       When alice quits
       Then bob sees alice quit only once
 
-  @v0
+  @v0 @course
   Rule: When the owner quits, the earliest-joined remaining member becomes owner
 
     Scenario: Ownership passes on after the owner quits
@@ -45,7 +45,7 @@ Feature: Leaving the server
       And carol sees alice quit, then sees bob become the owner of #room
       And carol sees the members of #room as "~bob carol"
 
-  @v1
+  @v1 @course
   Rule: A quitting owner of several channels hands each one on
 
     Scenario: Each channel the user owned gets a new owner
@@ -59,14 +59,14 @@ Feature: Leaving the server
 
   Rule: A dropped connection counts as a goodbye for everybody else
 
-    @v0
+    @v0 @course
     Scenario: Members see a dropped user quit, and ownership passes on
       Given alice has created #room
       And bob has joined #room
       When alice's connection drops
       Then bob sees alice quit, then learns he now owns #room
 
-    @v1
+    @v1 @spec
     Scenario: A channel emptied by a drop disappears
       Given alice has created #room
       And carol has created #other

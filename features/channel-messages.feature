@@ -4,9 +4,10 @@ Feature: Channel messages
   labelled with the channel and the sender; the sender only gets an acknowledgement, so clients
   never print a message twice. (PROTOCOL.md §5.6, §8.3, §8.4)
 
-  @v0
+  @v0 @course
   Rule: A plain message reaches every other member of the current channel
 
+    @core
     Scenario: Every other member receives the message with its channel and sender
       Given alice has created #room
       And bob and carol have joined #room
@@ -15,6 +16,7 @@ Feature: Channel messages
       And carol receives alice's message "hello everyone" in #room
       And alice is told the message went to #room
 
+    @core
     Scenario: Users outside the channel do not receive it
       Given alice has created #room
       And bob has joined #room
@@ -29,7 +31,7 @@ Feature: Channel messages
       When alice says "héllo   wörld ✓ 😀"
       Then bob receives alice's message "héllo   wörld ✓ 😀" in #room
 
-  @v0
+  @v0 @course
   Rule: A message is never echoed to its sender
 
     Scenario: The sender gets no copy of their own message
@@ -39,7 +41,7 @@ Feature: Channel messages
       Then bob receives alice's message "no echo please" in #room
       And alice receives nothing
 
-  @v0
+  @v0 @course
   Rule: A message from the lobby is refused and reaches nobody
 
     Scenario: Saying something in the lobby is refused
@@ -49,7 +51,7 @@ Feature: Channel messages
       Then alice is refused with NO_CHANNEL
       And bob receives nothing
 
-  @v1
+  @v1 @course
   Rule: Members receive the messages of all their channels, each labelled with its channel
 
     Scenario: A message in a channel that is not current still arrives, labelled
@@ -59,7 +61,7 @@ Feature: Channel messages
       When bob says "over here"
       Then alice receives bob's message "over here" in #first
 
-  @v0 @wire
+  @v0 @wire @spec
   Rule: The text is the line as typed, without its leading and trailing spaces
 
     Scenario: Leading and trailing spaces are not part of the text

@@ -15,7 +15,7 @@ Feature: The server console
   # (the broken-server proofs select it), while these need a console. rubrics/course.json grades them
   # with /KILL.
 
-  @global @exclusive
+  @global @exclusive @course @core
   Rule: A console broadcast reaches every registered user, from the server
 
     Scenario: Every registered user receives the console's broadcast, in a channel or not
@@ -27,8 +27,10 @@ Feature: The server console
       And bob receives the broadcast "maintenance at noon" from the server
       And carol receives nothing
 
+  @course
   Rule: A console kill disconnects the user, who is told the server did it; the others see a quit
 
+    @core
     Scenario: The killed user is told the server killed them, and their channel moves on
       Given bob has created #room
       And alice and carol have joined #room
@@ -45,7 +47,7 @@ Feature: The server console
       And dave receives nothing
       And dave is still connected
 
-  @wire
+  @wire @spec
   Rule: A console command may be typed with or without '/', in any case, with spaces around
 
     Scenario Outline: The console kills with "<line>"
@@ -65,6 +67,7 @@ Feature: The server console
 
   Rule: A console line that cannot be carried out changes nothing
 
+    @course
     Scenario: Killing from the console a nick nobody has changes nothing
       Given alice has created #room
       And bob has joined #room
@@ -73,7 +76,7 @@ Feature: The server console
       And alice is still connected
       And bob is still connected
 
-    @wire
+    @wire @spec
     Scenario Outline: The console line "<line>" changes nothing (<why>)
       Given alice has created #room
       And bob has joined #room
@@ -89,7 +92,7 @@ Feature: The server console
         | KILL               | no nick                          |
         | KILL {bob} {alice} | one nick too many                |
 
-  @wire
+  @wire @spec
   Rule: The console answers each line it reads with its outcome, like a reply to a user
 
     Scenario Outline: The console answers "<line>" with <code>
@@ -120,7 +123,7 @@ Feature: The server console
       And bob receives nothing
       And bob is still connected
 
-  @ban @unban @pristine
+  @ban @unban @pristine @course @core
   Rule: A console ban kills the user and turns their address away until the console lifts it
 
     Scenario: An address banned from the console is turned away until the console lifts the ban

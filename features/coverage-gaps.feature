@@ -5,7 +5,7 @@ Feature: Rules found uncovered by measuring the suite
   and mutation testing found deliberate bugs in the reference core that every scenario let through.
   (PROTOCOL.md §1.3, §1.4, §5, §5.1, §5.16, §5.17, §6)
 
-  @v0 @wire @framing
+  @v0 @wire @framing @spec
   Rule: A line whose first segment alone is over the limit is refused once, before its end arrives, and discarded up to its end
 
     # The scenarios of §1.4 elsewhere send over-long lines that fit in one read, or whose halves are
@@ -24,6 +24,7 @@ Feature: Rules found uncovered by measuring the suite
 
     # Found by mutation testing: a server that accepted /HISTORY 1 as an error, or that parsed a count
     # with letters before or after its digits, passed every other scenario.
+    @course
     Scenario: A count of 1 gives the last message only
       Given alice has created #room
       And bob has joined #room
@@ -35,6 +36,7 @@ Feature: Rules found uncovered by measuring the suite
 
     # Found by mutation testing: a history ring one slot too large gives the right answer up to about
     # 200 messages; only a longer channel shows stale messages.
+    @spec
     Scenario: After 250 messages the last 100 are still exactly the newest
       Given alice has created #room
       And bob has joined #room
@@ -42,6 +44,7 @@ Feature: Rules found uncovered by measuring the suite
       When bob asks for the last 100 messages of history
       Then bob gets alice's numbered messages 151 to 250
 
+    @spec
     Scenario Outline: A count with letters around its digits (<count>) is a syntax error
       Given alice has created #room
       When alice asks for the history with the count "<count>"
@@ -52,7 +55,7 @@ Feature: Rules found uncovered by measuring the suite
         | x5    |
         | 5x    |
 
-  @extension @send @wire
+  @extension @send @wire @spec
   Rule: Arguments are separated by one or more spaces
 
     # Found by mutation testing: the only command with several space-separated arguments is /SEND, and
@@ -68,6 +71,7 @@ Feature: Rules found uncovered by measuring the suite
   Rule: File sizes are whole numbers from 1, chunks are strict base64, and a replaced upload does not count twice
 
     # Found by mutation testing: each of these let a broken server pass every other scenario.
+    @course
     Scenario: A file of 1 byte travels
       Given alice has created #room
       And bob has joined #room
@@ -76,7 +80,7 @@ Feature: Rules found uncovered by measuring the suite
       When bob fetches the file "one.txt"
       Then bob gets the file "one.txt" containing "a" from alice
 
-    @wire
+    @wire @spec
     Scenario Outline: A size with letters around its digits (<size>) is a syntax error
       Given alice has created #room
       And bob has joined #room
@@ -88,6 +92,7 @@ Feature: Rules found uncovered by measuring the suite
         | x5   |
         | 5x   |
 
+    @spec
     Scenario Outline: A chunk that is base64 only in part (<chunk>) is a syntax error
       Given alice has created #room
       And bob has joined #room
@@ -100,6 +105,7 @@ Feature: Rules found uncovered by measuring the suite
         | QUJD%  |
         | QUJ==  |
 
+    @spec
     Scenario: A new announcement replaces an unfinished one even when the recipient is at the limit
       Given alice has created #room
       And bob has joined #room
@@ -108,6 +114,7 @@ Feature: Rules found uncovered by measuring the suite
       When alice announces the file "eighth.txt" of 5 bytes for bob
       Then alice succeeds
 
+    @spec
     Scenario: An unfinished upload to someone else does not make room at a full recipient
       Given alice has created #room
       And bob has joined #room
@@ -117,7 +124,7 @@ Feature: Rules found uncovered by measuring the suite
       When alice tries to announce the file "ninth.txt" of "3" bytes for bob
       Then alice is refused with LIMIT
 
-    @wire
+    @wire @spec
     Scenario: Uploading before registration is refused as unregistered
       Given alice has connected
       When alice sends the line "/DATA QUJD"

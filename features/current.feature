@@ -4,8 +4,10 @@ Feature: The current channel
   it is, or selects another of the user's channels; it is private and sends no event.
   (PROTOCOL.md §5.12, §4.1, §4.2)
 
+  @course
   Rule: Without argument, the current channel is reported
 
+    @core
     Scenario: The current channel is the last one joined
       Given alice has created #first
       And alice has created #second
@@ -24,8 +26,10 @@ Feature: The current channel
       When alice asks for her current channel
       Then alice is refused with NO_CHANNEL
 
+  @course
   Rule: With a channel the user is a member of, that channel becomes current, silently
 
+    @core
     Scenario: Switching channel redirects the user's messages
       Given bob has created #first
       And carol has created #second
@@ -48,6 +52,7 @@ Feature: The current channel
 
   Rule: Only a channel the user is a member of can become current
 
+    @course
     Scenario: Switching to a channel one is not a member of is refused
       Given alice has created #mine
       And bob has created #theirs
@@ -56,12 +61,14 @@ Feature: The current channel
       And alice is in #mine
       And bob receives nothing
 
+    @course
     Scenario: Switching to a channel that does not exist is refused
       Given alice has created #mine
       When alice tries to switch to #nowhere
       Then alice is refused with NOT_MEMBER
       And alice is in #mine
 
+    @spec
     Scenario: Switching to a malformed name is refused as invalid
       Given alice has created #mine
       When alice tries to switch to the channel named "#bad!name"

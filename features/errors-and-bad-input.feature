@@ -7,6 +7,7 @@ Feature: Errors, bad input and framing
   @v0
   Rule: An unknown command is refused and changes nothing
 
+    @course
     Scenario: An unknown command word is refused
       Given alice has created #room
       And bob has joined #room
@@ -15,7 +16,7 @@ Feature: Errors, bad input and framing
       And bob receives nothing
       And alice is still connected
 
-    @wire
+    @wire @spec
     Scenario: A lone slash is an unknown command
       Given alice has created #room
       And bob has joined #room
@@ -23,7 +24,7 @@ Feature: Errors, bad input and framing
       Then alice is refused with UNKNOWN_COMMAND
       And bob receives nothing
 
-  @v0 @wire @framing @robustness
+  @v0 @wire @framing @robustness @spec
   Rule: Empty and blank lines are ignored: no reply, no effect
 
     Scenario: Empty and blank lines get no reply and send nothing
@@ -33,7 +34,7 @@ Feature: Errors, bad input and framing
       Then alice gets no reply to those lines
       And bob receives nothing
 
-  @v0 @wire
+  @v0 @wire @spec
   Rule: Command words are case-insensitive
 
     Scenario Outline: "<word>" is the join command
@@ -62,7 +63,7 @@ Feature: Errors, bad input and framing
       When alice sends the line "/who"
       Then alice succeeds
 
-  @v0 @wire
+  @v0 @wire @spec
   Rule: Spaces and tabs around a line are ignored, and arguments may be separated by several spaces
 
     Scenario: Leading and trailing blanks around a command are ignored
@@ -86,7 +87,7 @@ Feature: Errors, bad input and framing
       Then alice succeeds
       And bob learns he was kicked from #room by alice
 
-  @wire @syntax
+  @wire @syntax @spec
   Rule: A missing argument is a syntax error, and the command has no effect
 
     Background:
@@ -138,7 +139,7 @@ Feature: Errors, bad input and framing
         | /GLOBAL |
         | /BAN    |
 
-  @wire @syntax
+  @wire @syntax @spec
   Rule: An extra argument is a syntax error, and the command has no effect
 
     Background:
@@ -192,7 +193,7 @@ Feature: Errors, bad input and framing
         | line                   |
         | /BAN {bob} now         |
 
-  @v0 @wire @syntax
+  @v0 @wire @syntax @spec
   Rule: When several errors apply, the first of the command's list wins (syntax comes first)
 
     Scenario: A kick without argument from the lobby is a syntax error, not "no channel"
@@ -205,7 +206,7 @@ Feature: Errors, bad input and framing
       When alice sends the line "/LEAVE now"
       Then alice is refused with SYNTAX
 
-  @v0 @wire @framing @robustness
+  @v0 @wire @framing @robustness @spec
   Rule: Every complete line is executed exactly once, in order, whatever the TCP segmentation
 
     Scenario: Two commands in one segment both run, in order
@@ -238,7 +239,7 @@ Feature: Errors, bad input and framing
       Then alice gets 1 successful reply
       And bob learns he was kicked from #room by alice
 
-  @v0 @wire @framing @robustness
+  @v0 @wire @framing @robustness @spec
   Rule: A line longer than 4096 bytes is refused once and discarded whole; the connection stays
 
     Scenario: A line of 4096 bytes is accepted
@@ -264,7 +265,7 @@ Feature: Errors, bad input and framing
       And bob receives nothing
       And bob still receives alice's next message in #room
 
-  @v0 @wire @framing
+  @v0 @wire @framing @spec
   Rule: A line that is not valid UTF-8 or holds a control character is refused; the connection stays
 
     Scenario Outline: A line with <why> is refused

@@ -8,6 +8,7 @@ Feature: Granting and revoking admin rights
     Given alice has created #room
     And bob, carol and dave have joined #room
 
+  @course @core
   Rule: The owner makes a member admin, and the other members see it
 
     Scenario: The owner grants admin rights
@@ -25,18 +26,21 @@ Feature: Granting and revoking admin rights
 
   Rule: Only the owner grants and revokes, not even a granted admin
 
+    @course
     Scenario: A granted admin cannot grant
       Given alice has granted admin to bob
       When bob tries to grant admin to carol
       Then bob is refused with NOT_ADMIN
       And dave sees the members of #room as "~alice @bob carol dave"
 
+    @course
     Scenario: A plain member cannot grant
       When carol tries to grant admin to dave
       Then carol is refused with NOT_ADMIN
       And dave receives nothing
       And bob sees the members of #room as "~alice bob carol dave"
 
+    @course
     Scenario: A granted admin cannot revoke
       Given alice has granted admin to bob
       And alice has granted admin to carol
@@ -44,10 +48,12 @@ Feature: Granting and revoking admin rights
       Then bob is refused with NOT_ADMIN
       And dave sees the members of #room as "~alice @bob @carol dave"
 
+    @spec
     Scenario: Not being owner is reported before an unknown target
       When carol tries to grant admin to mallory
       Then carol is refused with NOT_ADMIN
 
+  @spec
   Rule: Granting an admin, or revoking someone who is not a granted admin, is not allowed
 
     Scenario: Granting an admin again is not allowed
@@ -71,6 +77,7 @@ Feature: Granting and revoking admin rights
       Then alice is refused with NOT_ALLOWED
       And dave sees the members of #room as "~alice bob carol dave"
 
+  @course
   Rule: The target must be a member of the current channel
 
     Scenario: Granting a user of another channel is refused
@@ -84,6 +91,7 @@ Feature: Granting and revoking admin rights
       When erin tries to grant admin to bob
       Then erin is refused with NO_CHANNEL
 
+  @course @core
   Rule: The owner takes admin rights back, and the other members see it
 
     Scenario: The owner revokes admin rights
@@ -100,6 +108,7 @@ Feature: Granting and revoking admin rights
       Then bob is refused with NOT_ADMIN
       And carol still receives alice's next message in #room
 
+  @course
   Rule: Admin rights end when their holder leaves the channel
 
     Scenario: An admin who leaves and comes back is a plain member
@@ -111,6 +120,7 @@ Feature: Granting and revoking admin rights
       When bob tries to kick carol
       Then bob is refused with NOT_ADMIN
 
+  @course
   Rule: Ownership passes to the earliest-joined member, not to a later granted admin
 
     Scenario: A departing owner is replaced by the earliest member, not by the admin

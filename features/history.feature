@@ -9,6 +9,7 @@ Feature: Channel history
 
   Rule: History gives the channel's last messages, oldest first
 
+    @course @core
     Scenario: The history lists the messages in the order they were said
       Given alice has said "one"
       And bob has said "two"
@@ -19,6 +20,7 @@ Feature: Channel history
         | bob   | two   |
         | alice | three |
 
+    @course @core
     Scenario: Asking for n messages gives the last n
       Given alice has said "one"
       And bob has said "two"
@@ -28,11 +30,13 @@ Feature: Channel history
         | bob   | two   |
         | alice | three |
 
+    @spec
     Scenario: Without a count, the last 20 messages are given
       Given alice has said 25 numbered messages
       When bob asks for the history
       Then bob gets alice's numbered messages 6 to 25
 
+    @course
     Scenario: A newcomer gets the messages said before they joined
       Given alice has said "before you came"
       When carol joins #room
@@ -40,11 +44,13 @@ Feature: Channel history
       Then carol gets the history of #room:
         | alice | before you came |
 
+    @course
     Scenario: A new channel has an empty history
       When dave joins #fresh
       And dave asks for the history
       Then dave gets an empty history of #fresh
 
+  @spec
   Rule: A channel remembers its last 100 messages
 
     Scenario: Older messages are forgotten beyond 100
@@ -52,6 +58,7 @@ Feature: Channel history
       When bob asks for the last 100 messages of history
       Then bob gets alice's numbered messages 6 to 105
 
+  @course
   Rule: Private messages are not history
 
     Scenario: A private message does not appear in the history
@@ -61,6 +68,7 @@ Feature: Channel history
       Then bob gets the history of #room:
         | alice | public |
 
+  @course
   Rule: History follows a rename and dies with its channel
 
     Scenario: A renamed channel keeps its history
@@ -80,6 +88,7 @@ Feature: Channel history
 
   Rule: The count is 1 to 100, and history needs a current channel
 
+    @spec
     Scenario Outline: A count of <count> is a syntax error
       When alice asks for the history with the count "<count>"
       Then alice is refused with SYNTAX
@@ -90,6 +99,7 @@ Feature: Channel history
         | 101   |
         | many  |
 
+    @course
     Scenario: History from the lobby is refused
       Given carol has registered
       When carol asks for the history

@@ -4,9 +4,10 @@ Feature: Joining channels
   the creator its owner; joining an existing one announces the newcomer to its members.
   (PROTOCOL.md §4.1-§4.3, §5.4, §3.2)
 
-  @v0
+  @v0 @course
   Rule: Joining a channel that does not exist creates it, and the creator is its owner
 
+    @core
     Scenario: The creator of a channel owns it
       Given alice has registered
       When alice joins #room
@@ -20,6 +21,7 @@ Feature: Joining channels
   @v0
   Rule: Joining an existing channel makes you a member, and the other members see you arrive
 
+    @course @core
     Scenario: A newcomer joins as a member and the members see it
       Given alice has created #room
       And carol has joined #room
@@ -28,18 +30,20 @@ Feature: Joining channels
       And alice sees bob join #room
       And carol sees bob join #room
 
+    @spec
     Scenario: The newcomer does not get the event of their own join
       Given alice has created #room
       When bob joins #room
       Then bob receives nothing
 
+    @course
     Scenario: Users outside the channel do not see the join
       Given alice has created #room
       And dave has created #other
       When bob joins #room
       Then dave receives nothing
 
-  @v0
+  @v0 @course @core
   Rule: The joined channel becomes the current channel
 
     Scenario: After joining, the user's messages go to the joined channel
@@ -48,7 +52,7 @@ Feature: Joining channels
       Then bob is in #room
       And alice still receives bob's next message in #room
 
-  @v1
+  @v1 @course @core
   Rule: A user may be a member of several channels; the last joined is current
 
     Scenario: Joining a second channel makes it current, and keeps the first
@@ -59,7 +63,7 @@ Feature: Joining channels
       And bob still receives alice's next message in #second
       And alice still receives bob's next message in #second
 
-  @v0
+  @v0 @spec
   Rule: A channel name is 1 to 32 letters, digits, #, _, - or .
 
     Scenario Outline: A malformed channel name (<why>) is refused
@@ -92,7 +96,7 @@ Feature: Joining channels
       When alice joins #room without its #
       Then alice is told she created a new channel
 
-  @v0
+  @v0 @spec
   Rule: Channel names are case-sensitive and compared exactly
 
     Scenario: A name differing only in case is another channel
@@ -107,6 +111,7 @@ Feature: Joining channels
       Then bob is told he created a new channel
       And alice receives nothing
 
+  @course
   Rule: Joining a channel you are already in is refused and changes nothing
 
     @v0

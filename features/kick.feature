@@ -4,13 +4,14 @@ Feature: Kicking
   kick anyone else, a granted admin only plain members, and nobody the owner or themselves.
   (PROTOCOL.md §5.10, §4.4, §4.6, §8.9, §8.10)
 
-  @v0
+  @v0 @course
   Rule: An admin kicks a member out of the channel, and everyone sees it, the kicked member included
 
     Background:
       Given alice has created #room
       And bob and carol have joined #room
 
+    @core
     Scenario: The owner kicks a member
       When alice kicks carol
       Then alice is told carol was kicked from #room
@@ -18,6 +19,7 @@ Feature: Kicking
       And bob sees carol kicked from #room by alice
       And alice receives nothing
 
+    @core
     Scenario: The kicked member is in the lobby and no longer receives the channel's messages
       Given alice has kicked carol
       Then carol is in the lobby
@@ -30,7 +32,7 @@ Feature: Kicking
       Then carol is told she joined #room as a member
       And alice sees carol join #room
 
-  @v0
+  @v0 @course
   Rule: Only an admin can kick
 
     Background:
@@ -43,7 +45,7 @@ Feature: Kicking
       And carol still receives alice's next message in #room
       And alice receives nothing
 
-  @v0
+  @v0 @course
   Rule: Nobody can kick the owner or themselves
 
     Background:
@@ -56,7 +58,7 @@ Feature: Kicking
       And alice is in #room
       And bob receives nothing
 
-  @v1
+  @v1 @course
   Rule: The owner kicks anyone else; a granted admin kicks only plain members
 
     Background:
@@ -96,6 +98,7 @@ Feature: Kicking
   @v0
   Rule: Kick errors come in a fixed order: no channel, not admin, no such nick, not allowed
 
+    @spec
     Scenario: Kicking from the lobby is refused before anything else
       Given alice has created #room
       And bob has joined #room
@@ -104,12 +107,14 @@ Feature: Kicking
       Then dave is refused with NO_CHANNEL
       And bob receives nothing
 
+    @spec
     Scenario: A member kicking a stranger is refused as not admin
       Given alice has created #room
       And bob has joined #room
       When bob tries to kick mallory
       Then bob is refused with NOT_ADMIN
 
+    @spec
     Scenario: A member kicking the owner is refused as not admin
       Given alice has created #room
       And bob has joined #room
@@ -117,6 +122,7 @@ Feature: Kicking
       Then bob is refused with NOT_ADMIN
       And alice is in #room
 
+    @course
     Scenario: An admin kicking a user of another channel is refused, no such nick
       Given alice has created #room
       And dave has created #other
@@ -125,12 +131,13 @@ Feature: Kicking
       And dave receives nothing
       And dave is in #other
 
+    @course
     Scenario: An admin kicking a user who is not connected is refused, no such nick
       Given alice has created #room
       When alice tries to kick mallory
       Then alice is refused with NO_SUCH_NICK
 
-  @v1
+  @v1 @spec
   Rule: A member kicked from a channel that is not their current one keeps their current channel
 
     Scenario: Kicked from a background channel, the current channel stays

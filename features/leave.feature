@@ -7,6 +7,7 @@ Feature: Leaving a channel
   @v0
   Rule: Leaving takes you out of the current channel, into the lobby, and the members see it
 
+    @course @core
     Scenario: The members see a user leave, and the user is in the lobby
       Given alice has created #room
       And bob and carol have joined #room
@@ -16,24 +17,27 @@ Feature: Leaving a channel
       And carol sees bob leave #room
       And bob is in the lobby
 
+    @course @core
     Scenario: A user who left no longer receives the channel's messages
       Given alice has created #room
       And bob has joined #room
       And bob has left #room
       Then bob does not receive alice's next message
 
+    @spec
     Scenario: The leaver gets no event of their own leave
       Given alice has created #room
       And bob has joined #room
       When bob leaves #room
       Then bob receives nothing
 
+    @course
     Scenario: Leaving from the lobby is refused
       Given alice has registered
       When alice tries to leave
       Then alice is refused with NO_CHANNEL
 
-  @v1
+  @v1 @course
   Rule: After leaving, a user is in the lobby even when still a member of other channels
 
     Scenario: Leaving the current channel does not select another one
@@ -44,7 +48,7 @@ Feature: Leaving a channel
       Then alice is in the lobby
       And alice still receives bob's next message in #first
 
-  @v0
+  @v0 @course
   Rule: When the owner leaves, the earliest-joined remaining member becomes owner
 
     Scenario: Ownership passes to the next member in join order
@@ -63,7 +67,7 @@ Feature: Leaving a channel
       And alice sees bob leave #room
       And alice and carol receive nothing
 
-  @v0
+  @v0 @spec
   Rule: A channel whose last member leaves ceases to exist
 
     Scenario: The last member leaving removes the channel, and its name creates a new one

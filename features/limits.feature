@@ -1,4 +1,4 @@
-@limits @robustness
+@limits @robustness @spec
 Feature: Limits: a server enforces its §7 limits and keeps serving everyone else
   A server has limits (PROTOCOL.md §7): how many connections it holds, how long a connection may take to
   register, how much output it keeps for a client that does not read. At their defaults no ordinary

@@ -5,11 +5,12 @@ Feature: Listing channels
 
   Rule: The list holds every existing channel, sorted by code point
 
-    @pristine
+    @pristine @course
     Scenario: On an empty server the list is empty
       Given alice has registered
       Then the channel list seen by alice is empty
 
+    @spec
     Scenario: Every channel is listed, in code-point order
       Given alice has created #beta
       And bob has created #alpha
@@ -19,12 +20,14 @@ Feature: Listing channels
         | #alpha |
         | #beta  |
 
+    @course @core
     Scenario: A user in the lobby sees channels they are not a member of
       Given bob has created #room
       And alice has registered
       Then the channel list seen by alice includes #room
       And alice is in the lobby
 
+  @spec
   Rule: A channel whose last member left is no longer listed
 
     Scenario: An emptied channel disappears from the list
@@ -37,6 +40,7 @@ Feature: Listing channels
       And alice has quit
       Then the channel list seen by bob does not include #room
 
+  @course
   Rule: Listing is private to the one who asks
 
     Scenario: Listing channels sends nothing to anyone else

@@ -6,6 +6,7 @@ Feature: Changing nick
 
   Rule: A nick change is acknowledged and announced once to everyone sharing a channel
 
+    @course @core
     Scenario: The members see the new nick and outsiders nothing
       Given alice has created #room
       And bob has joined #room
@@ -15,6 +16,7 @@ Feature: Changing nick
       And bob sees alice change nick to alicia
       And dave receives nothing
 
+    @spec
     Scenario: Sharing two channels, the nick change arrives once
       Given alice has created #first
       And alice has created #second
@@ -23,13 +25,16 @@ Feature: Changing nick
       When alice changes nick to alicia
       Then bob sees alice change nick to alicia only once
 
+    @spec
     Scenario: The user gets no event of their own nick change
       Given alice has created #room
       When alice changes nick to alicia
       Then alice receives nothing
 
+  @course
   Rule: Everything follows the user to the new nick
 
+    @core
     Scenario: Messages come from the new nick and ownership stays
       Given alice has created #room
       And bob has joined #room
@@ -38,6 +43,7 @@ Feature: Changing nick
       Then bob receives alicia's message "new name, same me" in #room
       And bob sees the members of #room as "~alicia bob"
 
+    @core
     Scenario: Private messages reach the new nick, not the old one
       Given alice has created #room
       And bob has joined #room
@@ -63,6 +69,7 @@ Feature: Changing nick
 
   Rule: The new nick must be valid and not in use, including by the user
 
+    @course
     Scenario: Changing to one's own nick is refused
       Given alice has created #room
       And bob has joined #room
@@ -70,6 +77,7 @@ Feature: Changing nick
       Then alice is refused with NICK_IN_USE
       And bob receives nothing
 
+    @course
     Scenario: Changing to another user's nick is refused
       Given alice has created #room
       And bob has joined #room
@@ -78,6 +86,7 @@ Feature: Changing nick
       And bob receives nothing
       And bob still receives alice's next message in #room
 
+    @spec
     Scenario Outline: Changing to an invalid nick (<why>) is refused
       Given alice has created #room
       And bob has joined #room

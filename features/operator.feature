@@ -7,6 +7,7 @@ Feature: Operator commands
   # scenario connects from, so a scenario that sends one (even one that must be refused: a broken
   # server may run it) never runs next to another scenario. A kill only reaches its own target.
 
+  @spec
   Rule: Operator rights need the operator password
 
     @operator @oper
@@ -25,6 +26,7 @@ Feature: Operator commands
       Then alice is refused with NOT_OPER
       And bob receives nothing
 
+  @course
   Rule: Operator commands are refused to users who are not operators
 
     @global @exclusive
@@ -54,7 +56,7 @@ Feature: Operator commands
       When alice tries to unban the address "192.0.2.1"
       Then alice is refused with NOT_OPER
 
-  @operator @global @exclusive
+  @operator @global @exclusive @course @core
   Rule: A broadcast reaches every other registered user, in a channel or not
 
     Scenario: Every other registered user receives the broadcast
@@ -70,6 +72,7 @@ Feature: Operator commands
   @operator @kill
   Rule: A killed user is told why and disconnected; the others see a quit
 
+    @course @core
     Scenario: Killing a user disconnects them and their channel moves on
       Given bob has created #room
       And carol has joined #room
@@ -78,6 +81,7 @@ Feature: Operator commands
       Then bob is killed by alice
       And carol sees bob quit, then learns she now owns #room
 
+    @spec
     Scenario: The operator who kills gets no quit, but does learn of a new ownership
       Given bob has created #room
       And alice is an operator
@@ -87,12 +91,14 @@ Feature: Operator commands
       And alice receives no quit
       And alice learns she now owns #room
 
+    @spec
     Scenario: An operator cannot kill themselves
       Given alice is an operator
       When alice tries to kill alice
       Then alice is refused with NOT_ALLOWED
       And alice is still connected
 
+    @course
     Scenario: Killing a user who is not connected is refused
       Given alice is an operator
       When alice tries to kill mallory
@@ -101,7 +107,7 @@ Feature: Operator commands
   @operator @ban @unban
   Rule: A ban kills the user and refuses their address until it is lifted
 
-    @pristine
+    @pristine @course @core
     Scenario: A banned address is turned away until the ban is lifted
       Given bob has created #room
       And alice is an operator
@@ -113,6 +119,7 @@ Feature: Operator commands
       And dave registers
       Then dave is welcomed
 
+    @spec
     Scenario: Unbanning an address that was never banned is acknowledged
       Given alice is an operator
       When alice tries to unban the address "192.0.2.1"

@@ -1,4 +1,4 @@
-@v0 @ping
+@v0 @ping @spec
 Feature: Ping
   /PING is how a client checks the server is alive, and it is the suite's barrier: because the
   server answers lines in order, a PONG proves every earlier event has been delivered. (§5.13, §2.1)

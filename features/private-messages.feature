@@ -7,6 +7,7 @@ Feature: Private messages
   @v0
   Rule: A private message reaches its target in the sender's current channel, and only them
 
+    @course @core
     Scenario: The target receives the private message and the others nothing
       Given alice has created #room
       And bob and carol have joined #room
@@ -15,18 +16,20 @@ Feature: Private messages
       And bob receives the private message "psst, bob" from alice
       And alice and carol receive nothing
 
+    @course
     Scenario: The text keeps its inner spaces
       Given alice has created #room
       And bob has joined #room
       When alice sends bob the private message "two  spaces   three"
       Then bob receives the private message "two  spaces   three" from alice
 
+    @spec
     Scenario: Sending a private message to yourself works like any target
       Given alice has created #room
       When alice sends alice the private message "note to self"
       Then alice receives the private message "note to self" from alice
 
-  @v0
+  @v0 @course
   Rule: The target must be a member of the sender's current channel, not merely connected
 
     Scenario: A target in another channel is refused and receives nothing
@@ -51,6 +54,7 @@ Feature: Private messages
   @v1
   Rule: A private message may have several targets, each gets one copy
 
+    @course @core
     Scenario: Every target receives the message, the other members nothing
       Given alice has created #room
       And bob, carol and dave have joined #room
@@ -60,6 +64,7 @@ Feature: Private messages
       And carol receives the private message "meeting at noon" from alice
       And dave receives nothing
 
+    @spec
     Scenario: A target listed twice receives one copy
       Given alice has created #room
       And bob has joined #room
@@ -67,7 +72,7 @@ Feature: Private messages
       Then alice is told the private message went to bob
       And bob receives the private message "only once" from alice only once
 
-  @v1
+  @v1 @spec
   Rule: A private message is all or nothing across its targets
 
     Scenario: One wrong target means nobody receives anything
@@ -79,7 +84,7 @@ Feature: Private messages
       And bob receives nothing
       And dave receives nothing
 
-  @v1 @wire
+  @v1 @wire @spec
   Rule: An empty target in the list is a syntax error
 
     Scenario Outline: The target list "<targets>" is refused

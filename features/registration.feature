@@ -7,25 +7,27 @@ Feature: Registration
   @v0
   Rule: A valid, free nick is welcomed and the new user starts in the lobby
 
+    @course @core
     Scenario: A valid nick is welcomed and the user is in the lobby
       When alice registers
       Then alice is welcomed
       And alice is in the lobby
 
-    @wire
+    @wire @course
     Scenario: The first line may be the bare nick
       Given alice has connected
       When alice sends the line "{alice}"
       Then alice is welcomed
       And alice is in the lobby
 
+    @spec
     Scenario: The first line may be the nick command
       Given alice has connected
       When alice registers with the nick command
       Then alice is welcomed
       And alice is in the lobby
 
-  @v0
+  @v0 @spec
   Rule: A nick is 1 to 16 characters: an ASCII letter, then letters, digits, _ or -
 
     Scenario: A nick of 16 characters is accepted
@@ -64,6 +66,7 @@ Feature: Registration
   @v0
   Rule: Nicks are unique among connected users and case-sensitive
 
+    @course
     Scenario: A nick in use is refused and the user may try again
       Given alice has registered
       And bob has connected
@@ -73,18 +76,21 @@ Feature: Registration
       When bob registers
       Then bob is welcomed
 
+    @spec
     Scenario: Nicks that differ only in case belong to different users
       Given alice has registered
       When bob registers with alice's nick in upper case
       Then bob is in the lobby
       And alice is still connected
 
+    @course
     Scenario: A nick is freed when its user quits
       Given alice has registered
       And alice has quit
       When bob registers with alice's nick
       Then bob is in the lobby
 
+    @course
     Scenario: A nick is freed when its user's connection drops
       Given alice has created #room
       And carol has joined #room
@@ -93,6 +99,7 @@ Feature: Registration
       When bob registers with alice's nick
       Then bob is in the lobby
 
+  @spec
   Rule: Before registration only ping, help and goodbye work; any other command is refused
 
     @v0

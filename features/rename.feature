@@ -4,13 +4,14 @@ Feature: Renaming a channel
   the admins, the join order and the history stay, and the old name becomes free.
   (PROTOCOL.md §5.11, §4.7, §8.11, §8.17)
 
-  @v0
+  @v0 @course
   Rule: An admin renames the current channel and the other members see the new name
 
     Background:
       Given alice has created #room
       And bob and carol have joined #room
 
+    @core
     Scenario: The owner renames the channel
       When alice renames the channel to #lounge
       Then alice is told the channel was renamed from #room to #lounge
@@ -18,6 +19,7 @@ Feature: Renaming a channel
       And carol sees #room renamed to #lounge
       And alice receives nothing
 
+    @core
     Scenario: Members stay in the renamed channel, which stays their current channel
       Given alice has renamed the channel to #lounge
       Then bob is in #lounge
@@ -37,6 +39,7 @@ Feature: Renaming a channel
   @v0
   Rule: Only an admin can rename
 
+    @course
     Scenario: A member who is not admin cannot rename
       Given alice has created #room
       And bob has joined #room
@@ -45,13 +48,14 @@ Feature: Renaming a channel
       And alice receives nothing
       And alice is in #room
 
+    @spec
     Scenario: Not being admin is reported before a bad name
       Given alice has created #room
       And bob has joined #room
       When bob tries to rename the channel to the name "bad!name"
       Then bob is refused with NOT_ADMIN
 
-  @v1
+  @v1 @course
   Rule: A granted admin can rename too, and a rename keeps the admins
 
     Scenario: A granted admin renames the channel
@@ -65,6 +69,7 @@ Feature: Renaming a channel
   @v0
   Rule: The new name must be valid and not already a channel, including the channel's own name
 
+    @course
     Scenario: Renaming to an existing channel is refused
       Given alice has created #room
       And bob has joined #room
@@ -75,6 +80,7 @@ Feature: Renaming a channel
       And bob is in #room
       And dave sees the members of #other as "~dave"
 
+    @spec
     Scenario: Renaming to the channel's own name is refused
       Given alice has created #room
       And bob has joined #room
@@ -82,6 +88,7 @@ Feature: Renaming a channel
       Then alice is refused with CHANNEL_EXISTS
       And bob receives nothing
 
+    @spec
     Scenario Outline: Renaming to a malformed name (<why>) is refused
       Given alice has created #room
       And bob has joined #room
@@ -96,6 +103,7 @@ Feature: Renaming a channel
         | #loungé                           | not ASCII     |
         | #abcdefghijklmnopqrstuvwxyz012345 | 33 characters |
 
+    @course
     Scenario: Renaming from the lobby is refused
       Given alice has registered
       When alice tries to rename the channel to #lounge

@@ -6,7 +6,7 @@ Feature: Robustness: a server survives hostile input and crowds, and keeps servi
   every scenario ends by checking that a bystander is still served.
   (PROTOCOL.md §1.3, §1.4, §1.5, §1.6, §1.7, §2.1)
 
-  @v0 @wire @framing
+  @v0 @wire @framing @spec
   Rule: A huge line is refused once and discarded; nobody else notices
 
     Scenario: A line of 10 KB is refused once, and the connection keeps working
@@ -18,7 +18,7 @@ Feature: Robustness: a server survives hostile input and crowds, and keeps servi
       And bob still receives alice's next message in #room
       And alice is still connected
 
-  @v0 @wire @framing
+  @v0 @wire @framing @spec
   Rule: Binary garbage is refused line by line; the connection and everyone else are still served
 
     Scenario: Four kilobytes of random bytes are refused, and nothing reaches the channel
@@ -29,7 +29,7 @@ Feature: Robustness: a server survives hostile input and crowds, and keeps servi
       And bob receives nothing
       And bob still receives alice's next message in #room
 
-  @v0 @wire
+  @v0 @wire @spec
   Rule: A member who vanishes in the middle of a line is a drop; the half line is never executed
 
     Scenario: A connection that drops after half a message only quits
@@ -41,7 +41,7 @@ Feature: Robustness: a server survives hostile input and crowds, and keeps servi
       And carol receives no channel message
       And carol still receives alice's next message in #room
 
-  @v0
+  @v0 @course
   Rule: A crowd arriving at once is served, and so is everyone who was already there
 
     # @exclusive: on a server with a small connection limit the crowd would turn away the users of
@@ -57,7 +57,7 @@ Feature: Robustness: a server survives hostile input and crowds, and keeps servi
       And bob still receives alice's next message in #room
       And dave still receives carol's next message in #elsewhere
 
-  @v0 @wire @framing
+  @v0 @wire @framing @spec
   Rule: Every complete line is executed once, in order, however the bytes are cut
 
     Scenario: Two lines and the start of a third in one segment, the rest of the third later
