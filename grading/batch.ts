@@ -22,6 +22,7 @@ import type { BatchGradeCommand } from './options.ts';
 import { buildGradeMarkdown } from './outputs/grade-md.ts';
 import { buildGradescopeResults } from './outputs/gradescope.ts';
 import { pts } from './outputs/format.ts';
+import { printable } from './outputs/safe-text.ts';
 import type { Rubric } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
 import { computeGrade, GRADE_SCHEMA, type Grade } from './score.ts';
@@ -193,7 +194,7 @@ class BatchProgress {
     const width = 30;
     const filled = this.total === 0 ? width : Math.round((done / this.total) * width);
     const elapsed = Math.round((Date.now() - this.startedMs) / 1000);
-    const who = running.length > 0 ? `  running: ${running.join(', ')}` : '';
+    const who = running.length > 0 ? `  running: ${running.map(printable).join(', ')}` : '';
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} graded  ${elapsed}s${who}`;
     readline.cursorTo(this.stream, 0);
     readline.clearLine(this.stream, 0);
@@ -264,7 +265,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
       const outcome = await gradeSubmission(ctx, name);
       outcomes.push(outcome);
       const g = outcome.grade;
-      progress.log(`  ${name}: ${pts(g.total)} / ${pts(g.max)}  ${g.state}  ${g.counts.passed} passed, ${g.counts.failed} failed, ${g.counts['not-run']} not run  ${(g.wallMs / 1000).toFixed(1)} s`);
+      progress.log(`  ${printable(name)}: ${pts(g.total)} / ${pts(g.max)}  ${g.state}  ${g.counts.passed} passed, ${g.counts.failed} failed, ${g.counts['not-run']} not run  ${(g.wallMs / 1000).toFixed(1)} s`);
       writeClassReports(command.reportsDir, outcomes.map((o) => o.grade), title);
       progress.draw(outcomes.length, [...ctx.running.keys()]);
     }

@@ -7,11 +7,7 @@
  */
 import type { Grade, GradeStatus } from './score.ts';
 import { pts } from './outputs/format.ts';
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvField } from './outputs/safe-text.ts';
 
 /** Category ids in rubric order, across every grade (shards of one class share a rubric). */
 function categoryColumns(grades: readonly Grade[]): Array<{ id: string; title: string }> {

@@ -43,6 +43,7 @@ export async function runSuiteInProcess(run: InProcessRun): Promise<boolean> {
       pristine: true,
       ...(run.target.operPassword !== undefined ? { operPassword: run.target.operPassword } : {}),
       controlUrl: control.url,
+      controlSecret: control.secret,
     };
     const support = 'importPaths' in run.support ? { importPaths: run.support.importPaths, requireModules: [], requirePaths: [], loaders: [] } : run.support;
     const options: IRunOptions = {

@@ -244,7 +244,7 @@ export async function runConformance(
       pristine: target.owned,
       ...(options.client !== undefined ? { client: options.client } : {}),
       ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
-      ...(control ? { controlUrl: control.url } : {}),
+      ...(control ? { controlUrl: control.url, controlSecret: control.secret } : {}),
     };
 
     await clearReports(options.reportsDir);

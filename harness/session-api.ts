@@ -221,4 +221,6 @@ export interface HarnessParameters {
   client?: string;
   /** Loopback URL of the runner's target-control endpoint (restart, crash reports), when it spawned the target. */
   controlUrl?: string;
+  /** The control endpoint's per-run secret (sent with every request; the target never sees it). */
+  controlSecret?: string;
 }

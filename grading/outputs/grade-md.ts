@@ -5,6 +5,7 @@
  */
 import type { Grade, ScenarioGrade } from '../score.ts';
 import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
+import { markdownText } from './safe-text.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 /** A fenced block that cannot be closed early by backticks inside the transcript. */
@@ -33,12 +34,13 @@ function failure(s: ScenarioGrade): string[] {
 }
 
 export function buildGradeMarkdown(grade: Grade): string {
-  const out: string[] = [`# Grade${grade.submission ? `: ${grade.submission}` : ''}`, ''];
+  const out: string[] = [`# Grade${grade.submission ? `: ${markdownText(grade.submission)}` : ''}`, ''];
   out.push(`**${pts(grade.total)} / ${pts(grade.max)} points**${grade.max !== grade.rubricPoints ? ` (the rubric has ${pts(grade.rubricPoints)}; categories with nothing gradable are left out)` : ''}`, '');
   out.push(`- Rubric: ${grade.rubric.title} (\`${grade.rubric.source}\`)`);
-  out.push(`- Server: ${grade.target}; profile \`${grade.profile}\`${grade.tags ? `; tags \`${grade.tags}\`` : ''}`);
+  out.push(`- Server: ${markdownText(grade.target)}; profile \`${grade.profile}\`${grade.tags ? `; tags \`${grade.tags}\`` : ''}`);
   out.push(`- Run: ${STATE_WORDS[grade.state]}; ${(grade.wallMs / 1000).toFixed(1)} s`);
-  for (const note of grade.notes) out.push(`- Note: ${cell(note)}`);
+  // Notes may quote the server's own output (why it did not start): never raw Markdown.
+  for (const note of grade.notes) out.push(`- Note: ${markdownText(note)}`);
   out.push('', '| category | passed / counted | points | not counted |', '|---|---:|---:|---|');
   for (const c of grade.categories) {
     const counted = c.passed + c.failed + c.notRun;

@@ -5,6 +5,7 @@
  */
 import type { Grade } from '../score.ts';
 import { notGradedWhy, pts, ruleInWords, scenarioTitle } from './format.ts';
+import { printable } from './safe-text.ts';
 
 export function vplGradeLine(grade: Grade): string {
   return `Grade :=>> ${pts(grade.total)}`;
@@ -12,7 +13,7 @@ export function vplGradeLine(grade: Grade): string {
 
 /** One Comment line per category, then one per failure (hidden ones without details), then notes. */
 export function vplComments(grade: Grade): string[] {
-  const comment = (text: string): string => `Comment :=>> ${text.replace(/\r?\n/g, ' ')}`;
+  const comment = (text: string): string => `Comment :=>> ${printable(text.replace(/\r?\n/g, ' '))}`;
   const out = [comment(`${grade.rubric.title}: ${pts(grade.total)} / ${pts(grade.max)} (${grade.state})`)];
   for (const c of grade.categories) {
     out.push(comment(`${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : `not graded (${notGradedWhy(c)})`} (${c.passed} passed, ${c.failed} failed${c.notRun ? `, ${c.notRun} not run` : ''}${c.notGradable ? `, ${c.notGradable} not gradable` : ''})`));

@@ -13,7 +13,15 @@
  * Errors answer 503 {error} with a readable message, which the hook throws as the scenario's failure;
  * what the target cannot do (no reachable console, no way to set limits) answers 501 {error}, which the
  * step reports as "not gradable".
+ *
+ * The endpoint is on loopback, where the server under test (and anything it started) can connect too: a
+ * hostile submission must not restart or /begin the grader's target. Every request carries the run's
+ * secret (CONTROL_SECRET_HEADER), made here and handed only to the scenarios through worldParameters, which
+ * a sandboxed target cannot read (its own PID namespace hides the harness's processes); a request without it
+ * answers 403 and its connection is closed. A body larger than MAX_BODY_BYTES is never buffered: the
+ * request is answered 413 and its connection destroyed as soon as the limit is passed.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMIT_KEYS, NotSupportedByTarget, type Isolation, type LimitedInstance, type ServerLimits, type TargetController } from './types.ts';
@@ -80,29 +88,59 @@ export function needsFreshTarget(isolation: Isolation, previousUri: string | und
   return false;
 }
 
-const MAX_BODY = 64 * 1024;
+export const MAX_BODY_BYTES = 64 * 1024;
+/** The request header that carries the run's secret. */
+export const CONTROL_SECRET_HEADER = 'x-control-secret';
 
+class BodyTooLarge extends Error {}
+
+/** The body as JSON; rejects with BodyTooLarge as soon as more than MAX_BODY_BYTES arrived (nothing more is kept). */
 function readJson(req: http.IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-      if (body.length > MAX_BODY) reject(new Error('request too large'));
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        done = true;
+        chunks.length = 0;
+        return reject(new BodyTooLarge());
+      }
+      chunks.push(chunk);
     });
     req.on('end', () => {
+      if (done) return;
+      done = true;
       try {
-        resolve(JSON.parse(body || '{}'));
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve(JSON.parse(text || '{}'));
       } catch (error) {
         reject(error);
       }
     });
-    req.on('error', reject);
+    req.on('error', (error) => {
+      done = true;
+      reject(error);
+    });
   });
+}
+
+/** Constant-time comparison of the presented secret with the run's. */
+function hasSecret(req: http.IncomingMessage, secret: Buffer): boolean {
+  const presented = req.headers[CONTROL_SECRET_HEADER];
+  if (typeof presented !== 'string') return false;
+  const given = Buffer.from(presented, 'utf8');
+  return given.length === secret.length && timingSafeEqual(given, secret);
 }
 
 export interface ControlServer {
   url: string;
+  /** The run's secret: every request must carry it in CONTROL_SECRET_HEADER. */
+  secret: string;
   close(): Promise<void>;
 }
 
@@ -161,20 +199,34 @@ export async function startControlServer(target: TargetController, isolation: Is
     throw new Error(`unknown control path ${path}`);
   }
 
+  const secret = randomBytes(32).toString('hex');
+  const secretBytes = Buffer.from(secret, 'utf8');
   const server = http.createServer((req, res) => {
     const reply = (status: number, payload: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
     };
+    /** Answer, then close the connection whatever the client still sends (it is not read). */
+    const refuse = (status: number, error: string): void => {
+      res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ error }), () => req.socket.destroy());
+      req.pause();
+    };
+    if (!hasSecret(req, secretBytes)) return refuse(403, 'this endpoint belongs to the conformance runner');
     if (req.method !== 'POST') return reply(405, { error: 'POST only' });
     readJson(req)
       .then((body) => handle(req.url ?? '/', body))
       .then(
         (payload) => reply(200, payload),
-        (error: unknown) =>
-          reply(error instanceof NotSupportedByTarget ? 501 : 503, { error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => {
+          if (error instanceof BodyTooLarge) return refuse(413, `request body larger than ${MAX_BODY_BYTES} bytes`);
+          reply(error instanceof NotSupportedByTarget ? 501 : 503, { error: error instanceof Error ? error.message : String(error) });
+        },
       );
   });
+  // A client that connects and never finishes its request must not hold the endpoint's resources forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -182,6 +234,7 @@ export async function startControlServer(target: TargetController, isolation: Is
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    secret,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

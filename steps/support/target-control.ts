@@ -6,7 +6,7 @@
  */
 import type { IWorld } from '@cucumber/cucumber';
 import { NotGradableError, type HarnessParameters } from '../../harness/session-api.ts';
-import type { ConsoleResponse, LimitedResponse } from '../../harness/target/control-server.ts';
+import { CONTROL_SECRET_HEADER, type ConsoleResponse, type LimitedResponse } from '../../harness/target/control-server.ts';
 import type { ConsoleOutcome, ServerLimits } from '../../harness/target/types.ts';
 
 /** Covers a bounded restart of the target (the runner bounds the start itself). */
@@ -21,10 +21,12 @@ export type TargetControlWorld = IWorld<HarnessParameters> & {
 };
 
 /** POST `body` to the control endpoint; a 501 (the target cannot) is NotGradableError, other errors throw. */
-export async function control<T>(url: string, path: string, body: unknown): Promise<T> {
+export async function control<T>(world: TargetControlWorld, path: string, body: unknown): Promise<T> {
+  const { controlUrl: url, controlSecret: secret } = world.parameters;
+  if (!url) throw new Error('no target-control endpoint in this run');
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: secret ?? '' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
   });
@@ -38,7 +40,7 @@ export async function control<T>(url: string, path: string, body: unknown): Prom
 export async function typeConsoleLine(world: TargetControlWorld, line: string): Promise<ConsoleOutcome> {
   const url = world.parameters.controlUrl;
   if (!url) throw new NotGradableError("the target's console is not reachable: the harness did not start this server (--target)");
-  const answer = await control<ConsoleResponse>(url, '/console', { line });
+  const answer = await control<ConsoleResponse>(world, '/console', { line });
   return { output: answer.output };
 }
 
@@ -50,7 +52,7 @@ export async function typeConsoleLine(world: TargetControlWorld, line: string): 
 export async function startLimitedTarget(world: TargetControlWorld, limits: ServerLimits): Promise<void> {
   const url = world.parameters.controlUrl;
   if (!url) throw new NotGradableError('the harness can only set limits on the embedded reference server (this one was given with --target)');
-  const started = await control<LimitedResponse>(url, '/limited', { limits });
+  const started = await control<LimitedResponse>(world, '/limited', { limits });
   (world.limitedTargets ??= []).push(started.id);
   Object.assign(world.parameters.target, started.target);
 }

@@ -34,7 +34,7 @@ type World = TargetControlWorld;
 Before({ name: 'target control: ready target', timeout: HOOK_TIMEOUT_MS }, async function (this: World, { pickle }) {
   const url = this.parameters.controlUrl;
   if (!url) return;
-  const begun = await control<BeginResponse>(url, '/begin', { uri: pickle.uri, tags: pickle.tags.map((t) => t.name) });
+  const begun = await control<BeginResponse>(this, '/begin', { uri: pickle.uri, tags: pickle.tags.map((t) => t.name) });
   for (const crash of begun.earlierCrashes) {
     this.attach(`${crash}\n(after the previous scenario ended; the target was restarted for this one)`, { mediaType: 'text/plain', fileName: 'target crash' });
   }
@@ -48,6 +48,6 @@ After({ name: 'target control: crash reports', timeout: HOOK_TIMEOUT_MS }, async
   const failed = String(result?.status) === 'FAILED';
   const limited = this.limitedTargets ?? [];
   this.limitedTargets = [];
-  const ended = await control<EndResponse>(url, '/end', { mark: this.targetControlMark, failed, limited });
+  const ended = await control<EndResponse>(this, '/end', { mark: this.targetControlMark, failed, limited });
   for (const crash of ended.crashes) this.attach(crash, { mediaType: 'text/plain', fileName: 'target crash' });
 });

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { needsFreshTarget, startControlServer, TargetStartError } from '../../../harness/target.ts';
+import { CONTROL_SECRET_HEADER } from '../../../harness/target/control-server.ts';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
@@ -93,7 +94,7 @@ test('the control endpoint hands out the target and reports crashes since a mark
   const control = await startControlServer(target, 'run');
   after(() => control.close());
   const post = async (p: string, body: unknown) => {
-    const response = await fetch(`${control.url}${p}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+    const response = await fetch(`${control.url}${p}`, { method: 'POST', headers: { [CONTROL_SECRET_HEADER]: control.secret }, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   };
   const begun = await post('/begin', { uri: 'a.feature', tags: [] });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { startControlServer } from '../../../harness/target.ts';
+import { CONTROL_SECRET_HEADER, MAX_BODY_BYTES, type ControlServer } from '../../../harness/target/control-server.ts';
 import { embeddedReferenceServer } from '../../../harness/target/embedded.ts';
 import { externalServer } from '../../../harness/target/external.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
@@ -17,8 +18,13 @@ import { PROJECT_ROOT } from '../../../harness/runner.ts';
 
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;
 
-async function post(url: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+async function post(control: ControlServer, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${control.url}${path}`, {
+    method: 'POST',
+    headers: { [CONTROL_SECRET_HEADER]: control.secret },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -58,29 +64,29 @@ test('/console types on the embedded server console and answers exactly the log 
   const control = await startControlServer(target, 'run');
   t.after(() => control.close());
 
-  const unknown = await post(control.url, '/console', { line: 'FROBNICATE' });
+  const unknown = await post(control, '/console', { line: 'FROBNICATE' });
   assert.equal(unknown.status, 200);
   const output = unknown.json.output as string[];
   assert.equal(output.length, 1, `one answer line, got ${JSON.stringify(output)}`);
   assert.match(output[0]!, /^console: ERR UNKNOWN_COMMAND /);
 
-  const global = await post(control.url, '/console', { line: 'GLOBAL hello everyone' });
+  const global = await post(control, '/console', { line: 'GLOBAL hello everyone' });
   assert.equal(global.status, 200);
   const globalOutput = global.json.output as string[];
   assert.ok(globalOutput.length >= 1 && globalOutput.every((l) => !l.includes('UNKNOWN_COMMAND')), 'only this call\'s lines');
   assert.doesNotMatch(globalOutput.join('\n'), /ERR /);
 
-  assert.equal((await post(control.url, '/console', {})).status, 503, 'a request without a line is malformed');
+  assert.equal((await post(control, '/console', {})).status, 503, 'a request without a line is malformed');
 });
 
 test('a target without a reachable console answers 501 with a reason', async (t) => {
   const target = externalServer({ host: '127.0.0.1', port: 9 }, undefined);
   const control = await startControlServer(target, 'run');
   t.after(() => control.close());
-  const answer = await post(control.url, '/console', { line: 'GLOBAL hi' });
+  const answer = await post(control, '/console', { line: 'GLOBAL hi' });
   assert.equal(answer.status, 501);
   assert.match(String(answer.json.error), /^the target's console is not reachable: /);
-  const limited = await post(control.url, '/limited', { limits: { maxConnections: 1 } });
+  const limited = await post(control, '/limited', { limits: { maxConnections: 1 } });
   assert.equal(limited.status, 501);
   assert.match(String(limited.json.error), /only set limits on the embedded reference server/);
 });
@@ -92,8 +98,8 @@ test('/limited starts a separate instance with the limits; the scenario\'s /end 
   const control = await startControlServer(target, 'run');
   t.after(() => control.close());
 
-  const begun = await post(control.url, '/begin', { uri: 'limits.feature', tags: [] });
-  const started = await post(control.url, '/limited', { limits: { maxConnections: 1 } });
+  const begun = await post(control, '/begin', { uri: 'limits.feature', tags: [] });
+  const started = await post(control, '/limited', { limits: { maxConnections: 1 } });
   assert.equal(started.status, 200);
   const limited = started.json.target as TargetAddress;
   assert.notEqual(limited.port, main.port, 'not the shared target');
@@ -109,7 +115,7 @@ test('/limited starts a separate instance with the limits; the scenario\'s /end 
   onMain.destroy();
   alsoOnMain.destroy();
 
-  const ended = await post(control.url, '/end', { mark: begun.json.mark, failed: false, limited: [started.json.id] });
+  const ended = await post(control, '/end', { mark: begun.json.mark, failed: false, limited: [started.json.id] });
   assert.equal(ended.status, 200);
   assert.deepEqual(ended.json.crashes, [], 'stopping a limited instance is no crash');
   first.destroy();
@@ -124,7 +130,7 @@ test('only the embedded reference server offers limits: a spawned server answers
   await target.start();
   const control = await startControlServer(target, 'run');
   t.after(() => control.close());
-  const answer = await post(control.url, '/limited', { limits: { maxConnections: 1 } });
+  const answer = await post(control, '/limited', { limits: { maxConnections: 1 } });
   assert.equal(answer.status, 501);
   assert.match(String(answer.json.error), /only set limits on the embedded reference server/);
 });
@@ -136,11 +142,11 @@ test('/limited refuses unknown limits and values that are not non-negative integ
   const control = await startControlServer(target, 'run');
   t.after(() => control.close());
   for (const limits of [{ maxSockets: 3 }, { maxConnections: -1 }, { maxConnections: 1.5 }, { historySize: '3' }]) {
-    const answer = await post(control.url, '/limited', { limits });
+    const answer = await post(control, '/limited', { limits });
     assert.equal(answer.status, 503, JSON.stringify(limits));
     assert.match(String(answer.json.error), /bad \/limited request/);
   }
-  assert.equal((await post(control.url, '/limited', {})).status, 503);
+  assert.equal((await post(control, '/limited', {})).status, 503);
 });
 
 test('instances whose scenario never ended are stopped with the target', async (t) => {
@@ -152,4 +158,69 @@ test('instances whose scenario never ended are stopped with the target', async (
   assert.equal(await tryConnect(limited.address, 2000), undefined);
   await target.stop();
   assert.notEqual(await tryConnect(limited.address, 2000), undefined);
+});
+
+test('a request without the run secret is refused (403) and changes nothing; a wrong one too', async (t) => {
+  const target = embeddedReferenceServer();
+  t.after(() => target.stop());
+  await target.start();
+  const control = await startControlServer(target, 'run');
+  t.after(() => control.close());
+  assert.match(control.secret, /^[0-9a-f]{64}$/);
+  const before = target.crashCount();
+  const attempts: Array<Record<string, string>> = [{}, { [CONTROL_SECRET_HEADER]: 'guess' }, { [CONTROL_SECRET_HEADER]: control.secret.slice(0, -1) + 'x' }];
+  for (const headers of attempts) {
+    const response = await fetch(`${control.url}/begin`, { method: 'POST', headers, body: JSON.stringify({ uri: 'x', tags: ['@pristine'] }), signal: AbortSignal.timeout(10_000) });
+    assert.equal(response.status, 403);
+    await response.text();
+  }
+  assert.equal(target.crashCount(), before);
+  assert.equal((await post(control, '/console', { line: 'GLOBAL hi' })).status, 200, 'the right secret still works');
+});
+
+/** Raw HTTP so the test controls the body: `chunks` of `size` bytes, chunked; resolves with what came back and how the socket ended. */
+function rawPost(url: string, secret: string, chunks: number, size: number): Promise<{ status: string; closedBy: 'server' | 'timeout'; sent: number }> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let answer = '';
+    let sent = 0;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ status: answer.split('\r\n')[0] ?? '', closedBy: 'timeout', sent });
+    }, 15_000);
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => (answer += text));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ status: answer.split('\r\n')[0] ?? '', closedBy: 'server', sent });
+    });
+    socket.write(`POST /console HTTP/1.1\r\nHost: x\r\n${CONTROL_SECRET_HEADER}: ${secret}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    const chunk = `${size.toString(16)}\r\n${'x'.repeat(size)}\r\n`;
+    const pump = (): void => {
+      while (sent < chunks && !socket.destroyed) {
+        sent++;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    pump();
+  });
+}
+
+test('an oversized chunked body is answered 413 and its connection closed before it is read whole', async (t) => {
+  const target = embeddedReferenceServer();
+  t.after(() => target.stop());
+  await target.start();
+  const control = await startControlServer(target, 'run');
+  t.after(() => control.close());
+  const heapBefore = process.memoryUsage().heapUsed;
+  // 64 MiB offered in 64 KiB chunks: the endpoint must stop at MAX_BODY_BYTES.
+  const result = await rawPost(control.url, control.secret, 1024, 64 * 1024);
+  assert.match(result.status, /^HTTP\/1\.1 413/);
+  assert.equal(result.closedBy, 'server', 'the server closed the connection itself');
+  assert.ok(result.sent < 1024, `the client could not push the whole 64 MiB (sent ${result.sent} chunks)`);
+  assert.ok(process.memoryUsage().heapUsed - heapBefore < 32 * 1024 * 1024, 'the body was not buffered');
+  assert.ok(MAX_BODY_BYTES <= 64 * 1024);
+  assert.equal((await post(control, '/console', { line: 'GLOBAL hi' })).status, 200, 'the endpoint still answers');
 });
