@@ -37,9 +37,29 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The server command of one submission: run in its folder, {dir} replaced, {port} left to the runner. */
+/** The server (or client) command of one submission: run in its folder, {dir} replaced, {port} left to the runner. */
 export function serverCommandFor(template: string, dir: string): string {
   return `cd ${shellQuote(dir)} && ${template.replaceAll('{dir}', shellQuote(dir))}`;
+}
+
+/** A submission's own profile: the file it ships beside its code (batch mode looks for it). */
+export const SUBMISSION_PROFILE = 'profile.json';
+
+/**
+ * The profile one submission is graded with, and a note saying where it came from: --profile with {dir}
+ * (that file, when the submission has it), else a profile.json in the submission folder, else the class's
+ * --profile (or the default). A missing {dir} profile is said, not fatal: the grade then shows whether the
+ * default dialect fits (or is flagged "dialect mismatch").
+ */
+export function profileFor(template: string | undefined, dir: string): { profile?: string; note?: string } {
+  if (template?.includes('{dir}')) {
+    const file = template.replaceAll('{dir}', dir);
+    if (fs.existsSync(file)) return { profile: file, note: `profile: ${file}` };
+    return { note: `no profile at ${file}: graded with the default profile` };
+  }
+  const own = path.join(dir, SUBMISSION_PROFILE);
+  if (fs.existsSync(own)) return { profile: own, note: `profile: the submission's own ${SUBMISSION_PROFILE}` };
+  return template === undefined ? {} : { profile: template };
 }
 
 /** The budget handed to a submission's grader: its limit minus time to start and to write reports. */
@@ -90,12 +110,15 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   const startedAt = new Date().toISOString();
   const startedMs = Date.now();
 
+  const chosen = profileFor(command.profileTemplate, dir);
   const args = [
     '--import',
     'tsx',
     GRADER_CLI,
     '--server',
     serverCommandFor(command.serverTemplate, dir),
+    ...(command.clientTemplate !== undefined ? ['--client', serverCommandFor(command.clientTemplate, dir)] : []),
+    ...(chosen.profile !== undefined ? ['--profile', chosen.profile] : []),
     ...command.passThrough,
     '--rubric',
     ctx.rubricFile,
@@ -155,7 +178,7 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
       meta: {
         submission: name,
         target: serverCommandFor(command.serverTemplate, dir),
-        profile: '?',
+        profile: chosen.profile ?? '?',
         state: 'grader-error',
         notes: [`the grader exited with code ${exitCode ?? '?'} and left no grade; last output:\n${log.tail(8)}`],
         startedAt,
@@ -175,6 +198,7 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   }
   // The batch's own clock: the whole cost of the submission, the grader's start-up included.
   grade = { ...grade, wallMs: Date.now() - startedMs };
+  if (chosen.note !== undefined) grade.notes.unshift(chosen.note);
   if (log.droppedBytes > 0) grade.notes.push(`grader output capped at ${command.outputCapBytes} bytes (${log.droppedBytes} dropped)`);
   writeGradeFiles(reportsDir, grade, rubric);
   return { name, grade, cutOff, exitCode };

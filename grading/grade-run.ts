@@ -11,6 +11,7 @@ import { TargetStartError } from '../harness/target.ts';
 import type { FilteredGroup } from '../harness/reports/run-context.ts';
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { dialectMismatch } from './dialect-mismatch.ts';
 import { buildGradeMarkdown } from './outputs/grade-md.ts';
 import { buildGradescopeResults } from './outputs/gradescope.ts';
 import { vplComments, vplGradeLine } from './outputs/vpl.ts';
@@ -142,10 +143,13 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
     files.notes.push(`time budget: ${options.budgetS} s; scenarios that could not finish in it were not run (they earn nothing)`);
   }
 
-  const finalGrade = (): Grade =>
-    interrupted
-      ? files.grade('cut-off', 'the grader was stopped (time limit or signal) before this scenario')
-      : files.grade('complete', 'the run ended before this scenario');
+  const finalGrade = (): Grade => {
+    if (interrupted) return files.grade('cut-off', 'the grader was stopped (time limit or signal) before this scenario');
+    const mismatch = dialectMismatch(files.results.values(), options.runner.profile);
+    if (mismatch === undefined) return files.grade('complete', 'the run ended before this scenario');
+    if (!files.notes.includes(mismatch)) files.notes.unshift(mismatch);
+    return files.grade('dialect-mismatch', 'the run ended before this scenario');
+  };
 
   let grade: Grade;
   try {

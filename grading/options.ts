@@ -24,7 +24,9 @@ One server:
 A class (batch mode):
   --submissions <dir>        grade every sub-folder of <dir>; --server must then use {dir} (the
                              sub-folder, absolute) and {port}, e.g. --server "python3 {dir}/server.py {port}".
-                             The server runs with the sub-folder as its working directory
+                             The server (and the --client program) runs with the sub-folder as its working
+                             directory; --client and --profile may use {dir} too. A profile.json in a
+                             sub-folder is that submission's profile (unless --profile uses {dir})
   --jobs <n>                 submissions graded at once (default 2), each its own grader and port
   --limit <s>                wall-clock limit per submission (default 600): then its whole process group
                              is stopped and it is graded on what ran
@@ -41,7 +43,7 @@ Grading:
   --name <label>             the submission's name in the reports
   --reports <dir>            where reports go (default reports/)
 
-Passed to the runner: --profile, --tags, --timeout, --quiet-ms, --parallel, --isolation, --steps.
+Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --parallel, --isolation, --steps.
 Feature paths default to features/.
 
 Exit code: 0 every counted scenario passed (batch: every submission was graded), 1 something failed or did
@@ -53,6 +55,7 @@ const OPTIONS = {
   'oper-password': { type: 'string' },
   'start-timeout': { type: 'string' },
   profile: { type: 'string' },
+  client: { type: 'string' },
   tags: { type: 'string' },
   timeout: { type: 'string' },
   'quiet-ms': { type: 'string' },
@@ -73,7 +76,7 @@ const OPTIONS = {
 } as const;
 
 /** Options the runner's own parser understands, passed on verbatim. */
-const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'tags', 'timeout', 'quiet-ms', 'parallel', 'isolation', 'steps'] as const;
+const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'parallel', 'isolation', 'steps'] as const;
 
 export interface Shard {
   index: number;
@@ -97,9 +100,13 @@ export interface SingleGradeCommand extends CommonGradeOptions {
 export interface BatchGradeCommand extends CommonGradeOptions {
   mode: 'batch';
   submissionsDir: string;
-  /** The --server template with {dir} and {port}. */
+  /** The --server template with {dir} (and {port}, unless the submission's profile gives server.port). */
   serverTemplate: string;
-  /** Runner options passed to each submission's grader, as command-line arguments (without --server). */
+  /** The --client template, {dir} allowed: each submission's own client program (client-driven mode). */
+  clientTemplate?: string;
+  /** The --profile value, {dir} allowed; a profile.json in the submission folder wins when it has no {dir}. */
+  profileTemplate?: string;
+  /** Runner options passed to each submission's grader, as command-line arguments (without --server, --client, --profile). */
   passThrough: string[];
   /** The user's --tags ('' for none), also inside passThrough. */
   tags: string;
@@ -146,8 +153,9 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   };
 
   // Paths become absolute: in batch mode they are read by graders running in the project root.
+  // A --profile with {dir} names a file per submission: it is resolved per submission (grading/batch.ts).
   const absolute = (name: string, value: string): string =>
-    name === 'steps' ? path.resolve(cwd, value) : name === 'profile' ? resolveProfile(value, cwd) : value;
+    name === 'steps' ? path.resolve(cwd, value) : name === 'profile' && !value.includes('{dir}') ? resolveProfile(value, cwd) : value;
   const runnerArgs: string[] = [];
   for (const name of RUNNER_OPTIONS) {
     const value = v[name];
@@ -156,23 +164,28 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   }
 
   if (v.submissions !== undefined) {
-    if (v.server === undefined || !v.server.includes('{dir}') || !v.server.includes('{port}')) {
+    // {port} may be missing when submissions hard-code their port (profile server.port): each grader checks that.
+    if (v.server === undefined || !v.server.includes('{dir}')) {
       throw new UsageError('--submissions needs --server "<command with {dir} and {port}>", e.g. "python3 {dir}/server.py {port}"');
     }
     if (v.target !== undefined) throw new UsageError('--submissions and --target are mutually exclusive');
     if (v.budget !== undefined) throw new UsageError('--budget applies to one run; in batch mode each submission gets a budget from --limit');
     if (v.name !== undefined) throw new UsageError('--name applies to one run; in batch mode the sub-folder names the submission');
     if (format === 'vpl') throw new UsageError('--format vpl applies to one run (a VPL grader grades one submission)');
-    // Validate the runner options once, up front, with a stand-in command (a typo must not fail N times).
-    const probeArgs = runnerArgs.map((a) => a.replaceAll('{dir}', '/tmp'));
-    parseCommandLine(probeArgs, cwd);
-    const serverIndex = runnerArgs.indexOf('--server');
-    const passThrough = runnerArgs.filter((_, i) => i !== serverIndex && i !== serverIndex + 1);
+    // Validate the runner options once, up front, with stand-ins (a typo must not fail N times). The
+    // profile is per submission (its own profile.json, or {dir}), so the probe uses the default one, and
+    // a server or client without {port} is left to each grader (its profile may give server.port).
+    const perSubmission = new Set(['--server', '--client', '--profile']);
+    const passThrough = runnerArgs.filter((a, i) => !perSubmission.has(a) && !perSubmission.has(runnerArgs[i - 1] ?? ''));
+    const probe = (template: string | undefined): string | undefined => template && `${template.replaceAll('{dir}', '/tmp')}${template.includes('{port}') ? '' : ' {port}'}`;
+    parseCommandLine([...passThrough, '--server', probe(v.server)!, ...(v.client !== undefined ? ['--client', probe(v.client)!] : [])], cwd);
     return {
       mode: 'batch',
       ...common,
       submissionsDir: path.resolve(cwd, v.submissions),
       serverTemplate: v.server,
+      ...(v.client !== undefined ? { clientTemplate: v.client } : {}),
+      ...(v.profile !== undefined ? { profileTemplate: absolute('profile', v.profile) } : {}),
       passThrough,
       tags: v.tags ?? '',
       jobs: positiveNumber('jobs', v.jobs, 2, true),
@@ -184,6 +197,9 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
 
   for (const batchOnly of ['jobs', 'limit', 'output-cap', 'shard'] as const) {
     if (v[batchOnly] !== undefined) throw new UsageError(`--${batchOnly} only applies with --submissions`);
+  }
+  for (const name of ['server', 'client', 'profile'] as const) {
+    if (v[name]?.includes('{dir}')) throw new UsageError(`--${name}: {dir} (a submission's folder) only applies with --submissions`);
   }
   const runnerParsed = parseCommandLine(runnerArgs, cwd);
   if (runnerParsed.help) return { mode: 'help' };

@@ -20,7 +20,8 @@ export type GradeStatus = 'passed' | 'failed' | 'not-gradable' | 'filtered' | 'n
 export const GRADE_STATUSES: readonly GradeStatus[] = ['passed', 'failed', 'not-gradable', 'filtered', 'not-run'];
 
 /** Where a run stands: a grade is written while running, and its final state says how it ended. */
-export type RunState = 'running' | 'complete' | 'cut-off' | 'server-did-not-start' | 'grader-error';
+/** 'dialect-mismatch': complete, but the server's answers matched nothing in the profile (grading/dialect-mismatch.ts). */
+export type RunState = 'running' | 'complete' | 'cut-off' | 'server-did-not-start' | 'grader-error' | 'dialect-mismatch';
 
 /** A planned scenario (ScenarioInfo) with its category, outcome and points. */
 export interface ScenarioGrade extends ScenarioInfo {

@@ -34,7 +34,8 @@ Selection and timing:
   --client "<command>"       client-driven mode: each user is this client program, started with {host}
                              and {port} replaced (e.g. --client "python3 client.py {host} {port}"); its
                              stdin is what the user types, its stdout what the user sees, so the profile
-                             describes typed lines and displayed text (e.g. --profile seed-client)
+                             describes typed lines and displayed text (e.g. --profile seed-client).
+                             A client with a fixed port needs no {port} when the profile gives server.port
   --tags <expression>        Cucumber tag expression, e.g. "@v0 and not @kick"
   --parallel <n>             run scenarios in n worker processes (default: serial)
   --timeout <ms>             per-expectation timeout (default 2000)
@@ -152,7 +153,11 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
     target = { kind: 'embedded' };
   }
 
-  if (v.client !== undefined && !v.client.includes('{port}')) throw new UsageError('--client command must contain {port} (and usually {host}): where the client connects');
+  // A client that hard-codes its port can only reach a server on that port: the profile's server.port
+  // (the submission's fixed port), or a --target the user points at it.
+  if (v.client !== undefined && !v.client.includes('{port}') && serverSpec.port === undefined && v.target === undefined) {
+    throw new UsageError('--client command must contain {port} (and usually {host}): where the client connects; a client with a fixed port needs the profile\'s server.port (or --target)');
+  }
 
   const features = parsed.positionals.length > 0 ? parsed.positionals.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'features', '**', '*.feature')];
   const steps = (v.steps ?? []).length > 0 ? v.steps!.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'steps', '**', '*.ts')];

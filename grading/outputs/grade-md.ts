@@ -21,6 +21,7 @@ const STATE_WORDS: Record<Grade['state'], string> = {
   'cut-off': 'cut off: the grader was stopped before every scenario ran; scenarios not run earn nothing',
   'server-did-not-start': 'the server did not start: no scenario could run',
   'grader-error': 'the grader itself failed (see the notes)',
+  'dialect-mismatch': 'DIALECT MISMATCH: the server answered, but nothing it said matched the profile; this grade is not meaningful (see the notes)',
 };
 
 function failure(s: ScenarioGrade): string[] {

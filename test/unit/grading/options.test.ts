@@ -40,7 +40,10 @@ test('batch: --server needs {dir} and {port}; runner options are passed on, with
   assert.deepEqual(c.shard, { index: 2, count: 3 });
   const elsewhere = parseGradeCommandLine(['--submissions', 's', '--server', 'x {dir} {port}', '--steps', 'my/steps.ts', '--profile', 'canonical'], path.join(PROJECT_ROOT, 'test'));
   assert.ok(elsewhere.mode === 'batch');
-  if (elsewhere.mode === 'batch') assert.deepEqual(elsewhere.passThrough, ['--profile', 'canonical', '--steps', path.join(PROJECT_ROOT, 'test', 'my/steps.ts')], 'paths made absolute for graders running elsewhere');
+  if (elsewhere.mode === 'batch') {
+    assert.deepEqual(elsewhere.passThrough, ['--steps', path.join(PROJECT_ROOT, 'test', 'my/steps.ts')], 'paths made absolute for graders running elsewhere');
+    assert.equal(elsewhere.profileTemplate, 'canonical', 'the profile is chosen per submission (grading/batch.ts profileFor)');
+  }
   assert.match(usage(['--submissions', 'subs', '--server', 'python3 server.py {port}']), /\{dir\}/);
   assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--budget', '5']), /--budget/);
   assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--isolation', 'nope']), /--isolation/);
@@ -55,4 +58,28 @@ test('batch-only options are refused for one server; bad values are usage errors
   assert.throws(() => parseShard('0/2'), UsageError);
   assert.throws(() => parseShard('3/2'), UsageError);
   assert.deepEqual(parseShard('2/2'), { index: 2, count: 2 });
+});
+
+test('--client and --profile with {dir}: passed per submission, not through passThrough', () => {
+  const c = parseGradeCommandLine(['--submissions', 'subs', '--server', 'python3 {dir}/server.py {port}', '--client', 'python3 {dir}/client.py {host} {port}', '--profile', '{dir}/profile.json', '--tags', '@v0'], PROJECT_ROOT);
+  assert.ok(c.mode === 'batch');
+  if (c.mode !== 'batch') return;
+  assert.equal(c.clientTemplate, 'python3 {dir}/client.py {host} {port}');
+  assert.equal(c.profileTemplate, '{dir}/profile.json');
+  assert.deepEqual(c.passThrough, ['--tags', '@v0']);
+  const named = parseGradeCommandLine(['--submissions', 'subs', '--server', 'x {dir} {port}', '--profile', 'seed'], PROJECT_ROOT);
+  assert.ok(named.mode === 'batch' && named.profileTemplate === 'seed' && named.passThrough.length === 0);
+  // A server with a fixed port (the submissions' profile.json gives server.port): each grader checks it.
+  assert.equal(parseGradeCommandLine(['--submissions', 'subs', '--server', 'python3 {dir}/server.py'], PROJECT_ROOT).mode, 'batch');
+  assert.match(usage(['--submissions', 'subs', '--server', 'x {dir} {port}', '--profile', 'nope']), /unknown profile/);
+  assert.match(usage(['--server', 'x {port}', '--profile', '{dir}/p.json']), /\{dir\}.*only applies with --submissions/);
+});
+
+test('one server: --client reaches the runner; a client without {port} needs a fixed server port', () => {
+  const c = parseGradeCommandLine(['--server', 'python3 s.py {port}', '--client', 'python3 c.py {host} {port}', '--profile', 'seed-client'], PROJECT_ROOT);
+  assert.ok(c.mode === 'single');
+  if (c.mode === 'single') assert.equal(c.runner.client, 'python3 c.py {host} {port}');
+  assert.match(usage(['--server', 'python3 s.py {port}', '--client', 'python3 c.py']), /fixed port needs the profile's server\.port/);
+  const fixed = parseGradeCommandLine(['--target', '127.0.0.1:1459', '--client', 'python3 c.py'], PROJECT_ROOT);
+  assert.ok(fixed.mode === 'single' && fixed.runner.client === 'python3 c.py');
 });
