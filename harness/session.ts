@@ -63,6 +63,8 @@ class ScenarioSession implements Session {
   private readonly joined = new Set<string>();
   /** The last line sent by each user, to say what a reply answers. */
   private readonly lastSent = new Map<string, string>();
+  /** Per user: the client's requestMark() just before its last request was sent. */
+  private readonly requestMarks = new Map<string, number>();
   /** Users whose last raw write ended in the middle of a line (no barrier may be sent to them). */
   private readonly midLine = new Set<string>();
 
@@ -100,6 +102,7 @@ class ScenarioSession implements Session {
         ? await TestClient.spawn({ ...common, command: clientCommand(this.params.client, host, port) })
         : await TestClient.connect({ ...common, host, port, connectTimeoutMs: this.options.connectTimeoutMs ?? this.params.timeoutMs });
     this.clients.set(user, client);
+    this.requestMarks.delete(user); // a new connection: nothing requested on it yet
     if (profile.greeting.length === 0) return;
     // A refusal instead of the greeting (banned, server full) is left for nextReply/expectClosed.
     const greeting = this.dialect.patternMatcher(profile.greeting);
@@ -131,7 +134,11 @@ class ScenarioSession implements Session {
           if (found) return { ...found, value: { kind: 'expected', fields: found.value, raw: text } };
           return refusal(text);
         },
-        { timeoutMs: this.params.timeoutMs, description: `the answer to registering as "${nick}" (${patterns.map((p) => p.source).join(' or ')})` },
+        {
+          timeoutMs: this.params.timeoutMs,
+          description: `the answer to registering as "${nick}" (${patterns.map((p) => p.source).join(' or ')})`,
+          after: this.afterRequest(client),
+        },
       );
       if (unit.kind === 'error') return toReply(unit, []);
       reply = { ok: true, fields: unit.fields, data: [], raw: unit.raw };
@@ -204,6 +211,7 @@ class ScenarioSession implements Session {
     await this.connect(user);
     const client = this.client(user);
     this.lastSent.set(user, typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    this.requestMarks.set(user, client.requestMark());
     const written = [...(options.parts ?? [data])].reverse().find((part) => part.length > 0);
     if (written !== undefined) {
       const last = typeof written === 'string' ? written.at(-1) : written.at(-1) === 0x0a ? '\n' : '';
@@ -378,7 +386,13 @@ class ScenarioSession implements Session {
   private async sendLine(client: TestClient, line: string): Promise<void> {
     this.lastSent.set(client.user, line);
     this.midLine.delete(client.user);
+    this.requestMarks.set(client.user, client.requestMark());
     await client.send(line);
+  }
+
+  /** Replies are looked for only after the last request's mark: what came before cannot answer it. */
+  private afterRequest(client: TestClient): number {
+    return this.requestMarks.get(client.user) ?? 0;
   }
 
   /** Data lines then the final reply, all within one step timeout. */
@@ -387,7 +401,7 @@ class ScenarioSession implements Session {
     const deadline = Date.now() + this.params.timeoutMs;
     const data: Fields[] = [];
     for (;;) {
-      const unit = await client.expect(matcher, { timeoutMs: Math.max(1, deadline - Date.now()), description });
+      const unit = await client.expect(matcher, { timeoutMs: Math.max(1, deadline - Date.now()), description, after: this.afterRequest(client) });
       if (unit.kind !== 'data') return toReply(unit, data);
       data.push(unit.fields);
     }
@@ -401,7 +415,7 @@ class ScenarioSession implements Session {
   private async silentOutcome(client: TestClient): Promise<Reply> {
     await this.settle(client);
     const refusal = this.dialect.errorMatcher();
-    const error = client.takeNow(refusal);
+    const error = client.takeNow(refusal, this.afterRequest(client));
     return error ? toReply(error, []) : { ok: true, fields: {}, data: [], raw: '' };
   }
 

@@ -38,6 +38,11 @@ export interface ExpectOptions {
   description: string;
   /** Leave the matched text in place (default: consume it). */
   peek?: boolean;
+  /**
+   * Only lines after this mark (from requestMark(), taken before the request was sent) may match: a line
+   * the server sent before the request was made can never be its reply. Lines framing only.
+   */
+  after?: number;
 }
 
 export interface TestClientOptions {
@@ -246,7 +251,7 @@ export class TestClient {
       const waiter: Waiter = {
         matcher: matcher as Matcher<unknown>,
         options,
-        scannedSeq: 0,
+        scannedSeq: options.after ?? 0,
         resolve: resolve as (value: unknown) => void,
         reject,
         timer: setTimeout(() => {
@@ -265,12 +270,12 @@ export class TestClient {
    * Consume and return the first unconsumed unit matching now, without waiting (undefined if none).
    * For checks after a barrier, when everything that matters has already arrived.
    */
-  takeNow<T>(matcher: Matcher<T>): T | undefined {
+  takeNow<T>(matcher: Matcher<T>, after?: number): T | undefined {
     let result: { value: T } | undefined;
     const waiter: Waiter = {
       matcher: matcher as Matcher<unknown>,
       options: { timeoutMs: 0, description: 'an immediate match' },
-      scannedSeq: 0,
+      scannedSeq: after ?? 0,
       resolve: (value) => (result = { value: value as T }),
       reject: (error) => {
         throw error;
@@ -279,6 +284,14 @@ export class TestClient {
     };
     this.tryWaiter(waiter);
     return result?.value;
+  }
+
+  /**
+   * A mark to take just before sending a request (ExpectOptions.after): every line received so far, and a
+   * line already begun, is before it.
+   */
+  requestMark(): number {
+    return this.partial !== '' && this.framing === 'lines' ? this.nextSeq : this.nextSeq - 1;
   }
 
   /** The units received and not consumed yet, oldest first (stream mode: one unit, the whole text). */

@@ -119,3 +119,30 @@ describe('a dialect without a lobby', () => {
     assert.doesNotMatch(s.transcript(), /KICK/);
   });
 });
+
+describe('a line sent before the request is never its reply (PROTOCOL.md §2.1: one reply per request)', () => {
+  it('a stray OK and ERR that came before /LIST and before registering are not taken as their answers', async () => {
+    const port = await fakeServer((socket) => {
+      socket.setEncoding('utf8');
+      // Unasked lines right after the greeting: they look like the answers the harness will wait for.
+      socket.write('HELLO fake 1\nOK WELCOME alice_forged\nERR NICK_IN_USE forged\nOK LIST #forged\n');
+      let buffered = '';
+      socket.on('data', (text: string) => {
+        buffered += text;
+        for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+          const line = buffered.slice(0, i);
+          buffered = buffered.slice(i + 1);
+          // The real answers come later, after a pause, so the stray ones are there first.
+          if (line === '/LIST') setTimeout(() => socket.write('OK LIST #real\n'), 150);
+          else if (!line.startsWith('/')) setTimeout(() => socket.write(`OK WELCOME ${line}\n`), 150);
+        }
+      });
+    });
+    const s = session(port);
+    const welcome = await s.register('alice');
+    assert.equal(welcome.ok, true);
+    assert.equal(welcome.fields.nick, s.nick('alice'), 'the welcome that answered the nick, not the forged one');
+    const { channels } = await s.list('alice');
+    assert.deepEqual(channels, ['#real']);
+  });
+});

@@ -210,3 +210,22 @@ describe('TestClient sending and transcript', () => {
     assert.match(transcript.render(), /a <- 0123456789 \[no newline\]\n\(transcript truncated: 7 more characters/);
   });
 });
+
+describe('TestClient, request marks', () => {
+  it('an expectation after a mark never matches a line received before it, even one begun before it', async () => {
+    let socketRef: net.Socket | undefined;
+    const port = await fakeServer((socket) => {
+      socketRef = socket;
+      socket.write('OK early\nOK hal');
+    });
+    const client = await connect(port);
+    await client.expect(line('OK early'), { ...T, description: 'the early line', peek: true });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the partial "OK hal" is in
+    const mark = client.requestMark();
+    socketRef!.write('f\nOK late\n');
+    const got = await client.expect(regexMatcher(/^OK (?<word>.+)$/), { ...T, description: 'a reply after the mark', after: mark });
+    assert.deepEqual(got, { word: 'late' });
+    assert.equal(client.takeNow(regexMatcher(/^OK/), mark), undefined, 'nothing else after the mark');
+    assert.deepEqual(client.unconsumed(), ['OK early', 'OK half'], 'lines before the mark stay for other expectations');
+  });
+});
