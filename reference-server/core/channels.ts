@@ -10,7 +10,7 @@ export function createChannel(state: ServerState, name: string, owner: User): Ch
     members: new Set([owner]),
     owner,
     admins: new Set(),
-    history: new History(state.options.historySize),
+    history: new History(state.options.historySize, state.historyBudget),
     recipients: null,
   };
   state.channels.set(name, channel);
@@ -40,6 +40,7 @@ export function removeMember(state: ServerState, channel: Channel, user: User): 
 
   if (channel.members.size === 0) {
     state.channels.delete(channel.name);
+    channel.history.clear(); // its bytes leave the server-wide budget (§7)
     return null;
   }
   if (channel.owner !== user) return null;

@@ -1,34 +1,94 @@
-/** A channel's memory of its last plain messages (§5.17): a fixed-size ring, oldest overwritten. */
+/**
+ * A channel's memory of its last plain messages (§5.17): the last `capacity` entries, oldest forgotten;
+ * and the server-wide budget of history bytes (§7) they all share, so that many channels full of long
+ * lines cannot hold unbounded memory: past the budget the oldest entries of the whole server go first.
+ */
 
 export interface HistoryEntry {
   readonly nick: string;
   readonly text: string;
 }
 
+interface Kept extends HistoryEntry {
+  readonly bytes: number;
+  /** True once forgotten (ring overflow, budget eviction, channel gone): its bytes are no longer counted. */
+  gone: boolean;
+  readonly owner: History;
+}
+
+/** Bytes an entry is charged: its UTF-8 text and nick plus a fixed overhead for the record itself. */
+const ENTRY_OVERHEAD_BYTES = 64;
+
+/** Every channel's history entries in the order they were added, and their total size. */
+export class HistoryBudget {
+  private readonly order: Kept[] = [];
+  private head = 0;
+  private total = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Counts `entry`, then forgets the oldest entries of the server until the total fits. */
+  charge(entry: Kept): void {
+    this.order.push(entry);
+    this.total += entry.bytes;
+    while (this.total > this.maxBytes && this.head < this.order.length) {
+      const oldest = this.order[this.head++]!;
+      if (!oldest.gone) oldest.owner.forgetOldest();
+    }
+    // Drop the forgotten prefix now and then, so the order array does not grow forever.
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  release(entry: Kept): void {
+    entry.gone = true;
+    this.total -= entry.bytes;
+  }
+}
+
 export class History {
-  private readonly entries: HistoryEntry[] = [];
-  /** Index of the oldest entry once the ring is full. */
+  private readonly entries: Kept[] = [];
+  /** Index of the oldest entry still remembered. */
   private start = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly budget: HistoryBudget,
+  ) {}
 
   add(nick: string, text: string): void {
-    const entry = { nick, text };
-    if (this.entries.length < this.capacity) {
-      this.entries.push(entry);
-    } else {
-      this.entries[this.start] = entry;
-      this.start = (this.start + 1) % this.capacity;
+    const entry: Kept = { nick, text, bytes: Buffer.byteLength(nick) + Buffer.byteLength(text) + ENTRY_OVERHEAD_BYTES, gone: false, owner: this };
+    this.entries.push(entry);
+    if (this.entries.length - this.start > this.capacity) this.forgetOldest();
+    this.budget.charge(entry);
+  }
+
+  /** Forgets the oldest remembered entry (the budget calls this for the server's oldest). */
+  forgetOldest(): void {
+    const oldest = this.entries[this.start];
+    if (oldest === undefined) return;
+    this.budget.release(oldest);
+    this.start++;
+    if (this.start > 64 && this.start * 2 > this.entries.length) {
+      this.entries.splice(0, this.start);
+      this.start = 0;
     }
+  }
+
+  /** The channel is gone: its entries no longer count (§5.17: the history dies with the channel). */
+  clear(): void {
+    while (this.start < this.entries.length) this.forgetOldest();
   }
 
   /** The last `count` entries (fewer if fewer are remembered), oldest first. */
   last(count: number): HistoryEntry[] {
-    const n = Math.min(count, this.entries.length);
-    const result: HistoryEntry[] = [];
-    for (let i = this.entries.length - n; i < this.entries.length; i++) {
-      result.push(this.entries[(this.start + i) % this.entries.length]!);
-    }
-    return result;
+    const from = Math.max(this.start, this.entries.length - count);
+    return this.entries.slice(from).map(({ nick, text }) => ({ nick, text }));
   }
 }

@@ -15,7 +15,7 @@ import { closeConn, sendToUser } from './emit.ts';
 import { runCommand, runRefusable } from './dispatch.ts';
 import { register } from './commands/session.ts';
 import { say } from './commands/messages.ts';
-import { removeUser } from './departure.ts';
+import { claimAddress, removeUser } from './departure.ts';
 import { runConsoleLine } from './console.ts';
 
 export type { ConnId, Effect } from './effects.ts';
@@ -36,6 +36,11 @@ export function connectionOpened(state: ServerState, conn: ConnId, address: stri
   if (state.users.size >= state.options.maxConnections) {
     const out: Effect[] = [{ kind: 'send', to: [conn], line: err('SERVER_FULL', 'too many connections, try again later') }];
     closeConn(out, conn, `server full (${state.options.maxConnections} connections)`);
+    return out;
+  }
+  if (!claimAddress(state, address)) {
+    const out: Effect[] = [{ kind: 'send', to: [conn], line: err('SERVER_FULL', 'too many connections from your address') }];
+    closeConn(out, conn, `too many connections from ${address} (${state.options.maxConnectionsPerAddress})`);
     return out;
   }
   const user = newUser(conn, address);
@@ -97,6 +102,17 @@ export function registrationExpired(state: ServerState, conn: ConnId): Effect[] 
   sendToUser(out, user, err('TIMEOUT', 'registration took too long'));
   removeUser(state, user, out);
   closeConn(out, conn, 'registration timeout');
+  return out;
+}
+
+/** The connection sent nothing for the idle time (§7, an option of the network layer): ERR TIMEOUT, closed. */
+export function idleExpired(state: ServerState, conn: ConnId): Effect[] {
+  const user = state.users.get(conn);
+  if (user === undefined) return [];
+  const out: Effect[] = [];
+  sendToUser(out, user, err('TIMEOUT', 'idle for too long'));
+  removeUser(state, user, out);
+  closeConn(out, conn, 'idle timeout');
   return out;
 }
 

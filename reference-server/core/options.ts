@@ -14,6 +14,12 @@ export interface CoreOptions {
   maxPendingFiles: number;
   /** Plain messages remembered per channel for /HISTORY (§5.17). */
   historySize: number;
+  /** Bytes of every waiting file and announced upload together, server-wide; one more /SEND is ERR LIMIT (§7). */
+  maxPendingFileBytes: number;
+  /** Bytes of history of every channel together; past it the server's oldest messages are forgotten (§7). */
+  maxHistoryBytes: number;
+  /** Simultaneous connections from one address, 0 for no limit; one more gets ERR SERVER_FULL (§7). */
+  maxConnectionsPerAddress: number;
 }
 
 export const DEFAULT_CORE_OPTIONS: Readonly<CoreOptions> = {
@@ -23,6 +29,9 @@ export const DEFAULT_CORE_OPTIONS: Readonly<CoreOptions> = {
   maxFileBytes: 1048576,
   maxPendingFiles: 8,
   historySize: 100,
+  maxPendingFileBytes: 64 * 1024 * 1024,
+  maxHistoryBytes: 16 * 1024 * 1024,
+  maxConnectionsPerAddress: 0,
 };
 
 /** Defaults filled in; keys given as undefined keep their default (except operPassword, which may be absent). */
@@ -32,11 +41,14 @@ export function resolveCoreOptions(partial: Partial<CoreOptions> = {}): CoreOpti
     const value = partial[key];
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
-  for (const key of ['maxConnections', 'maxFileBytes', 'maxPendingFiles', 'historySize'] as const) {
+  for (const key of ['maxConnections', 'maxFileBytes', 'maxPendingFiles', 'historySize', 'maxPendingFileBytes', 'maxHistoryBytes'] as const) {
     const value = resolved[key];
     if (!Number.isInteger(value) || value < 1) {
       throw new RangeError(`${key} must be a positive integer, got ${value}`);
     }
+  }
+  if (!Number.isInteger(resolved.maxConnectionsPerAddress) || resolved.maxConnectionsPerAddress < 0) {
+    throw new RangeError(`maxConnectionsPerAddress must be a non-negative integer, got ${resolved.maxConnectionsPerAddress}`);
   }
   if (/\s/.test(resolved.serverName) || resolved.serverName === '') {
     throw new RangeError(`serverName must be one non-empty word, got '${resolved.serverName}'`);

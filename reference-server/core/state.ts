@@ -4,7 +4,7 @@
  */
 import type { ConnId } from './effects.ts';
 import type { CoreOptions } from './options.ts';
-import { History } from './history.ts';
+import { HistoryBudget, type History } from './history.ts';
 
 /** A file announced with /SEND whose chunks are arriving with /DATA (§5.16). */
 export interface Upload {
@@ -63,6 +63,12 @@ export interface ServerState {
   readonly bannedAddresses: Set<string>;
   /** Registered users' connections, for GLOBAL; rebuilt lazily, never mutated. */
   registeredRecipients: readonly ConnId[] | null;
+  /** Bytes of waiting files plus the announced size of open uploads, server-wide (§7). */
+  pendingFileBytes: number;
+  /** Every channel's history shares it (§7). */
+  readonly historyBudget: HistoryBudget;
+  /** Open connections per address (only counted when maxConnectionsPerAddress is set). */
+  readonly connectionsByAddress: Map<string, number>;
 }
 
 export function newState(options: CoreOptions): ServerState {
@@ -73,6 +79,9 @@ export function newState(options: CoreOptions): ServerState {
     channels: new Map(),
     bannedAddresses: new Set(),
     registeredRecipients: null,
+    pendingFileBytes: 0,
+    historyBudget: new HistoryBudget(options.maxHistoryBytes),
+    connectionsByAddress: new Map(),
   };
 }
 

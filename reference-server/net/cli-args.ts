@@ -21,6 +21,10 @@ ready; logs go to stderr; lines typed on stdin are console commands (/GLOBAL, /K
   --max-file-bytes <n>           largest /SEND (default: the core's, 1048576)
   --max-pending-files <n>        files waiting for one recipient, uploads announced to them included (default: the core's, 8)
   --history-size <n>             plain messages a channel remembers for /HISTORY (default: the core's, 100)
+  --max-pending-file-bytes <n>   bytes of waiting files and open uploads on the whole server (default: the core's, 67108864)
+  --max-history-bytes <n>        bytes of history of every channel together; the oldest are forgotten first (default: the core's, 16777216)
+  --max-connections-per-address <n>  simultaneous connections from one address, 0 = no limit (default 0)
+  --idle-timeout-ms <n>          time a connection may send nothing before ERR TIMEOUT, 0 = none (default ${NET_DEFAULTS.idleTimeoutMs})
   --help                         show this help`;
 
 /** A mistake in the command line: reported as one line, exit status 2. */
@@ -38,6 +42,10 @@ const INTEGER_OPTIONS = {
   'max-file-bytes': { key: 'maxFileBytes', min: 1 },
   'max-pending-files': { key: 'maxPendingFiles', min: 1 },
   'history-size': { key: 'historySize', min: 1 },
+  'max-pending-file-bytes': { key: 'maxPendingFileBytes', min: 1 },
+  'max-history-bytes': { key: 'maxHistoryBytes', min: 1 },
+  'max-connections-per-address': { key: 'maxConnectionsPerAddress', min: 0 },
+  'idle-timeout-ms': { key: 'idleTimeoutMs', min: 0, max: 2 ** 31 - 1 },
 } as const satisfies Record<string, { key: keyof ServerOptions; min: number; max?: number }>;
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -58,6 +66,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'max-file-bytes': { type: 'string' },
         'max-pending-files': { type: 'string' },
         'history-size': { type: 'string' },
+        'max-pending-file-bytes': { type: 'string' },
+        'max-history-bytes': { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));

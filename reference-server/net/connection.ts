@@ -24,6 +24,8 @@ export class Connection {
   /** Why the connection ended, for the log; the first reason recorded wins. */
   closeReason: string | undefined;
   registrationTimer: NodeJS.Timeout | undefined;
+  /** Restarted by every byte the client sends (§7 idle timeout), when one is set. */
+  idleTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   /** Set once socket.end() was called, so it is called only once. */
   ended = false;
@@ -81,8 +83,10 @@ export class Connection {
   clearTimers(): void {
     clearTimeout(this.registrationTimer);
     clearTimeout(this.graceTimer);
+    clearTimeout(this.idleTimer);
     this.registrationTimer = undefined;
     this.graceTimer = undefined;
+    this.idleTimer = undefined;
   }
 }
 

@@ -16,6 +16,8 @@ export interface NetOptions {
   maxOutputBytes: number;
   /** Time a connection has to register before ERR TIMEOUT (§7); 0 disables the timer. */
   registrationTimeoutMs: number;
+  /** Time a connection may send nothing before ERR TIMEOUT and a close (§7); 0 (the default) disables it. */
+  idleTimeoutMs: number;
   /** Where log lines go; default: stderr, one timestamped line each. */
   log?: (message: string) => void;
 }
@@ -28,6 +30,7 @@ export const NET_DEFAULTS: Readonly<Required<Omit<NetOptions, 'log'>>> = {
   maxLineBytes: DEFAULT_MAX_LINE_BYTES,
   maxOutputBytes: 8 * 1024 * 1024,
   registrationTimeoutMs: 60_000,
+  idleTimeoutMs: 0,
 };
 
 const CORE_KEYS = [
@@ -38,6 +41,9 @@ const CORE_KEYS = [
   'maxFileBytes',
   'maxPendingFiles',
   'historySize',
+  'maxPendingFileBytes',
+  'maxHistoryBytes',
+  'maxConnectionsPerAddress',
 ] as const satisfies ReadonlyArray<keyof CoreOptions>;
 
 /**
@@ -60,11 +66,13 @@ export function netOptionsOf(options: Partial<ServerOptions>): Required<Omit<Net
     maxLineBytes: options.maxLineBytes ?? NET_DEFAULTS.maxLineBytes,
     maxOutputBytes: options.maxOutputBytes ?? NET_DEFAULTS.maxOutputBytes,
     registrationTimeoutMs: options.registrationTimeoutMs ?? NET_DEFAULTS.registrationTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? NET_DEFAULTS.idleTimeoutMs,
   };
   requireInteger('port', resolved.port, 0, 65535);
   requireInteger('maxLineBytes', resolved.maxLineBytes, 1);
   requireInteger('maxOutputBytes', resolved.maxOutputBytes, 1);
   requireInteger('registrationTimeoutMs', resolved.registrationTimeoutMs, 0, 2 ** 31 - 1);
+  requireInteger('idleTimeoutMs', resolved.idleTimeoutMs, 0, 2 ** 31 - 1);
   return resolved;
 }
 

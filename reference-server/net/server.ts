@@ -179,6 +179,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     if (conn.phase !== 'open') return;
     conn.phase = 'closing';
     clearTimeout(conn.registrationTimer);
+    clearTimeout(conn.idleTimer);
     markDirty(conn);
   }
 
@@ -226,6 +227,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     log(`conn ${conn.id} from ${conn.address}:${socket.remotePort ?? '?'} connected`);
 
     socket.on('data', (chunk: Buffer) => {
+      conn.idleTimer?.refresh();
       if (conn.phase !== 'open') return; // e.g. lines after /BYE in the same segment: never executed
       for (const input of conn.splitter.push(chunk)) {
         if (input.kind === 'line') callCore(conn, 'a line', () => core.lineReceived(state, conn.id, input.text));
@@ -269,6 +271,14 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
         if (conn.phase === 'open') callCore(conn, 'registration timeout', () => core.registrationExpired(state, conn.id));
       }, limits.registrationTimeoutMs);
       conn.registrationTimer.unref();
+    }
+
+    if (limits.idleTimeoutMs > 0) {
+      conn.idleTimer = setTimeout(() => {
+        conn.idleTimer = undefined;
+        if (conn.phase === 'open') callCore(conn, 'idle timeout', () => core.idleExpired(state, conn.id));
+      }, limits.idleTimeoutMs);
+      conn.idleTimer.unref();
     }
 
     callCore(conn, 'connection opened', () => core.connectionOpened(state, conn.id, conn.address));

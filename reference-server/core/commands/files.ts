@@ -9,6 +9,7 @@ import {
   FILEDATA_CHUNK_BYTES,
   abandonUpload,
   completeUpload,
+  fitsPendingBytes,
   isBase64,
   openUpload,
   pendingCount,
@@ -35,7 +36,8 @@ export const send: CommandSpec = {
     if (pendingCount(recipient) - replaced >= state.options.maxPendingFiles) {
       fail('LIMIT', `${recipient.nick} already has ${state.options.maxPendingFiles} files waiting`);
     }
-    openUpload(user, recipient, name, size);
+    if (!fitsPendingBytes(state, user, size)) fail('LIMIT', 'the server holds too many waiting files, try again later');
+    openUpload(state, user, recipient, name, size);
     reply(ctx, ok('SEND', `${recipient.nick} ${name} ${size}`));
   }),
 };
@@ -46,23 +48,23 @@ export const data: CommandSpec = {
   maxArgs: 1,
   needsRegistration: true,
   run: registered((ctx) => {
-    const { user, out } = ctx;
+    const { state, user, out } = ctx;
     const chunk = ctx.args[0]!;
     if (!isBase64(chunk)) {
-      abandonUpload(user); // §5.16.2: the upload is abandoned
+      abandonUpload(state, user); // §5.16.2: the upload is abandoned
       fail('SYNTAX', 'not base64 (RFC 4648, with padding): the upload is abandoned');
     }
     const upload = user.upload;
     if (upload === null) fail('NOT_ALLOWED', 'no upload is open: /SEND first');
     const bytes = Buffer.from(chunk, 'base64');
     if (upload.received + bytes.length > upload.size) {
-      abandonUpload(user);
+      abandonUpload(state, user);
       fail('SYNTAX', `more than the ${upload.size} bytes announced: the upload is abandoned`);
     }
     upload.chunks.push(bytes);
     upload.received += bytes.length;
     if (upload.received === upload.size) {
-      const delivered = completeUpload(user);
+      const delivered = completeUpload(state, user);
       if (delivered !== null) {
         sendToUser(out, delivered.recipient, event.file(user.nick, upload.name, upload.size));
       }
@@ -78,7 +80,7 @@ export const recv: CommandSpec = {
   needsRegistration: true,
   run(ctx) {
     const name = ctx.args[0]!;
-    const file = takeWaitingFile(ctx.user, name);
+    const file = takeWaitingFile(ctx.state, ctx.user, name);
     if (file === undefined) fail('NO_SUCH_FILE', `no file called ${name} is waiting for you`);
     for (let offset = 0; offset < file.data.length; offset += FILEDATA_CHUNK_BYTES) {
       const piece = file.data.subarray(offset, offset + FILEDATA_CHUNK_BYTES);

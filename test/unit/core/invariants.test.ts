@@ -38,12 +38,24 @@ function checkState(state: ServerState): void {
     assert.equal(user.nick, nick);
     assert.equal(state.users.get(user.conn), user);
   }
+  // §7 server-wide counts: what is held equals what is counted, and stays under the limit.
+  let pending = 0;
+  for (const user of state.users.values()) {
+    for (const file of user.waitingFiles) pending += file.data.length;
+    if (user.upload !== null) pending += user.upload.size;
+  }
+  assert.equal(state.pendingFileBytes, pending, 'pending file bytes drifted from the files held');
+  assert.ok(state.pendingFileBytes <= state.options.maxPendingFileBytes);
+  let history = 0;
+  for (const channel of state.channels.values()) for (const entry of channel.history.last(Infinity)) history += Buffer.byteLength(entry.nick) + Buffer.byteLength(entry.text) + 64;
+  assert.equal(state.historyBudget.bytes, history, 'history bytes drifted from the messages remembered');
+  assert.ok(state.historyBudget.bytes <= state.options.maxHistoryBytes);
 }
 
 function randomSession(seed: number, steps: number): void {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const sim = new Sim({ operPassword: 'pw', maxConnections: 8, maxPendingFiles: 3, maxFileBytes: 8, historySize: 5 });
+  const sim = new Sim({ operPassword: 'pw', maxConnections: 8, maxPendingFiles: 3, maxFileBytes: 8, historySize: 5, maxPendingFileBytes: 20, maxHistoryBytes: 600 });
   const nicks = ['ann', 'bob', 'cy', 'dee', 'eve', 'Ann'];
   const channels = ['#a', '#b', 'c', '#A'];
   const addresses = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];

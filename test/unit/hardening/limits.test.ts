@@ -24,6 +24,10 @@ const LIMITS: Array<{ limit: string; flag: string; key: keyof ServerOptions }> =
   { limit: 'file size', flag: '--max-file-bytes', key: 'maxFileBytes' },
   { limit: 'waiting files per recipient', flag: '--max-pending-files', key: 'maxPendingFiles' },
   { limit: 'history per channel', flag: '--history-size', key: 'historySize' },
+  { limit: 'waiting file bytes, whole server', flag: '--max-pending-file-bytes', key: 'maxPendingFileBytes' },
+  { limit: 'history bytes, whole server', flag: '--max-history-bytes', key: 'maxHistoryBytes' },
+  { limit: 'connections per address', flag: '--max-connections-per-address', key: 'maxConnectionsPerAddress' },
+  { limit: 'idle time', flag: '--idle-timeout-ms', key: 'idleTimeoutMs' },
 ];
 
 describe('every §7 limit is a command-line option', () => {

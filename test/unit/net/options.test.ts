@@ -11,6 +11,7 @@ describe('server options', () => {
       maxLineBytes: 4096,
       maxOutputBytes: 8 * 1024 * 1024,
       registrationTimeoutMs: 60_000,
+      idleTimeoutMs: 0,
     });
     assert.equal(NET_DEFAULTS.port, 1459);
   });

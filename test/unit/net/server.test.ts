@@ -217,6 +217,40 @@ describe('server: limits enforced at socket level', () => {
     assert.deepEqual(await early.sync(), []);
   });
 
+  it('closes a connection that sends nothing for idleTimeoutMs, registered or not; one that talks stays', async (t) => {
+    const { server } = await serverFor(t, { idleTimeoutMs: 400 });
+    const talker = await user(t, server, 'talker');
+    const sleeper = await user(t, server, 'sleeper');
+    await talker.send('/JOIN #r');
+    await sleeper.send('/JOIN #r');
+    let done = false;
+    const closed = (async () => {
+      await sleeper.waitFor(/^ERR TIMEOUT\b/, 30_000);
+      await sleeper.waitClosed(30_000);
+    })().finally(() => (done = true));
+    while (!done) {
+      await talker.sync(); // a /PING: the talker is never idle for long
+      await pause(100);
+    }
+    await closed;
+    assert.ok(!talker.isClosed, 'the talking one stays');
+  });
+
+  it('refuses one connection too many from the same address with ERR SERVER_FULL (maxConnectionsPerAddress)', async (t) => {
+    const { server } = await serverFor(t, { maxConnectionsPerAddress: 2 });
+    const first = await connection(t, server);
+    assert.match(await first.nextLine(), /^HELLO /);
+    const second = await connection(t, server);
+    assert.match(await second.nextLine(), /^HELLO /);
+    const third = await connection(t, server);
+    assert.match(await third.nextLine(), /^ERR SERVER_FULL\b/);
+    await third.waitClosed();
+    first.destroy();
+    await pause(100);
+    const fourth = await connection(t, server);
+    assert.match(await fourth.nextLine(), /^HELLO /, 'a slot is free again once one left');
+  });
+
   it('refuses a connection beyond maxConnections with ERR SERVER_FULL and closes it', async (t) => {
     const { server } = await serverFor(t, { maxConnections: 2 });
     const first = await user(t, server, 'first');
