@@ -43,7 +43,8 @@ Grading:
   --name <label>             the submission's name in the reports
   --reports <dir>            where reports go (default reports/)
 
-Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --parallel, --isolation, --steps.
+Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --parallel, --isolation, --steps,
+--seed, --load-scale.
 Feature paths default to features/.
 
 Exit code: 0 every counted scenario passed (batch: every submission was graded), 1 something failed or did
@@ -62,6 +63,8 @@ const OPTIONS = {
   parallel: { type: 'string' },
   isolation: { type: 'string' },
   steps: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  'load-scale': { type: 'string' },
   reports: { type: 'string' },
   rubric: { type: 'string' },
   budget: { type: 'string' },
@@ -76,7 +79,7 @@ const OPTIONS = {
 } as const;
 
 /** Options the runner's own parser understands, passed on verbatim. */
-const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'parallel', 'isolation', 'steps'] as const;
+const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'parallel', 'isolation', 'steps', 'seed', 'load-scale'] as const;
 
 export interface Shard {
   index: number;

@@ -42,6 +42,9 @@ Selection and timing:
   --quiet-ms <ms>            quiet period for "nothing happens" checks without a barrier (default 300)
   --force-quiet              use the quiet period even when the profile has a barrier (to measure it)
   --steps <glob>             support code to load, repeatable (default steps/**/*.ts)
+  --seed <n>                 seed of the harness's random choices (the @load storms); printed by a failing
+                             @load scenario, so a run can be replayed
+  --load-scale <n>           make the @load crowds n times bigger (default 1, the size CI runs)
 
 Output:
   --reports <dir>            where reports go (default reports/): summary.md, cucumber.html, junit.xml,
@@ -65,6 +68,8 @@ const OPTIONS = {
   'quiet-ms': { type: 'string' },
   'force-quiet': { type: 'boolean' },
   steps: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  'load-scale': { type: 'string' },
   reports: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -177,6 +182,8 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
       features,
       steps,
       ...(v.client !== undefined ? { client: v.client } : {}),
+      ...(v.seed !== undefined ? { seed: integer('seed', v.seed, 0, 0) } : {}),
+      ...(v['load-scale'] !== undefined ? { loadScale: integer('load-scale', v['load-scale'], 1, 1) } : {}),
     },
   };
 }

@@ -47,6 +47,10 @@ export interface RunnerOptions {
   steps: string[];
   /** Client-driven mode: the client command with {host} and {port} (see HarnessParameters.client). */
   client?: string;
+  /** Seed of the harness's random choices (HarnessParameters.seed). */
+  seed?: number;
+  /** Size multiplier of the @load crowds (HarnessParameters.loadScale). */
+  loadScale?: number;
 }
 
 /** A problem the user must fix before anything can run: exit code 2, one line. */
@@ -243,6 +247,8 @@ export async function runConformance(
       forceQuiet: options.forceQuiet,
       pristine: target.owned,
       ...(options.client !== undefined ? { client: options.client } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.loadScale !== undefined ? { loadScale: options.loadScale } : {}),
       ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
       ...(control ? { controlUrl: control.url, controlSecret: control.secret } : {}),
     };

@@ -78,6 +78,16 @@ export interface Reply {
   raw: string;
 }
 
+/** One unit a user received (takeReceived), with its arrival number and the event the profile sees in it. */
+export interface ReceivedUnit {
+  /** Arrival number on this connection: 1 for the first line received. */
+  seq: number;
+  text: string;
+  event?: EventName;
+  /** The event's fields (REAL names), when `event` is set. */
+  fields?: Record<string, string>;
+}
+
 /** One member as reported by WHO. */
 export interface Member {
   nick: string;
@@ -168,6 +178,15 @@ export interface Session {
    * batches; stops early once the server has closed the connection. Resolves to how many were sent.
    */
   sendRepeatedly(user: string, command: CommandName, args: Record<string, string | undefined>, count: number): Promise<{ sent: number; closed: boolean }>;
+  /**
+   * For the concurrency checks (@load): everything `user` received that no expectation consumed, oldest
+   * first, each with its arrival number and the event the profile recognises in it; then forgotten.
+   * Makes sure it has all arrived first (barrier, else the quiet period), unless the connection is closed.
+   * NotGradableError when the profile frames by stream (no lines to number).
+   */
+  takeReceived(user: string): Promise<ReceivedUnit[]>;
+  /** Arrival number of the last reply `user` got (to place it among the units of takeReceived); 0 before any. */
+  lastReplySeq(user: string): number;
   /** True while `user`'s connection is open. */
   isConnected(user: string): boolean;
   /** Close `user`'s socket abruptly, without any goodbye. */
@@ -219,6 +238,10 @@ export interface HarnessParameters {
    * the profile describes typed lines and displayed text instead of the wire.
    */
   client?: string;
+  /** Seed of the run's random choices (--seed): the @load storms' users replay the same choices with it. */
+  seed?: number;
+  /** Multiplies the number of users of the @load storms (--load-scale; default 1: the small size CI runs). */
+  loadScale?: number;
   /** Loopback URL of the runner's target-control endpoint (restart, crash reports), when it spawned the target. */
   controlUrl?: string;
   /** The control endpoint's per-run secret (sent with every request; the target never sees it). */

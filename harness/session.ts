@@ -19,6 +19,7 @@ import {
   type ExpectedEvent,
   type HarnessParameters,
   type Member,
+  type ReceivedUnit,
   type Reply,
   type Session,
 } from './session-api.ts';
@@ -328,6 +329,24 @@ class ScenarioSession implements Session {
       await sleep(0); // let a close be noticed before the next batch
     }
     return { sent, closed: !client.isOpen };
+  }
+
+  async takeReceived(user: string): Promise<ReceivedUnit[]> {
+    if (this.dialect.profile.framing !== 'lines') {
+      throw new NotGradableError(`profile "${this.dialect.name}" frames by stream: the lines a user received cannot be numbered`);
+    }
+    const client = this.client(user);
+    if (client.isOpen) await this.settle(client);
+    const units = client.unconsumedNumbered().map(({ seq, text }): ReceivedUnit => {
+      const seen = this.dialect.anyEvent(text);
+      return seen ? { seq, text, event: seen.event, fields: seen.found.fields } : { seq, text };
+    });
+    client.discardUnconsumed();
+    return units;
+  }
+
+  lastReplySeq(user: string): number {
+    return this.client(user).lastConsumedSeq;
   }
 
   isConnected(user: string): boolean {

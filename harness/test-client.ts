@@ -101,6 +101,8 @@ export class TestClient {
 
   private lines: Line[] = [];
   private nextSeq = 1;
+  /** Lines mode: arrival number of the last unit an expectation consumed (0 before the first). */
+  private consumedSeq = 0;
   private partial = ''; // lines mode: text after the last "\n"; stream mode: all unconsumed text
   private ansiCarry = '';
   private linesChars = 0; // total length of `lines`
@@ -300,6 +302,19 @@ export class TestClient {
     return this.lines.map((line) => line.text);
   }
 
+  /**
+   * Lines mode: the unconsumed lines with their arrival numbers (1 for the first line received), so
+   * a caller can place them relative to a consumed reply (lastConsumedSeq). Empty in stream mode.
+   */
+  unconsumedNumbered(): Array<{ seq: number; text: string }> {
+    return this.framing === 'lines' ? this.lines.map((line) => ({ seq: line.seq, text: line.text })) : [];
+  }
+
+  /** Lines mode: the arrival number of the unit the last expectation consumed (0 when none yet). */
+  get lastConsumedSeq(): number {
+    return this.consumedSeq;
+  }
+
   /** Forget every unconsumed unit (a partial line in progress is kept); returns how many were dropped. */
   discardUnconsumed(): number {
     if (this.framing === 'stream') {
@@ -471,6 +486,7 @@ export class TestClient {
       if (!waiter.options.peek && !match.keep) {
         this.lines.splice(i, 1);
         this.linesChars -= line.text.length;
+        this.consumedSeq = line.seq;
       }
       clearTimeout(waiter.timer);
       waiter.resolve(match.value);
