@@ -68,7 +68,7 @@ Feature: The current channel
       Then alice is refused with NOT_MEMBER
       And alice is in #mine
 
-    @spec
+    @spec @names
     Scenario: Switching to a malformed name is refused as invalid
       Given alice has created #mine
       When alice tries to switch to the channel named "#bad!name"

@@ -63,7 +63,7 @@ Feature: Joining channels
       And bob still receives alice's next message in #second
       And alice still receives bob's next message in #second
 
-  @v0 @spec
+  @v0 @spec @names
   Rule: A channel name is 1 to 32 letters, digits, #, _, - or .
 
     Scenario Outline: A malformed channel name (<why>) is refused

@@ -1,4 +1,4 @@
-@load @v1
+@load @v1 @course
 Feature: Many users at once
   Tens of users join, leave, kick, grant, change nick, talk and quit at the same time in a few channels.
   Whatever order the server handles their lines in, some things must always hold at the end: each rule
@@ -7,6 +7,7 @@ Feature: Many users at once
   `--seed` replays the same choices. `--load-scale N` makes the crowd N times bigger.
   (PROTOCOL.md §2.1, §2.2, §4.3, §5.6, §5.8, §5.9)
 
+  @core
   Rule: Every member receives every channel message exactly once, in each sender's order
 
     Scenario: No message is lost, doubled or reordered in a crowd

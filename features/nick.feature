@@ -86,7 +86,16 @@ Feature: Changing nick
       And bob receives nothing
       And bob still receives alice's next message in #room
 
-    @spec
+    @course
+    Scenario: Changing to a nick with a space is refused
+      Given alice has created #room
+      And bob has joined #room
+      When alice tries to change nick to the nick "al ice"
+      Then alice is refused
+      And bob receives nothing
+      And bob still receives alice's next message in #room
+
+    @spec @names
     Scenario Outline: Changing to an invalid nick (<why>) is refused
       Given alice has created #room
       And bob has joined #room

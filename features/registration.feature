@@ -27,7 +27,7 @@ Feature: Registration
       Then alice is welcomed
       And alice is in the lobby
 
-  @v0 @spec
+  @v0 @spec @names
   Rule: A nick is 1 to 16 characters: an ASCII letter, then letters, digits, _ or -
 
     Scenario: A nick of 16 characters is accepted

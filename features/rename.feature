@@ -88,7 +88,7 @@ Feature: Renaming a channel
       Then alice is refused with CHANNEL_EXISTS
       And bob receives nothing
 
-    @spec
+    @spec @names
     Scenario Outline: Renaming to a malformed name (<why>) is refused
       Given alice has created #room
       And bob has joined #room

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
 import { TargetStartError } from '../harness/target.ts';
+import { loadProfile } from '../harness/dialect/load-profile.ts';
+import { describeVariants } from '../harness/dialect/variants.ts';
 import type { FilteredGroup } from '../harness/reports/run-context.ts';
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -94,6 +96,7 @@ class GradeFiles {
         ...(this.options.submission !== undefined ? { submission: this.options.submission } : {}),
         target: this.target || describeChoice(this.options.runner),
         profile: this.options.runner.profile,
+        variants: declaredVariants(this.options.runner.profile),
         ...(this.options.runner.tags ? { tags: this.options.runner.tags } : {}),
         state,
         notes: this.notes,
@@ -108,6 +111,15 @@ class GradeFiles {
     writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, this.options.rubric.hiddenVisibility), null, 2)}\n`);
     writeFileAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
     writeFileAtomic(path.join(dir, 'grade.md'), buildGradeMarkdown(grade));
+  }
+}
+
+/** The course variants the profile declares, in words; none when it cannot be read (the runner then says why). */
+function declaredVariants(profile: string): string[] {
+  try {
+    return describeVariants(loadProfile(profile).variants);
+  } catch {
+    return [];
   }
 }
 

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
+import { CORE_TAG } from './classes.ts';
 import { tagMatcher, type ScenarioInfo } from './scenarios.ts';
 
 export type Visibility = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
@@ -21,14 +22,25 @@ export interface CategorySpec {
   points: number;
   tags: string;
   allOrNothing?: boolean;
+  /** This category's share of points for its @core scenarios (else the rubric's). */
+  coreShare?: number;
+  /** Grades rules beyond the course grid (PROTOCOL.md's own choices); the reports say so. */
+  beyondCourseGrid?: boolean;
 }
 
 export interface RubricSpec {
   title: string;
   description?: string;
   hiddenVisibility?: Visibility;
+  /** Share of each category's points that its @core scenarios carry (see pointShares). */
+  coreShare?: number;
+  /** What a declared course variant does to a grade (default excuse; see computeGrade). */
+  variants?: VariantPolicy;
   categories: CategorySpec[];
 }
+
+/** excuse: a course variant costs nothing; deduct: every scenario a variant changed counts as failed. */
+export type VariantPolicy = 'excuse' | 'deduct';
 
 export interface Category extends CategorySpec {
   matches(tags: readonly string[]): boolean;
@@ -39,6 +51,7 @@ export interface Rubric {
   /** Where it was loaded from (shown in reports). */
   source: string;
   hiddenVisibility: Visibility;
+  variants: VariantPolicy;
   categories: Category[];
   /** The union of every category's expression: the scenarios worth running. */
   selection: string;
@@ -76,12 +89,14 @@ export function compileRubric(spec: unknown, source: string): Rubric {
     } catch (error) {
       throw new RubricError(`${source}: category "${c.id}": bad tag expression "${c.tags}": ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
-    return { ...c, matches };
+    const coreShare = c.coreShare ?? rubric.coreShare;
+    return { ...c, ...(coreShare !== undefined ? { coreShare } : {}), matches };
   });
   return {
     title: rubric.title,
     source,
     hiddenVisibility: rubric.hiddenVisibility ?? 'after_published',
+    variants: rubric.variants ?? 'excuse',
     categories,
     selection: categories.map((c) => `(${c.tags})`).join(' or '),
   };
@@ -139,4 +154,20 @@ export function scenarioWeight(tags: readonly string[]): number {
 
 export function isHidden(tags: readonly string[]): boolean {
   return tags.includes('@hidden');
+}
+
+/**
+ * What each counted scenario of a category is worth, in points (same order as `counted`). Without a
+ * core share: the category's points in proportion to the weights. With one (`coreShare`, 0 < s <= 1):
+ * the @core scenarios share s of the points by their weights and the others the rest, so a server whose
+ * main effects work keeps most of a category whatever the number of detail checks around them; when only
+ * one kind is counted (e.g. the core ones were not gradable), it carries the whole category.
+ */
+export function pointShares(category: Pick<CategorySpec, 'points' | 'coreShare'>, counted: ReadonlyArray<{ tags: readonly string[]; weight: number }>): number[] {
+  const isCore = counted.map((s) => category.coreShare !== undefined && s.tags.includes(CORE_TAG));
+  const pool = (core: boolean): number => counted.reduce((sum, s, i) => sum + (isCore[i] === core ? s.weight : 0), 0);
+  const coreWeight = pool(true);
+  const otherWeight = pool(false);
+  const coreShare = coreWeight === 0 ? 0 : otherWeight === 0 ? 1 : (category.coreShare ?? 0);
+  return counted.map((s, i) => (isCore[i] ? (category.points * coreShare * s.weight) / coreWeight : (category.points * (1 - coreShare) * s.weight) / otherWeight));
 }

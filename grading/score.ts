@@ -11,7 +11,8 @@
  * - a category with nothing counted is "not graded": its points leave the maximum, and it says so.
  */
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
-import { categoryOf, isHidden, scenarioWeight, type Rubric } from './rubric.ts';
+import { VARIANT_PREFIX } from '../harness/dialect/variants.ts';
+import { categoryOf, isHidden, pointShares, scenarioWeight, type Rubric, type VariantPolicy } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
 
 export const GRADE_SCHEMA = 'chat-conformance/grade@1';
@@ -37,6 +38,8 @@ export interface ScenarioGrade extends ScenarioInfo {
   /** The end of the TCP transcript (and any target crash report) of a failed scenario. */
   transcript?: string;
   durationMs?: number;
+  /** The course variants that adapted or excused this scenario (`variant: ...` attachments), if any. */
+  variants?: string[];
   /** What the scenario is worth and what it earned, in rubric points. */
   maxPoints: number;
   points: number;
@@ -49,6 +52,8 @@ export interface CategoryGrade {
   /** The rubric's points for this category. */
   points: number;
   allOrNothing: boolean;
+  /** The rules it grades are beyond the course grid (PROTOCOL.md's own choices). */
+  beyondCourseGrid?: boolean;
   /** False when no scenario of the category counted: then `max` is 0. */
   graded: boolean;
   score: number;
@@ -65,9 +70,11 @@ export type StatusCounts = Record<GradeStatus, number> & { total: number };
 export interface Grade {
   schema: typeof GRADE_SCHEMA;
   submission?: string;
-  rubric: { title: string; source: string };
+  rubric: { title: string; source: string; variants: VariantPolicy };
   target: string;
   profile: string;
+  /** The course variants the profile declares, in words (harness/dialect/variants.ts); the grade was made under them. */
+  variants?: string[];
   tags?: string;
   state: RunState;
   notes: string[];
@@ -93,7 +100,7 @@ export interface GradeInput {
   results: ReadonlyMap<string, ScenarioResult>;
   /** Why a selected scenario without a result has none ("not run yet", "the server did not start"...). */
   notRunReason: string;
-  meta: Pick<Grade, 'target' | 'profile' | 'state' | 'notes' | 'startedAt' | 'wallMs'> & { submission?: string; tags?: string };
+  meta: Pick<Grade, 'target' | 'profile' | 'state' | 'notes' | 'startedAt' | 'wallMs'> & { submission?: string; tags?: string; variants?: string[] };
 }
 
 const MESSAGE_LINES = 12;
@@ -146,6 +153,11 @@ function evidence(result: ScenarioResult): Pick<ScenarioGrade, 'failingStep' | '
   return out;
 }
 
+/** The `variant: ...` attachments of a scenario: the course variants that adapted or excused it. */
+function variantsOf(result: ScenarioResult): string[] {
+  return [...new Set(result.attachments.filter((a) => a.text.startsWith(VARIANT_PREFIX)).map((a) => a.text.slice(VARIANT_PREFIX.length).trim()))];
+}
+
 /** A scenario Cucumber skipped: the budget hook (or another) says why in a "not run: ..." attachment. */
 function skipReason(result: ScenarioResult): string {
   const note = result.attachments.find((a) => a.text.startsWith('not run:'));
@@ -180,7 +192,14 @@ export function computeGrade(input: GradeInput): Grade {
       base.reason = input.notRunReason;
     } else {
       base.durationMs = Math.round(result.durationMs);
-      if (result.outcome === 'passed') base.status = 'passed';
+      const variants = variantsOf(result);
+      if (variants.length > 0) base.variants = variants;
+      if (variants.length > 0 && rubric.variants === 'deduct' && (result.outcome === 'passed' || result.outcome === 'not-gradable')) {
+        Object.assign(base, {
+          status: 'failed',
+          message: `graded strictly: the server follows a course variant PROTOCOL.md does not allow (${variants.join('; ')})`,
+        });
+      } else if (result.outcome === 'passed') base.status = 'passed';
       else if (result.outcome === 'failed') Object.assign(base, { status: 'failed' }, evidence(result));
       else if (result.outcome === 'not-gradable') Object.assign(base, { status: 'not-gradable', reason: result.notGradableReason ?? 'not gradable' });
       else Object.assign(base, { status: 'not-run', reason: skipReason(result) });
@@ -191,16 +210,16 @@ export function computeGrade(input: GradeInput): Grade {
   const categories: CategoryGrade[] = rubric.categories.map((c) => {
     const mine = scenarios.filter((s) => s.category === c.id);
     const counted = mine.filter((s) => s.status === 'passed' || s.status === 'failed' || s.status === 'not-run');
-    const weight = counted.reduce((sum, s) => sum + s.weight, 0);
-    const earnedWeight = counted.filter((s) => s.status === 'passed').reduce((sum, s) => sum + s.weight, 0);
+    const shares = pointShares(c, counted);
     const graded = counted.length > 0;
-    const allPassed = graded && earnedWeight === weight;
+    const allPassed = graded && counted.every((s) => s.status === 'passed');
     const allOrNothing = c.allOrNothing ?? false;
-    for (const s of counted) {
-      s.maxPoints = round((c.points * s.weight) / weight);
+    counted.forEach((s, i) => {
+      s.maxPoints = round(shares[i]!);
       s.points = s.status === 'passed' && (!allOrNothing || allPassed) ? s.maxPoints : 0;
-    }
-    const score = !graded ? 0 : allOrNothing ? (allPassed ? c.points : 0) : (c.points * earnedWeight) / weight;
+    });
+    const earned = shares.reduce((sum, share, i) => sum + (counted[i]!.status === 'passed' ? share : 0), 0);
+    const score = !graded ? 0 : allOrNothing ? (allPassed ? c.points : 0) : earned;
     const count = (status: GradeStatus): number => mine.filter((s) => s.status === status).length;
     return {
       id: c.id,
@@ -208,6 +227,7 @@ export function computeGrade(input: GradeInput): Grade {
       ...(c.group ? { group: c.group } : {}),
       points: c.points,
       allOrNothing,
+      ...(c.beyondCourseGrid ? { beyondCourseGrid: true } : {}),
       graded,
       score: round(score),
       max: graded ? c.points : 0,
@@ -224,13 +244,14 @@ export function computeGrade(input: GradeInput): Grade {
     counts[s.status] += 1;
     counts.total += 1;
   }
-  const { submission, tags, ...meta } = input.meta;
+  const { submission, tags, variants, ...meta } = input.meta;
   return {
     schema: GRADE_SCHEMA,
     ...(submission !== undefined ? { submission } : {}),
-    rubric: { title: rubric.title, source: rubric.source },
+    rubric: { title: rubric.title, source: rubric.source, variants: rubric.variants },
     ...meta,
     ...(tags ? { tags } : {}),
+    ...(variants && variants.length > 0 ? { variants: [...variants] } : {}),
     notes: [...meta.notes],
     updatedAt: new Date().toISOString(),
     total: round(categories.reduce((sum, c) => sum + c.score, 0)),

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES } from './dialect/catalogue.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
+import { describeVariants } from './dialect/variants.ts';
 
 const USAGE = 'usage: npm run profile:check -- <profile name (profiles/<name>.json) or path>';
 
@@ -87,6 +88,10 @@ export function describeProfile(profile: Profile): string {
   out.push(
     `  server       port ${server.port ?? '{port} (a free one per start)'}, readiness ${server.readiness ?? 'connect'}, restart per ${server.restart ?? 'run'}`,
   );
+  const variants = describeVariants(profile.variants);
+  out.push('');
+  out.push(variants.length > 0 ? `course variants (${variants.length}), not deducted by the course rubric:` : 'course variants: none (every scenario checks PROTOCOL.md\'s rule)');
+  for (const variant of variants) out.push(`  ${variant}`);
   const warnings = profileWarnings(profile);
   if (warnings.length > 0) {
     out.push('');

@@ -12,6 +12,7 @@
  */
 
 import type { ConsoleDialect } from './dialect/console.ts';
+import type { VariantName, Variants } from './dialect/variants.ts';
 
 /** Every action a user can perform. Arguments are REAL names (use Session.nick / Session.channel). */
 export type CommandName =
@@ -102,6 +103,20 @@ export class NotGradableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NotGradableError';
+  }
+}
+
+/**
+ * Not gradable because the server follows a course variant its profile declares (harness/dialect/variants.ts):
+ * the scenario checks the very rule the variant replaces. The step wrapper also attaches the variant, so
+ * a strict grade can count it as failed.
+ */
+export class VariantNotGradableError extends NotGradableError {
+  constructor(
+    readonly variant: VariantName,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -210,6 +225,16 @@ export interface Session {
    * Throws NotGradableError when the profile has no console section.
    */
   consoleDialect(): ConsoleDialect;
+
+  /** The course variants the active profile declares ({} for none). */
+  variants(): Variants;
+  /** The channel a profile without lobby puts new users in (capabilities.defaultChannel), if it names one. */
+  defaultChannel(): string | undefined;
+  /**
+   * The channels `user` left before saying goodbye because the profile declares bye=leave-first
+   * (empty otherwise): those members saw a leave, not a quit.
+   */
+  leftBeforeGoodbye(user: string): string[];
 
   /** Close every connection of the scenario, whatever happened. Never throws. */
   closeAll(): Promise<void>;

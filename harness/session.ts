@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   NotGradableError,
+  VariantNotGradableError,
   type Capability,
   type CommandName,
   type EventName,
@@ -27,7 +28,9 @@ import { Dialect, type Fields, type ReplyUnit } from './dialect/dialect.ts';
 import { ConsoleDialect } from './dialect/console.ts';
 import { loadProfile } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
+import { Memberships } from './memberships.ts';
 import { NameMap } from './names.ts';
+import type { Variants } from './dialect/variants.ts';
 import { clientCommand } from './process-link.ts';
 import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
 import { Transcript, escapeInvisible } from './transcript.ts';
@@ -60,8 +63,10 @@ class ScenarioSession implements Session {
   private readonly names: NameMap;
   private readonly log = new Transcript();
   private readonly clients = new Map<string, TestClient>();
-  /** Users who joined a channel in this scenario (see requireLobbyFor). */
-  private readonly joined = new Set<string>();
+  /** Each user's channels, as the scenario's successful commands tell (lobby, course variants). */
+  private readonly memberships = new Memberships();
+  /** Channels each user left before saying goodbye, under the course variant bye=leave-first. */
+  private readonly leftFirst = new Map<string, string[]>();
   /** The last line sent by each user, to say what a reply answers. */
   private readonly lastSent = new Map<string, string>();
   /** Per user: the client's requestMark() just before its last request was sent. */
@@ -152,6 +157,7 @@ class ScenarioSession implements Session {
 
   async run(user: string, command: CommandName, args: Record<string, string | undefined> = {}): Promise<Reply> {
     this.requireLobbyFor(user, command, args);
+    if (command === 'bye') await this.leaveBeforeGoodbye(user);
     const line = this.dialect.render(command, args); // NotGradableError before anything is sent
     const client = this.client(user);
     await this.sendLine(client, line);
@@ -159,8 +165,47 @@ class ScenarioSession implements Session {
       ? await this.silentOutcome(client)
       : await this.finalReply(client, command, `the reply to "${line.trimEnd()}"`);
     if (reply.ok && (command === 'nick' || command === 'register') && args.nick !== undefined) this.names.bindNick(user, args.nick);
-    if (reply.ok && command === 'join') this.joined.add(user);
+    if (reply.ok) this.memberships.succeeded(user, command, args, (nick) => this.userOfNick(nick));
+    if (reply.ok && command === 'bye') this.memberships.gone(user);
     return reply;
+  }
+
+  private userOfNick(nick: string): string | undefined {
+    const logical = this.names.logical(nick);
+    return this.clients.has(logical) ? logical : undefined;
+  }
+
+  /**
+   * Course variant bye=leave-first (harness/dialect/variants.ts): the server refuses /BYE inside a
+   * channel, so the user leaves every channel the scenario saw them join (the current one first, then
+   * each other one made current), then says goodbye. Not gradable when the profile cannot switch channel.
+   */
+  private async leaveBeforeGoodbye(user: string): Promise<void> {
+    const variants = this.dialect.profile.variants;
+    if (variants.bye !== 'leave-first') return;
+    const left: string[] = [];
+    for (const channel of this.memberships.channels(user)) {
+      if (this.memberships.inLobby(user)) {
+        const switched = await this.run(user, 'current', { channel });
+        if (!switched.ok) throw new Error(`${user} could not switch to ${this.names.logical(channel)} to leave it before saying goodbye (course variant bye=leave-first): ${switched.raw}`);
+      }
+      const reply = await this.run(user, 'leave');
+      if (!reply.ok) throw new Error(`${user} could not leave ${this.names.logical(channel)} before saying goodbye (course variant bye=leave-first): ${reply.raw}`);
+      left.push(channel);
+    }
+    if (left.length > 0) this.leftFirst.set(user, left);
+  }
+
+  leftBeforeGoodbye(user: string): string[] {
+    return this.leftFirst.get(user) ?? [];
+  }
+
+  variants(): Variants {
+    return this.dialect.profile.variants;
+  }
+
+  defaultChannel(): string | undefined {
+    return this.dialect.profile.defaultChannel;
   }
 
   /**
@@ -170,9 +215,15 @@ class ScenarioSession implements Session {
    */
   private requireLobbyFor(user: string, command: CommandName, args: Record<string, string | undefined>): void {
     const profile = this.dialect.profile;
-    if (profile.lobby || this.joined.has(user)) return;
+    if (profile.lobby || !this.memberships.inLobby(user)) return;
     const needsChannel = CHANNEL_COMMANDS.has(command) || (command === 'current' && args.channel === undefined);
     if (!needsChannel) return;
+    if (profile.variants.lobby === 'default-channel') {
+      throw new VariantNotGradableError(
+        'lobby',
+        `profile "${this.dialect.name}" declares the course variant lobby=default-channel (users start in ${profile.defaultChannel ?? 'a default channel'}, where chat works), so "${command}" from the lobby cannot be refused there: not graded`,
+      );
+    }
     throw new NotGradableError(
       `profile "${this.dialect.name}" has no lobby (users start in ${profile.defaultChannel ?? 'a default channel'}), so "${command}" before ${user}'s first join cannot be graded`,
     );

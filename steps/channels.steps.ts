@@ -7,6 +7,7 @@ import type { DataTable } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectErrorCode, expectFieldIfPresent, expectRefusal, expectSuccess, field, parseMembers } from './support/steps-helpers.ts';
+import { noteVariant } from './support/variants.ts';
 
 async function join(world: ChatWorld, user: string, realChannel: string): Promise<void> {
   await ensureRegistered(world, user);
@@ -136,9 +137,23 @@ Then('{user} sees {user} leave {channel}', async function (this: ChatWorld, user
 
 // --- the current channel -------------------------------------------------------------------------
 
-/** Observed with WHO, which every version has: the lobby answers NO_CHANNEL. */
+/** The lobby's channel under the course variant lobby=default-channel, else undefined. */
+function lobbyChannel(world: ChatWorld): string | undefined {
+  return world.session.variants().lobby === 'default-channel' ? world.session.defaultChannel() : undefined;
+}
+
+/** Observed with WHO, which every version has: the lobby answers NO_CHANNEL (or, under the lobby variant, lists the lobby channel). */
 Then('{user} is in the lobby', async function (this: ChatWorld, user: string) {
-  const { reply } = await this.session.who(user);
+  const { reply, members } = await this.session.who(user);
+  const lobby = lobbyChannel(this);
+  if (lobby !== undefined) {
+    // Course variant lobby=default-channel: the lobby is a channel; the user must be listed in it.
+    expectSuccess(this, user, reply, `listing the members of the lobby channel ${lobby}`);
+    expectFieldIfPresent(this, reply, 'channel', lobby);
+    assert.ok(members.some((member) => member.nick === this.nick(user)), `${user} is not listed among the members of the lobby channel ${lobby}: ${reply.raw}`);
+    await noteVariant(this, 'lobby', `${user} was checked to be in the lobby channel ${lobby}`);
+    return;
+  }
   // An observation, not a scenario about codes: a refused WHO already says "no current channel", so
   // the code is checked only where the profile reads one (a code-less profile still grades this).
   expectRefusal(this, user, reply);

@@ -3,13 +3,19 @@
  * users do (or provably do not) receive. Negative checks go through Session.expectNoEvent, which
  * uses the protocol's barrier (PROTOCOL.md §2.1) instead of sleeping.
  */
-import type { EventName, ExpectedEvent } from '../harness/session-api.ts';
+import { VariantNotGradableError, type EventName, type ExpectedEvent } from '../harness/session-api.ts';
 import type { ChatWorld } from './support/world.ts';
 import { Then } from '@cucumber/cucumber';
 import { expectRefusal, expectSuccess } from './support/steps-helpers.ts';
+import { goodbyeSeen } from './support/variants.ts';
 
 Then('{user} is refused with {code}', function (this: ChatWorld, user: string, code: string) {
   expectRefusal(this, user, this.lastReply(user), code);
+});
+
+/** Any refusal, whatever its code: for rules the course states without a code (a nick with a space). */
+Then('{user} is refused', function (this: ChatWorld, user: string) {
+  expectRefusal(this, user, this.lastReply(user));
 });
 
 Then('{user} succeeds', function (this: ChatWorld, user: string) {
@@ -29,10 +35,14 @@ Then('{user} receives no {event}', async function (this: ChatWorld, user: string
 });
 
 Then('{user} sees {user} quit', async function (this: ChatWorld, user: string, who: string) {
-  await this.session.expectEvent(user, 'quit', { nick: this.nick(who) });
+  const seen = goodbyeSeen(this, who);
+  await this.session.expectEvent(user, seen.event, seen.fields);
 });
 
 Then('{user} sees {user} quit only once', async function (this: ChatWorld, user: string, who: string) {
+  if (this.session.leftBeforeGoodbye(who).length > 0) {
+    throw new VariantNotGradableError('bye', `${who} left each channel before saying goodbye (course variant bye=leave-first), so the members saw one leave per channel: "a quit only once" cannot be checked`);
+  }
   await this.session.expectEvent(user, 'quit', { nick: this.nick(who) });
   await this.session.expectNoEvent(user, 'quit', { nick: this.nick(who) });
 });
@@ -54,7 +64,6 @@ async function departureThenOwner(world: ChatWorld, user: string, departure: Exp
 }
 
 const left = (world: ChatWorld, who: string, channel: string): ExpectedEvent => ({ event: 'left', fields: { channel: world.channel(channel), nick: world.nick(who) } });
-const quit = (world: ChatWorld, who: string): ExpectedEvent => ({ event: 'quit', fields: { nick: world.nick(who) } });
 
 Then('{user} sees {user} leave {channel}, then learns she/he/they now own(s) it', async function (this: ChatWorld, user: string, who: string, channel: string) {
   await departureThenOwner(this, user, left(this, who, channel), channel, user);
@@ -65,9 +74,9 @@ Then('{user} sees {user} leave {channel}, then sees {user} become its owner', as
 });
 
 Then('{user} sees {user} quit, then learns she/he/they now own(s) {channel}', async function (this: ChatWorld, user: string, who: string, channel: string) {
-  await departureThenOwner(this, user, quit(this, who), channel, user);
+  await departureThenOwner(this, user, goodbyeSeen(this, who, channel), channel, user);
 });
 
 Then('{user} sees {user} quit, then sees {user} become the owner of {channel}', async function (this: ChatWorld, user: string, who: string, owner: string, channel: string) {
-  await departureThenOwner(this, user, quit(this, who), channel, owner);
+  await departureThenOwner(this, user, goodbyeSeen(this, who, channel), channel, owner);
 });

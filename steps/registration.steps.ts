@@ -8,6 +8,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectFieldIfPresent, expectSuccess, field } from './support/steps-helpers.ts';
 import type { CommandName } from '../harness/session-api.ts';
 import { escapeRegExp } from '../harness/dialect/template.ts';
+import { noteVariant } from './support/variants.ts';
 
 /** A valid nick of exactly `length` characters, derived from the user's unique real nick. */
 function nickOfLength(world: ChatWorld, user: string, length: number): string {
@@ -82,16 +83,22 @@ Then('{user} is welcomed', function (this: ChatWorld, user: string) {
 
 // --- leaving the server ------------------------------------------------------------------------
 
+/** Goodbye; under the course variant bye=leave-first the Session leaves the user's channels first. */
+async function sayGoodbye(world: ChatWorld, user: string): Promise<void> {
+  const reply = world.remember(user, await world.session.run(user, 'bye'));
+  const left = world.session.leftBeforeGoodbye(user);
+  if (left.length > 0) await noteVariant(world, 'bye', `${user} left ${left.map((c) => world.session.logical(c)).join(', ')} before saying goodbye`);
+  expectSuccess(world, user, reply, 'quitting');
+}
+
 When('{user} quits', async function (this: ChatWorld, user: string) {
-  const reply = this.remember(user, await this.session.run(user, 'bye'));
-  expectSuccess(this, user, reply, 'quitting');
+  await sayGoodbye(this, user);
   this.users.set(user, 'gone');
 });
 
 Given('{user} has quit', async function (this: ChatWorld, user: string) {
   await ensureRegistered(this, user);
-  const reply = this.remember(user, await this.session.run(user, 'bye'));
-  expectSuccess(this, user, reply, 'quitting');
+  await sayGoodbye(this, user);
   await this.session.expectClosed(user);
   this.users.set(user, 'gone');
 });

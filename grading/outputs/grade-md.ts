@@ -6,6 +6,7 @@
 import type { Grade, ScenarioGrade } from '../score.ts';
 import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
 import { markdownText } from './safe-text.ts';
+import { SPEC_TAG } from '../classes.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 /** A fenced block that cannot be closed early by backticks inside the transcript. */
@@ -40,6 +41,8 @@ export function buildGradeMarkdown(grade: Grade): string {
   out.push(`- Rubric: ${grade.rubric.title} (\`${grade.rubric.source}\`)`);
   out.push(`- Server: ${markdownText(grade.target)}; profile \`${grade.profile}\`${grade.tags ? `; tags \`${grade.tags}\`` : ''}`);
   out.push(`- Run: ${STATE_WORDS[grade.state]}; ${(grade.wallMs / 1000).toFixed(1)} s`);
+  const variantWord = grade.rubric.variants === 'deduct' ? 'counted as failed by this rubric' : 'not deducted by this rubric';
+  for (const variant of grade.variants ?? []) out.push(`- Course variant (${variantWord}): ${cell(variant)}`);
   // Notes may quote the server's own output (why it did not start): never raw Markdown.
   for (const note of grade.notes) out.push(`- Note: ${markdownText(note)}`);
   out.push('', '| category | passed / counted | points | not counted |', '|---|---:|---:|---|');
@@ -50,6 +53,12 @@ export function buildGradeMarkdown(grade: Grade): string {
     out.push(`| ${c.group ? `${cell(c.group)}: ` : ''}${cell(c.title)} | ${c.passed} / ${counted} | ${points} | ${notCounted || '-'} |`);
   }
   out.push(`| **total** | ${grade.counts.passed} / ${grade.counts.passed + grade.counts.failed + grade.counts['not-run']} | **${pts(grade.total)} / ${pts(grade.max)}** | |`, '');
+  const beyond = grade.categories.filter((c) => c.beyondCourseGrid);
+  if (beyond.length > 0) {
+    out.push(`PROTOCOL.md's own choices, beyond the course grid (name grammar, lengths, error codes, ordering, exact wording, framing: \`@spec\` scenarios), are graded in ${beyond.map((c) => `"${cell(c.title)}" (${pts(c.points)} of ${pts(grade.rubricPoints)} points)`).join(', ')}; every other category grades the course's own rules.`, '');
+  } else if (grade.scenarios.some((s) => s.tags.includes(SPEC_TAG))) {
+    out.push(`PROTOCOL.md's own choices (\`@spec\` scenarios) are graded with the course's rules, in their command's category (the whole-spec grading).`, '');
+  }
 
   const failed = grade.scenarios.filter((s) => s.status === 'failed');
   if (failed.length > 0) {

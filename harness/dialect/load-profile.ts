@@ -156,6 +156,10 @@ class Compiler {
     if (capabilities.lobby && capabilities.defaultChannel !== undefined) {
       this.problems.push('capabilities.defaultChannel: only meaningful when capabilities.lobby is false');
     }
+    const variants = raw.variants ?? {};
+    if (variants.lobby === 'default-channel' && (capabilities.lobby || capabilities.defaultChannel === undefined)) {
+      this.problems.push('variants.lobby: "default-channel" needs capabilities.lobby false and capabilities.defaultChannel (the lobby channel\'s name)');
+    }
     return {
       name: raw.name,
       description: raw.description ?? '',
@@ -190,6 +194,7 @@ class Compiler {
       defaultChannel: capabilities.defaultChannel,
       rawWire: capabilities.rawWire,
       errorCodes: capabilities.errorCodes,
+      variants,
     };
   }
 

@@ -4,6 +4,7 @@
  * checked, defaults filled in).
  */
 import type { CommandName, EventName } from '../session-api.ts';
+import type { Variants } from './variants.ts';
 
 /** A JavaScript regular expression source; named groups carry fields. */
 export type RawPattern = string;
@@ -42,6 +43,8 @@ export interface RawProfile {
     rawWire: boolean;
     errorCodes: boolean;
   };
+  /** Behaviours the course allows and PROTOCOL.md forbids, that this server follows (harness/dialect/variants.ts). */
+  variants?: Variants;
 }
 
 /** The operator commands a server console takes (PROTOCOL.md §5.18). */
@@ -124,4 +127,6 @@ export interface Profile {
   defaultChannel?: string;
   rawWire: boolean;
   errorCodes: boolean;
+  /** The course variants the server follows; {} for none. */
+  variants: Variants;
 }

@@ -6,6 +6,8 @@ import { After, Before, BeforeStep, Status, World, setDefaultTimeout, setDefinit
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
+import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
+import { excusedBeforeStart } from './variants.ts';
 
 /**
  * Generous on purpose: the Session bounds every expectation itself with parameters.timeoutMs, so
@@ -106,6 +108,8 @@ setDefinitionFunctionWrapper(function gradable(body: (...args: unknown[]) => unk
     } catch (error) {
       if (isNotGradable(error) && typeof this?.attach === 'function') {
         await this.attach(`not gradable: ${error.message}`, 'text/plain');
+        const variant = (error as { variant?: unknown }).variant;
+        if (typeof variant === 'string') await this.attach(`${VARIANT_PREFIX} ${variant}: ${error.message}`, 'text/plain');
         return 'pending';
       }
       throw error;
@@ -124,6 +128,12 @@ Before(async function (this: ChatWorld, { pickle }) {
   if (tags.has('@pristine') && !this.parameters.pristine) return 'skipped';
   if (tags.has('@operator') && !this.parameters.operPassword) return 'skipped';
   await this.openSession();
+  const excused = excusedBeforeStart(this, tags);
+  if (excused) {
+    await this.attach(`not gradable: ${excused.why}`, 'text/plain');
+    await this.attach(`${VARIANT_PREFIX} ${excused.variant}: ${excused.why}`, 'text/plain');
+    return 'pending';
+  }
   return undefined;
 });
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../harness/runner.ts';
-import { checkCoverage, compileRubric, loadRubric, RubricError, scenarioWeight } from '../../../grading/rubric.ts';
+import { categoryOf, checkCoverage, compileRubric, loadRubric, pointShares, RubricError, scenarioWeight } from '../../../grading/rubric.ts';
+import { scenarioClass } from '../../../grading/classes.ts';
 import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
 
 function rubricError(spec: unknown): string {
@@ -42,15 +43,59 @@ test('@points:N weighs a scenario, default 1', () => {
   assert.equal(scenarioWeight(['@points:0']), 1);
 });
 
-test('the course rubric mirrors the grid: every scenario of features/ in exactly one category, 20 points', () => {
+const allScenarios = readScenarios(featureFiles([path.join(PROJECT_ROOT, 'features')]), PROJECT_ROOT);
+
+for (const name of ['course', 'strict']) {
+  test(`the ${name} rubric: every scenario of features/ in exactly one category, 20 points`, () => {
+    const rubric = loadRubric(name, PROJECT_ROOT);
+    assert.ok(allScenarios.length > 100);
+    const coverage = checkCoverage(rubric, allScenarios);
+    assert.deepEqual(coverage.uncovered.map((s) => s.key), [], 'scenarios no category grades');
+    assert.deepEqual(coverage.overlapping.map((o) => `${o.scenario.key}: ${o.categories.join(', ')}`), [], 'scenarios in several categories');
+    assert.equal(rubric.categories.reduce((sum, c) => sum + c.points, 0), 20);
+  });
+}
+
+test('the course rubric grades the course: @spec apart in one small named category, @core carrying at least half of every other category', () => {
   const rubric = loadRubric('course', PROJECT_ROOT);
-  const scenarios = readScenarios(featureFiles([path.join(PROJECT_ROOT, 'features')]), PROJECT_ROOT);
-  assert.ok(scenarios.length > 100);
-  const coverage = checkCoverage(rubric, scenarios);
-  assert.deepEqual(coverage.uncovered.map((s) => s.key), [], 'scenarios no category grades');
-  assert.deepEqual(coverage.overlapping.map((o) => `${o.scenario.key}: ${o.categories.join(', ')}`), [], 'scenarios in several categories');
-  assert.equal(rubric.categories.reduce((sum, c) => sum + c.points, 0), 20);
+  assert.deepEqual([...new Set(rubric.categories.map((c) => c.group))], ['v0', 'v1', 'bonus', 'beyond the course grid']);
+  const beyond = rubric.categories.filter((c) => c.beyondCourseGrid);
+  assert.equal(beyond.length, 1);
+  assert.ok(beyond[0]!.points <= 1, 'at most 1 point of 20 for PROTOCOL.md\'s own choices');
+  assert.equal(rubric.variants, 'excuse');
+  for (const c of rubric.categories.filter((x) => !x.beyondCourseGrid)) {
+    const mine = allScenarios.filter((s) => categoryOf(rubric, s.tags) === c);
+    assert.ok(mine.every((s) => scenarioClass(s.tags) !== 'spec'), `${c.id} holds @spec scenarios`);
+    assert.ok(mine.some((s) => scenarioClass(s.tags) === 'core'), `${c.id} has no @core scenario`);
+    assert.ok((c.coreShare ?? 0) >= 0.5, `${c.id}: @core carries less than half`);
+    // With everything counted, the core scenarios' shares add up to coreShare of the points.
+    const shares = pointShares(c, mine.map((s) => ({ tags: s.tags, weight: scenarioWeight(s.tags) })));
+    const core = shares.reduce((sum, x, i) => sum + (mine[i]!.tags.includes('@core') ? x : 0), 0);
+    assert.ok(core >= c.points / 2 - 1e-9, `${c.id}: core carries ${core} of ${c.points}`);
+  }
+});
+
+test('the strict rubric keeps the whole-spec grading: uniform weights, no category apart, variants deducted', () => {
+  const rubric = loadRubric('strict', PROJECT_ROOT);
+  assert.equal(rubric.variants, 'deduct');
+  assert.ok(rubric.categories.every((c) => c.coreShare === undefined && !c.beyondCourseGrid));
   assert.deepEqual([...new Set(rubric.categories.map((c) => c.group))], ['v0', 'v1', 'bonus']);
+});
+
+test('a core share splits a category: core scenarios share it by weight, the others the rest; one kind alone takes all', () => {
+  const core = { tags: ['@core'], weight: 1 };
+  const other = { tags: [], weight: 1 };
+  assert.deepEqual(pointShares({ points: 2, coreShare: 0.6 }, [core, other, other, other]), [1.2, 0.8 / 3, 0.8 / 3, 0.8 / 3]);
+  assert.deepEqual(pointShares({ points: 2, coreShare: 0.6 }, [other, other]), [1, 1], 'no core counted: the others carry it all');
+  assert.deepEqual(pointShares({ points: 2, coreShare: 0.6 }, [core, { tags: ['@core'], weight: 3 }]), [0.5, 1.5]);
+  assert.deepEqual(pointShares({ points: 2 }, [core, other]), [1, 1], 'without a core share, weights alone');
+});
+
+test('a rubric-level core share applies to every category unless one sets its own', () => {
+  const r = compileRubric({ title: 't', coreShare: 0.7, categories: [ok, { id: 'b', title: 'B', points: 1, tags: '@b', coreShare: 0.5 }] }, 'r.json');
+  assert.deepEqual(r.categories.map((c) => c.coreShare), [0.7, 0.5]);
+  assert.match(rubricError({ title: 't', coreShare: 1.5, categories: [ok] }), /coreShare/);
+  assert.match(rubricError({ title: 't', variants: 'forgive', categories: [ok] }), /variants/);
 });
 
 test('an unknown rubric name is a readable error', () => {

@@ -114,3 +114,42 @@ test('studentMessage keeps what was expected and received, drops the stack', () 
   assert.equal(studentMessage('AssertionError: bob expected X\nlast lines:\n  <- OK\n    at f (a.ts:1:1)\n    at g'), 'bob expected X\nlast lines:\n  <- OK');
   assert.equal(studentMessage('plain error'), 'plain error');
 });
+
+test('a core share: the @core scenarios of a category carry that share of its points', () => {
+  const shared = compileRubric({ title: 't', coreShare: 0.6, categories: [{ id: 'a', title: 'A', points: 2, tags: '@a' }] }, 'r.json');
+  const a = [info(1, ['@a', '@core']), info(2, ['@a']), info(3, ['@a']), info(4, ['@a'])];
+  const results = new Map([result(a[0]!, 'passed'), result(a[1]!, 'failed'), result(a[2]!, 'failed'), result(a[3]!, 'failed')].map((r) => [`${r.uri}:${r.line}`, r]));
+  const meta = { target: 't', profile: 'canonical', state: 'complete' as const, notes: [], startedAt: '2026-01-01T00:00:00Z', wallMs: 1 };
+  const g = computeGrade({ rubric: shared, selected: a, filtered: new Map(), results, notRunReason: '', meta });
+  assert.equal(g.categories[0]!.score, 1.2, 'the main effect works: 60 % of the category');
+  assert.deepEqual(g.scenarios.map((s) => s.maxPoints), [1.2, 0.2667, 0.2667, 0.2667]);
+});
+
+test('a course variant: excused by default, counted as failed by a rubric that deducts it; the grade lists the declared variants', () => {
+  const a = [info(1, ['@a']), info(2, ['@a']), info(3, ['@a'])];
+  const variantNote = { mediaType: 'text/plain', text: 'variant: bye=leave-first: alice left #room before saying goodbye' };
+  const results = [
+    result(a[0]!, 'passed', { attachments: [variantNote] }),
+    result(a[1]!, 'not-gradable', { notGradableReason: 'not gradable: names', attachments: [{ mediaType: 'text/plain', text: 'variant: names: grammar not graded' }] }),
+    result(a[2]!, 'passed'),
+  ];
+  const meta = { target: 't', profile: 'p', state: 'complete' as const, notes: [], startedAt: '2026-01-01T00:00:00Z', wallMs: 1, variants: ['bye=leave-first: ...'] };
+  const run = (variants: 'excuse' | 'deduct') =>
+    computeGrade({
+      rubric: compileRubric({ title: 't', variants, categories: [{ id: 'a', title: 'A', points: 3, tags: '@a' }] }, 'r.json'),
+      selected: a,
+      filtered: new Map(),
+      results: new Map(results.map((r) => [`${r.uri}:${r.line}`, r])),
+      notRunReason: '',
+      meta,
+    });
+  const excused = run('excuse');
+  assert.equal(excused.categories[0]!.score, 3, 'the adapted scenario passed, the excused one is not counted');
+  assert.deepEqual(excused.scenarios.map((s) => s.status), ['passed', 'not-gradable', 'passed']);
+  assert.deepEqual(excused.scenarios[0]!.variants, ['bye=leave-first: alice left #room before saying goodbye']);
+  assert.deepEqual(excused.variants, ['bye=leave-first: ...']);
+  const strict = run('deduct');
+  assert.deepEqual(strict.scenarios.map((s) => s.status), ['failed', 'failed', 'passed']);
+  assert.equal(strict.categories[0]!.score, 1);
+  assert.match(strict.scenarios[0]!.message ?? '', /graded strictly/);
+});

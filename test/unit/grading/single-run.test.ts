@@ -80,7 +80,7 @@ test('instructor marks in the feature files: @points:N weighs a scenario, @hidde
   fs.writeFileSync(
     path.join(features, 'marked.feature'),
     [
-      '@v0 @list',
+      '@v0 @list @course',
       'Feature: Marked by an instructor',
       '  Rule: every channel is listed',
       '    @points:3',

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const VERSION_TAGS = ['@v0', '@v1', '@extension', '@bonus'];
 /** Tags that say something about how to run a scenario, not which command it checks. */
-const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator', '@exclusive', '@course', '@spec', '@core']);
+const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator', '@exclusive', '@course', '@spec', '@core', '@names']);
 /**
  * Steps whose effect reaches beyond the scenario's own users on a shared server: a broadcast reaches
  * every registered user, a ban refuses the address every scenario connects from. Also when the step
