@@ -27,6 +27,7 @@ import type { Rubric } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
 import { computeGrade, GRADE_SCHEMA, type Grade } from './score.ts';
 import { listSubmissions, shardOf } from './shard.ts';
+import { SHARD_MANIFEST, SHARD_SCHEMA, type ShardManifest } from './merge.ts';
 
 const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
 /** Between the SIGTERM at the limit and the SIGKILL: the runner stops the server (1.5 s) and writes reports. */
@@ -270,6 +271,10 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   const rubricFile = path.resolve(rubric.source);
   const ctx: Context = { command, rubric, selected, rubricFile, running: new Map() };
   const title = `Class grades: ${path.basename(command.submissionsDir)}${shardText}`;
+  // First, so grade:merge can tell a shard that never finished (or never arrived) from a complete one.
+  const manifest: ShardManifest = { schema: SHARD_SCHEMA, index: command.shard?.index ?? 1, count: command.shard?.count ?? 1, submissions: names };
+  fs.mkdirSync(command.reportsDir, { recursive: true });
+  writeFileAtomic(path.join(command.reportsDir, SHARD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   stdout.write(`Grading ${names.length} submission(s)${shardText} from ${command.submissionsDir}, ${command.jobs} at a time, ${command.limitS} s limit each, ${selected.length} scenarios\n`);
 
   const progress = new BatchProgress(stdout, names.length, startedMs);

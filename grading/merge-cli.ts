@@ -4,18 +4,24 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../harness/runner.ts';
 import { writeClassReports } from './batch.ts';
-import { findGradeFiles, mergeGrades } from './merge.ts';
+import { findGradeFiles, findShardManifests, mergeGrades, missingFromShards, SHARD_MANIFEST } from './merge.ts';
 
-export const MERGE_HELP = `Usage: npm run grade:merge -- [--out <dir>] [--title <text>] <dir or grade.json>...
+export const MERGE_HELP = `Usage: npm run grade:merge -- [--out <dir>] [--title <text>] [--expect-shards <n>] <dir or grade.json>...
 
 Joins the grade.json files found under the given folders (e.g. the reports/ of every --shard job) into one
 class.csv and class.html in --out (default reports/). A submission graded twice keeps its latest grade.
-Exit code: 0 merged, 2 usage error or no grade found.`;
+
+Completeness: every batch run leaves a ${SHARD_MANIFEST} (which shard i/n it was, which submissions it had).
+The merge checks that shards 1..n all arrived and that each of their submissions has a grade; n is what
+the manifests say, or --expect-shards when given (so a lost artifact is noticed even when it was the only
+one to say n). What is missing is listed on stderr and the exit code is 1; the report of what arrived is
+still written.
+Exit code: 0 merged and complete, 1 merged but something is missing, 2 usage error or no grade found.`;
 
 export function main(argv: string[]): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, title: { type: 'string' }, 'expect-shards': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     process.stderr.write(`grade:merge: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see --help)\n`);
     return 2;
@@ -24,13 +30,21 @@ export function main(argv: string[]): number {
     process.stdout.write(`${MERGE_HELP}\n`);
     return 0;
   }
+  const expectText = parsed.values['expect-shards'];
+  if (expectText !== undefined && !/^[1-9]\d*$/.test(expectText)) {
+    process.stderr.write(`grade:merge: --expect-shards must be a positive integer, got "${expectText}"\n`);
+    return 2;
+  }
   if (parsed.positionals.length === 0) {
     process.stderr.write('grade:merge: give at least one folder or grade.json (see --help)\n');
     return 2;
   }
   let files: string[];
+  let shards: ReturnType<typeof findShardManifests>;
   try {
-    files = findGradeFiles(parsed.positionals.map((p) => path.resolve(p)));
+    const roots = parsed.positionals.map((p) => path.resolve(p));
+    files = findGradeFiles(roots);
+    shards = findShardManifests(roots);
   } catch (error) {
     process.stderr.write(`grade:merge: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -45,7 +59,13 @@ export function main(argv: string[]): number {
   writeClassReports(out, grades, parsed.values.title ?? `Class grades (${grades.length} submissions, merged)`, (name) => dirs.get(name));
   const where = path.relative(process.cwd(), out) || '.';
   process.stdout.write(`Merged ${grades.length} submission(s) from ${files.length} grade file(s): ${where}/class.csv, ${where}/class.html\n`);
-  return 0;
+  const missing = [
+    ...shards.problems,
+    ...missingFromShards(shards.manifests, new Set(grades.map((g) => g.submission ?? '')), expectText === undefined ? undefined : Number(expectText)),
+  ];
+  for (const m of missing) process.stderr.write(`grade:merge: MISSING: ${m}\n`);
+  if (missing.length > 0) process.stderr.write(`grade:merge: the class report is incomplete (${missing.length} problem(s) above)\n`);
+  return missing.length > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -6,16 +6,70 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GRADE_SCHEMA, type Grade } from './score.ts';
 
-/** Every grade.json under the given files or directories (symlinks not followed), sorted. */
-export function findGradeFiles(paths: readonly string[]): string[] {
+/** Every file called `name` under the given files or directories (symlinks not followed), sorted. */
+function findFiles(paths: readonly string[], name: string): string[] {
   const found: string[] = [];
   const visit = (p: string): void => {
     const stat = fs.lstatSync(p);
     if (stat.isDirectory()) for (const entry of fs.readdirSync(p)) visit(path.join(p, entry));
-    else if (stat.isFile() && path.basename(p) === 'grade.json') found.push(p);
+    else if (stat.isFile() && path.basename(p) === name) found.push(p);
   };
   for (const p of paths) visit(p);
   return found.sort();
+}
+
+/** Every grade.json under the given files or directories (symlinks not followed), sorted. */
+export function findGradeFiles(paths: readonly string[]): string[] {
+  return findFiles(paths, 'grade.json');
+}
+
+export const SHARD_MANIFEST = 'shard.json';
+export const SHARD_SCHEMA = 'chat-conformance/shard@1';
+
+/** Written by a batch run at its start (grading/batch.ts): which shard it is and what it must grade. */
+export interface ShardManifest {
+  schema: typeof SHARD_SCHEMA;
+  index: number;
+  count: number;
+  /** The submissions of this shard. */
+  submissions: string[];
+}
+
+/** Every shard manifest under the given paths (unreadable ones are reported as problems). */
+export function findShardManifests(paths: readonly string[]): { manifests: ShardManifest[]; problems: string[] } {
+  const manifests: ShardManifest[] = [];
+  const problems: string[] = [];
+  for (const file of findFiles(paths, SHARD_MANIFEST)) {
+    try {
+      const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ShardManifest;
+      if (m.schema !== SHARD_SCHEMA || !Number.isInteger(m.index) || !Number.isInteger(m.count) || !Array.isArray(m.submissions)) throw new Error('not a shard manifest');
+      manifests.push(m);
+    } catch (error) {
+      problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { manifests, problems };
+}
+
+/**
+ * What is missing for a complete class: shards that did not arrive (their manifest is absent: the job
+ * failed or its artifact was lost), and submissions a shard had to grade that have no grade. `expected`
+ * is the number of shards the caller knows were started (--expect-shards); else the manifests say it.
+ */
+export function missingFromShards(manifests: readonly ShardManifest[], graded: ReadonlySet<string>, expected?: number): string[] {
+  const missing: string[] = [];
+  const counts = new Set(manifests.map((m) => m.count));
+  if (expected !== undefined) counts.add(expected);
+  if (counts.size > 1) missing.push(`the shards disagree on how many there are (${[...counts].sort().join(', ')}): were they cut from the same class?`);
+  const count = Math.max(0, ...counts);
+  for (let index = 1; index <= count; index++) {
+    if (!manifests.some((m) => m.index === index)) missing.push(`shard ${index}/${count} did not arrive (no ${SHARD_MANIFEST} for it)`);
+  }
+  for (const m of manifests) {
+    const ungraded = m.submissions.filter((name) => !graded.has(name));
+    if (ungraded.length > 0) missing.push(`shard ${m.index}/${m.count}: no grade for ${ungraded.join(', ')}`);
+  }
+  return missing;
 }
 
 export interface MergeResult {

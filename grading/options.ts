@@ -43,7 +43,7 @@ Grading:
   --name <label>             the submission's name in the reports
   --reports <dir>            where reports go (default reports/)
 
-Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --parallel, --isolation, --steps,
+Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --fixed-quiet, --parallel, --isolation, --steps,
 --seed, --load-scale.
 Feature paths default to features/.
 
@@ -60,6 +60,7 @@ const OPTIONS = {
   tags: { type: 'string' },
   timeout: { type: 'string' },
   'quiet-ms': { type: 'string' },
+  'fixed-quiet': { type: 'boolean' },
   parallel: { type: 'string' },
   isolation: { type: 'string' },
   steps: { type: 'string', multiple: true },
@@ -79,7 +80,7 @@ const OPTIONS = {
 } as const;
 
 /** Options the runner's own parser understands, passed on verbatim. */
-const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'parallel', 'isolation', 'steps', 'seed', 'load-scale'] as const;
+const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'fixed-quiet', 'parallel', 'isolation', 'steps', 'seed', 'load-scale'] as const;
 
 export interface Shard {
   index: number;
@@ -162,7 +163,11 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   const runnerArgs: string[] = [];
   for (const name of RUNNER_OPTIONS) {
     const value = v[name];
-    if (value === undefined) continue;
+    if (value === undefined || value === false) continue;
+    if (value === true) {
+      runnerArgs.push(`--${name}`);
+      continue;
+    }
     for (const one of Array.isArray(value) ? value : [value]) runnerArgs.push(`--${name}`, absolute(name, one));
   }
 

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
+import { FLOOR_MS, MULTIPLIER } from './quiet-wait.ts';
 
 export const HELP = `Usage: npm run conformance -- [options] [feature files or globs...]
 
@@ -41,6 +42,9 @@ Selection and timing:
   --timeout <ms>             per-expectation timeout (default 2000)
   --quiet-ms <ms>            quiet period for "nothing happens" checks without a barrier (default 300)
   --force-quiet              use the quiet period even when the profile has a barrier (to measure it)
+  --fixed-quiet              without a barrier, always wait --quiet-ms; by default the wait is learned:
+                             ${MULTIPLIER} x the 90th percentile of the reply latency, at least ${FLOOR_MS} ms, at most
+                             half of --timeout (the run's notes say what was learned)
   --steps <glob>             support code to load, repeatable (default steps/**/*.ts)
   --seed <n>                 seed of the harness's random choices (the @load storms); printed by a failing
                              @load scenario, so a run can be replayed
@@ -67,6 +71,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'quiet-ms': { type: 'string' },
   'force-quiet': { type: 'boolean' },
+  'fixed-quiet': { type: 'boolean' },
   steps: { type: 'string', multiple: true },
   seed: { type: 'string' },
   'load-scale': { type: 'string' },
@@ -177,6 +182,7 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
       timeoutMs: integer('timeout', v.timeout, 2000, 1),
       quietMs: integer('quiet-ms', v['quiet-ms'], 300, 0),
       forceQuiet: v['force-quiet'] ?? false,
+      ...(v['fixed-quiet'] ? { fixedQuiet: true } : {}),
       isolation,
       reportsDir: path.resolve(cwd, v.reports ?? path.join(PROJECT_ROOT, 'reports')),
       features,

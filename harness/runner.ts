@@ -22,10 +22,12 @@ import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
 import { ProgressBar } from './console/progress.ts';
 import { painterFor } from './console/style.ts';
 import { formatFailure, formatSummary } from './console/summary.ts';
+import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The runner's own support code, always loaded whatever --steps says. */
 const TARGET_HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'target-hooks.ts');
+const QUIET_WAIT_HOOK = path.join(PROJECT_ROOT, 'steps', 'support', 'quiet-wait-hook.ts');
 
 export const REPORT_FILES = ['summary.md', 'cucumber.html', 'junit.xml', 'messages.ndjson'] as const;
 
@@ -38,6 +40,8 @@ export interface RunnerOptions {
   timeoutMs: number;
   quietMs: number;
   forceQuiet: boolean;
+  /** Always wait the whole quiet period (no learning from the server's reply latency). */
+  fixedQuiet?: boolean;
   isolation: Isolation;
   /** Absolute. */
   reportsDir: string;
@@ -245,6 +249,7 @@ export async function runConformance(
       timeoutMs: options.timeoutMs,
       quietMs: options.quietMs,
       forceQuiet: options.forceQuiet,
+      ...(options.fixedQuiet ? { fixedQuiet: true } : {}),
       pristine: target.owned,
       ...(options.client !== undefined ? { client: options.client } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -263,7 +268,7 @@ export async function runConformance(
 
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression),
-      support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
+      support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS, QUIET_WAIT_HOOK])], requireModules: [], requirePaths: [], loaders: [] },
       runtime: runtime(parameters, { parallel: options.parallel, failFast: false }),
       formats: {
         stdout: 'summary',
@@ -276,10 +281,19 @@ export async function runConformance(
       },
     };
     const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-    await runCucumber(runOptions, { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() }, (envelope: Envelope) =>
-      builder.add(envelope),
-    );
+    const statsDir = makeStatsDir();
+    const previousStats = process.env[QUIET_WAIT_STATS_ENV];
+    process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
+    try {
+      await runCucumber(runOptions, { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() }, (envelope: Envelope) =>
+        builder.add(envelope),
+      );
+    } finally {
+      if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
+      else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
+    }
     progress?.clear();
+    context.notes.push(...collectQuietWaitNotes(statsDir, options.quietMs));
 
     await control?.close();
     control = undefined;

@@ -141,6 +141,18 @@ export interface Session {
   register(user: string, realNick?: string): Promise<Reply>;
   /** Send one command and wait for its final reply (bounded by the step timeout). */
   run(user: string, command: CommandName, args?: Record<string, string | undefined>): Promise<Reply>;
+  /**
+   * The same command once per element of `argsList`, in order; resolves to the first refusal, or the last
+   * success. A command the dialect answers with silence is sent line after line (about one reply latency
+   * apart) and settled ONCE, instead of one quiet wait per line; others go one reply at a time.
+   */
+  runAll(user: string, command: CommandName, argsList: ReadonlyArray<Record<string, string | undefined>>): Promise<Reply>;
+  /**
+   * A reply about to be judged a success where a refusal was expected: a silent success concluded after a
+   * learned (shortened) quiet wait is looked at again once the longest quiet wait has passed, so a slow
+   * server's late refusal is not missed. Any other reply is returned as it is.
+   */
+  recheck(user: string, reply: Reply): Promise<Reply>;
   /** /MSG to several users (multi-target is rendered by the profile). */
   msg(user: string, nicks: readonly string[], text: string): Promise<Reply>;
   /** WHO, parsed into members (in the order the server gave). */
@@ -202,6 +214,11 @@ export interface Session {
   takeReceived(user: string): Promise<ReceivedUnit[]>;
   /** Arrival number of the last reply `user` got (to place it among the units of takeReceived); 0 before any. */
   lastReplySeq(user: string): number;
+  /**
+   * Something outside the scenario's connections was done that may make the server send (a line typed on
+   * its console): quiet waits count from now.
+   */
+  noteOutsideAction(): void;
   /** True while `user`'s connection is open. */
   isConnected(user: string): boolean;
   /** Close `user`'s socket abruptly, without any goodbye. */
@@ -253,6 +270,8 @@ export interface HarnessParameters {
   quietMs: number;
   /** Force the quiet-period fallback even when the profile has a barrier (to measure its cost). */
   forceQuiet?: boolean;
+  /** Always wait the whole quiet period instead of one learned from the server's reply latency (harness/quiet-wait.ts). */
+  fixedQuiet?: boolean;
   /** True when the runner started the target itself and no other client uses it (@pristine scenarios may run). */
   pristine: boolean;
   /** Operator password of the target, when known (@operator scenarios need it). */

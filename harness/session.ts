@@ -7,7 +7,9 @@
  * recipients before the server processes any later line; the barrier request sent now by the
  * observing user is answered after those events, on the same TCP connection, in order. Once the
  * barrier's answer is in, "not among the received units" means "not sent". Without a barrier (or
- * with forceQuiet) the check waits the configured quiet period instead, and says so in its name.
+ * with forceQuiet) the check waits until the scenario has sent nothing for a quiet period instead, and
+ * says so in its message: a period learned from the server's reply latency (harness/quiet-wait.ts), or
+ * the configured one with fixedQuiet.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +34,7 @@ import { Memberships } from './memberships.ts';
 import { NameMap } from './names.ts';
 import type { Variants } from './dialect/variants.ts';
 import { clientCommand } from './process-link.ts';
+import { QuietWait, sharedQuietWait } from './quiet-wait.ts';
 import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
 import { Transcript, escapeInvisible } from './transcript.ts';
 
@@ -42,6 +45,8 @@ export interface SessionOptions {
   nameSuffix?: string;
   /** Connect timeout, ms; default: params.timeoutMs. */
   connectTimeoutMs?: number;
+  /** What the quiet waits learn and use (tests); default: the process's shared one. */
+  quietWait?: QuietWait;
 }
 
 export function createSession(params: HarnessParameters, options: SessionOptions = {}): Session {
@@ -73,6 +78,15 @@ class ScenarioSession implements Session {
   private readonly requestMarks = new Map<string, number>();
   /** Users whose last raw write ended in the middle of a line (no barrier may be sent to them). */
   private readonly midLine = new Set<string>();
+  private readonly quiet: QuietWait;
+  /** When this scenario last sent, connected or dropped anything (what a quiet wait counts from). */
+  private lastStimulusAt = 0;
+  /** When each user last sent a line (what a reply's latency counts from). */
+  private readonly sentAt = new Map<string, number>();
+  /** Connections judged quiet and not stimulated since: data arriving on them is a late reply. */
+  private readonly quietWatch = new Map<TestClient, () => void>();
+  /** Silent successes concluded after a wait shorter than the ceiling: when the quiet wait ended. */
+  private readonly tentative = new WeakMap<Reply, { client: TestClient; since: number }>();
 
   constructor(
     private readonly params: HarnessParameters,
@@ -80,6 +94,8 @@ class ScenarioSession implements Session {
   ) {
     this.dialect = new Dialect(options.profile ?? loadProfile(params.profile));
     this.names = new NameMap(options.nameSuffix);
+    this.quiet = options.quietWait ?? sharedQuietWait;
+    this.quiet.configure({ quietMs: params.quietMs, ceilingMs: Math.max(params.quietMs, Math.floor(params.timeoutMs / 2)), adaptive: !params.fixedQuiet });
   }
 
   // ---- names ------------------------------------------------------------------------------
@@ -103,6 +119,7 @@ class ScenarioSession implements Session {
     const profile = this.dialect.profile;
     const common = { user, transcript: this.log, framing: profile.framing, stripAnsi: profile.stripAnsi };
     const { host, port } = this.params.target;
+    this.stimulus();
     const client =
       this.params.client !== undefined
         ? await TestClient.spawn({ ...common, command: clientCommand(this.params.client, host, port) })
@@ -146,6 +163,7 @@ class ScenarioSession implements Session {
           after: this.afterRequest(client),
         },
       );
+      this.replyArrived(client);
       if (unit.kind === 'error') return toReply(unit, []);
       reply = { ok: true, fields: unit.fields, data: [], raw: unit.raw };
     }
@@ -206,6 +224,44 @@ class ScenarioSession implements Session {
 
   defaultChannel(): string | undefined {
     return this.dialect.profile.defaultChannel;
+  }
+
+  async runAll(user: string, command: CommandName, argsList: ReadonlyArray<Record<string, string | undefined>>): Promise<Reply> {
+    if (!this.dialect.command(command).silent || argsList.length < 2) {
+      let last: Reply = { ok: true, fields: {}, data: [], raw: '' };
+      for (const args of argsList) {
+        last = await this.run(user, command, args);
+        if (!last.ok) return last;
+      }
+      return last;
+    }
+    for (const args of argsList) this.requireLobbyFor(user, command, args);
+    const lines = argsList.map((args) => this.dialect.render(command, args)); // NotGradableError before anything is sent
+    const client = this.client(user);
+    let firstMark = 0;
+    for (const [i, line] of lines.entries()) {
+      // About one reply latency apart, so a server that handles one read as one command reads them one by one.
+      if (i > 0) await sleep(this.quiet.paceMs());
+      await this.sendLine(client, line);
+      if (i === 0) firstMark = this.afterRequest(client);
+    }
+    this.requestMarks.set(user, firstMark); // a refusal of any of the lines counts, not only of the last
+    const reply = await this.silentOutcome(client);
+    if (reply.ok) for (const args of argsList) this.memberships.succeeded(user, command, args, (nick) => this.userOfNick(nick));
+    return reply;
+  }
+
+  async recheck(user: string, reply: Reply): Promise<Reply> {
+    const tentative = this.tentative.get(reply);
+    if (tentative === undefined) return reply;
+    this.tentative.delete(reply);
+    const { client, since } = tentative;
+    const rest = this.lastStimulusAt + this.quiet.ceilingMs - Date.now();
+    if (rest > 0) await sleep(rest);
+    const error = client.takeNow(this.dialect.errorMatcher(), this.afterRequest(client));
+    if (!error) return reply;
+    this.log.note(user, `a refusal arrived ${Date.now() - since} ms after the quiet wait ended: the silent "success" was a refusal`);
+    return toReply(error, []);
   }
 
   /**
@@ -270,8 +326,10 @@ class ScenarioSession implements Session {
       if (last === '\n') this.midLine.delete(user);
       else this.midLine.add(user);
     }
+    this.sent(client);
     if (options.parts) await client.sendParts(options.parts, options.pauseMsBetweenParts ?? 0);
     else await client.send(data);
+    this.sent(client); // the last part is what a reply answers
   }
 
   nextReply(user: string): Promise<Reply> {
@@ -363,6 +421,7 @@ class ScenarioSession implements Session {
     const client = this.client(user);
     this.lastSent.set(user, line);
     this.midLine.delete(user);
+    this.sent(client);
     const perBatch = Math.max(1, Math.min(count, REPEAT_BATCH));
     const batch = Buffer.from(line.repeat(perBatch), 'utf8');
     let sent = 0;
@@ -377,6 +436,7 @@ class ScenarioSession implements Session {
         break;
       }
       sent += n;
+      this.sent(client);
       await sleep(0); // let a close be noticed before the next batch
     }
     return { sent, closed: !client.isOpen };
@@ -405,7 +465,12 @@ class ScenarioSession implements Session {
   }
 
   async drop(user: string): Promise<void> {
+    this.stimulus(); // the others may be told that user quit
     this.clients.get(user)?.destroy();
+  }
+
+  noteOutsideAction(): void {
+    this.stimulus();
   }
 
   commandWord(command: CommandName): string {
@@ -431,6 +496,7 @@ class ScenarioSession implements Session {
   }
 
   async closeAll(): Promise<void> {
+    this.stopWatching();
     for (const client of this.clients.values()) {
       try {
         client.destroy();
@@ -457,12 +523,51 @@ class ScenarioSession implements Session {
     this.lastSent.set(client.user, line);
     this.midLine.delete(client.user);
     this.requestMarks.set(client.user, client.requestMark());
+    this.sent(client);
     await client.send(line);
   }
 
   /** Replies are looked for only after the last request's mark: what came before cannot answer it. */
   private afterRequest(client: TestClient): number {
     return this.requestMarks.get(client.user) ?? 0;
+  }
+
+  /** Something this scenario did may make the server send: quiet waits count from now, nothing is late. */
+  private stimulus(): void {
+    this.lastStimulusAt = Date.now();
+    this.stopWatching();
+  }
+
+  /** `client` sent a line: its next reply's latency counts from now. */
+  private sent(client: TestClient): void {
+    this.stimulus();
+    this.sentAt.set(client.user, this.lastStimulusAt);
+  }
+
+  /** The reply to `client`'s last line was just recognised: one latency sample. */
+  private replyArrived(client: TestClient): void {
+    const at = this.sentAt.get(client.user);
+    if (at === undefined) return;
+    this.sentAt.delete(client.user); // one sample per line sent
+    this.quiet.recordLatency(Date.now() - at);
+  }
+
+  private stopWatching(): void {
+    for (const stop of this.quietWatch.values()) stop();
+    this.quietWatch.clear();
+  }
+
+  /** After a quiet wait: data on `client` before the scenario does anything else means the wait was too short. */
+  private watchForLateData(client: TestClient): void {
+    if (this.quietWatch.has(client) || !client.isOpen) return;
+    const stop = client.onReceive(() => {
+      const late = Date.now() - this.lastStimulusAt;
+      this.quiet.recordLateArrival(late);
+      this.log.note(client.user, `data arrived ${late} ms after the scenario last sent anything, after a quiet wait had ended: later quiet waits are lengthened`);
+      stop();
+      this.quietWatch.delete(client);
+    });
+    this.quietWatch.set(client, stop);
   }
 
   /** Data lines then the final reply, all within one step timeout. */
@@ -472,7 +577,10 @@ class ScenarioSession implements Session {
     const data: Fields[] = [];
     for (;;) {
       const unit = await client.expect(matcher, { timeoutMs: Math.max(1, deadline - Date.now()), description, after: this.afterRequest(client) });
-      if (unit.kind !== 'data') return toReply(unit, data);
+      if (unit.kind !== 'data') {
+        this.replyArrived(client);
+        return toReply(unit, data);
+      }
       data.push(unit.fields);
     }
   }
@@ -486,13 +594,21 @@ class ScenarioSession implements Session {
     await this.settle(client);
     const refusal = this.dialect.errorMatcher();
     const error = client.takeNow(refusal, this.afterRequest(client));
-    return error ? toReply(error, []) : { ok: true, fields: {}, data: [], raw: '' };
+    if (error) return toReply(error, []);
+    const reply: Reply = { ok: true, fields: {}, data: [], raw: '' };
+    // A wait shorter than the ceiling may have missed a slow refusal: `recheck` gives it a second look.
+    if (!this.usesBarrier) this.tentative.set(reply, { client, since: Date.now() });
+    return reply;
+  }
+
+  private get usesBarrier(): boolean {
+    return this.dialect.hasBarrier && !this.params.forceQuiet;
   }
 
   /** Make sure everything the server sent `client` so far has arrived; says how, for messages. */
   private async settle(client: TestClient): Promise<string> {
     if (!client.isReading) throw new Error(`${client.user} stopped reading, so nothing ${client.user} receives can be checked`);
-    if (this.dialect.hasBarrier && !this.params.forceQuiet) {
+    if (this.usesBarrier) {
       const token = `b${(barrierCounter++).toString(36)}${randomBytes(3).toString('hex')}`;
       await client.send(this.dialect.barrierRequest(token));
       await client.expect(this.dialect.barrierMatcher(token), {
@@ -501,8 +617,13 @@ class ScenarioSession implements Session {
       });
       return 'after a barrier';
     }
-    await sleep(this.params.quietMs);
-    return `after a quiet period of ${this.params.quietMs} ms`;
+    // Quiet: nothing sent by this scenario for a whole wait (what the scenario sent is what the server answers).
+    const wait = this.quiet.waitMs();
+    const rest = this.lastStimulusAt + wait - Date.now();
+    if (rest > 0) await sleep(rest);
+    this.quiet.noteWait(Math.max(0, rest));
+    this.watchForLateData(client);
+    return `after a quiet period of ${wait} ms${this.params.fixedQuiet ? '' : ' (learned from the server\'s reply latency)'}`;
   }
 
   private describeFields(fields: Record<string, string>): string {

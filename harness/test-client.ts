@@ -114,6 +114,7 @@ export class TestClient {
   private destroyed = false;
   private readonly waiters: Waiter[] = [];
   private readonly closeListeners: Array<() => void> = [];
+  private readonly receiveListeners = new Set<() => void>();
   private readonly recent: string[] = [];
   private recentPartial = '';
   /** 'reading' normally; 'paused' after stopReading (nothing read); 'discarding' once a close is awaited. */
@@ -352,6 +353,12 @@ export class TestClient {
     });
   }
 
+  /** Call `listener` each time data arrives (after it is kept and matched); returns what stops it. */
+  onReceive(listener: () => void): () => void {
+    this.receiveListeners.add(listener);
+    return () => this.receiveListeners.delete(listener);
+  }
+
   /** Close the socket abruptly (no goodbye); pending expectations fail. Never throws. */
   destroy(): void {
     if (this.destroyed) return;
@@ -388,6 +395,7 @@ export class TestClient {
     this.append(text);
     this.checkOverflow();
     this.serveWaiters();
+    for (const listener of [...this.receiveListeners]) listener();
   }
 
   private onClose(): void {

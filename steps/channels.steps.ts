@@ -156,7 +156,7 @@ Then('{user} is in the lobby', async function (this: ChatWorld, user: string) {
   }
   // An observation, not a scenario about codes: a refused WHO already says "no current channel", so
   // the code is checked only where the profile reads one (a code-less profile still grades this).
-  expectRefusal(this, user, reply);
+  await expectRefusal(this, user, reply);
   if (reply.code !== undefined) expectErrorCode(this, user, reply, 'NO_CHANNEL');
 });
 

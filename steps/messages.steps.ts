@@ -31,9 +31,12 @@ When('{user} tries to say {string}', async function (this: ChatWorld, user: stri
   await say(this, user, text);
 });
 
-/** "message 1" ... "message N", each acknowledged before the next. */
+/** "message 1" ... "message N", in order (silent dialects: sent in a row, then one quiet wait). */
 Given('{user} has said {int} numbered messages', async function (this: ChatWorld, user: string, count: number) {
-  for (let n = 1; n <= count; n += 1) await sayOk(this, user, `message ${n}`);
+  await ensureRegistered(this, user);
+  const texts = Array.from({ length: count }, (_, i) => ({ text: `message ${i + 1}` }));
+  const reply = this.remember(user, await this.session.runAll(user, 'say', texts));
+  expectSuccess(this, user, reply, `saying ${count} numbered messages`);
 });
 
 Then('{user} is told the message went to {channel}', function (this: ChatWorld, user: string, channel: string) {

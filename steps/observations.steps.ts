@@ -9,8 +9,8 @@ import { Then } from '@cucumber/cucumber';
 import { expectRefusal, expectSuccess } from './support/steps-helpers.ts';
 import { goodbyeSeen } from './support/variants.ts';
 
-Then('{user} is refused with {code}', function (this: ChatWorld, user: string, code: string) {
-  expectRefusal(this, user, this.lastReply(user), code);
+Then('{user} is refused with {code}', async function (this: ChatWorld, user: string, code: string) {
+  await expectRefusal(this, user, this.lastReply(user), code);
 });
 
 /** Any refusal, whatever its code: for rules the course states without a code (a nick with a space). */

@@ -47,6 +47,7 @@ export function consoleDialect(world: ChatWorld): ConsoleDialect {
 }
 
 async function type(world: ChatWorld, line: string, command?: CommandName): Promise<Typed> {
+  world.session.noteOutsideAction(); // what the console line makes the server send is not late
   const { output } = await typeConsoleLine(world, line);
   if (output === null) await sleep(world.parameters.quietMs);
   const typed: Typed = { line, output, ...(command ? { command } : {}) };

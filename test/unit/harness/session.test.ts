@@ -119,7 +119,7 @@ describe('Session against a canonical server', () => {
   });
 
   it('forceQuiet checks after the quiet period instead of a barrier', async () => {
-    const s = session({ forceQuiet: true, quietMs: 50 });
+    const s = session({ forceQuiet: true, fixedQuiet: true, quietMs: 50 });
     await aliceAndBobInRoom(s);
     await s.run('bob', 'say', { text: 'hi' });
     await assert.rejects(s.expectNoEvent('alice', 'message'), /checked after a quiet period of 50 ms/);

@@ -1,0 +1,175 @@
+/**
+ * How long to wait for a server without a barrier (no /PING) before concluding "nothing more is coming":
+ * after a silent command (success is silence), before a "receives nothing" check, and before forgetting
+ * what the setup sent.
+ *
+ * A fixed quiet period (300 ms) is safe but makes a whole suite take minutes. Here the harness LEARNS how
+ * fast the server answers: each reply it waits for (the greeting, registration, any command with a
+ * reply) gives a sample, from the moment the line was sent to the moment its reply was recognised. Once
+ * MIN_SAMPLES are in, the wait is MULTIPLIER x the 90th percentile of the last WINDOW samples (one stray
+ * hiccup of a loaded machine does not make every later wait long), never below FLOOR_MS and never above
+ * the ceiling; until then it is the configured quiet period. Waits count from the scenario's last send,
+ * so a check right after another wait, with nothing sent in between, costs nothing. A server that is slow therefore gets
+ * long waits (up to the ceiling, which is above the fixed quiet period: a slow server is safer than with
+ * the fixed wait), a fast one short waits.
+ *
+ * Back-off: when something arrives on a connection after the harness decided it was quiet, and before
+ * anyone in the scenario sent anything else (so it can only be the late answer to what came before), the
+ * lateness becomes a sample, so the next waits cover it; each such event is counted and reported.
+ *
+ * One instance per process (`sharedQuietWait`): a run's scenarios share what was learned (Cucumber's
+ * parallel workers each learn on their own). Not used at all when the profile has a barrier.
+ */
+
+export interface QuietWaitSettings {
+  /** The configured quiet period (--quiet-ms): the wait before anything is learned, ms. */
+  quietMs: number;
+  /** Never wait more than this, ms. */
+  ceilingMs: number;
+  /** False: always wait `quietMs` (--fixed-quiet). */
+  adaptive: boolean;
+}
+
+/** What was learned, for the run's notes. */
+export interface QuietWaitSummary {
+  adaptive: boolean;
+  samples: number;
+  waits: number;
+  /** Total time spent in quiet waits, ms. */
+  waitedMs: number;
+  /** The 90th percentile of the recent reply latencies, ms (undefined before any sample). */
+  latencyMs: number | undefined;
+  /** Checks that needed no wait at all (the scenario had sent nothing for long enough already). */
+  freeChecks: number;
+  /** The wait the policy would use now, ms. */
+  currentWaitMs: number;
+  /** Largest and smallest wait used, ms. */
+  minWaitMs: number | undefined;
+  maxWaitMs: number | undefined;
+  lateArrivals: number;
+  /** The latest late arrival, ms after the last send (undefined when none). */
+  worstLateMs: number | undefined;
+}
+
+/** Waits are MULTIPLIER x the largest recent reply latency. */
+export const MULTIPLIER = 4;
+/** Samples needed before the wait adapts. */
+export const MIN_SAMPLES = 8;
+/** How many recent samples the percentile is taken over. */
+export const WINDOW = 64;
+/** Which percentile of the recent samples stands for the server's latency. */
+export const PERCENTILE = 0.9;
+/** The shortest adaptive wait, ms: below it a scheduling hiccup of this machine could hide a reply. */
+export const FLOOR_MS = 20;
+
+export class QuietWait {
+  private settings: QuietWaitSettings;
+  private readonly recent: number[] = [];
+  private samples = 0;
+  private waits = 0;
+  private freeChecks = 0;
+  private waitedMs = 0;
+  private minWait: number | undefined;
+  private maxWait: number | undefined;
+  private lateArrivals = 0;
+  private worstLate: number | undefined;
+
+  constructor(settings: QuietWaitSettings) {
+    this.settings = settings;
+  }
+
+  /** Take the run's settings (they arrive with the first scenario); what was learned is kept. */
+  configure(settings: QuietWaitSettings): void {
+    this.settings = settings;
+  }
+
+  /** A reply arrived `ms` after the line it answers was sent. */
+  recordLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    this.samples += 1;
+    this.recent.push(ms);
+    if (this.recent.length > WINDOW) this.recent.shift();
+  }
+
+  /**
+   * Data arrived `ms` after the last send, on a connection already judged quiet: the wait was too short.
+   * Kept as a sample (so the largest recent one covers it) and counted.
+   */
+  recordLateArrival(ms: number): void {
+    this.lateArrivals += 1;
+    this.worstLate = Math.max(this.worstLate ?? 0, ms);
+    // A late reply weighs more than one sample: enough copies to stay above the percentile for a window.
+    for (let i = 0; i < Math.ceil(WINDOW * (1 - PERCENTILE)) + 1; i++) this.recordLatency(ms);
+  }
+
+  private get latency(): number | undefined {
+    if (this.recent.length === 0) return undefined;
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(PERCENTILE * sorted.length))];
+  }
+
+  /** How long the next quiet wait lasts, ms. */
+  waitMs(): number {
+    const { quietMs, ceilingMs, adaptive } = this.settings;
+    const latency = this.latency;
+    if (!adaptive || this.samples < MIN_SAMPLES || latency === undefined) return quietMs;
+    const floor = Math.min(FLOOR_MS, quietMs);
+    return Math.round(Math.min(Math.max(floor, MULTIPLIER * latency), Math.max(ceilingMs, quietMs)));
+  }
+
+  /** The pause between two silent lines sent in a row: about one reply latency, so a server reads them one at a time. */
+  paceMs(): number {
+    const latency = this.latency;
+    if (!this.settings.adaptive || this.samples < MIN_SAMPLES || latency === undefined) return Math.min(this.settings.quietMs, FLOOR_MS);
+    return Math.max(1, Math.min(Math.ceil(latency), FLOOR_MS));
+  }
+
+  /** Count a wait of `ms` (0: the check needed none). */
+  noteWait(ms: number): void {
+    if (ms <= 0) {
+      this.freeChecks += 1;
+      return;
+    }
+    this.waits += 1;
+    this.waitedMs += ms;
+    this.minWait = Math.min(this.minWait ?? ms, ms);
+    this.maxWait = Math.max(this.maxWait ?? 0, ms);
+  }
+
+  get ceilingMs(): number {
+    return Math.max(this.settings.ceilingMs, this.settings.quietMs);
+  }
+
+  summary(): QuietWaitSummary {
+    return {
+      adaptive: this.settings.adaptive,
+      samples: this.samples,
+      waits: this.waits,
+      waitedMs: this.waitedMs,
+      latencyMs: this.latency,
+      freeChecks: this.freeChecks,
+      currentWaitMs: this.waitMs(),
+      minWaitMs: this.minWait,
+      maxWaitMs: this.maxWait,
+      lateArrivals: this.lateArrivals,
+      worstLateMs: this.worstLate,
+    };
+  }
+}
+
+/** The process's policy: every scenario of a run (in this process or worker) learns into it and waits by it. */
+export const sharedQuietWait = new QuietWait({ quietMs: 300, ceilingMs: 1000, adaptive: true });
+
+/** One sentence for the run's notes (several workers: one summary each). */
+export function describeQuietWait(s: QuietWaitSummary, quietMs: number): string {
+  if (s.waits === 0 && s.freeChecks === 0) return '';
+  const spent = `${s.waits} quiet waits, ${(s.waitedMs / 1000).toFixed(1)} s in all, ${s.freeChecks} checks needing none`;
+  if (!s.adaptive) return `no barrier: ${spent}, each the fixed quiet period of ${quietMs} ms (--fixed-quiet)`;
+  const learned =
+    s.latencyMs === undefined
+      ? `no reply latency learned (${s.samples} samples)`
+      : `reply latency ${s.latencyMs.toFixed(1)} ms (90th percentile of the recent ones; ${s.samples} samples), so waits of ${MULTIPLIER} x that, at least ${Math.min(FLOOR_MS, quietMs)} ms`;
+  const range = s.minWaitMs !== undefined ? ` (${Math.round(s.minWaitMs)}-${Math.round(s.maxWaitMs ?? 0)} ms; ${quietMs} ms while learning)` : '';
+  const late = s.lateArrivals > 0 ? `; ${s.lateArrivals} late repl${s.lateArrivals === 1 ? 'y' : 'ies'} seen (up to ${s.worstLateMs} ms after the send): waits lengthened` : '; no late reply seen';
+  return `no barrier, adaptive quiet waits: ${learned}${range}; ${spent}${late}`;
+}

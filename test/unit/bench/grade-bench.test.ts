@@ -1,0 +1,87 @@
+/** npm run bench:grade: its fixtures, its table, one real smoke run, and the slow/crashy fixture switches. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { benchGradeMarkdown, fixtureResult, main, type BenchGradeReport } from '../../../bench/grade-bench.ts';
+import { GRADE_FIXTURES, pickFixtures } from '../../../bench/grade-fixtures.ts';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import type { Grade } from '../../../grading/score.ts';
+
+test('the fixtures cover barrier, no barrier, slow, crashy and client mode; --only picks and checks names', () => {
+  assert.deepEqual(GRADE_FIXTURES.map((f) => f.name), ['barrier', 'barrier-parallel', 'no-barrier', 'slow', 'crashy', 'client']);
+  assert.deepEqual(pickFixtures('crashy, barrier').map((f) => f.name), ['barrier', 'crashy']);
+  assert.throws(() => pickFixtures('nope'), /unknown fixture "nope"/);
+});
+
+test('the table gives seconds per submission and per scenario run, and the run notes', () => {
+  const grade = {
+    state: 'complete',
+    counts: { passed: 3, failed: 1, 'not-gradable': 4, 'not-run': 0, filtered: 2, total: 10 },
+    scenarios: [{ durationMs: 500 }, { durationMs: 1500 }],
+    total: 12.5,
+    max: 20,
+    notes: ['no barrier, adaptive quiet waits: ...'],
+  } as unknown as Grade;
+  const r = fixtureResult(GRADE_FIXTURES[2]!, 16_000, false, grade);
+  assert.equal(r.ran, 8);
+  const report: BenchGradeReport = { startedAt: 'now', loadAverage: [1, 2, 3], cpus: 2, tags: '', results: [r, fixtureResult(GRADE_FIXTURES[4]!, 900_000, true, undefined)] };
+  const md = benchGradeMarkdown(report);
+  assert.match(md, /\| no-barrier \| .* \| 16\.0 \| 8 \| 2\.000 \| 0\.250 \| 3 \/ 1 \/ 4 \/ 0 \/ 2 \| complete \| 12\.50 \/ 20\.00 \|/);
+  assert.match(md, /\| crashy \| .* \| 900\.0 \| 0 \| - \| - \| - \| CUT OFF \| - \|/);
+  assert.match(md, /\*\*no-barrier\*\*: no barrier, adaptive quiet waits/);
+});
+
+test('smoke: one fixture graded on a few scenarios leaves its table and JSON', { timeout: 180_000 }, async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-grade-'));
+  try {
+    const code = await main(['--only', 'crashy', '--tags', '@list', '--out', out], { write: () => true });
+    assert.equal(code, 0);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'bench-grade.json'), 'utf8')) as BenchGradeReport;
+    assert.equal(report.results.length, 1);
+    assert.equal(report.results[0]!.state, 'complete');
+    assert.ok(report.results[0]!.ran > 0);
+    assert.match(fs.readFileSync(path.join(out, 'bench-grade.md'), 'utf8'), /\| crashy \|/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the dialect fixture server crashes on its n-th connection with --crash-every n', { timeout: 60_000 }, async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/dialect-servers/seed.ts', '0', '--crash-every', '2'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(/:(\d+)/.exec(chunk.toString())![1]);
+  const first = net.connect({ host: '127.0.0.1', port });
+  await once(first, 'connect');
+  const second = net.connect({ host: '127.0.0.1', port });
+  second.on('error', () => {});
+  first.on('error', () => {});
+  const [code] = (await once(child, 'exit')) as [number];
+  first.destroy();
+  second.destroy();
+  assert.equal(code, 1);
+  assert.match(stderr, /connection 2: crashing/);
+});
+
+test('the dialect fixture server writes its replies late with --reply-delay', { timeout: 60_000 }, async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/dialect-servers/seed.ts', '0', '--reply-delay', '300'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+    const port = Number(/:(\d+)/.exec(chunk.toString())![1]);
+    const socket = net.connect({ host: '127.0.0.1', port });
+    await once(socket, 'connect');
+    const sent = Date.now();
+    socket.write('zoe\n');
+    await once(socket, 'data');
+    assert.ok(Date.now() - sent >= 290, 'the welcome came no sooner than the delay');
+    socket.destroy();
+  } finally {
+    child.kill();
+  }
+});

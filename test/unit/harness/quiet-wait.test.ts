@@ -1,0 +1,99 @@
+/** The adaptive quiet wait's arithmetic (harness/quiet-wait.ts): learning, floor, ceiling, back-off, its note. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeQuietWait, FLOOR_MS, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/quiet-wait.ts';
+
+const settings = { quietMs: 300, ceilingMs: 1000, adaptive: true };
+
+function learned(samples: number[]): QuietWait {
+  const q = new QuietWait(settings);
+  for (const s of samples) q.recordLatency(s);
+  return q;
+}
+
+describe('QuietWait', () => {
+  it('waits the configured quiet period until enough replies were timed', () => {
+    const q = learned(Array(MIN_SAMPLES - 1).fill(1));
+    assert.equal(q.waitMs(), 300);
+    q.recordLatency(1);
+    assert.equal(q.waitMs(), FLOOR_MS, 'fast replies: the floor');
+  });
+
+  it('waits MULTIPLIER x the 90th percentile of the recent latencies, between the floor and the ceiling', () => {
+    assert.equal(learned([...Array(MIN_SAMPLES).fill(2), 20]).waitMs(), MULTIPLIER * 20, 'few samples: the largest');
+    // One stray hiccup among many: the percentile ignores it.
+    assert.equal(learned([...Array(40).fill(10), 500]).waitMs(), MULTIPLIER * 10);
+    // Slow replies that are not rare: the percentile follows them.
+    assert.equal(learned([...Array(40).fill(10), ...Array(8).fill(50)]).waitMs(), MULTIPLIER * 50);
+    assert.equal(learned(Array(MIN_SAMPLES).fill(900)).waitMs(), 1000, 'a very slow server: the ceiling');
+    // The ceiling is above the fixed quiet period: a server slower than 300 ms / MULTIPLIER is waited for longer than before.
+    assert.ok(learned(Array(MIN_SAMPLES).fill(200)).waitMs() > 300);
+  });
+
+  it('forgets slow samples once WINDOW newer ones came', () => {
+    const q = learned([...Array(MIN_SAMPLES).fill(100), 2]);
+    assert.equal(q.waitMs(), MULTIPLIER * 100);
+    for (let i = 0; i < WINDOW; i++) q.recordLatency(2);
+    assert.equal(q.waitMs(), FLOOR_MS);
+  });
+
+  it('a late arrival lengthens the waits at once, for a whole window, and is counted', () => {
+    const q = learned(Array(WINDOW).fill(1));
+    q.recordLateArrival(70);
+    assert.equal(q.waitMs(), MULTIPLIER * 70);
+    for (let i = 0; i < WINDOW / 2; i++) q.recordLatency(1);
+    assert.equal(q.waitMs(), MULTIPLIER * 70, 'still covered half a window later');
+    const summary = q.summary();
+    assert.equal(summary.lateArrivals, 1);
+    assert.equal(summary.worstLateMs, 70);
+  });
+
+  it('a late arrival before anything was learned also counts for the learning', () => {
+    const q = new QuietWait(settings);
+    q.recordLateArrival(50);
+    assert.equal(q.waitMs(), MULTIPLIER * 50);
+  });
+
+  it('fixed: always the configured period, whatever was learned', () => {
+    const q = new QuietWait({ ...settings, adaptive: false });
+    for (let i = 0; i < 20; i++) q.recordLatency(1);
+    assert.equal(q.waitMs(), 300);
+  });
+
+  it('never waits less than a configured quiet period that is below the floor', () => {
+    const q = new QuietWait({ quietMs: 5, ceilingMs: 1000, adaptive: true });
+    for (let i = 0; i < MIN_SAMPLES; i++) q.recordLatency(0.1);
+    assert.equal(q.waitMs(), 5);
+  });
+
+  it('paces silent lines about one latency apart, at most the floor', () => {
+    assert.equal(learned(Array(MIN_SAMPLES).fill(3)).paceMs(), 3);
+    assert.equal(learned(Array(MIN_SAMPLES).fill(500)).paceMs(), FLOOR_MS);
+    assert.equal(new QuietWait(settings).paceMs(), FLOOR_MS, 'before learning');
+  });
+
+  it('ignores nonsense samples', () => {
+    const q = learned(Array(MIN_SAMPLES).fill(2));
+    q.recordLatency(-5);
+    q.recordLatency(Number.NaN);
+    assert.equal(q.summary().samples, MIN_SAMPLES);
+  });
+
+  it('its note says what was learned, how long was spent and whether a late reply was seen', () => {
+    const q = learned(Array(MIN_SAMPLES).fill(5));
+    q.noteWait(300);
+    q.noteWait(30);
+    const note = describeQuietWait(q.summary(), 300);
+    assert.match(note, /adaptive quiet waits/);
+    q.noteWait(0);
+    assert.match(note, /2 quiet waits, 0\.3 s in all/);
+    assert.match(describeQuietWait(q.summary(), 300), /1 checks needing none/);
+    assert.match(note, /no late reply seen/);
+    q.recordLateArrival(40);
+    assert.match(describeQuietWait(q.summary(), 300), /1 late reply seen \(up to 40 ms/);
+    assert.equal(describeQuietWait(new QuietWait(settings).summary(), 300), '', 'no wait: no note');
+    const fixed = new QuietWait({ ...settings, adaptive: false });
+    fixed.noteWait(300);
+    assert.match(describeQuietWait(fixed.summary(), 300), /fixed quiet period of 300 ms/);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The Session's quiet waits without a barrier (harness/quiet-wait.ts): it learns the reply latency, waits
+ * by it, notices a reply that came after it stopped waiting (and lengthens the waits), gives a silent
+ * "success" a second look before a refusal expectation fails on it, and settles a row of silent lines once.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
+import { createSession } from '../../../harness/session.ts';
+import { parseProfile } from '../../../harness/dialect/load-profile.ts';
+import { MIN_SAMPLES, QuietWait } from '../../../harness/quiet-wait.ts';
+import type { Session } from '../../../harness/session-api.ts';
+
+const sessions: Session[] = [];
+after(async () => {
+  for (const session of sessions) await session.closeAll();
+  await closeFakeServers();
+});
+
+/** How late the server refuses "JOIN #slow...", ms: far beyond what it teaches about its latency. */
+const SLOW_REFUSAL_MS = 1500;
+
+/** Lines: a nick registers ("Welcome <nick>"); JOIN is silent ("#slow..." refused late, "#bad..." at once); WHO answers; message<text> is relayed. */
+async function silentServer(): Promise<{ port: number; said: string[] }> {
+  const members: net.Socket[] = [];
+  const said: string[] = [];
+  const port = await fakeServer((socket) => {
+    let nick: string | undefined;
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      buffered += text;
+      for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 1);
+        if (!nick) {
+          nick = line;
+          socket.write(`Welcome ${nick}\n`);
+        } else if (line.startsWith('JOIN #slow')) {
+          setTimeout(() => socket.write('Refused\n'), SLOW_REFUSAL_MS);
+        } else if (line.startsWith('JOIN #bad')) {
+          socket.write('Refused\n');
+        } else if (line.startsWith('JOIN ')) {
+          members.push(socket);
+        } else if (line === 'WHO') {
+          socket.write(`Members: ${nick}\n`);
+        } else if (line.startsWith('message')) {
+          said.push(line.slice('message'.length));
+          for (const member of members) if (member !== socket) member.write(`${nick}: ${line.slice('message'.length)}\n`);
+        }
+      }
+    });
+  });
+  return { port, said };
+}
+
+const profile = parseProfile(
+  JSON.stringify({
+    name: 'silent-lines',
+    register: [{ send: '{nick}' }, { expect: 'Welcome (?<nick>\\S+)' }],
+    replies: { error: ['Refused'] },
+    commands: {
+      join: { send: 'JOIN {channel}', silent: true },
+      say: { send: 'message{text}', silent: true },
+      who: { send: 'WHO', ok: 'Members: (?<members>.*)' },
+    },
+    events: { message: '{from}: {text}' },
+    capabilities: { lobby: true, rawWire: false, errorCodes: false },
+  }),
+  'silent-lines',
+);
+
+/** quietMs far above any loopback latency: a learned wait is visibly shorter than the configured one. */
+function session(port: number, quiet: QuietWait): Session {
+  const created = createSession(
+    { target: { host: '127.0.0.1', port }, profile: 'silent-lines', timeoutMs: 5000, quietMs: 2000, pristine: false },
+    { profile, quietWait: quiet },
+  );
+  sessions.push(created);
+  return created;
+}
+
+const freshQuiet = (): QuietWait => new QuietWait({ quietMs: 2000, ceilingMs: 2500, adaptive: true });
+
+async function teach(s: Session, user: string, quiet: QuietWait): Promise<void> {
+  await s.register(user);
+  while (quiet.summary().samples < MIN_SAMPLES) await s.run(user, 'who');
+}
+
+describe('quiet waits learned from the reply latency', () => {
+  it('registration and replies teach the latency; the waits then follow it, below the configured period', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const s = session(port, quiet);
+    await teach(s, 'alice', quiet);
+    const learnedWait = quiet.waitMs();
+    assert.ok(learnedWait < 2000, `learned wait ${learnedWait} ms should be below the configured 2000 ms`);
+    const joined = await s.run('alice', 'join', { channel: s.channel('#room') });
+    assert.equal(joined.ok, true);
+    const refused = await s.run('alice', 'join', { channel: s.channel('#bad') });
+    assert.equal(refused.ok, false, 'a prompt refusal is seen within the learned wait');
+    assert.ok((quiet.summary().maxWaitMs ?? 0) <= learnedWait + 1);
+  });
+
+  it('a refusal slower than the learned wait: the success is tentative, recheck finds the refusal, the waits lengthen', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const s = session(port, quiet);
+    await teach(s, 'alice', quiet);
+    const tentative = await s.run('alice', 'join', { channel: s.channel('#slow') });
+    assert.equal(tentative.ok, true, 'the learned wait ended before the slow refusal');
+    const rechecked = await s.recheck('alice', tentative);
+    assert.equal(rechecked.ok, false, 'the second look waits up to the ceiling and finds it');
+    assert.equal(quiet.summary().lateArrivals, 1, 'the late reply was noticed');
+    assert.ok(quiet.waitMs() >= 1000, `after a reply ${SLOW_REFUSAL_MS} ms late, waits cover it (now ${quiet.waitMs()} ms)`);
+    assert.match(s.transcript(), /after a quiet wait had ended: later quiet waits are lengthened/);
+    // A reply that is not a tentative success is returned as it is.
+    assert.equal(await s.recheck('alice', rechecked), rechecked);
+  });
+
+  it('runAll sends a row of silent lines in order and settles them once', async () => {
+    const { port, said } = await silentServer();
+    const quiet = freshQuiet();
+    const s = session(port, quiet);
+    await teach(s, 'alice', quiet);
+    await s.register('bob');
+    await s.run('alice', 'join', { channel: s.channel('#room') });
+    await s.run('bob', 'join', { channel: s.channel('#room') });
+    const before = quiet.summary();
+    const texts = Array.from({ length: 40 }, (_, i) => ({ text: `m${i + 1}` }));
+    const reply = await s.runAll('alice', 'say', texts);
+    assert.equal(reply.ok, true);
+    const after = quiet.summary();
+    assert.equal(after.waits + after.freeChecks - (before.waits + before.freeChecks), 1, 'one settle for the whole row');
+    assert.deepEqual(said, texts.map((t) => t.text), 'every line reached the server, in order, as its own line');
+    for (const { text } of texts) await s.expectEvent('bob', 'message', { from: s.nick('alice'), text });
+  });
+
+  it('runAll of silent lines reports a refusal among them', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const s = session(port, quiet);
+    await teach(s, 'alice', quiet);
+    const reply = await s.runAll('alice', 'join', [{ channel: s.channel('#bad') }, { channel: s.channel('#room') }]);
+    assert.equal(reply.ok, false);
+  });
+});
