@@ -57,6 +57,9 @@ Feature: Leaving the server
       Then bob sees alice quit, then learns he now owns #first
       And carol sees alice quit, then learns she now owns #second
 
+  # @disconnect: a server that dies when a test's connections close after its steps passed is charged
+  # once, to these rules (harness/target/crash-notes.ts), never to the scenario whose teardown it was.
+  @disconnect
   Rule: A dropped connection counts as a goodbye for everybody else
 
     @v0 @course

@@ -1,4 +1,4 @@
-@bonus @console
+@bonus @console @server-wide
 Feature: The server console
   Whoever runs the server may type the operator commands GLOBAL, KILL, BAN and UNBAN on its console
   (its standard input), with or without '/', without /OPER. Users see the console's broadcasts and kills
@@ -10,6 +10,8 @@ Feature: The server console
 
   # A console broadcast reaches every user of the server and a console ban refuses the address every
   # scenario connects from: those scenarios run alone (@exclusive, @pristine), as in operator.feature.
+  # @server-wide (every scenario here): what is typed on a console may change the whole server (a ban
+  # by address, a shutdown), so a server the runner starts is restarted after each of these.
   # A console kill reaches only its own target and needs no tag.
   # The kill rules carry @console, not @kill: @kill selects the users' /KILL, which runs on any target
   # (the broken-server proofs select it), while these need a console. rubrics/course.json grades them

@@ -133,7 +133,7 @@ Feature: Errors, bad input and framing
         | /UNBAN  |
 
       # A server that wrongly ran these would broadcast to, or ban the address of, every other scenario.
-      @bonus @exclusive
+      @bonus @exclusive @server-wide
       Examples: operator commands that reach the whole server
         | line    |
         | /GLOBAL |
@@ -188,7 +188,7 @@ Feature: Errors, bad input and framing
         | /KILL {bob} now        |
         | /UNBAN 192.0.2.1 now   |
 
-      @bonus @exclusive
+      @bonus @exclusive @server-wide
       Examples: operator commands that reach the whole server
         | line                   |
         | /BAN {bob} now         |

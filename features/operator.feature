@@ -43,7 +43,7 @@ Feature: Operator commands
       Then alice is refused with NOT_OPER
       And bob is still connected
 
-    @ban @exclusive
+    @ban @exclusive @server-wide
     Scenario: A ban from a non-operator is refused
       Given alice and bob have registered
       When alice tries to ban bob
@@ -104,7 +104,9 @@ Feature: Operator commands
       When alice tries to kill mallory
       Then alice is refused with NO_SUCH_NICK
 
-  @operator @ban @unban
+  # @server-wide: a ban refuses the address every test client comes from; a server that does not lift
+  # it would refuse every later scenario, so a server the runner starts is restarted after these.
+  @operator @ban @unban @server-wide
   Rule: A ban kills the user and refuses their address until it is lifted
 
     @pristine @course @core

@@ -86,7 +86,7 @@ export function describeProfile(profile: Profile): string {
   );
   const server = profile.server;
   out.push(
-    `  server       port ${server.port ?? '{port} (a free one per start)'}, readiness ${server.readiness ?? 'connect'}, restart per ${server.restart ?? 'run'}`,
+    `  server       port ${server.port ?? '{port} (a free one per start)'}, readiness ${server.readiness ?? 'listening'}, restart per ${server.restart ?? 'run'}`,
   );
   const variants = describeVariants(profile.variants);
   out.push('');

@@ -14,7 +14,7 @@ import { runtime, sources } from './cucumber-options.ts';
 import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from './session-api.ts';
 import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
-import type { ControlServer } from './target/control-server.ts';
+import { SERVER_WIDE_TAG, type ControlServer } from './target/control-server.ts';
 import { buildJunitXml } from './reports/junit.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
 import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
@@ -235,6 +235,9 @@ export async function runConformance(
     if (target.owned) {
       control = await startControlServer(target, options.isolation);
     }
+    if (target.owned && (await countScenarios(options.features, and(selection.tagExpression, SERVER_WIDE_TAG))) > 0) {
+      context.notes.push(`${SERVER_WIDE_TAG} scenarios (bans, the server console) were each followed by a restart of the target, so what they change cannot reach a later scenario`);
+    }
     if (target.owned && (await countScenarios(options.features, and(selection.tagExpression, '@pristine'))) > 0) {
       context.notes.push(
         options.parallel > 1
@@ -299,7 +302,11 @@ export async function runConformance(
     control = undefined;
     await target.stop();
     const crashes = target.crashCount();
-    if (crashes > 0) context.notes.push(`the target crashed ${crashes} time(s) and was restarted; the scenarios that saw it carry a "target crashed" report`);
+    if (crashes > 0) {
+      context.notes.push(
+        `the target crashed ${crashes} time(s) and was restarted each time before the next scenario began; a crash during a scenario's steps is reported on that scenario ("target crashed"), one caused by closing its connections after its steps passed is a "crash on disconnect" finding that does not fail it`,
+      );
+    }
 
     const model = await finishReports();
     io.stdout.write(`${formatSummary(model, context, options.reportsDir, painter)}\n`);

@@ -24,18 +24,27 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LIMIT_KEYS, NotSupportedByTarget, type Isolation, type LimitedInstance, type ServerLimits, type TargetController } from './types.ts';
+import { crashPointer, disconnectCrash } from './crash-notes.ts';
+import { LIMIT_KEYS, NotSupportedByTarget, type CrashReport, type Isolation, type LimitedInstance, type ServerLimits, type TargetController } from './types.ts';
 
 export const PRISTINE_TAG = '@pristine';
+/**
+ * Scenarios that change the server's state beyond their own users and channels (a ban of the address
+ * every test client comes from, anything typed on the server console): a server the runner owns is
+ * restarted after each of them, whatever the isolation level; on a --target server they run last.
+ */
+export const SERVER_WIDE_TAG = '@server-wide';
 
 export interface BeginRequest {
   uri: string;
   tags: string[];
+  /** The scenario's name, for pointers to the crash reports it carries. */
+  name?: string;
 }
 export interface BeginResponse {
   target: { host: string; port: number };
   mark: number;
-  /** Crashes between the previous scenario's end and this one's begin, each starting "target crashed: ". */
+  /** Crashes between the previous scenario's end and this one's begin, as disconnect findings (crash-notes.ts). */
   earlierCrashes: string[];
 }
 export interface EndRequest {
@@ -43,9 +52,20 @@ export interface EndRequest {
   failed: boolean;
   /** Ids of the limited instances this scenario started (POST /limited), to stop now. */
   limited?: string[];
+  /** When the scenario's teardown (closing its connections) began, epoch ms; absent: now. */
+  teardownAt?: number;
+  /** The scenario's name (owner of the crash blocks it reports). */
+  name?: string;
+  /** The scenario carried SERVER_WIDE_TAG: the next scenario gets a fresh server. */
+  serverWide?: boolean;
 }
 export interface EndResponse {
+  /** Crash blocks of deaths during this scenario's steps ("target crashed: ..."): the scenario fails for them. */
   crashes: string[];
+  /** One line per death during its steps whose block another scenario already carries. */
+  pointers: string[];
+  /** Deaths its teardown caused, as disconnect findings: never a failure of this scenario. */
+  disconnectCrashes: string[];
 }
 export interface ConsoleRequest {
   line: string;
@@ -146,21 +166,51 @@ export interface ControlServer {
 
 export async function startControlServer(target: TargetController, isolation: Isolation): Promise<ControlServer> {
   let previousUri: string | undefined;
+  /** A @server-wide scenario ran on the current instance: the next scenario needs a fresh one. */
+  let dirty = false;
+  /** Crash seq -> the scenario that carries its block. */
+  const owners = new Map<number, string>();
   const limited = new Map<string, LimitedInstance>();
   let nextLimitedId = 1;
+
+  /**
+   * Deaths before the teardown began are the scenario's own (the first scenario to report one carries its
+   * block; others point to it); deaths after are its teardown's, a disconnect finding, unless the
+   * scenario already failed (then they are part of its failure).
+   */
+  function attribute(crashes: CrashReport[], request: EndRequest): EndResponse {
+    const teardownAt = typeof request.teardownAt === 'number' ? request.teardownAt : Date.now();
+    const name = typeof request.name === 'string' && request.name !== '' ? request.name : 'another scenario';
+    const response: EndResponse = { crashes: [], pointers: [], disconnectCrashes: [] };
+    for (const crash of crashes) {
+      if (crash.at >= teardownAt && request.failed !== true) {
+        response.disconnectCrashes.push(disconnectCrash(crash.text, 'teardown'));
+        continue;
+      }
+      const owner = owners.get(crash.seq);
+      if (owner === undefined) {
+        owners.set(crash.seq, name);
+        response.crashes.push(crash.text);
+      } else {
+        response.pointers.push(crashPointer(owner));
+      }
+    }
+    return response;
+  }
 
   async function handle(path: string, body: unknown): Promise<unknown> {
     if (path === '/begin') {
       const request = body as BeginRequest;
       if (typeof request.uri !== 'string' || !Array.isArray(request.tags)) throw new Error('bad /begin request');
-      const fresh = needsFreshTarget(isolation, previousUri, request);
+      const fresh = dirty || needsFreshTarget(isolation, previousUri, request);
+      dirty = false;
       previousUri = request.uri;
       const earlier = target.unreportedCrashes();
       // Restarts made on purpose are never recorded as crashes, so every crash after `mark` is a death
-      // of this scenario's target.
+      // of this scenario's target. acquire() restarts a dead server and waits until it listens again.
       const mark = target.crashCount();
       const address = await target.acquire(fresh);
-      return { target: address, mark, earlierCrashes: earlier.map((c) => c.text) } satisfies BeginResponse;
+      return { target: address, mark, earlierCrashes: earlier.map((c) => disconnectCrash(c.text, 'between')) } satisfies BeginResponse;
     }
     if (path === '/end') {
       const request = body as EndRequest;
@@ -174,8 +224,11 @@ export async function startControlServer(target: TargetController, isolation: Is
           return instance?.stop();
         }),
       );
+      if (request.serverWide === true) dirty = true;
+      // Its connections are closed: a server that dies of that is seen dying now, not by the next scenario.
+      await target.settleAfterTeardown();
       const crashes = await target.crashesSince(request.mark, request.failed === true);
-      return { crashes: crashes.map((c) => c.text) } satisfies EndResponse;
+      return attribute(crashes, request);
     }
     if (path === '/console') {
       const request = body as Partial<ConsoleRequest> | null;

@@ -18,6 +18,7 @@ export function externalServer(address: TargetAddress, operPassword: string | un
     crashCount: () => 0,
     crashesSince: async () => [],
     unreportedCrashes: () => [],
+    settleAfterTeardown: async () => {},
     stop: async () => {},
     killNow: () => {},
   };

@@ -9,6 +9,8 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const TCP_LISTEN = '0A';
+/** The peer closed its side; the owner has not closed the socket yet (it has not handled the departure). */
+const TCP_CLOSE_WAIT = '08';
 
 /** True when this machine has the /proc files the method needs. */
 export function canWatchListeningSockets(): boolean {
@@ -51,8 +53,8 @@ function socketInodes(pid: number): string[] {
   return inodes;
 }
 
-/** Listening TCP ports (IPv4 and IPv6) by socket inode. */
-function listeningPortsByInode(): Map<string, number> {
+/** Local TCP ports (IPv4 and IPv6) of the sockets in `state`, by socket inode. */
+function localPortsByInode(state: string): Map<string, number> {
   const ports = new Map<string, number>();
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
@@ -64,12 +66,28 @@ function listeningPortsByInode(): Map<string, number> {
     for (const line of text.split('\n').slice(1)) {
       const columns = line.trim().split(/\s+/);
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-      if (columns.length < 10 || columns[3] !== TCP_LISTEN) continue;
+      if (columns.length < 10 || columns[3] !== state) continue;
       const port = parseInt(columns[1]!.split(':')[1]!, 16);
       ports.set(columns[9]!, port);
     }
   }
   return ports;
+}
+
+const listeningPortsByInode = (): Map<string, number> => localPortsByInode(TCP_LISTEN);
+
+/**
+ * Connections to `port` that the peer closed and the process group `pgid` still holds open: departures
+ * the server has not handled yet. A server that handled them (or died) holds none.
+ */
+export function unhandledClosesOfGroup(pgid: number, port: number): number {
+  const closing = localPortsByInode(TCP_CLOSE_WAIT);
+  if (closing.size === 0) return 0;
+  let count = 0;
+  for (const pid of processGroupMembers(pgid)) {
+    for (const inode of socketInodes(pid)) if (closing.get(inode) === port) count += 1;
+  }
+  return count;
 }
 
 /** The TCP ports the process group `pgid` is listening on right now. */

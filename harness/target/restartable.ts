@@ -28,6 +28,14 @@ const MAX_FAILED_STARTS = 3;
 const SETTLE_MS = 2000;
 /** Same, when the target still accepted a connection. */
 const SETTLE_ALIVE_MS = 200;
+/** How long a server may take to handle the departures of a scenario's closed connections. */
+const TEARDOWN_SETTLE_MS = 500;
+/** Once it handled them (or where that cannot be seen), how long a dying process may take to be seen ending. */
+const EXIT_NOTICE_MS = 30;
+/** Same, where the harness cannot see whether the departures were handled. */
+const BLIND_EXIT_NOTICE_MS = 100;
+/** Between two looks at the server's sockets. */
+const POLL_MS = 10;
 
 export class RestartableTarget implements TargetController {
   readonly owned = true;
@@ -39,6 +47,8 @@ export class RestartableTarget implements TargetController {
   private failedStarts = 0;
   private lastStartError = '';
   private readonly crashes: CrashReport[] = [];
+  /** A death seen but not yet described (its last output is still arriving): recorded when this settles. */
+  private pendingCrash: Promise<void> | undefined;
   /** Crashes before this index have been attached to some scenario. */
   private reported = 0;
   private stopped = false;
@@ -84,10 +94,19 @@ export class RestartableTarget implements TargetController {
         this.dead = false;
         this.used = false;
         this.failedStarts = 0;
-        void instance.died.then((text) => {
+        // The death is known at once (so the next scenario never gets a dead address), described once its
+        // last output arrived.
+        const exitSeen = instance.exited ?? instance.died.then(() => Date.now());
+        void exitSeen.then((at) => {
           if (this.instance !== instance) return; // stopped on purpose, or already replaced
           this.dead = true;
-          this.crashes.push({ seq: this.crashes.length, text });
+          const recorded = instance.died.then((text) => {
+            this.crashes.push({ seq: this.crashes.length, text, at });
+          });
+          this.pendingCrash = recorded;
+          void recorded.then(() => {
+            if (this.pendingCrash === recorded) this.pendingCrash = undefined;
+          });
         });
         return instance.address;
       } catch (error) {
@@ -103,6 +122,7 @@ export class RestartableTarget implements TargetController {
 
   async acquire(fresh: boolean): Promise<TargetAddress> {
     if (this.restarting) await this.restarting.catch(() => undefined);
+    await this.pendingCrash; // a death being described is recorded before the restart replaces the instance
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       throw new TargetStartError(`target given up after ${this.failedStarts} failed starts; last: ${this.lastStartError}`);
     }
@@ -115,17 +135,34 @@ export class RestartableTarget implements TargetController {
     return this.crashes.length;
   }
 
+  async settleAfterTeardown(): Promise<void> {
+    const instance = this.instance;
+    if (!instance || this.dead || !instance.exited) {
+      await this.pendingCrash;
+      return; // dead already, or in-process (its death would be the harness's)
+    }
+    if (instance.unhandledCloses) {
+      const deadline = Date.now() + TEARDOWN_SETTLE_MS;
+      while (!this.dead && instance.unhandledCloses() > 0 && Date.now() < deadline) await sleep(POLL_MS);
+    }
+    if (!this.dead) await Promise.race([instance.exited, sleep(instance.unhandledCloses ? EXIT_NOTICE_MS : BLIND_EXIT_NOTICE_MS)]);
+    await sleep(0); // let the exit handler above mark the death
+    await this.pendingCrash;
+  }
+
   async crashesSince(mark: number, settle: boolean): Promise<CrashReport[]> {
     const instance = this.instance;
     if (settle && instance && !this.dead && this.crashes.length === mark) {
       // The scenario failed, maybe because the target is dying: give its exit a moment to arrive so the
-      // crash is named in this scenario. A refused connection means it is going down: wait longer. An
-      // accepted one proves little (a dying process may close its connections before its listening
-      // socket), hence the short wait in that case too.
-      const refused = await tryConnect(instance.address, 500);
-      await Promise.race([instance.died, sleep(refused !== undefined ? SETTLE_MS : SETTLE_ALIVE_MS)]);
-      await sleep(10); // let the died handler above record the crash
+      // crash is named in this scenario. A server that no longer listens is going down: wait longer. One
+      // that still listens proves little (a dying process may close its connections before its listening
+      // socket), hence the short wait in that case too. Where the harness can see the listening socket it
+      // opens no probe connection: a fragile server could die of the probe itself.
+      const goingDown = instance.listening ? !instance.listening() : (await tryConnect(instance.address, 500)) !== undefined;
+      await Promise.race([instance.exited ?? instance.died, sleep(goingDown ? SETTLE_MS : SETTLE_ALIVE_MS)]);
+      await sleep(0);
     }
+    await this.pendingCrash;
     const since = this.crashes.slice(mark);
     this.reported = Math.max(this.reported, this.crashes.length);
     return since;

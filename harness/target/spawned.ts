@@ -11,7 +11,7 @@
  */
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canWatchListeningSockets, waitUntilListening } from './listening.ts';
+import { canWatchListeningSockets, listeningPortsOfGroup, unhandledClosesOfGroup, waitUntilListening } from './listening.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
@@ -35,9 +35,9 @@ export interface SpawnOptions {
   /** A port the server hard-codes (then the command needs no {port}); default: a fresh free port per start. */
   port?: number;
   /**
-   * How to tell the server is up: `connect` (a probe connection, the default) or `listening` (watch the
-   * process group's listening sockets in /proc, for servers that crash on a connect-then-close probe;
-   * falls back to `connect` where /proc is missing).
+   * How to tell the server is up: `listening` (the default: watch the process group's listening sockets
+   * in /proc, which opens no connection, so a server that dies when a client connects and leaves without
+   * a word survives it; falls back to `connect` where /proc is missing) or `connect` (a probe connection).
    */
   readiness?: 'connect' | 'listening';
 }
@@ -108,13 +108,19 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
     child.catch(() => undefined); // with reject: false it resolves; this only guards against spawn errors
     // EPIPE when the server closed its stdin or exited: the next console line reports it; the harness lives on.
     child.stdin?.on('error', () => undefined);
+    let markExit: (at: number) => void = () => {};
+    const exitSeen = new Promise<number>((resolve) => (markExit = resolve));
     const exited = new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => {
+        markExit(Date.now());
         child.stdin?.destroy(); // nobody types on a dead server's console; frees the pipe
         // Let the last stderr chunk arrive before describing the death.
         setTimeout(() => resolve(`${describeExit(code, signal)}\n${outputTail(stderr, stdout)}`), 50);
       });
-      child.once('error', (error) => resolve(`could not run: ${error.message}`));
+      child.once('error', (error) => {
+        markExit(Date.now());
+        resolve(`could not run: ${error.message}`);
+      });
     });
     const pid = child.pid;
     let gone = false;
@@ -138,10 +144,11 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
     cancel.addEventListener('abort', onCancel, { once: true });
     const address = { host: HOST, port };
     const deadline = Date.now() + options.startTimeoutMs;
+    const watchSockets = options.readiness !== 'connect' && pid !== undefined && canWatchListeningSockets();
     let failure: string | undefined;
     try {
       failure =
-        options.readiness === 'listening' && pid !== undefined && canWatchListeningSockets()
+        watchSockets
           ? await waitUntilListening(pid, port, deadline, exited)
           : await waitUntilAccepting(address, deadline, exited);
     } finally {
@@ -160,6 +167,13 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
     const instance: TargetInstance = {
       address,
       died: exited.then((text) => `target crashed: ${text}\n(server command: ${command})`),
+      exited: exitSeen,
+      ...(watchSockets
+        ? {
+            listening: () => !gone && listeningPortsOfGroup(pid).includes(port),
+            unhandledCloses: () => (gone ? 0 : unhandledClosesOfGroup(pid, port)),
+          }
+        : {}),
       stop,
       killNow: () => killGroup(pid, 'SIGKILL'),
       console: (line) => writeConsoleLine(child.stdin, line, () => gone),

@@ -10,6 +10,8 @@ export interface CrashReport {
   seq: number;
   /** One paragraph starting with "target crashed: ", naming the exit code or signal and the last output lines. */
   text: string;
+  /** When the harness saw the process end (epoch ms): before or after a scenario's teardown began. */
+  at: number;
 }
 
 /** A running instance of the target (one process, or one in-process server). */
@@ -17,6 +19,21 @@ export interface TargetInstance {
   readonly address: TargetAddress;
   /** Resolves when the instance ends by itself, with the paragraph that names how (never resolves for in-process). */
   readonly died: Promise<string>;
+  /**
+   * Resolves, with the time (epoch ms), the moment the process is seen to end: before `died`, which also
+   * waits for its last output. Absent for in-process instances.
+   */
+  readonly exited?: Promise<number>;
+  /**
+   * Whether the server still listens on its port, found WITHOUT opening a connection (a fragile server
+   * may die when a client connects and leaves without a word). Absent where the harness cannot tell.
+   */
+  listening?(): boolean;
+  /**
+   * Connections the peer closed that the server has not closed yet (it has not handled the departure):
+   * 0 once it has, or when it cannot be told. Absent where the harness cannot tell.
+   */
+  unhandledCloses?(): number;
   /** Stop it and wait until it is gone (bounded). Never throws. */
   stop(): Promise<void>;
   /** Last-resort synchronous kill, for process 'exit' handlers. */
@@ -120,6 +137,12 @@ export interface TargetController {
    * has them yet): the next scenario attaches them, so no death goes unreported.
    */
   unreportedCrashes(): CrashReport[];
+  /**
+   * A scenario has just closed its connections: give the server a short, bounded time to handle those
+   * departures and, if handling them kills it, to be seen dying, so the crash is charged to that
+   * scenario's teardown and not to whichever scenario comes next. Never opens a connection.
+   */
+  settleAfterTeardown(): Promise<void>;
   /** Stop everything the runner started. Never throws. */
   stop(): Promise<void>;
   /** Synchronous last resort (process 'exit'). */

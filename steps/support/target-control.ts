@@ -18,6 +18,13 @@ export type TargetControlWorld = IWorld<HarnessParameters> & {
   targetControlMark?: number;
   /** Ids of the limited instances this scenario started, stopped by its /end. */
   limitedTargets?: string[];
+  /** When the scenario's teardown began (epoch ms), set by closeConnections. */
+  teardownAt?: number;
+  /**
+   * Close every connection the scenario opened (after its last words: transcript, a ban lifted). Called by
+   * the target-control After hook before it asks what died, and safe to call twice.
+   */
+  closeConnections?(failed: boolean): Promise<void>;
 };
 
 /** POST `body` to the control endpoint; a 501 (the target cannot) is NotGradableError, other errors throw. */

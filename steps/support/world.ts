@@ -84,6 +84,25 @@ export class ChatWorld extends World<HarnessParameters> {
     return reply;
   }
 
+  /** When the teardown began (epoch ms): a death of the server after it is the teardown's, not the steps'. */
+  teardownAt: number | undefined;
+
+  /**
+   * The scenario's last words (its transcript when it failed, a ban lifted), then every connection closed.
+   * Once: the target-control After hook calls it before asking the runner what died, and so does the
+   * World's own After hook, whichever runs first.
+   */
+  async closeConnections(failed: boolean): Promise<void> {
+    if (this.teardownAt !== undefined || !this.hasSession) return;
+    this.teardownAt = Date.now();
+    try {
+      if (failed) await this.attach(`TCP transcript\n${this.session.transcript()}`, 'text/plain');
+      await liftBan(this);
+    } finally {
+      await this.session.closeAll();
+    }
+  }
+
   /** A text no other step of this scenario has sent, so observing it proves it is fresh. */
   freshText(prefix: string): string {
     this.#serial += 1;
@@ -159,16 +178,9 @@ BeforeStep(async function (this: ChatWorld, { pickleStep }) {
   }
 });
 
+/** Also called, first, by the target-control After hook (steps/support/target-hooks.ts); runs once. */
 After(async function (this: ChatWorld, { result }) {
-  if (!this.hasSession) return;
-  try {
-    if (result?.status === Status.FAILED) {
-      await this.attach(`TCP transcript\n${this.session.transcript()}`, 'text/plain');
-    }
-    await liftBan(this);
-  } finally {
-    await this.session.closeAll();
-  }
+  await this.closeConnections(result?.status === Status.FAILED);
 });
 
 /** A ban left in place would refuse every later connection from this machine: lift it, best effort. */

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const VERSION_TAGS = ['@v0', '@v1', '@extension', '@bonus'];
 /** Tags that say something about how to run a scenario, not which command it checks. */
-const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator', '@exclusive', '@course', '@spec', '@core', '@names']);
+const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@operator', '@exclusive', '@server-wide', '@disconnect', '@course', '@spec', '@core', '@names']);
 /**
  * Steps whose effect reaches beyond the scenario's own users on a shared server: a broadcast reaches
  * every registered user, a ban refuses the address every scenario connects from. Also when the step
@@ -18,6 +18,11 @@ const NON_COMMAND_TAGS = new Set([...VERSION_TAGS, '@wire', '@pristine', '@opera
  * reported by whichever scenario ran next to it.
  */
 const SERVER_WIDE_STEP = /\b(?:broadcasts|tries to broadcast|bans|tries to ban)\b|\/(?:GLOBAL|BAN)\b/i;
+/**
+ * Steps that may leave state behind for every later scenario (issue #14): a ban of the address every
+ * scenario connects from (tried too: a broken server may run it), anything typed on the server console.
+ */
+const STATE_LEAVING_STEP = /\b(?:bans|tries to ban)\b|\/BAN\b|\bserver console\b/i;
 
 interface Pickle {
   id: string;
@@ -89,6 +94,13 @@ describe('features and steps (dry run)', () => {
       .map((pickle) => `${pickle.uri}: ${pickle.name}`);
     assert.deepEqual(unsafe, [], 'these scenarios broadcast or ban (or try to): tag them @exclusive so no other scenario runs next to them');
     assert.ok(pickles.some((pickle) => pickle.steps.some((step) => SERVER_WIDE_STEP.test(step.text))), 'the server-wide pattern matches no step: it is out of date');
+  });
+
+  it('tags @server-wide every scenario that may leave a ban or a console change behind', () => {
+    const leaking = pickles.filter((pickle) => pickle.steps.some((step) => STATE_LEAVING_STEP.test(step.text)));
+    const untagged = leaking.filter((pickle) => !pickle.tags.some((tag) => tag.name === '@server-wide')).map((pickle) => `${pickle.uri}: ${pickle.name}`);
+    assert.deepEqual(untagged, [], 'these scenarios ban (or try to) or type on the server console: tag them @server-wide so the runner restarts the server after them');
+    assert.ok(leaking.length > 0, 'the state-leaving pattern matches no step: it is out of date');
   });
 
   it('gives every scenario a distinct name within its feature', () => {
