@@ -30,9 +30,7 @@ const SETTLE_MS = 2000;
 const SETTLE_ALIVE_MS = 200;
 /** How long a server may take to handle the departures of a scenario's closed connections. */
 const TEARDOWN_SETTLE_MS = 500;
-/** Once it handled them (or where that cannot be seen), how long a dying process may take to be seen ending. */
-const EXIT_NOTICE_MS = 30;
-/** Same, where the harness cannot see whether the departures were handled. */
+/** Where the harness cannot see whether the departures were handled: how long a dying process may take to be seen ending. */
 const BLIND_EXIT_NOTICE_MS = 100;
 /** Between two looks at the server's sockets. */
 const POLL_MS = 10;
@@ -141,11 +139,16 @@ export class RestartableTarget implements TargetController {
       await this.pendingCrash;
       return; // dead already, or in-process (its death would be the harness's)
     }
-    if (instance.unhandledCloses) {
+    if (instance.unhandledCloses && instance.listening) {
+      // Wait until it has closed its side of every connection the scenario closed (it handled the
+      // departures), then look once more: a process that died of them no longer listens either (exit
+      // closes every socket at once), and is given time to be seen ending. A healthy server costs one look.
       const deadline = Date.now() + TEARDOWN_SETTLE_MS;
       while (!this.dead && instance.unhandledCloses() > 0 && Date.now() < deadline) await sleep(POLL_MS);
+      if (!this.dead && !instance.listening()) await Promise.race([instance.exited, sleep(SETTLE_MS)]);
+    } else {
+      await Promise.race([instance.exited, sleep(BLIND_EXIT_NOTICE_MS)]);
     }
-    if (!this.dead) await Promise.race([instance.exited, sleep(instance.unhandledCloses ? EXIT_NOTICE_MS : BLIND_EXIT_NOTICE_MS)]);
     await sleep(0); // let the exit handler above mark the death
     await this.pendingCrash;
   }
