@@ -22,6 +22,7 @@ import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
 import { ProgressBar } from './console/progress.ts';
 import { painterFor } from './console/style.ts';
 import { formatFailure, formatSummary } from './console/summary.ts';
+import { setLanes } from './lanes.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -272,7 +273,8 @@ export async function runConformance(
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression),
       support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS, QUIET_WAIT_HOOK])], requireModules: [], requirePaths: [], loaders: [] },
-      runtime: runtime(parameters, { parallel: options.parallel, failFast: false }),
+      // --parallel N: N lanes over this process and one worker (harness/lanes.ts), not N worker processes.
+      runtime: runtime(parameters, { parallel: 1, failFast: false }),
       formats: {
         stdout: 'summary',
         files: {
@@ -287,11 +289,13 @@ export async function runConformance(
     const statsDir = makeStatsDir();
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
+    setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() });
     try {
       await runCucumber(runOptions, { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() }, (envelope: Envelope) =>
         builder.add(envelope),
       );
     } finally {
+      setLanes(1);
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
       else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
     }

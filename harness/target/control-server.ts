@@ -157,6 +157,36 @@ function hasSecret(req: http.IncomingMessage, secret: Buffer): boolean {
   return given.length === secret.length && timingSafeEqual(given, secret);
 }
 
+/**
+ * The endpoints of this process, by URL: a scenario running in the runner's own process (a serial run,
+ * or --parallel lanes, harness/lanes.ts) calls the handler directly instead of going through HTTP on
+ * loopback, which cost a few ms per request, two requests per scenario. Same secret, same answers.
+ */
+const localEndpoints = new Map<string, { secret: string; handle: (path: string, body: unknown) => Promise<unknown> }>();
+
+/** What a control request answered: a status as the HTTP endpoint would give it, and its JSON payload. */
+export interface LocalControlAnswer {
+  status: number;
+  payload: unknown;
+}
+
+/**
+ * The endpoint at `url` when it lives in this process (undefined otherwise: use HTTP). The body goes
+ * through JSON as it would on the wire, so the handler never shares objects with the caller.
+ */
+export function localControl(url: string, secret: string): ((path: string, body: unknown) => Promise<LocalControlAnswer>) | undefined {
+  const endpoint = localEndpoints.get(url);
+  if (!endpoint || endpoint.secret !== secret) return undefined;
+  return async (path, body) => {
+    try {
+      const payload = await endpoint.handle(path, JSON.parse(JSON.stringify(body ?? {})));
+      return { status: 200, payload: JSON.parse(JSON.stringify(payload)) };
+    } catch (error) {
+      return { status: error instanceof NotSupportedByTarget ? 501 : 503, payload: { error: error instanceof Error ? error.message : String(error) } };
+    }
+  };
+}
+
 export interface ControlServer {
   url: string;
   /** The run's secret: every request must carry it in CONTROL_SECRET_HEADER. */
@@ -280,15 +310,22 @@ export async function startControlServer(target: TargetController, isolation: Is
   // A client that connects and never finishes its request must not hold the endpoint's resources forever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // Idle keep-alive connections are closed by the client (fetch drops them after 4 s) before the server
+  // would (5 s by default): otherwise, on a loaded machine, a request can go out on a connection the server
+  // is closing at that moment, and fails with "fetch failed".
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  localEndpoints.set(url, { secret, handle });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     secret,
     close: async () => {
+      localEndpoints.delete(url);
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -6,7 +6,7 @@
  */
 import type { IWorld } from '@cucumber/cucumber';
 import { NotGradableError, type HarnessParameters } from '../../harness/session-api.ts';
-import { CONTROL_SECRET_HEADER, type ConsoleResponse, type LimitedResponse } from '../../harness/target/control-server.ts';
+import { CONTROL_SECRET_HEADER, localControl, type ConsoleResponse, type LimitedResponse } from '../../harness/target/control-server.ts';
 import type { ConsoleOutcome, ServerLimits } from '../../harness/target/types.ts';
 
 /** Covers a bounded restart of the target (the runner bounds the start itself). */
@@ -31,16 +31,23 @@ export type TargetControlWorld = IWorld<HarnessParameters> & {
 export async function control<T>(world: TargetControlWorld, path: string, body: unknown): Promise<T> {
   const { controlUrl: url, controlSecret: secret } = world.parameters;
   if (!url) throw new Error('no target-control endpoint in this run');
+  const local = localControl(url, secret ?? '');
+  if (local) return answer<T>(await local(path, body));
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CONTROL_SECRET_HEADER]: secret ?? '' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
   });
-  const payload = (await response.json()) as T & { error?: string };
-  if (response.status === 501) throw new NotGradableError(payload.error ?? 'the target cannot do this');
-  if (!response.ok) throw new Error(`target unavailable: ${payload.error ?? response.status}`);
-  return payload;
+  return answer<T>({ status: response.status, payload: await response.json() });
+}
+
+/** The payload of a 200; a 501 (the target cannot) is NotGradableError; any other status throws. */
+function answer<T>({ status, payload }: { status: number; payload: unknown }): T {
+  const body = payload as T & { error?: string };
+  if (status === 501) throw new NotGradableError(body.error ?? 'the target cannot do this');
+  if (status < 200 || status >= 300) throw new Error(`target unavailable: ${body.error ?? status}`);
+  return body;
 }
 
 /** Type one line on the target's server console; `output` is null when the harness cannot read the answer. */

@@ -1,0 +1,85 @@
+/**
+ * The --parallel scheduler (harness/lanes.ts) over a fake in-process worker: up to n test cases at once,
+ * in plan order, setParallelCanAssign honoured (a scenario that must run alone runs alone), failures
+ * counted, BeforeAll/AfterAll once. The forked worker side is exercised by the runner tests (--parallel).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runInLanes, setLanes } from '../../../harness/lanes.ts';
+
+interface Case {
+  pickle: { name: string; tags: Array<{ name: string }> };
+}
+
+const alone = (pickle: { tags: ReadonlyArray<{ name: string }> }): boolean => pickle.tags.some((t) => t.name === '@alone');
+
+function fakeAdapter(failNames: string[] = []) {
+  const log: string[] = [];
+  let concurrent = 0;
+  let maxConcurrent = 0;
+  const runningNames = new Set<string>();
+  const worker = {
+    testRunStartedId: 'run',
+    eventBroadcaster: new EventEmitter(),
+    options: {},
+    supportCodeLibrary: {
+      parallelCanAssign: (pickle: { tags: ReadonlyArray<{ name: string }> }, running: Array<{ tags: ReadonlyArray<{ name: string }> }>) => (alone(pickle) ? running.length === 0 : !running.some(alone)),
+      originalCoordinates: {},
+      stepDefinitions: [],
+      beforeTestCaseHookDefinitions: [],
+      afterTestCaseHookDefinitions: [],
+      beforeTestRunHookDefinitions: [],
+      afterTestRunHookDefinitions: [],
+    },
+    runBeforeAllHooks: async () => log.push('BeforeAll'),
+    runAfterAllHooks: async () => log.push('AfterAll'),
+    runTestCase: async (item: Case) => {
+      const name = item.pickle.name;
+      if (alone(item.pickle)) assert.equal(runningNames.size, 0, `${name} must run alone, but ${[...runningNames].join(', ')} ran`);
+      for (const other of runningNames) if (other.startsWith('alone')) assert.fail(`${name} ran beside ${other}`);
+      runningNames.add(name);
+      concurrent += 1;
+      maxConcurrent = Math.max(maxConcurrent, concurrent);
+      log.push(`start ${name}`);
+      await sleep(name.endsWith('slow') ? 30 : 5);
+      concurrent -= 1;
+      runningNames.delete(name);
+      return !failNames.includes(name);
+    },
+  };
+  return { adapter: { worker, failing: false }, log, max: () => maxConcurrent };
+}
+
+const plain = (name: string): Case => ({ pickle: { name, tags: [] } });
+const lonely = (name: string): Case => ({ pickle: { name, tags: [{ name: '@alone' }] } });
+
+test('runs up to n at once, starts them in plan order, BeforeAll and AfterAll once', async () => {
+  const { adapter, log, max } = fakeAdapter();
+  const cases = ['a-slow', 'b', 'c', 'd', 'e-slow', 'f'].map(plain);
+  assert.equal(await runInLanes(adapter, cases, 3), true);
+  assert.equal(max(), 3);
+  assert.deepEqual(log.filter((l) => l.startsWith('start')), cases.map((c) => `start ${c.pickle.name}`));
+  assert.equal(log[0], 'BeforeAll');
+  assert.equal(log.at(-1), 'AfterAll');
+});
+
+test('a scenario that must run alone runs alone, and nothing starts beside it', async () => {
+  const { adapter, log } = fakeAdapter();
+  const cases = [plain('a-slow'), plain('b'), lonely('alone-1'), plain('c'), plain('d'), lonely('alone-2-slow'), plain('e')];
+  assert.equal(await runInLanes(adapter, cases, 2), true);
+  const started = log.filter((l) => l.startsWith('start')).map((l) => l.slice(6));
+  assert.deepEqual([...started].sort(), cases.map((c) => c.pickle.name).sort(), 'every case ran once');
+});
+
+test('a failed scenario makes the run fail, and the failing flag is kept', async () => {
+  const { adapter } = fakeAdapter(['b']);
+  assert.equal(await runInLanes(adapter, ['a', 'b', 'c'].map(plain), 2), false);
+  assert.equal(adapter.failing, true);
+});
+
+test('setLanes refuses nonsense', () => {
+  assert.throws(() => setLanes(0), /positive integer/);
+  setLanes(1);
+});
