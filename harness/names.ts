@@ -3,10 +3,13 @@
  * long-running target two scenarios (or two runs) must never meet, so each scenario appends its own
  * short suffix: `alice` -> `alice_k3f2`, `#room` -> `#room_k3f2`. Real names stay valid
  * (PROTOCOL.md §3.1: nick ^[A-Za-z][A-Za-z0-9_-]{0,15}$; §3.2: channel ^[A-Za-z0-9#_.-]{1,32}$),
- * stable within the scenario, and reversible for readable error messages.
+ * stable within the scenario, and reversible for readable error messages. A profile's "names" rules
+ * (a server that takes only letters and digits, or short nicks) make them fit: `alice` -> `alik3f2x`
+ * with `{ allowed: "A-Za-z0-9", maxLength: 8 }`, `#room` -> `#roomk3f2x` with `{ prefix: "#" }`.
  */
 
 import { randomInt } from 'node:crypto';
+import type { NameRule } from './dialect/profile-types.ts';
 
 const NICK_MAX = 16;
 const CHANNEL_MAX = 32;
@@ -29,16 +32,24 @@ export class NameMap {
   private readonly realByChannel = new Map<string, string>();
   private readonly logicalByReal = new Map<string, string>();
 
-  constructor(readonly suffix: string = newSuffix()) {
+  private readonly nickRule: Required<NameRule>;
+  private readonly channelRule: Required<NameRule>;
+
+  constructor(
+    readonly suffix: string = newSuffix(),
+    rules: { nick?: NameRule; channel?: NameRule } = {},
+  ) {
     if (!/^[a-z0-9]{1,8}$/.test(suffix)) throw new Error(`name suffix must be 1-8 lower-case letters or digits, got "${suffix}"`);
+    this.nickRule = { allowed: 'A-Za-z0-9_-', maxLength: NICK_MAX, prefix: '', ...rules.nick };
+    this.channelRule = { allowed: 'A-Za-z0-9#_.-', maxLength: CHANNEL_MAX, prefix: '', ...rules.channel };
   }
 
   nick(logical: string): string {
     let real = this.realByNick.get(logical);
     if (real === undefined) {
-      let base = logical.replace(/[^A-Za-z0-9_-]/g, '');
+      let base = this.keepAllowed(logical, this.nickRule);
       if (!/^[A-Za-z]/.test(base)) base = `u${base}`;
-      real = this.unused(base, NICK_MAX);
+      real = this.unused(base, this.nickRule);
       this.bindNick(logical, real);
     }
     return real;
@@ -47,24 +58,32 @@ export class NameMap {
   channel(logical: string): string {
     let real = this.realByChannel.get(logical);
     if (real === undefined) {
-      let base = logical.replace(/[^A-Za-z0-9#_.-]/g, '');
+      let base = this.keepAllowed(logical, this.channelRule);
       if (base === '') base = 'c';
-      real = this.unused(base, CHANNEL_MAX);
+      real = this.unused(base, this.channelRule);
       this.realByChannel.set(logical, real);
       this.logicalByReal.set(real, logical);
     }
     return real;
   }
 
+  /** `logical` without its prefix and without the characters the rule does not allow. */
+  private keepAllowed(logical: string, rule: Required<NameRule>): string {
+    const bare = rule.prefix !== '' && logical.startsWith(rule.prefix) ? logical.slice(rule.prefix.length) : logical;
+    return bare.replace(new RegExp(`[^${rule.allowed}]`, 'g'), '');
+  }
+
   /**
-   * `<base>_<suffix>` within `max` characters. Truncation can make two logical names collide
-   * (`a-very-long-name-1`, `a-very-long-name-2`): then a counter replaces the end of the base.
+   * `<prefix><base>_<suffix>` within the rule's length (no `_` when the rule does not allow it).
+   * Truncation can make two logical names collide (`a-very-long-name-1`, `a-very-long-name-2`): then a
+   * counter replaces the end of the base.
    */
-  private unused(base: string, max: number): string {
-    const room = max - this.suffix.length - 1;
-    let candidate = `${base.slice(0, room)}_${this.suffix}`;
+  private unused(base: string, rule: Required<NameRule>): string {
+    const separator = new RegExp(`^[${rule.allowed}]$`).test('_') ? '_' : '';
+    const room = Math.max(1, rule.maxLength - rule.prefix.length - this.suffix.length - separator.length);
+    let candidate = `${rule.prefix}${base.slice(0, room)}${separator}${this.suffix}`;
     for (let n = 2; this.logicalByReal.has(candidate); n++) {
-      candidate = `${base.slice(0, room - String(n).length)}${n}_${this.suffix}`;
+      candidate = `${rule.prefix}${base.slice(0, Math.max(0, room - String(n).length))}${n}${separator}${this.suffix}`;
     }
     return candidate;
   }

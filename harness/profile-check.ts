@@ -5,10 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES } from './dialect/catalogue.ts';
+import { COMMAND_ARGS, COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES } from './dialect/catalogue.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
 import { describeVariants } from './dialect/variants.ts';
+import { placeholders } from './dialect/template.ts';
 
 const USAGE = 'usage: npm run profile:check -- <profile name (profiles/<name>.json) or path>';
 
@@ -23,7 +24,7 @@ function isAnchored(source: string): boolean {
  * end of that whole buffer: anchored patterns miss replies glued after other text.
  */
 export function profileWarnings(profile: Profile): string[] {
-  const warnings: string[] = [];
+  const warnings = wireWarnings(profile);
   if (profile.framing !== 'stream') return warnings;
   const check = (where: string, patterns: readonly RegExp[]): void => {
     for (const pattern of patterns) if (isAnchored(pattern.source)) warnings.push(`${where}: anchored pattern /${pattern.source}/ in stream framing (remove ^ and $)`);
@@ -38,6 +39,55 @@ export function profileWarnings(profile: Profile): string[] {
   }
   for (const [name, patterns] of Object.entries(profile.events)) check(`events.${name}`, patterns);
   if (profile.barrier && isAnchored(profile.barrier.expect)) warnings.push(`capabilities.barrier.expect: anchored pattern in stream framing (remove ^ and $)`);
+  return warnings;
+}
+
+/** Sample values for filling templates in checks: names and numbers a server would plausibly send. */
+const SAMPLE = 'x1';
+
+/** Warnings about the wire extensions: terminators, pauses, idle framing, expand rules, values, names, templates. */
+function wireWarnings(profile: Profile): string[] {
+  const warnings: string[] = [];
+  if (profile.lineEnding === '' && profile.sendPauseMs === 0) {
+    warnings.push('wire.lineEnding is "": without wire.sendPauseMs, two commands sent in quick succession can arrive as one chunk the server reads as one command');
+  }
+  if (profile.sendPauseMs > 1000) warnings.push(`wire.sendPauseMs ${profile.sendPauseMs}: every command waits that long; a full run will be slow`);
+  if (profile.framing === 'idle') {
+    if (profile.idleMs < 50) warnings.push(`wire.idleMs ${profile.idleMs}: a server that writes one reply in several pieces is cut into several units; 100 ms or more is safer`);
+    if (profile.split === undefined) warnings.push('idle framing without wire.split: replies and events sent in one burst are one unit, and a match consumes all of it');
+  }
+  const readers = [
+    ...profile.okReply,
+    ...profile.errorReply.map((e) => e.pattern),
+    ...Object.values(profile.commands).flatMap((c) => [...c.ok, ...c.data]),
+    ...Object.values(profile.events).flat(),
+  ];
+  profile.expand.forEach((rule, i) => {
+    rule.into.forEach((template, j) => {
+      const sample = template.replace(/\{([A-Za-z_]\w*)\}/g, SAMPLE);
+      if (!readers.some((pattern) => pattern.test(sample))) warnings.push(`wire.expand[${i}].into[${j}]: "${template}" makes units that no reply or event pattern reads`);
+    });
+  });
+  const captured = new Set([...readers, ...(profile.who ? [profile.who.member] : [])].flatMap((p) => [...p.source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)].map((m) => m[1]!)));
+  for (const placeholder of Object.values(profile.eventTemplates).flatMap((list) => list ?? []).flatMap((t) => (t ? [...t.matchAll(/\{([A-Za-z_]\w*)\}/g)].map((m) => m[1]!) : []))) captured.add(placeholder);
+  for (const field of Object.keys(profile.values)) {
+    if (!captured.has(field)) warnings.push(`values.${field}: no pattern captures a field "${field}", so this mapping is never used`);
+  }
+  for (const kind of ['nick', 'channel'] as const) {
+    const rule = profile.names[kind];
+    if (rule?.maxLength !== undefined && rule.maxLength - (rule.prefix ?? '').length < 8) {
+      warnings.push(`names.${kind}.maxLength ${rule.maxLength}: little room besides the 5-character scenario suffix; logical names are cut to ${Math.max(1, rule.maxLength - (rule.prefix ?? '').length - 5)} character(s)`);
+    }
+  }
+  for (const name of COMMAND_NAMES) {
+    const spec = profile.commands[name];
+    if (!spec) continue;
+    const used = new Set(spec.templates.flatMap((t) => placeholders(t)));
+    const dropped = COMMAND_ARGS[name].filter((arg) => !used.has(arg));
+    if (dropped.length > 0) {
+      warnings.push(`commands.${name}: no template uses ${dropped.map((a) => `{${a}}`).join(', ')}, so scenarios that give ${dropped.length > 1 ? 'them' : 'it'} are not gradable (a template never drops an argument silently)`);
+    }
+  }
   return warnings;
 }
 
@@ -75,7 +125,22 @@ export function describeProfile(profile: Profile): string {
   out.push(`  errorCodes   ${profile.errorCodes ? 'yes' : 'no: scenarios that name an error code are not gradable'}`);
   out.push(`  who parsing  ${profile.who ? 'yes' : 'no'}`);
   out.push(`  list parsing ${profile.list ? 'yes' : 'no'}`);
-  out.push(`  framing      ${profile.framing}${profile.stripAnsi ? ', ANSI escapes stripped' : ''}`);
+  const wire = [
+    profile.framing === 'idle' ? `units end after ${profile.idleMs} ms of silence` : '',
+    profile.split ? `units split at /${profile.split.source}/` : '',
+    profile.expand.length > 0 ? `${profile.expand.length} expand rule(s)` : '',
+    profile.stripAnsi ? 'ANSI escapes stripped' : '',
+    `sends end with ${JSON.stringify(profile.lineEnding)}`,
+    profile.sendPauseMs > 0 ? `${profile.sendPauseMs} ms between sends` : '',
+  ].filter(Boolean);
+  out.push(`  framing      ${profile.framing}, ${wire.join(', ')}`);
+  const values = Object.entries(profile.values).map(([field, map]) => `${field} (${Object.entries(map).map(([k, v]) => `${JSON.stringify(k)} -> ${v}`).join(', ')})`);
+  if (values.length > 0) out.push(`  values       ${values.join('; ')}`);
+  const names = (['nick', 'channel'] as const).flatMap((kind) => {
+    const rule = profile.names[kind];
+    return rule ? [`${kind}: ${[rule.prefix ? `prefix ${JSON.stringify(rule.prefix)}` : '', rule.allowed ? `[${rule.allowed}]` : '', rule.maxLength ? `at most ${rule.maxLength}` : ''].filter(Boolean).join(' ')}`] : [];
+  });
+  if (names.length > 0) out.push(`  names        ${names.join('; ')}`);
   const console = profile.console;
   out.push(
     `  console      ${

@@ -93,7 +93,7 @@ class ScenarioSession implements Session {
     private readonly options: SessionOptions,
   ) {
     this.dialect = new Dialect(options.profile ?? loadProfile(params.profile));
-    this.names = new NameMap(options.nameSuffix);
+    this.names = new NameMap(options.nameSuffix, this.dialect.profile.names);
     this.quiet = options.quietWait ?? sharedQuietWait;
     this.quiet.configure({ quietMs: params.quietMs, ceilingMs: Math.max(params.quietMs, Math.floor(params.timeoutMs / 2)), adaptive: !params.fixedQuiet });
   }
@@ -117,7 +117,15 @@ class ScenarioSession implements Session {
   async connect(user: string): Promise<void> {
     if (this.clients.get(user)?.isOpen) return;
     const profile = this.dialect.profile;
-    const common = { user, transcript: this.log, framing: profile.framing, stripAnsi: profile.stripAnsi };
+    const common = {
+      user,
+      transcript: this.log,
+      framing: profile.framing,
+      stripAnsi: profile.stripAnsi,
+      idleMs: profile.idleMs,
+      sendPauseMs: profile.sendPauseMs,
+      ...(profile.split !== undefined || profile.expand.length > 0 ? { unitTransform: (unit: string) => this.dialect.units(unit) } : {}),
+    };
     const { host, port } = this.params.target;
     this.stimulus();
     const client =

@@ -9,6 +9,10 @@
  *   available to later expectations, in order.
  * - `stream`: for servers that do not end their replies with newlines; a matcher sees the whole
  *   unconsumed text and says which span it matched; that span is cut away.
+ * - `idle`: for replies with neither a line ending nor an end marker: a unit is whatever arrives until
+ *   the server stays silent for `idleMs` (newlines inside kept); units are then matched like lines.
+ * In `lines` and `idle` framing an optional `unitTransform` (the profile's split and expand rules) turns
+ * each received unit into the units matchers see.
  *
  * Memory is bounded: past `maxUnconsumedChars` of unconsumed text the client stops keeping data and
  * every expectation fails with a clear "flooding" message instead of the harness running out of memory.
@@ -18,7 +22,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { escapeInvisible, type Transcript } from './transcript.ts';
 import { ProcessLink, type Link } from './process-link.ts';
 
-export type Framing = 'lines' | 'stream';
+export type Framing = 'lines' | 'stream' | 'idle';
 
 /** What a matcher found. In `stream` mode `index`/`length` say which span to cut (whole text if absent). */
 export interface Match<T> {
@@ -55,6 +59,12 @@ export interface TestClientOptions {
   stripAnsi?: boolean;
   connectTimeoutMs: number;
   maxUnconsumedChars?: number;
+  /** idle framing: the silence that ends a unit, ms (default 150). */
+  idleMs?: number;
+  /** lines/idle framing: one received unit -> the units matchers see (split, expand). */
+  unitTransform?: (unit: string) => string[];
+  /** Least time between two writes, ms: for servers that take one chunk as one command. */
+  sendPauseMs?: number;
 }
 
 /** A failed expectation (timeout, closed connection, flood); its message is meant for a student. */
@@ -98,6 +108,13 @@ export class TestClient {
   private readonly stripAnsi: boolean;
   private readonly maxUnconsumed: number;
   private readonly decoder = new StringDecoder('utf8');
+  private readonly idleMs: number;
+  private readonly unitTransform: ((unit: string) => string[]) | undefined;
+  private readonly sendPauseMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Writes in order, each at least sendPauseMs after the previous one (only with a pause). */
+  private writeChain: Promise<void> = Promise.resolve();
+  private lastWriteMs = 0;
 
   private lines: Line[] = [];
   private nextSeq = 1;
@@ -129,6 +146,9 @@ export class TestClient {
     this.framing = options.framing ?? 'lines';
     this.stripAnsi = options.stripAnsi ?? false;
     this.maxUnconsumed = options.maxUnconsumedChars ?? DEFAULT_MAX_UNCONSUMED_CHARS;
+    this.idleMs = options.idleMs ?? 150;
+    this.unitTransform = options.unitTransform;
+    this.sendPauseMs = options.sendPauseMs ?? 0;
     if (socket instanceof net.Socket) socket.setNoDelay(true); // so sendParts really produces separate segments
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.transcript.note(this.user, `socket error: ${error.message}`));
@@ -208,14 +228,34 @@ export class TestClient {
   sendBulk(data: Uint8Array, summary: string, timeoutMs: number): Promise<void> {
     if (!this.isOpen) return Promise.reject(new ExpectationError(`${this.user}: cannot send, the connection is closed`));
     this.transcript.note(this.user, summary);
-    return new Promise((resolve, reject) => {
+    return this.paced(() => new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new ExpectationError(`${this.user}: the server took none of the last ${data.length} bytes within ${timeoutMs} ms`)), timeoutMs);
       this.socket.write(Buffer.from(data), (error) => {
         clearTimeout(timer);
         if (error) reject(new ExpectationError(`${this.user}: sending failed: ${error.message}`));
         else resolve();
       });
-    });
+    }));
+  }
+
+  /**
+   * Run `write` at least sendPauseMs after the previous write ended, in call order (no pause: at once,
+   * exactly as before). The pause is the dialect's need (one chunk is one command), not a synchronisation.
+   */
+  private paced(write: () => Promise<void>): Promise<void> {
+    if (this.sendPauseMs <= 0) return write();
+    const run = async (): Promise<void> => {
+      const wait = this.lastWriteMs + this.sendPauseMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        await write();
+      } finally {
+        this.lastWriteMs = Date.now();
+      }
+    };
+    const result = this.writeChain.then(run, run);
+    this.writeChain = result.catch(() => {});
+    return result;
   }
 
   /** Send text (UTF-8) or raw bytes exactly as given; resolves once handed to the OS. */
@@ -224,11 +264,13 @@ export class TestClient {
       return Promise.reject(new ExpectationError(`${this.user}: cannot send, the connection is closed`));
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    this.transcript.record(this.user, 'send', bytes.toString('utf8'));
-    return new Promise((resolve, reject) => {
-      this.socket.write(bytes, (error) => {
-        if (error) reject(new ExpectationError(`${this.user}: sending failed: ${error.message}`));
-        else resolve();
+    return this.paced(() => {
+      this.transcript.record(this.user, 'send', bytes.toString('utf8'));
+      return new Promise((resolve, reject) => {
+        this.socket.write(bytes, (error) => {
+          if (error) reject(new ExpectationError(`${this.user}: sending failed: ${error.message}`));
+          else resolve();
+        });
       });
     });
   }
@@ -363,6 +405,7 @@ export class TestClient {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    clearTimeout(this.idleTimer);
     if (this.connected && !this.closed) this.transcript.note(this.user, 'connection closed by the harness');
     this.socket.destroy();
     for (const waiter of this.waiters.splice(0)) {
@@ -407,8 +450,9 @@ export class TestClient {
     if (tail !== '' && !this.overflowed) this.append(tail);
     if (this.discardedChars > 0) this.transcript.note(this.user, `${this.discardedChars} bytes received after the flood limit were discarded`);
     if (this.ignoredBytes > 0) this.transcript.note(this.user, `${this.ignoredBytes} bytes received after it stopped reading were thrown away unseen`);
-    if (this.framing === 'lines' && this.partial !== '' && !this.overflowed) {
-      this.pushLine(this.partial);
+    clearTimeout(this.idleTimer);
+    if (this.framing !== 'stream' && this.partial !== '' && !this.overflowed) {
+      this.pushUnit(this.framing === 'lines' ? this.partial.replace(/\r$/, '') : this.partial.replace(/\r?\n$/, ''));
       this.partial = '';
     }
     this.serveWaiters();
@@ -435,13 +479,32 @@ export class TestClient {
       this.partial += text;
       return;
     }
+    if (this.framing === 'idle') {
+      this.partial += text;
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.endIdleUnit(), this.idleMs);
+      return;
+    }
     const pieces = (this.partial + text).split('\n');
     this.partial = pieces.pop()!;
-    for (const piece of pieces) this.pushLine(piece);
+    for (const piece of pieces) this.pushUnit(piece.endsWith('\r') ? piece.slice(0, -1) : piece);
   }
 
-  private pushLine(raw: string): void {
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  /** idle framing: the server paused, so what it sent since the last pause is one unit (its final line ending dropped). */
+  private endIdleUnit(): void {
+    this.idleTimer = undefined;
+    if (this.partial === '' || this.overflowed || this.reading === 'discarding') return;
+    this.pushUnit(this.partial.replace(/\r?\n$/, ''));
+    this.partial = '';
+    this.checkOverflow();
+    this.serveWaiters();
+  }
+
+  private pushUnit(unit: string): void {
+    for (const text of this.unitTransform ? this.unitTransform(unit) : [unit]) this.pushLine(text);
+  }
+
+  private pushLine(text: string): void {
     this.lines.push({ seq: this.nextSeq++, text });
     this.linesChars += text.length;
   }

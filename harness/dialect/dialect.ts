@@ -8,7 +8,7 @@ import type { Match, Matcher } from '../test-client.ts';
 import { COMMAND_ARGS, EVENT_FIELDS } from './catalogue.ts';
 import { eventPlaceholders, specificEventSource } from './event-template.ts';
 import type { CommandSpec, Profile, RegisterStep } from './profile-types.ts';
-import { escapeRegExp, fill, fillFirst } from './template.ts';
+import { escapeRegExp, fill, fillFirst, placeholders } from './template.ts';
 
 export type Fields = Record<string, string>;
 
@@ -57,6 +57,36 @@ function asMatch<T>(found: Found, value: T): Match<T> {
 export class Dialect {
   constructor(readonly profile: Profile) {}
 
+  /** Fields with the profile's value mapping applied (values.role {"1": "owner"}, values.code {"4": "NOT_ADMIN"}). */
+  private mapped(found: Found | undefined): Found | undefined {
+    const values = this.profile.values;
+    if (!found || Object.keys(values).length === 0) return found;
+    const fields: Fields = {};
+    for (const [name, value] of Object.entries(found.fields)) fields[name] = values[name]?.[value] ?? value;
+    return { ...found, fields };
+  }
+
+  private findAny(patterns: readonly RegExp[], text: string): Found | undefined {
+    return this.mapped(findAny(patterns, text));
+  }
+
+  /**
+   * The units matchers see, from one received unit (lines and idle framing): cut at every match of
+   * wire.split, then each piece rewritten by the first wire.expand rule that matches it.
+   */
+  units(unit: string): string[] {
+    const { split, expand } = this.profile;
+    const pieces = split ? unit.split(split).filter((piece) => piece !== '') : [unit];
+    if (expand.length === 0) return pieces;
+    return pieces.flatMap((piece) => {
+      for (const rule of expand) {
+        const found = find(rule.match, piece);
+        if (found) return rule.into.map((template) => fill(template, found.fields) ?? template);
+      }
+      return [piece];
+    });
+  }
+
   get name(): string {
     return this.profile.name;
   }
@@ -71,12 +101,15 @@ export class Dialect {
   /** Wire text for a command, line ending included. */
   render(command: CommandName, args: Readonly<Record<string, string | undefined>> = {}): string {
     const spec = this.command(command);
-    const text = fillFirst(spec.templates, args);
+    const given = Object.keys(args).filter((k) => args[k] !== undefined);
+    // A template that drops an argument the scenario gives (HISTORY for /HISTORY 5) would test something
+    // else: only templates that use every given argument may be sent.
+    const usable = spec.templates.filter((template) => given.every((name) => placeholders(template).includes(name)));
+    const text = fillFirst(usable, args);
     if (text === undefined) {
-      const given = Object.keys(args).filter((k) => args[k] !== undefined);
       throw new NotGradableError(
         `profile "${this.name}" cannot express "${command}" with ${given.length ? given.join(', ') : 'no arguments'} ` +
-          `(its templates: ${spec.templates.map((t) => JSON.stringify(t)).join(', ')}; ${command} takes: ${COMMAND_ARGS[command].join(', ') || 'nothing'})`,
+          `(its templates: ${spec.templates.map((t) => JSON.stringify(t)).join(', ')}${usable.length < spec.templates.length ? '; a template that leaves out an argument is not used' : ''}; ${command} takes: ${COMMAND_ARGS[command].join(', ') || 'nothing'})`,
       );
     }
     return text + this.profile.lineEnding;
@@ -107,7 +140,7 @@ export class Dialect {
     const okPatterns = specificOk.length > 0 ? specificOk : this.anyOkPatterns();
     const dataPatterns = spec ? spec.data : this.allDataPatterns();
     return (text) => {
-      const ok = findAny(okPatterns, text);
+      const ok = this.findAny(okPatterns, text);
       if (ok) return asMatch(ok, { kind: 'ok', fields: ok.fields, raw: ok.raw });
       const error = this.findError(text);
       if (error) return error;
@@ -119,7 +152,7 @@ export class Dialect {
           );
         }
       }
-      const data = findAny(dataPatterns, text);
+      const data = this.findAny(dataPatterns, text);
       if (data) return asMatch(data, { kind: 'data', fields: data.fields, raw: data.raw });
       return null;
     };
@@ -128,7 +161,7 @@ export class Dialect {
   /** An error reply in `text`, if any; `code` only when the profile can tell codes apart. */
   private findError(text: string): Match<ReplyUnit> | null {
     for (const { pattern, code } of this.profile.errorReply) {
-      const found = find(pattern, text);
+      const found = this.mapped(find(pattern, text));
       if (!found) continue;
       const errorCode = this.profile.errorCodes ? (code ?? found.fields.code) : undefined;
       return asMatch(found, { kind: 'error', code: errorCode, fields: found.fields, raw: found.raw });
@@ -152,7 +185,7 @@ export class Dialect {
   /** Matcher for any of `patterns` (greeting, registration expect step). */
   patternMatcher(patterns: readonly RegExp[]): Matcher<Fields> {
     return (text) => {
-      const found = findAny(patterns, text);
+      const found = this.findAny(patterns, text);
       return found ? asMatch(found, found.fields) : null;
     };
   }
@@ -182,11 +215,15 @@ export class Dialect {
     const templates = this.profile.eventTemplates?.[event];
     for (const [i, generic] of this.eventPatterns(event).entries()) {
       const template = templates?.[i];
-      const pattern = template === undefined ? generic : this.specific(event, template, fields);
-      const found = find(pattern, text);
+      // A mapped field's wire value differs from the value expected: its placeholder stays generic, and
+      // its mapped capture is compared below like an explicit group.
+      const literal = Object.fromEntries(Object.entries(fields).filter(([name]) => this.profile.values[name] === undefined));
+      const pattern = template === undefined ? generic : this.specific(event, template, literal);
+      const found = this.mapped(find(pattern, text));
       if (!found) continue;
       // Placeholders given a value already matched it literally; the other captured fields must agree.
       const checked = template === undefined ? capturedGroups(pattern) : capturedOutside(template, EVENT_FIELDS[event]);
+      if (template !== undefined) for (const name of Object.keys(fields)) if (!(name in literal) && eventPlaceholders(template, EVENT_FIELDS[event]).includes(name)) checked.add(name);
       const agrees = Object.entries(fields).every(([name, want]) => !checked.has(name) || (found.fields[name] ?? '') === want);
       if (agrees) return found;
     }
@@ -248,9 +285,13 @@ export class Dialect {
     if (!who) throw new NotGradableError(`profile "${this.name}" cannot read a WHO reply (no "who" section)`);
     const tokens = [fields.members, ...data.map((d) => d.members)].flatMap((text) => splitTokens(text, who.separator));
     return tokens.map((token) => {
-      const found = find(who.member, token);
+      const found = this.mapped(find(who.member, token));
       if (!found?.fields.nick) throw new MalformedReplyError(`WHO member "${token}" does not have the expected shape (${who.member.source})`);
-      const role = found.fields.owner ? 'owner' : found.fields.admin ? 'admin' : 'member';
+      const named = found.fields.role;
+      if (named !== undefined && named !== 'owner' && named !== 'admin' && named !== 'member') {
+        throw new MalformedReplyError(`WHO member "${token}": role "${named}" is not owner, admin or member (map it with values.role)`);
+      }
+      const role = named ?? (found.fields.owner ? 'owner' : found.fields.admin ? 'admin' : 'member');
       return { nick: found.fields.nick, role };
     });
   }

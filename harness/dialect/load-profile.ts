@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { COMMAND_ARGS, EVENT_FIELDS, isCommandName, isEventName } from './catalogue.ts';
 import { eventPlaceholders, genericEventSource } from './event-template.ts';
 import { placeholders } from './template.ts';
-import type { CommandSpec, ConsoleCommandName, ConsoleSpec, ErrorPattern, Profile, RawCommand, RawConsoleSpec, RawPatterns, RawProfile, RegisterStep } from './profile-types.ts';
+import type { CommandSpec, ConsoleCommandName, ConsoleSpec, ErrorPattern, Profile, RawCommand, RawConsoleSpec, RawPatterns, RawProfile, RawSeparator, RegisterStep } from './profile-types.ts';
 
 export const PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 const SCHEMA_PATH = path.join(PROFILES_DIR, 'profile.schema.json');
@@ -113,7 +113,7 @@ function dedupe(lines: string[]): string[] {
 
 // ---- compilation ------------------------------------------------------------------------------
 
-const MEMBER_GROUPS = ['nick', 'owner', 'admin'];
+const MEMBER_GROUPS = ['nick', 'owner', 'admin', 'role'];
 const CONSOLE_COMMANDS: readonly ConsoleCommandName[] = ['global', 'kill', 'ban', 'unban'];
 const ERROR_GROUPS = ['code', 'reason'];
 
@@ -160,14 +160,29 @@ class Compiler {
     if (variants.lobby === 'default-channel' && (capabilities.lobby || capabilities.defaultChannel === undefined)) {
       this.problems.push('variants.lobby: "default-channel" needs capabilities.lobby false and capabilities.defaultChannel (the lobby channel\'s name)');
     }
+    const wire = raw.wire ?? {};
+    if (framing === 'stream' && (wire.split !== undefined || wire.expand !== undefined)) {
+      this.problems.push('wire.split and wire.expand work on units (lines or idle framing), not on stream framing');
+    }
+    if (framing !== 'idle' && wire.idleMs !== undefined) this.problems.push('wire.idleMs: only meaningful with framing "idle"');
     return {
       name: raw.name,
       description: raw.description ?? '',
       source,
       framing,
       server: raw.server ?? {},
-      stripAnsi: raw.wire?.stripAnsi ?? false,
-      lineEnding: raw.wire?.lineEnding ?? '\n',
+      stripAnsi: wire.stripAnsi ?? false,
+      lineEnding: wire.lineEnding ?? '\n',
+      sendPauseMs: wire.sendPauseMs ?? 0,
+      idleMs: wire.idleMs ?? 150,
+      ...(wire.split !== undefined ? { split: this.pattern('wire.split', wire.split) } : {}),
+      expand: (wire.expand ?? []).map((rule, i) => {
+        const match = this.pattern(`wire.expand[${i}].match`, rule.match);
+        const groups = groupNames(rule.match);
+        return { match, into: rule.into.map((template, j) => this.template(`wire.expand[${i}].into[${j}]`, template, groups)) };
+      }),
+      names: this.names(raw.names ?? {}),
+      values: raw.values ?? {},
       greeting: raw.connect?.greeting === undefined ? [] : this.patterns('connect.greeting', raw.connect.greeting),
       register: raw.register.map((step, i): RegisterStep => {
         if ('send' in step) return { kind: 'send', template: this.template(`register[${i}].send`, step.send, ['nick']) };
@@ -184,10 +199,10 @@ class Compiler {
       events,
       eventTemplates,
       who: raw.who && {
-        separator: raw.who.separator ?? /\s+/,
-        member: this.pattern('who.member', raw.who.member, MEMBER_GROUPS, 'nick, owner or admin', ['nick']),
+        separator: this.separator('who.separator', raw.who.separator),
+        member: this.pattern('who.member', raw.who.member, MEMBER_GROUPS, 'nick, owner, admin or role', ['nick']),
       },
-      list: raw.list && { separator: raw.list.separator ?? /\s+/ },
+      list: raw.list && { separator: this.separator('list.separator', raw.list.separator) },
       console: raw.console && this.console(raw.console, commands),
       barrier: barrier && { send: barrier.send, expect: barrier.expect },
       lobby: capabilities.lobby,
@@ -245,6 +260,31 @@ class Compiler {
       if (typeof item === 'string') return { pattern: this.pattern(where, item, ERROR_GROUPS, 'code or reason') };
       return { pattern: this.pattern(`${where}.match`, item.match, ERROR_GROUPS, 'code or reason'), code: item.code };
     });
+  }
+
+  private separator(where: string, raw: RawSeparator | undefined): string | RegExp {
+    if (raw === undefined) return /\s+/;
+    if (typeof raw === 'string') return raw;
+    const pattern = this.pattern(`${where}.regex`, raw.regex);
+    if (pattern.test('')) this.problems.push(`${where}.regex: matches the empty text, so it would split between every character`);
+    return pattern;
+  }
+
+  /** Name rules: the allowed class must compile, and leave room for the scenario suffix. */
+  private names(raw: NonNullable<RawProfile['names']>): Profile['names'] {
+    for (const kind of ['nick', 'channel'] as const) {
+      const rule = raw[kind];
+      if (rule?.allowed === undefined) continue;
+      let cls: RegExp | undefined;
+      try {
+        cls = new RegExp(`^[${rule.allowed}]+$`);
+      } catch (error) {
+        this.problems.push(`names.${kind}.allowed: not a character class: ${(error as Error).message}`);
+        continue;
+      }
+      if (!cls.test('k3f2x')) this.problems.push(`names.${kind}.allowed: must allow lower-case letters and digits (the scenario suffix is made of them)`);
+    }
+    return raw;
   }
 
   private template(where: string, template: string, allowed: string[]): string {

@@ -26,15 +26,25 @@ export interface RawProfile {
   $schema?: string;
   name: string;
   description?: string;
-  wire?: { framing?: 'lines' | 'stream'; stripAnsi?: boolean; lineEnding?: string };
+  wire?: {
+    framing?: 'lines' | 'stream' | 'idle';
+    stripAnsi?: boolean;
+    lineEnding?: string;
+    sendPauseMs?: number;
+    idleMs?: number;
+    split?: RawPattern;
+    expand?: Array<{ match: RawPattern; into: RawTemplate[] }>;
+  };
   server?: ServerSpec;
+  names?: { nick?: NameRule; channel?: NameRule };
   connect?: { greeting?: RawPatterns };
   register: Array<{ send: RawTemplate } | { expect: RawPatterns }>;
   replies: { ok?: RawPatterns; error?: RawPattern | Array<RawPattern | { match: RawPattern; code?: string }> };
   commands: Partial<Record<CommandName, RawCommand>>;
   events: Partial<Record<EventName, RawPatterns>>;
-  who?: { separator?: string; member: RawPattern };
-  list?: { separator?: string };
+  who?: { separator?: RawSeparator; member: RawPattern };
+  list?: { separator?: RawSeparator };
+  values?: ValueMap;
   console?: RawConsoleSpec;
   capabilities: {
     barrier?: { send: RawTemplate; expect: RawPattern };
@@ -45,6 +55,27 @@ export interface RawProfile {
   };
   /** Behaviours the course allows and PROTOCOL.md forbids, that this server follows (harness/dialect/variants.ts). */
   variants?: Variants;
+}
+
+/** A literal separator, or a regular expression one ({"regex": " (?=[01] )"}). */
+export type RawSeparator = string | { regex: RawPattern };
+
+/** What names a server accepts (profile "names"): generated names are made to fit. */
+export interface NameRule {
+  /** Inside of a regex character class, e.g. "A-Za-z0-9". */
+  allowed?: string;
+  maxLength?: number;
+  /** Text every name starts with (e.g. "#"). */
+  prefix?: string;
+}
+
+/** Per field name: wire value -> the value the harness means (role "1" -> "owner", code "4" -> "NOT_ADMIN"). */
+export type ValueMap = Record<string, Record<string, string>>;
+
+/** One received unit that says several things, rewritten into several units. */
+export interface ExpandRule {
+  match: RegExp;
+  into: string[];
 }
 
 /** The operator commands a server console takes (PROTOCOL.md §5.18). */
@@ -101,10 +132,20 @@ export interface Profile {
   description: string;
   /** Where it was loaded from, for messages. */
   source: string;
-  framing: 'lines' | 'stream';
+  framing: 'lines' | 'stream' | 'idle';
   server: ServerSpec;
   stripAnsi: boolean;
   lineEnding: string;
+  /** Least ms between two writes on one connection (0: none). */
+  sendPauseMs: number;
+  /** idle framing: the silence that ends a unit. */
+  idleMs: number;
+  /** lines/idle framing: units are cut at each match. */
+  split?: RegExp;
+  /** lines/idle framing: units rewritten into several. */
+  expand: ExpandRule[];
+  names: { nick?: NameRule; channel?: NameRule };
+  values: ValueMap;
   greeting: RegExp[];
   register: RegisterStep[];
   okReply: RegExp[];

@@ -63,7 +63,7 @@ describe('profile loading', () => {
       'commands.jion: unknown property (not in the profile format)',
       'commands.who.ok: must be string or array',
       'register[0].sned: unknown property (not in the profile format)',
-      'wire.framing: must be one of "lines", "stream"',
+      'wire.framing: must be one of "lines", "stream", "idle"',
     ]);
   });
 
@@ -84,7 +84,7 @@ describe('profile loading', () => {
     assert.match(problems[2]!, /^commands\.kick\[1\]: stray "\{" at position 6/);
     assert.match(problems[3]!, /^events\.message: named group \(\?<chan>\.\.\.\) is not a field of this event \(allowed: channel, from, text\)$/);
     assert.match(problems[4]!, /^replies\.error: invalid regular expression: /);
-    assert.match(problems[5]!, /^who\.member: named group \(\?<name>\.\.\.\) is not nick, owner or admin/);
+    assert.match(problems[5]!, /^who\.member: named group \(\?<name>\.\.\.\) is not nick, owner, admin or role/);
     assert.match(problems[6]!, /^who\.member: needs a named group \(\?<nick>\.\.\.\)$/);
   });
 
