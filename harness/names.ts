@@ -83,7 +83,8 @@ export class NameMap {
     const room = Math.max(1, rule.maxLength - rule.prefix.length - this.suffix.length - separator.length);
     let candidate = `${rule.prefix}${base.slice(0, room)}${separator}${this.suffix}`;
     for (let n = 2; this.logicalByReal.has(candidate); n++) {
-      candidate = `${rule.prefix}${base.slice(0, Math.max(0, room - String(n).length))}${n}${separator}${this.suffix}`;
+      // At least one character of the base stays (a nick starts with a letter); past the length, the suffix is cut.
+      candidate = `${rule.prefix}${base.slice(0, Math.max(1, room - String(n).length))}${n}${separator}${this.suffix}`.slice(0, rule.maxLength);
     }
     return candidate;
   }
