@@ -80,7 +80,7 @@ const RECENT_LINES_KEPT = 12;
 const RECENT_LINE_MAX_CHARS = 300;
 
 // CSI sequences, OSC sequences (ended by BEL or ESC \), and two-character escapes.
-const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+export const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 // An escape that may still be incomplete at the end of a chunk: kept until the next chunk.
 const ANSI_INCOMPLETE_TAIL = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*)?$/;
 

@@ -46,6 +46,8 @@ export interface RawProfile {
   list?: { separator?: RawSeparator };
   values?: ValueMap;
   console?: RawConsoleSpec;
+  /** Provenance written by profile:draft (ignored by the harness). */
+  draft?: unknown;
   capabilities: {
     barrier?: { send: RawTemplate; expect: RawPattern };
     lobby: boolean;

@@ -1,0 +1,140 @@
+/**
+ * The probing side of `npm run profile:draft`: named users, each a TCP connection (or, with --client, a
+ * client program), and one primitive: do something, then collect what every user received until the
+ * server has been quiet for a while (bounded). Nothing here knows a dialect; it records what it sees.
+ */
+import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clientCommand, ProcessLink, type Link } from '../process-link.ts';
+import { ANSI_ESCAPE } from '../test-client.ts';
+
+export interface ProbeOptions {
+  host: string;
+  port: number;
+  /** Client-driven mode: a client program per user ({host} and {port} filled in). */
+  client?: string;
+  /** Silence that ends a collection, ms. */
+  quietMs: number;
+  /** Longest a collection waits, ms. */
+  maxWaitMs: number;
+}
+
+/** One exchange as it happened, for the evidence file. */
+export interface Exchange {
+  user: string;
+  sent: string;
+  received: Record<string, string>;
+}
+
+class ProbeUser {
+  private buffer = '';
+  private readonly decoder = new StringDecoder('utf8');
+  lastDataMs = 0;
+  closed = false;
+
+  constructor(readonly link: Link) {
+    link.on('data', (chunk: Buffer) => {
+      this.buffer += this.decoder.write(chunk).replace(ANSI_ESCAPE, '');
+      this.lastDataMs = Date.now();
+    });
+    link.on('error', () => {});
+    link.on('close', () => {
+      this.closed = true;
+      this.lastDataMs = Date.now();
+    });
+  }
+
+  take(): string {
+    const text = this.buffer;
+    this.buffer = '';
+    return text;
+  }
+
+  write(text: string): Promise<void> {
+    return new Promise((resolve) => this.link.write(Buffer.from(text, 'utf8'), () => resolve()));
+  }
+}
+
+export class Probe {
+  private readonly users = new Map<string, ProbeUser>();
+  readonly log: Exchange[] = [];
+
+  constructor(private readonly options: ProbeOptions) {}
+
+  /** Open a connection for `user` (closing an earlier one) and return what arrived unprompted (a greeting). */
+  async open(user: string): Promise<string> {
+    this.close(user);
+    const link = this.options.client !== undefined ? await this.spawnClient() : await this.connect();
+    const probeUser = new ProbeUser(link);
+    this.users.set(user, probeUser);
+    await this.quiet(this.options.maxWaitMs);
+    const greeting = probeUser.take();
+    this.log.push({ user, sent: '(connects)', received: { [user]: greeting } });
+    return greeting;
+  }
+
+  private connect(): Promise<Link> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.options.host, port: this.options.port });
+      socket.setNoDelay(true);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no connection to ${this.options.host}:${this.options.port} within 5 s`));
+      }, 5000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
+  private async spawnClient(): Promise<Link> {
+    const link = new ProcessLink(clientCommand(this.options.client!, this.options.host, this.options.port), () => {});
+    await link.started();
+    return link;
+  }
+
+  isOpen(user: string): boolean {
+    const probeUser = this.users.get(user);
+    return probeUser !== undefined && !probeUser.closed;
+  }
+
+  /** Send `text` as `user` (exactly these bytes), then collect what everyone received. */
+  async act(user: string, text: string): Promise<Record<string, string>> {
+    const probeUser = this.users.get(user);
+    if (!probeUser) throw new Error(`probe: ${user} is not connected`);
+    for (const other of this.users.values()) other.take(); // what came before is not an answer to this
+    await probeUser.write(text);
+    await this.quiet(this.options.maxWaitMs);
+    const received: Record<string, string> = {};
+    for (const [name, other] of this.users) received[name] = other.take();
+    this.log.push({ user, sent: text, received });
+    return received;
+  }
+
+  /** Wait until no user received anything for quietMs (at most maxMs). */
+  private async quiet(maxMs: number): Promise<void> {
+    const start = Date.now();
+    await sleep(this.options.quietMs);
+    for (;;) {
+      const last = Math.max(0, ...[...this.users.values()].map((u) => u.lastDataMs));
+      const idle = Date.now() - last;
+      if (idle >= this.options.quietMs || Date.now() - start >= maxMs) return;
+      await sleep(this.options.quietMs - idle);
+    }
+  }
+
+  close(user: string): void {
+    this.users.get(user)?.link.destroy();
+    this.users.delete(user);
+  }
+
+  closeAll(): void {
+    for (const user of [...this.users.keys()]) this.close(user);
+  }
+}
