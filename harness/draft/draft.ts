@@ -30,9 +30,9 @@ export interface DraftResult {
 }
 
 /** Words that make a reply a refusal when the draft has no better sample. */
-const ERROR_WORDS = /\b(?:err(?:or|eur)?|invalid|invalide|unknown|inconnue?|denied|refused|not|interdite?|cannot|can't|already|déjà|no such|pas|register first|erreur)\b|^\S+ 4\d\d /im;
+const ERROR_WORDS = /(?<![\p{L}\d_])(?:err(?:or|eur)?|invalid|invalide|unknown|inconnue?|denied|refused|not|interdite?|cannot|can't|already|déjà|no such|pas|register first|erreur)(?![\p{L}\d_])|^\S+ 4\d\d /imu;
 
-const rand = (n: number) => randomBytes(8).toString('hex').replace(/[^a-z0-9]/g, '').slice(0, n);
+const rand = (n: number) => randomBytes(Math.ceil(n / 2) + 1).toString('hex').slice(0, n);
 
 type Framing = 'lines' | 'stream';
 
@@ -132,13 +132,17 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     const known: Known[] = ['a', 'b', 'c', 'd'].map((u) => ({ value: nickOf(u), field: 'nick' }));
 
     const errors: Array<{ text: string; code: string }> = [];
+    /** Units known to be successes: an error prefix must not start any of them. */
+    const successes: string[] = [registered.reply, greeting];
     const isError = (text: string) => text !== '' && (ERROR_WORDS.test(text) || errors.some((e) => e.text === unitOf(text, framing)));
 
     // ---- LIST before any channel ----------------------------------------------------------------
+    // Kept whatever they say ("Il n'y a pas de chaines" reads like a refusal): the spelling that later lists
+    // the channels tells which of these was the empty list.
     const emptyLists = new Map<string, string>();
     for (const template of candidates('list', usage, prefix)) {
       const reply = (await send('a', template, {})).a ?? '';
-      if (reply !== '' && !isError(reply)) emptyLists.set(template, reply);
+      if (reply !== '') emptyLists.set(template, reply);
     }
 
     // ---- JOIN: the owner, then members (and the join notice) ------------------------------------
@@ -354,6 +358,27 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
     if (!profile.capabilities.barrier) missing('capabilities.barrier', 'no PING spelling echoed its token: "nothing happens" checks wait the quiet period');
 
+    // ---- channel names the server takes (a fresh user joins odd names last: nothing else depends on them) ----
+    if (join) {
+      await probe.open('n');
+      await send('n', registered.template, { nick: `n${rand(5)}` });
+      const joins = async (channel: string) => !isError((await send('n', join!.template, { channel }))['n'] ?? '');
+      const rule: { allowed?: string; maxLength?: number; prefix?: string } = channelPrefix ? { prefix: channelPrefix } : {};
+      if (!(await joins(`${channelPrefix}c_${rand(4)}`))) rule.allowed = `A-Za-z0-9${channelPrefix ? escapeClass(channelPrefix) : ''}`;
+      for (const length of [32, 20, 16, 12, 10, 8]) {
+        if (await joins(`${channelPrefix}c${rand(40)}`.slice(0, length))) {
+          if (length < 32) rule.maxLength = length;
+          break;
+        }
+        if (length === 8) rule.maxLength = 8;
+      }
+      probe.close('n');
+      if (rule.allowed !== undefined || rule.maxLength !== undefined) {
+        profile.names = { ...profile.names, channel: rule };
+        note('names.channel', 'medium', `refused: ${rule.allowed ? 'a channel name with "_"' : ''} ${rule.maxLength ? `names longer than ${rule.maxLength}` : ''}`.trim());
+      }
+    }
+
     // ---- a rank token that varies with the role (MSG room 2 alice hi) is not literal in events ------------
     const ranks = Object.keys(profile.values?.role ?? {}).filter((token) => /^\S{1,3}$/.test(token));
     if (ranks.length > 1) {
@@ -382,6 +407,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     // ---- helpers (closures over the framing) -----------------------------------------------------------
 
     function commandSpec(template: string, reply: string, values: readonly Known[]): NonNullable<RawProfile['commands']['join']> {
+      successes.push(reply);
       if (reply === '') return { send: template, silent: true };
       const units = framing === 'lines' ? linesOf(reply) : [reply];
       const last = units.at(-1)!;
@@ -393,24 +419,26 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
 
     function eventPattern(unit: string, values: readonly Known[]): string {
+      successes.push(unit);
       if (unit === '') return '';
       return generalize(unit, values.filter((v) => ['nick', 'from', 'channel', 'text', 'by', 'old', 'new', WILD].includes(v.field)), 'placeholders', anchor);
     }
 
     function inferRole(target: RawProfile, ownerReply: string, memberReply: string): void {
       if (ownerReply === '' || memberReply === '') return missing('commands.join role', 'the join is silent: its reply says no role');
-      const o = unitOf(ownerReply, framing).replace(nickOf('a'), '\u0000');
-      const m = unitOf(memberReply, framing).replace(nickOf('b'), '\u0000');
+      const o = unitOf(ownerReply, framing).split(nickOf('a')).join('\u0000');
+      const m = unitOf(memberReply, framing).split(nickOf('b')).join('\u0000');
       const d = difference(o, m);
       if (d.a === '' || d.b === '' || /\u0000/.test(d.a + d.b)) return missing('commands.join role', 'the owner\'s and a member\'s join replies do not differ by a word');
       const spec = target.commands.join as { ok?: string };
-      const generic = (text: string) => generalize(text.replace('\u0000', nickOf('a')), [...knownChannels(), { value: nickOf('a'), field: 'nick' }], 'groups', false);
+      const generic = (text: string) => generalize(text.split('\u0000').join(nickOf('a')), [...knownChannels(), { value: nickOf('a'), field: 'nick' }], 'groups', false);
       spec.ok = `${anchor ? '^' : ''}${generic(d.prefix)}(?<role>${escape(d.a)}|${escape(d.b)})${generic(d.suffix)}${anchor ? '$' : ''}`;
       if (d.a !== 'owner' || d.b !== 'member') target.values = { ...target.values, role: { [d.a]: 'owner', [d.b]: 'member' } };
       note('commands.join.ok role', 'medium', `owner: ${JSON.stringify(ownerReply)}; member: ${JSON.stringify(memberReply)}`);
     }
 
     function inferList(target: RawProfile, template: string, reply: string, empty: string | undefined): void {
+      successes.push(reply, empty ?? '');
       const units = framing === 'lines' ? linesOf(reply) : [reply];
       const lineWithRoom = units.find((u) => u.includes(room()));
       if (framing === 'lines' && lineWithRoom !== undefined && !lineWithRoom.includes(other())) {
@@ -433,7 +461,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       const head = unit.slice(0, first);
       const tail = unit.slice(lastEnd);
       const ok = [`${anchor ? '^' : ''}${escapeText(head)}(?<channels>.+?)${escapeText(tail)}${anchor ? '$' : ''}`];
-      if (empty !== undefined && !empty.includes(room())) ok.push(generalize(unitOf(empty, framing), [], 'groups', anchor));
+      if (empty !== undefined && !empty.includes(room()) && !looksUnknown(empty, template)) ok.push(generalize(unitOf(empty, framing), [], 'groups', anchor));
       if (head === '' && !anchor) return missing('commands.list', 'the list has no header to find it by');
       target.commands.list = { send: template, ok };
       target.list = { separator: between };
@@ -441,11 +469,14 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
 
     function inferWho(target: RawProfile, template: string, reply: string): void {
+      successes.push(reply);
       const [a, b, c] = [nickOf('a'), nickOf('b'), nickOf('c')];
       const units = framing === 'lines' ? linesOf(reply) : [reply];
       const withMembers = units.find((u) => u.includes(a) && u.includes(b)) ?? '';
-      const start = Math.min(...[a, b, c].map((n) => withMembers.indexOf(n)));
-      const end = Math.max(...[a, b, c].map((n) => withMembers.indexOf(n) + n.length));
+      // The last occurrence of each nick: a header may name the recipient (":srv 353 alice = #room :@alice bob").
+      const at = (nick: string) => withMembers.lastIndexOf(nick);
+      const start = Math.min(...[a, b, c].map(at));
+      const end = Math.max(...[a, b, c].map((n) => at(n) + n.length));
       // Widen to the whole tokens around the nicks (markers such as @a@, ~a, a*, "2 a" stay inside).
       let from = start;
       while (from > 0 && !/[\s:,]/.test(withMembers[from - 1]!)) from--;
@@ -454,11 +485,11 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       const head = withMembers.slice(0, from);
       const tail = withMembers.slice(to);
       const members = withMembers.slice(from, to);
-      const rank = (nick: string) => /(\S{1,3}) $/.exec(withMembers.slice(0, withMembers.indexOf(nick)))?.[1];
+      const rank = (nick: string) => /(\S{1,3}) $/.exec(withMembers.slice(0, at(nick)))?.[1];
       const [ra, rb, rc] = [rank(a), rank(b), rank(c)];
-      if (ra !== undefined && rb !== undefined && rb === rc && ra !== rb && withMembers.slice(withMembers.indexOf(b) + b.length, withMembers.indexOf(c)) === ` ${rc} `) {
+      if (ra !== undefined && rb !== undefined && rb === rc && ra !== rb && withMembers.slice(at(b) + b.length, at(c)) === ` ${rc} `) {
         // WHO 2 alice 0 bob 0 carol: a rank token before each nick (a regex separator, a role mapping).
-        const head2 = withMembers.slice(0, withMembers.indexOf(a) - ra.length - 1);
+        const head2 = withMembers.slice(0, at(a) - ra.length - 1);
         const alternatives = `${escape(ra)}|${escape(rb)}`;
         target.commands.who = { send: template, ok: `${anchor ? '^' : ''}${generalize(head2, [...knownChannels(), ...known], 'groups', false)}(?<members>.*)${anchor ? '$' : ''}` };
         target.who = { separator: { regex: ` (?=(?:${alternatives}) )` }, member: `^(?<role>${alternatives}) (?<nick>\\S+)$` };
@@ -531,7 +562,9 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
         }
       }
       void codes;
-      const prefix = samples.length >= 3 ? commonPrefix(samples.map((s) => s.text)) : '';
+      const shared = samples.length >= 3 ? commonPrefix(samples.map((s) => s.text)) : '';
+      // A prefix that also starts a success (":chat " of every IRC line) would call everything a refusal.
+      const prefix = successes.flatMap((text) => (framing === 'lines' ? linesOf(text) : [text])).some((unit) => unit.startsWith(shared)) ? '' : shared;
       const literal = samples.map((s) => generalize(s.text, [...known, ...knownChannels()], 'groups', anchor));
       target.replies.error = prefix.length >= 3 ? [`${anchor ? '^' : ''}${escape(prefix)}`] : [...new Set(literal)];
       note('replies.error', prefix.length >= 3 ? 'medium' : 'low', `refusals seen: ${samples.map((s) => `${s.code}: ${JSON.stringify(s.text)}`).join('; ')}`);

@@ -72,7 +72,9 @@ export function commonPrefix(texts: readonly string[]): string {
     while (n < prefix.length && n < t.length && prefix[n] === t[n]) n++;
     prefix = prefix.slice(0, n);
   }
-  // Cut back to the end of a word or punctuation, so "ERR N" (of NOT_ADMIN and NO_CHANNEL) becomes "ERR ".
+  // Cut back to the end of a word or punctuation, so "ERR N" (of NOT_ADMIN and NO_CHANNEL) becomes "ERR ";
+  // a number's leading digits stay (":srv 4" of ":srv 421" and ":srv 443": the class of numeric errors).
+  if (/ \d+$/.test(prefix)) return prefix;
   const cut = /^(.*[^A-Za-z0-9_])/.exec(prefix);
   return cut ? cut[1]! : '';
 }
