@@ -27,7 +27,7 @@ import { seedTranslator } from '../../fixtures/dialect-servers/seed-translator.t
 import { bracketTranslator } from '../../fixtures/dialect-servers/bracket-translator.ts';
 import { ircTranslator } from '../../fixtures/dialect-servers/irc-translator.ts';
 
-const TAGS = process.env.DRAFT_GOAL_TAGS ?? '@say or @leave or @who';
+const TAGS = process.env.DRAFT_GOAL_TAGS ?? '@who or @leave';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draft-goal-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
