@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readinessPollMs } from './probe.ts';
 
 const TCP_LISTEN = '0A';
 /** The peer closed its side; the owner has not closed the socket yet (it has not handled the departure). */
@@ -113,11 +114,11 @@ export async function waitUntilListening(pgid: number, port: number, deadline: n
     stopReason = reason;
   });
   let seen: number[] = [];
-  while (Date.now() < deadline) {
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (stopReason !== undefined) return stopReason;
     seen = listeningPortsOfGroup(pgid);
     if (seen.includes(port)) return stopReason;
-    await sleep(50);
+    await sleep(readinessPollMs(attempt));
   }
   return stopReason ?? `not listening on port ${port} (its processes listen on ${seen.length ? seen.join(', ') : 'no port'})`;
 }

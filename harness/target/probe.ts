@@ -30,14 +30,23 @@ export async function waitUntilAccepting(address: TargetAddress, deadline: numbe
     stopReason = reason;
   });
   let last = 'not tried';
-  while (Date.now() < deadline) {
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (stopReason !== undefined) return stopReason;
     const failure = await tryConnect(address, Math.max(50, Math.min(1000, deadline - Date.now())));
     if (failure === undefined) return stopReason ?? undefined;
     last = failure;
-    await sleep(50);
+    await sleep(readinessPollMs(attempt));
   }
   return stopReason ?? `not accepting connections on ${address.host}:${address.port} (${last})`;
+}
+
+/**
+ * The pause before readiness check number `attempt + 1`: 5 ms, doubling up to 50 ms. A restart is then
+ * seen within a few ms of the port opening (most servers listen within 100 ms of starting), while a slow
+ * starter is not looked at more than 20 times a second.
+ */
+export function readinessPollMs(attempt: number): number {
+  return Math.min(50, 5 * 2 ** Math.min(attempt, 4));
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
