@@ -156,7 +156,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
       const s = byKey.get(c.key);
       if (!s) return '<td></td>';
       const { letter, symbol } = CELL[s.status];
-      if (s.status === 'passed') return `<td class="p" title="passed">${symbol}</td>`;
+      if (s.status === 'passed' && !s.flaky) return `<td class="p" title="passed">${symbol}</td>`;
       const report = reportOf(g.submission ?? '');
       details.push({
         title: `${g.submission ?? '?'}: ${s.feature} › ${s.name} (${s.status})`,
@@ -168,9 +168,11 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
           ['Failed at', s.failingStep ?? ''],
           ['Message', clip(s.message ?? '', Math.floor(perDetail / 3))],
           ['Transcript (end)', clip(s.transcript ?? '', perDetail)],
+          ['Flaky', s.flaky ? clip(`${s.flaky.runs.join(', ')}: counted as ${s.flaky.counted}\n${s.flaky.comparison}`, perDetail) : ''],
+          ['Against the reference server (--diff)', clip(s.reference?.comparison ?? '', perDetail)],
         ],
       });
-      return `<td class="${letter}" data-d="${details.length - 1}" title="${esc(s.status)}">${symbol}</td>`;
+      return `<td class="${letter}" data-d="${details.length - 1}" title="${esc(s.flaky ? `${s.status} (flaky)` : s.status)}">${s.flaky ? '~' : symbol}</td>`;
     });
     matrix.push(`<tr><th class="s">${esc(g.submission ?? '?')} <small>${pts(g.total)}/${pts(g.max)}</small></th>${cells.join('')}</tr>`);
   }

@@ -182,6 +182,8 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
           if (options.vpl) io.stdout.write(`${vplGradeLine(running)}\n`);
         },
         onFinished: (model) => {
+          // --repeat and --diff amend the records once every run is over: the final ones count.
+          for (const result of model.scenarios) files.results.set(scenarioKey(result.uri, result.line), result);
           for (const e of [...model.parseErrors, ...model.runErrors]) files.notes.push(`run error: ${e}`);
           files.write(finalGrade());
         },

@@ -44,7 +44,8 @@ Grading:
   --reports <dir>            where reports go (default reports/)
 
 Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --fixed-quiet, --parallel, --isolation, --steps,
---seed, --load-scale.
+--seed, --load-scale, --repeat, --shuffle, --diff (grade.md then shows flaky verdicts and the side by side with
+the reference server; the rubric's "flaky" says how a flaky scenario counts).
 Feature paths default to features/.
 
 Exit code: 0 every counted scenario passed (batch: every submission was graded), 1 something failed or did
@@ -66,6 +67,9 @@ const OPTIONS = {
   steps: { type: 'string', multiple: true },
   seed: { type: 'string' },
   'load-scale': { type: 'string' },
+  diff: { type: 'boolean' },
+  repeat: { type: 'string' },
+  shuffle: { type: 'boolean' },
   reports: { type: 'string' },
   rubric: { type: 'string' },
   budget: { type: 'string' },
@@ -80,7 +84,9 @@ const OPTIONS = {
 } as const;
 
 /** Options the runner's own parser understands, passed on verbatim. */
-const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'fixed-quiet', 'parallel', 'isolation', 'steps', 'seed', 'load-scale'] as const;
+const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'fixed-quiet', 'parallel', 'isolation', 'steps', 'seed', 'load-scale', 'repeat'] as const;
+/** Runner flags without a value, passed on when given. */
+const RUNNER_FLAGS = ['diff', 'shuffle'] as const;
 
 export interface Shard {
   index: number;
@@ -170,6 +176,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
     }
     for (const one of Array.isArray(value) ? value : [value]) runnerArgs.push(`--${name}`, absolute(name, one));
   }
+  for (const name of RUNNER_FLAGS) if (v[name]) runnerArgs.push(`--${name}`);
 
   if (v.submissions !== undefined) {
     // {port} may be missing when submissions hard-code their port (profile server.port): each grader checks that.

@@ -28,6 +28,9 @@ export interface CategorySpec {
   beyondCourseGrid?: boolean;
 }
 
+/** How a flaky scenario counts (--repeat): as failed, or as the verdict of most of its runs. */
+export type FlakyPolicy = 'failed' | 'majority';
+
 export interface RubricSpec {
   title: string;
   description?: string;
@@ -36,6 +39,7 @@ export interface RubricSpec {
   coreShare?: number;
   /** What a declared course variant does to a grade (default excuse; see computeGrade). */
   variants?: VariantPolicy;
+  flaky?: FlakyPolicy;
   categories: CategorySpec[];
 }
 
@@ -52,6 +56,7 @@ export interface Rubric {
   source: string;
   hiddenVisibility: Visibility;
   variants: VariantPolicy;
+  flaky: FlakyPolicy;
   categories: Category[];
   /** The union of every category's expression: the scenarios worth running. */
   selection: string;
@@ -97,6 +102,7 @@ export function compileRubric(spec: unknown, source: string): Rubric {
     source,
     hiddenVisibility: rubric.hiddenVisibility ?? 'after_published',
     variants: rubric.variants ?? 'excuse',
+    flaky: rubric.flaky ?? 'failed',
     categories,
     selection: categories.map((c) => `(${c.tags})`).join(' or '),
   };

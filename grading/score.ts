@@ -6,6 +6,8 @@
  *
  * Counting rules (docs/GRADING.md):
  * - passed earns its share; failed and not-run (budget, time limit, server never started) earn 0;
+ * - flaky (--repeat: passed in some runs, failed in others) counts as failed, or as the verdict of most of
+ *   its runs when the rubric says "flaky": "majority" (a tie is failed);
  * - not-gradable (the profile cannot express the check) and filtered (removed by the runner: @pristine on a
  *   shared target, @operator without the password) are listed but NOT counted: out of the denominator;
  * - a category with nothing counted is "not graded": its points leave the maximum, and it says so.
@@ -37,6 +39,10 @@ export interface ScenarioGrade extends ScenarioInfo {
   message?: string;
   /** The end of the TCP transcript (and any target crash report) of a failed scenario. */
   transcript?: string;
+  /** Passed in some runs and failed in others (--repeat); `counted` is what the rubric made of it. */
+  flaky?: { runs: string[]; counted: 'passed' | 'failed'; comparison: string };
+  /** --diff: the scenario against the reference server, side by side with the first divergence marked. */
+  reference?: { how: string; outcome: string; comparison: string };
   durationMs?: number;
   /** The course variants that adapted or excused this scenario (`variant: ...` attachments), if any. */
   variants?: string[];
@@ -194,11 +200,16 @@ export function computeGrade(input: GradeInput): Grade {
       base.durationMs = Math.round(result.durationMs);
       const variants = variantsOf(result);
       if (variants.length > 0) base.variants = variants;
+      if (result.reference) base.reference = { ...result.reference };
       if (variants.length > 0 && rubric.variants === 'deduct' && (result.outcome === 'passed' || result.outcome === 'not-gradable')) {
         Object.assign(base, {
           status: 'failed',
           message: `graded strictly: the server follows a course variant PROTOCOL.md does not allow (${variants.join('; ')})`,
         });
+      } else if (result.flaky) {
+        const counted = rubric.flaky === 'majority' && result.flaky.passed > result.flaky.failed ? 'passed' : 'failed';
+        base.flaky = { runs: [...(result.runs ?? [])], counted, comparison: result.flaky.comparison };
+        Object.assign(base, { status: counted }, evidence(result));
       } else if (result.outcome === 'passed') base.status = 'passed';
       else if (result.outcome === 'failed') Object.assign(base, { status: 'failed' }, evidence(result));
       else if (result.outcome === 'not-gradable') Object.assign(base, { status: 'not-gradable', reason: result.notGradableReason ?? 'not gradable' });

@@ -52,6 +52,15 @@ Selection and timing:
                              @load scenario, so a run can be replayed
   --load-scale <n>           make the @load crowds n times bigger (default 1, the size CI runs)
 
+Beyond pass/fail:
+  --diff                     run each failed scenario against the bundled reference server too (through
+                             the same profile where it can drive it, else the canonical one) and show both
+                             transcripts side by side, the first divergence marked
+  --repeat <n>               run the selection n times; a scenario that passes in some runs and fails in
+                             others is reported flaky (and failed), with a passing and a failing run
+  --shuffle                  run the scenarios in a random order from --seed (a random seed is drawn and
+                             printed when none is given)
+
 Output:
   --reports <dir>            where reports go (default reports/): summary.md, cucumber.html, junit.xml,
                              messages.ndjson
@@ -77,6 +86,9 @@ const OPTIONS = {
   steps: { type: 'string', multiple: true },
   seed: { type: 'string' },
   'load-scale': { type: 'string' },
+  diff: { type: 'boolean' },
+  repeat: { type: 'string' },
+  shuffle: { type: 'boolean' },
   reports: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -192,6 +204,9 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
       ...(v.client !== undefined ? { client: v.client } : {}),
       ...(v.seed !== undefined ? { seed: integer('seed', v.seed, 0, 0) } : {}),
       ...(v['load-scale'] !== undefined ? { loadScale: integer('load-scale', v['load-scale'], 1, 1) } : {}),
+      ...(v.repeat !== undefined ? { repeat: integer('repeat', v.repeat, 1, 1) } : {}),
+      ...(v.shuffle ? { shuffle: true } : {}),
+      ...(v.diff ? { diff: true } : {}),
     },
   };
 }

@@ -5,8 +5,9 @@
 import type { IRunOptions, ISourcesCoordinates } from '@cucumber/cucumber/api';
 import type { HarnessParameters } from './session-api.ts';
 
-export function sources(features: string[], tagExpression: string): ISourcesCoordinates {
-  return { paths: features, defaultDialect: 'en', names: [], tagExpression, order: 'defined' };
+/** `order`: 'defined', or `random:<seed>` for --shuffle (the same seed gives the same order). */
+export function sources(features: string[], tagExpression: string, order: ISourcesCoordinates['order'] = 'defined'): ISourcesCoordinates {
+  return { paths: features, defaultDialect: 'en', names: [], tagExpression, order };
 }
 
 export function runtime(parameters: HarnessParameters, options: { parallel: number; failFast: boolean }): IRunOptions['runtime'] {

@@ -27,6 +27,8 @@ export interface InProcessRun {
   /** Cucumber's summary output; nothing is printed when absent. */
   stdout?: Writable;
   onEnvelope?: (envelope: Envelope) => void;
+  /** Parameters that differ from the defaults below (e.g. the profile, transcripts of every scenario). */
+  parameters?: Partial<HarnessParameters>;
 }
 
 /** Starts the target and its control endpoint, runs the scenarios, stops both; true when none failed. */
@@ -44,6 +46,7 @@ export async function runSuiteInProcess(run: InProcessRun): Promise<boolean> {
       ...(run.target.operPassword !== undefined ? { operPassword: run.target.operPassword } : {}),
       controlUrl: control.url,
       controlSecret: control.secret,
+      ...run.parameters,
     };
     const support = 'importPaths' in run.support ? { importPaths: run.support.importPaths, requireModules: [], requirePaths: [], loaders: [] } : run.support;
     const options: IRunOptions = {

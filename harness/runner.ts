@@ -9,7 +9,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { loadSources, runCucumber, type IRunOptions } from '@cucumber/cucumber/api';
+import { randomInt } from 'node:crypto';
+import { loadSources, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { runtime, sources } from './cucumber-options.ts';
 import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from './session-api.ts';
@@ -24,6 +25,9 @@ import { painterFor } from './console/style.ts';
 import { formatFailure, formatSummary } from './console/summary.ts';
 import { setLanes } from './lanes.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
+import { flakyWords, mergeRepeats, scenarioKeyOf } from './repeats.ts';
+import { compareWithReference } from './reference-diff.ts';
+import { writeAnnotatedHtml } from './reports/annotated-html.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The runner's own support code, always loaded whatever --steps says. */
@@ -56,6 +60,12 @@ export interface RunnerOptions {
   seed?: number;
   /** Size multiplier of the @load crowds (HarnessParameters.loadScale). */
   loadScale?: number;
+  /** Run the selection this many times; a scenario whose verdict changes is flaky (default 1). */
+  repeat?: number;
+  /** Run the scenarios in a random order drawn from `seed` (a random seed when none is given; it is printed). */
+  shuffle?: boolean;
+  /** Run each failed scenario against the embedded reference server too and show both side by side. */
+  diff?: boolean;
 }
 
 /** A problem the user must fix before anything can run: exit code 2, one line. */
@@ -204,8 +214,10 @@ export async function runConformance(
     notes: [],
   };
 
+  // --repeat and --diff change the first run's records once every run is done (repeats.ts, reference-diff.ts).
+  let amend = (model: RunModel): RunModel => model;
   const finishReports = async (): Promise<RunModel> => {
-    const model = builder.finish();
+    const model = amend(builder.finish());
     context.wallMs = Date.now() - startedAt;
     await writeReports(options.reportsDir, model, context);
     await observer.onFinished?.(model, context);
@@ -247,6 +259,14 @@ export async function runConformance(
       );
     }
 
+    const repeat = options.repeat ?? 1;
+    const seed = options.seed ?? (options.shuffle ? randomInt(2 ** 31) : undefined);
+    const order = (run: number): 'defined' | `random:${string}` => (options.shuffle ? `random:${seed! + run}` : 'defined');
+    if (options.shuffle) {
+      context.notes.push(`scenarios in a random order, seed ${seed}${repeat > 1 ? ` (run k uses seed ${seed} + k - 1)` : ''}: --shuffle --seed ${seed} replays it`);
+      io.stdout.write(`Shuffled with seed ${seed} (--shuffle --seed ${seed} replays this order)\n`);
+    }
+    const comparing = repeat > 1 || options.diff === true;
     const parameters: HarnessParameters = {
       target: address,
       profile: options.profile,
@@ -256,7 +276,9 @@ export async function runConformance(
       ...(options.fixedQuiet ? { fixedQuiet: true } : {}),
       pristine: target.owned,
       ...(options.client !== undefined ? { client: options.client } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(repeat > 1 ? { transcripts: 'all' as const } : {}),
+      ...(comparing ? { comparable: true } : {}),
       ...(options.loadScale !== undefined ? { loadScale: options.loadScale } : {}),
       ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
       ...(control ? { controlUrl: control.url, controlSecret: control.secret } : {}),
@@ -271,7 +293,7 @@ export async function runConformance(
     }
 
     const runOptions: IRunOptions = {
-      sources: sources(options.features, selection.tagExpression),
+      sources: sources(options.features, selection.tagExpression, order(0)),
       support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS, QUIET_WAIT_HOOK])], requireModules: [], requirePaths: [], loaders: [] },
       // --parallel N: N lanes over this process and one worker (harness/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: false }),
@@ -286,14 +308,19 @@ export async function runConformance(
       },
     };
     const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    const environment = { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() };
+    // The first run's messages, kept when later steps add to what cucumber.html shows.
+    const envelopes: Envelope[] = [];
     const statsDir = makeStatsDir();
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
     setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() });
+    let support: ISupportCodeLibrary;
     try {
-      await runCucumber(runOptions, { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() }, (envelope: Envelope) =>
-        builder.add(envelope),
-      );
+      ({ support } = await runCucumber(runOptions, environment, (envelope: Envelope) => {
+        builder.add(envelope);
+        if (comparing) envelopes.push(envelope);
+      }));
     } finally {
       setLanes(1);
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
@@ -302,9 +329,38 @@ export async function runConformance(
     progress?.clear();
     context.notes.push(...collectQuietWaitNotes(statsDir, options.quietMs));
 
+    // --repeat: the same selection again, each run's records kept apart (no report files of their own).
+    const later: ScenarioResult[][] = [];
+    for (let run = 1; run < repeat && !interrupted; run++) {
+      io.stdout.write(`Run ${run + 1} of ${repeat}...\n`);
+      const again = new RunModelBuilder();
+      setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() });
+      try {
+        await runCucumber(
+          { ...runOptions, sources: sources(options.features, selection.tagExpression, order(run)), support, formats: { stdout: 'summary', files: {}, publish: false, options: {} } },
+          environment,
+          (envelope: Envelope) => again.add(envelope),
+        );
+      } finally {
+        setLanes(1);
+      }
+      later.push(again.finish().scenarios);
+    }
+
     await control?.close();
     control = undefined;
     await target.stop();
+
+    const reference = options.diff ? await referenceComparisons(builder, later, support, options, io) : new Map<string, NonNullable<ScenarioResult['reference']>>();
+    if (comparing) {
+      amend = (model) => {
+        const scenarios = (later.length > 0 ? mergeRepeats([model.scenarios, ...later]) : model.scenarios).map((s) => {
+          const found = reference.get(scenarioKeyOf(s));
+          return found ? { ...s, reference: found } : s;
+        });
+        return { ...model, scenarios };
+      };
+    }
     const crashes = target.crashCount();
     if (crashes > 0) {
       context.notes.push(
@@ -313,6 +369,11 @@ export async function runConformance(
     }
 
     const model = await finishReports();
+    if (comparing) await writeAnnotatedHtml(path.join(options.reportsDir, 'cucumber.html'), envelopes, model.scenarios);
+    for (const s of model.scenarios) {
+      if (s.flaky) io.stdout.write(`${painter.paint(['red', 'bold'], `FLAKY ${s.feature} › ${s.name}`)}  (${scenarioKeyOf(s)}): ${flakyWords(s)}\n${s.flaky.comparison}\n\n`);
+      if (s.reference) io.stdout.write(`${painter.paint('bold', `AGAINST THE REFERENCE ${s.feature} › ${s.name}`)}  (${scenarioKeyOf(s)})\n${s.reference.comparison}\n\n`);
+    }
     io.stdout.write(`${formatSummary(model, context, options.reportsDir, painter)}\n`);
     return verdict(model) === 'PASS' ? EXIT_PASSED : EXIT_FAILED;
   } finally {
@@ -323,6 +384,21 @@ export async function runConformance(
     await target.stop();
     process.off('exit', killOnExit);
   }
+}
+
+/** --diff: the failed scenarios of the run (after --repeat's runs), compared with the reference server. */
+async function referenceComparisons(
+  builder: RunModelBuilder,
+  later: readonly ScenarioResult[][],
+  support: ISupportCodeLibrary,
+  options: RunnerOptions,
+  io: RunnerIo,
+): Promise<Map<string, NonNullable<ScenarioResult['reference']>>> {
+  const current = builder.finish().scenarios;
+  const failed = (later.length > 0 ? mergeRepeats([current, ...later]) : current).filter((s) => s.outcome === 'failed');
+  if (failed.length === 0) return new Map();
+  io.stdout.write(`Running ${failed.length} failed scenario(s) against the reference server (--diff)...\n`);
+  return compareWithReference({ failed, support, root: PROJECT_ROOT, profile: options.profile, client: options.client !== undefined, timeoutMs: options.timeoutMs, quietMs: options.quietMs });
 }
 
 export { TargetStartError };

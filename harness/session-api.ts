@@ -257,6 +257,13 @@ export interface Session {
   closeAll(): Promise<void>;
   /** Human-readable transcript of every byte sent and received in the scenario. */
   transcript(): string;
+  /**
+   * The transcript as lines that two runs of the scenario (two servers) can be compared by (--diff,
+   * --repeat): logical names instead of real ones, no times, barrier tokens and addresses replaced, and
+   * what the profile reads as an error reply or the greeting reduced to that (reasons and server names are
+   * free text). One line per wire line: `bob <- JOIN #room alice`.
+   */
+  comparableTranscript(): string[];
 }
 
 /** What the runner passes to every scenario through Cucumber's worldParameters. */
@@ -282,6 +289,13 @@ export interface HarnessParameters {
    * the profile describes typed lines and displayed text instead of the wire.
    */
   client?: string;
+  /**
+   * Which scenarios attach their transcripts: those that failed (default), or all of them (--repeat and the
+   * reference run of --diff, which compare runs of one scenario).
+   */
+  transcripts?: 'failed' | 'all';
+  /** Also attach the comparable transcript (Session.comparableTranscript) wherever the TCP transcript goes (--diff, --repeat). */
+  comparable?: boolean;
   /** Seed of the run's random choices (--seed): the @load storms' users replay the same choices with it. */
   seed?: number;
   /** Multiplies the number of users of the @load storms (--load-scale; default 1: the small size CI runs). */

@@ -36,7 +36,7 @@ import type { Variants } from './dialect/variants.ts';
 import { clientCommand } from './process-link.ts';
 import { QuietWait, sharedQuietWait } from './quiet-wait.ts';
 import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
-import { Transcript, escapeInvisible } from './transcript.ts';
+import { ARROWS, Transcript, escapeInvisible } from './transcript.ts';
 
 export interface SessionOptions {
   /** An already compiled profile (tests); default: loadProfile(params.profile). */
@@ -76,6 +76,8 @@ class ScenarioSession implements Session {
   private readonly lastSent = new Map<string, string>();
   /** Per user: the client's requestMark() just before its last request was sent. */
   private readonly requestMarks = new Map<string, number>();
+  /** Barrier tokens sent in this scenario (replaced in comparableTranscript: they differ run to run). */
+  private readonly barrierTokens: string[] = [];
   /** Users whose last raw write ended in the middle of a line (no barrier may be sent to them). */
   private readonly midLine = new Set<string>();
   private readonly quiet: QuietWait;
@@ -519,6 +521,26 @@ class ScenarioSession implements Session {
     return this.log.render();
   }
 
+  comparableTranscript(): string[] {
+    const suffix = `_${this.names.suffix}`;
+    const greeting = this.dialect.patternMatcher(this.dialect.profile.greeting);
+    const refusal = this.dialect.errorMatcher();
+    const plain = (text: string): string => {
+      let out = text.split(suffix).join('');
+      for (const token of this.barrierTokens) out = out.split(token).join('<barrier>');
+      return out.replace(/\b\d{1,3}(?:\.\d{1,3}){3}:\d+\b/g, '<server>');
+    };
+    return this.log.lines().map(({ user, direction, text }) => {
+      let shown = plain(text);
+      if (direction === 'recv') {
+        const error = refusal(text)?.value;
+        if (error?.kind === 'error') shown = `(error reply${error.code !== undefined ? ` ${error.code}` : ''})`;
+        else if (this.dialect.profile.greeting.length > 0 && greeting(text)) shown = '(greeting)';
+      }
+      return `${user} ${ARROWS[direction]} ${direction === 'note' ? `(${shown})` : escapeInvisible(shown)}`;
+    });
+  }
+
   // ---- internals --------------------------------------------------------------------------
 
   private client(user: string): TestClient {
@@ -618,6 +640,7 @@ class ScenarioSession implements Session {
     if (!client.isReading) throw new Error(`${client.user} stopped reading, so nothing ${client.user} receives can be checked`);
     if (this.usesBarrier) {
       const token = `b${(barrierCounter++).toString(36)}${randomBytes(3).toString('hex')}`;
+      this.barrierTokens.push(token);
       await client.send(this.dialect.barrierRequest(token));
       await client.expect(this.dialect.barrierMatcher(token), {
         timeoutMs: this.params.timeoutMs,

@@ -18,7 +18,7 @@ interface Entry {
 
 export const DEFAULT_TRANSCRIPT_CAP_BYTES = 4 * 1024 * 1024;
 
-const ARROWS: Record<Direction, string> = { send: '->', recv: '<-', note: '--' };
+export const ARROWS: Record<Direction, string> = { send: '->', recv: '<-', note: '--' };
 
 export class Transcript {
   private readonly entries: Entry[] = [];
@@ -68,6 +68,30 @@ export class Transcript {
       out.push(`(transcript truncated: ${this.droppedChars} more characters were exchanged and not kept)`);
     }
     return out.join('\n');
+  }
+
+  /**
+   * The transcript as whole lines: one per wire line (a chunk holding several lines gives several, a line
+   * split over chunks gives one, at the place it was completed), each user's send and receive directions
+   * kept apart; notes as they are. A line never completed comes last with " [no newline]".
+   */
+  lines(): Array<{ user: string; direction: Direction; text: string }> {
+    const out: Array<{ user: string; direction: Direction; text: string }> = [];
+    const partial = new Map<string, { user: string; direction: Direction; text: string }>();
+    for (const entry of this.entries) {
+      if (entry.direction === 'note') {
+        out.push({ user: entry.user, direction: 'note', text: entry.text });
+        continue;
+      }
+      const key = `${entry.direction} ${entry.user}`;
+      const pieces = ((partial.get(key)?.text ?? '') + entry.text).split('\n');
+      const rest = pieces.pop()!;
+      for (const piece of pieces) out.push({ user: entry.user, direction: entry.direction, text: piece.endsWith('\r') ? piece.slice(0, -1) : piece });
+      if (rest === '') partial.delete(key);
+      else partial.set(key, { user: entry.user, direction: entry.direction, text: rest });
+    }
+    for (const line of partial.values()) out.push({ ...line, text: `${line.text} [no newline]` });
+    return out;
   }
 
   private push(user: string, direction: Direction, text: string): void {

@@ -5,16 +5,11 @@
  */
 import type { Grade, ScenarioGrade } from '../score.ts';
 import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
+import { fence } from '../../harness/reports/summary-md.ts';
 import { markdownText } from './safe-text.ts';
 import { SPEC_TAG } from '../classes.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-/** A fenced block that cannot be closed early by backticks inside the transcript. */
-const fence = (text: string): string => {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return `${f}text\n${text}\n${f}`;
-};
 
 const STATE_WORDS: Record<Grade['state'], string> = {
   running: 'the run is still going (this grade is provisional)',
@@ -32,6 +27,17 @@ function failure(s: ScenarioGrade): string[] {
   out.push('');
   if (s.message) out.push(fence(s.message), '');
   if (s.transcript) out.push('End of the TCP transcript (`->` sent by the test client, `<-` received from your server):', '', fence(s.transcript), '');
+  out.push(...extras(s));
+  return out;
+}
+
+/** The flaky verdicts and the side by side with the reference server, when the run had them. */
+function extras(s: ScenarioGrade): string[] {
+  const out: string[] = [];
+  if (s.flaky) {
+    out.push(`**Flaky:** its verdict changed from run to run (${s.flaky.runs.join(', ')}); counted as ${s.flaky.counted}. A failing run and a passing run:`, '', fence(s.flaky.comparison), '');
+  }
+  if (s.reference) out.push('**What the reference server does** (`--diff`):', '', fence(s.reference.comparison), '');
   return out;
 }
 
@@ -69,6 +75,12 @@ export function buildGradeMarkdown(grade: Grade): string {
       out.push(`## ${cell(c.title)}`, '');
       for (const s of mine) out.push(...failure(s));
     }
+  }
+
+  const flakyPassed = grade.scenarios.filter((s) => s.flaky && s.status === 'passed');
+  if (flakyPassed.length > 0) {
+    out.push(`## Flaky, counted as passed by their majority (${flakyPassed.length})`, '');
+    for (const s of flakyPassed) out.push(`### ${s.hidden ? 'A hidden check' : `${cell(s.feature)} › ${cell(s.name)}`}`, '', ...(s.hidden ? [] : extras(s)));
   }
 
   const notRun = grade.scenarios.filter((s) => s.status === 'not-run');

@@ -36,8 +36,12 @@ function testcase(s: ScenarioResult): string {
     body.push('      <skipped/>');
   }
   // Transcripts of passing scenarios would only bloat the file: attachments go with what needs reading.
-  if (s.outcome !== 'passed' && s.attachments.length > 0) {
-    const text = s.attachments.map((a) => `--- ${a.fileName ?? a.mediaType} ---\n${a.text}`).join('\n');
+  const extra = [
+    ...(s.flaky ? [{ fileName: 'flaky', text: `passed ${s.flaky.passed} of ${s.runs?.length ?? 0} runs (${(s.runs ?? []).join(', ')})\n${s.flaky.comparison}` }] : []),
+    ...(s.reference ? [{ fileName: 'against the reference server', text: s.reference.comparison }] : []),
+  ];
+  if (s.outcome !== 'passed' && s.attachments.length + extra.length > 0) {
+    const text = [...extra, ...s.attachments].map((a) => `--- ${a.fileName ?? ('mediaType' in a ? a.mediaType : '')} ---\n${a.text}`).join('\n');
     body.push(`      <system-out>${xmlEscape(text)}</system-out>`);
   }
   return body.length === 0 ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>\n${body.join('\n')}\n    </testcase>`;

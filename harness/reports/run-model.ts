@@ -42,6 +42,12 @@ export interface ScenarioResult {
   notGradableReason?: string;
   /** Every text attachment (transcripts, crash reports), decoded. */
   attachments: TextAttachment[];
+  /** With --repeat: every run's outcome, in order. */
+  runs?: Outcome[];
+  /** Passed in some runs and failed in others (--repeat): reported failed; the two runs side by side. */
+  flaky?: { passed: number; failed: number; comparison: string };
+  /** With --diff, a failed scenario run against the reference server too: how, its outcome, side by side. */
+  reference?: { how: string; outcome: Outcome; comparison: string };
 }
 
 export interface RunModel {

@@ -4,6 +4,12 @@ import { countBy, totals, type Counts, type RunModel } from './run-model.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** A fenced block that backticks inside the text cannot close early. */
+export const fence = (text: string): string => {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}text\n${text}\n${f}`;
+};
 
 function table(title: string, groups: Map<string, Counts>, label: (key: string) => string): string[] {
   const lines = [`| ${title} | passed | failed | skipped | not gradable | total | time |`, '|---|---:|---:|---:|---:|---:|---:|'];
@@ -45,6 +51,20 @@ export function buildSummaryMarkdown(model: RunModel, context: RunContext): stri
       out.push(`- **${cell(s.feature)} › ${cell(s.name)}** (\`${s.uri}${s.line !== undefined ? `:${s.line}` : ''}\`): ${cell(s.failingStep?.text ?? '?')}: ${cell(first)}`);
     }
     out.push('', 'Full messages and TCP transcripts: `junit.xml` and `cucumber.html`.', '');
+  }
+
+  const flaky = model.scenarios.filter((s) => s.flaky);
+  if (flaky.length > 0) {
+    out.push('## Flaky (counted as failed)', '', 'Their verdict changed from run to run (`--repeat`): a failing run and a passing run side by side.', '');
+    for (const s of flaky) {
+      out.push(`### ${cell(s.feature)} › ${cell(s.name)} (\`${s.uri}:${s.line ?? '?'}\`)`, '', `Passed ${s.flaky!.passed} of ${s.runs?.length ?? 0} runs: ${(s.runs ?? []).join(', ')}.`, '', fence(s.flaky!.comparison), '');
+    }
+  }
+
+  const compared = model.scenarios.filter((s) => s.reference);
+  if (compared.length > 0) {
+    out.push('## Against the reference server (`--diff`)', '');
+    for (const s of compared) out.push(`### ${cell(s.feature)} › ${cell(s.name)} (\`${s.uri}:${s.line ?? '?'}\`)`, '', fence(s.reference!.comparison), '');
   }
 
   const notGradable = model.scenarios.filter((s) => s.outcome === 'not-gradable');

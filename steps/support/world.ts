@@ -8,6 +8,7 @@ import { createSession } from '../../harness/session.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { excusedBeforeStart } from './variants.ts';
+import { COMPARABLE_PREFIX } from '../../harness/reports/side-by-side.ts';
 
 /**
  * Generous on purpose: the Session bounds every expectation itself with parameters.timeoutMs, so
@@ -96,7 +97,10 @@ export class ChatWorld extends World<HarnessParameters> {
     if (this.teardownAt !== undefined || !this.hasSession) return;
     this.teardownAt = Date.now();
     try {
-      if (failed) await this.attach(`TCP transcript\n${this.session.transcript()}`, 'text/plain');
+      if (failed || this.parameters.transcripts === 'all') {
+        await this.attach(`TCP transcript\n${this.session.transcript()}`, 'text/plain');
+        if (this.parameters.comparable) await this.attach(`${COMPARABLE_PREFIX}${this.session.comparableTranscript().join('\n')}`, { mediaType: 'text/plain', fileName: 'comparable transcript' });
+      }
       await liftBan(this);
     } finally {
       await this.session.closeAll();
