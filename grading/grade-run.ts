@@ -181,9 +181,11 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
           files.write(running);
           if (options.vpl) io.stdout.write(`${vplGradeLine(running)}\n`);
         },
-        onFinished: (model) => {
+        onFinished: (model, context) => {
           // --repeat and --diff amend the records once every run is over: the final ones count.
           for (const result of model.scenarios) files.results.set(scenarioKey(result.uri, result.line), result);
+          // Notes the run added after it was planned (crashes, what the quiet waits learned).
+          for (const note of context.notes) if (!files.notes.includes(note)) files.notes.push(note);
           for (const e of [...model.parseErrors, ...model.runErrors]) files.notes.push(`run error: ${e}`);
           files.write(finalGrade());
         },
