@@ -21,7 +21,7 @@ import { selectScenarios } from './grade-run.ts';
 import type { BatchGradeCommand } from './options.ts';
 import { buildGradeMarkdown } from './outputs/grade-md.ts';
 import { buildGradescopeResults } from './outputs/gradescope.ts';
-import { pts } from './outputs/format.ts';
+import { gradeLine } from './outputs/format.ts';
 import { printable } from './outputs/safe-text.ts';
 import type { Rubric } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
@@ -294,7 +294,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
       const outcome = await gradeSubmission(ctx, name);
       outcomes.push(outcome);
       const g = outcome.grade;
-      progress.log(`  ${printable(name)}: ${pts(g.total)} / ${pts(g.max)}  ${g.state}  ${g.counts.passed} passed, ${g.counts.failed} failed, ${g.counts['not-run']} not run  ${(g.wallMs / 1000).toFixed(1)} s`);
+      progress.log(`  ${printable(name)}: ${gradeLine(g, 0).replace(/ \(rules: .*?\)/, '')}  ${g.state}  ${g.counts.passed} passed, ${g.counts.failed} failed, ${g.counts['not-run']} not run  ${(g.wallMs / 1000).toFixed(1)} s`);
       writeClassReports(command.reportsDir, outcomes.map((o) => o.grade), title);
       progress.draw(outcomes.length, [...ctx.running.keys()]);
     }

@@ -22,7 +22,7 @@ export function sortGrades(grades: readonly Grade[]): Grade[] {
 
 export function buildClassCsv(grades: readonly Grade[]): string {
   const categories = categoryColumns(grades);
-  const header = ['submission', 'state', 'total', 'max', 'rubric_points', ...categories.map((c) => c.id), 'passed', 'failed', 'not_gradable', 'filtered', 'not_run', 'wall_s', 'notes'];
+  const header = ['submission', 'state', 'total', 'max', 'rubric_points', 'to_grade_by_hand', 'cut_scenarios', 'cut_points', ...categories.map((c) => c.id), 'passed', 'failed', 'not_gradable', 'filtered', 'not_run', 'wall_s', 'by_hand_rules', 'notes'];
   const rows = sortGrades(grades).map((g) => {
     const byId = new Map(g.categories.map((c) => [c.id, c]));
     return [
@@ -31,6 +31,9 @@ export function buildClassCsv(grades: readonly Grade[]): string {
       g.total,
       g.max,
       g.rubricPoints,
+      g.toGradeByHand?.points ?? 0,
+      g.cut?.scenarios ?? 0,
+      g.cut?.points ?? 0,
       ...categories.map((c) => {
         const cat = byId.get(c.id);
         return cat === undefined || !cat.graded ? '' : cat.score;
@@ -41,6 +44,7 @@ export function buildClassCsv(grades: readonly Grade[]): string {
       g.counts.filtered,
       g.counts['not-run'],
       (g.wallMs / 1000).toFixed(1),
+      (g.toGradeByHand?.rules ?? []).map((r) => `${r.rule} (${pts(r.points)})`).join(' | '),
       g.notes.join(' | '),
     ].map(csvField);
   });
@@ -55,6 +59,7 @@ const CELL: Record<GradeStatus, { letter: string; symbol: string }> = {
   'not-gradable': { letter: 'n', symbol: '?' },
   filtered: { letter: 'x', symbol: '–' },
   'not-run': { letter: 'r', symbol: '·' },
+  cut: { letter: 'c', symbol: '✂' },
 };
 
 interface MatrixColumn {
@@ -99,6 +104,7 @@ table.m th.s { text-align: left; white-space: nowrap; position: sticky; left: 0;
 table.m thead th.c { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14em; overflow: hidden; font-weight: normal; white-space: nowrap; }
 td.p { background: #d7f5d7; } td.f { background: #f8c9c9; cursor: pointer; } td.n { background: #fbeebb; cursor: pointer; }
 td.x { background: #e4e4e4; cursor: pointer; } td.r { background: #f4f4f4; color: #888; cursor: pointer; }
+td.c { background: #e8e0f4; cursor: pointer; }
 #panel { position: sticky; bottom: 0; background: #fffdf5; border: 1px solid #999; padding: .5em 1em; max-height: 45vh; overflow: auto; }
 pre { white-space: pre-wrap; margin: .2em 0 .8em; }
 .legend span { display: inline-block; padding: 0 .5em; margin-right: .5em; border: 1px solid #ccc; }`;
@@ -132,7 +138,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
         const cat = byId.get(c.id);
         return `<td>${cat && cat.graded ? `${pts(cat.score)}/${pts(cat.max)}` : '–'}</td>`;
       });
-      return `<tr><th class="s">${esc(g.submission ?? '?')}</th><td>${esc(g.state)}</td><td><b>${pts(g.total)}</b>/${pts(g.max)}</td>${cells.join('')}</tr>`;
+      return `<tr><th class="s">${esc(g.submission ?? '?')}</th><td>${esc(g.state)}</td><td><b>${pts(g.total)}</b>/${pts(g.max)}${g.toGradeByHand?.points ? ` <small>+${pts(g.toGradeByHand.points)} by hand</small>` : ''}${g.cut?.scenarios ? ` <small>${g.cut.scenarios} cut</small>` : ''}</td>${cells.join('')}</tr>`;
     }),
     '</tbody></table>',
   ];
@@ -187,7 +193,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
 <p>${sorted.length} submission(s); rubric: ${esc(sorted[0]?.rubric.title ?? '?')}. Click a coloured cell for the failure and its TCP transcript.</p>
 ${summary.join('\n')}
 <h2>Scenarios</h2>
-<p class="legend">${legend}<span>not gradable and filtered out: listed, never counted</span></p>
+<p class="legend">${legend}<span>not gradable and filtered out: to grade by hand; cut: the budget ran out, not graded</span></p>
 ${matrix.join('\n')}
 <div id="panel" hidden></div>
 <script type="application/json" id="details">${json}</script>

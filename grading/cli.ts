@@ -9,7 +9,7 @@ import { TargetStartError } from '../harness/target.ts';
 import { runBatch } from './batch.ts';
 import { gradeRun } from './grade-run.ts';
 import { GRADE_HELP, parseGradeCommandLine } from './options.ts';
-import { pts } from './outputs/format.ts';
+import { gradeLine } from './outputs/format.ts';
 import { loadRubric, RubricError, DEFAULT_RUBRIC } from './rubric.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(command.name !== undefined ? { submission: command.name } : {}),
     });
     const where = path.relative(process.cwd(), command.reportsDir) || '.';
-    process.stdout.write(`Grade: ${pts(grade.total)} / ${pts(grade.max)} (${grade.state}); ${where}/grade.md, grade.json, results.json\n`);
+    process.stdout.write(`Grade: ${gradeLine(grade, 3)} (${grade.state}); ${where}/grade.md, grade.json, results.json\n`);
     return exitCode;
   } catch (error) {
     if (error instanceof UsageError || error instanceof RubricError || error instanceof TargetStartError) {

@@ -20,6 +20,7 @@ import { vplComments, vplGradeLine } from './outputs/vpl.ts';
 import type { Rubric } from './rubric.ts';
 import { computeGrade, type Grade, type RunState } from './score.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
+import { budgetOrder } from './budget-order.ts';
 import { andTags, featureFiles, readScenarios, scenarioKey, tagMatcher, type ScenarioInfo } from './scenarios.ts';
 
 export const GRADE_FILES = ['grade.json', 'grade.md', 'results.json'] as const;
@@ -152,7 +153,9 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
     process.env[DEADLINE_ENV] = String(Date.now() + options.budgetS * 1000);
     // A scenario needs at most a few expectation timeouts; keep that much, plus time to write reports.
     process.env[RESERVE_ENV] = String(Math.min(options.budgetS * 250, 3 * options.runner.timeoutMs + 1000));
-    files.notes.push(`time budget: ${options.budgetS} s; scenarios that could not finish in it were not run (they earn nothing)`);
+    files.notes.push(
+      `time budget: ${options.budgetS} s; the scenarios ran round-robin over the rubric's categories, cheapest first, so what the budget cuts is spread across them; a cut scenario is reported as cut, neither passed nor failed`,
+    );
   }
 
   const finalGrade = (): Grade => {
@@ -166,7 +169,12 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
   let grade: Grade;
   try {
     await runConformance(
-      { ...options.runner, tags: andTags(options.runner.tags, options.rubric.selection), steps: [BUDGET_HOOK, ...options.runner.steps] },
+      {
+        ...options.runner,
+        tags: andTags(options.runner.tags, options.rubric.selection),
+        steps: [BUDGET_HOOK, ...options.runner.steps],
+        ...(options.budgetS !== undefined ? { order: budgetOrder(options.rubric, selected) } : {}),
+      },
       io,
       {
         onPlanned: (plan) => {

@@ -23,6 +23,8 @@ export interface ScenarioInfo {
   rule?: string;
   /** PROTOCOL.md sections the feature cites in its description ("§5.10, §4.6"), when any. */
   sections?: string;
+  /** Number of steps: how costly it is to run, roughly (the budget order runs cheap scenarios first). */
+  steps?: number;
 }
 
 export function scenarioKey(uri: string, line: number | undefined): string {
@@ -93,6 +95,7 @@ export function readScenarios(files: readonly string[], root: string): ScenarioI
         uri,
         line,
         tags: pickle.tags.map((t) => t.name),
+        steps: pickle.steps.length,
         ...(rule ? { rule } : {}),
         ...(sections ? { sections } : {}),
       });

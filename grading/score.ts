@@ -4,27 +4,36 @@
  * run: scenarios that have not run (yet, or ever) earn nothing but stay in the denominator, so a grade can
  * only go up while a run progresses and a slow or killed run is never rewarded.
  *
- * Counting rules (docs/GRADING.md):
- * - passed earns its share; failed and not-run (budget, time limit, server never started) earn 0;
+ * Counting rules (docs/GRADING.md): ONE scale, the rubric's full total (20 for the course rubric), for
+ * every submission. Every scenario the rubric selects gets its share of its category's points, and:
+ * - passed earns its share; failed and not-run (time limit, server never started) earn 0;
  * - flaky (--repeat: passed in some runs, failed in others) counts as failed, or as the verdict of most of
  *   its runs when the rubric says "flaky": "majority" (a tie is failed);
  * - not-gradable (the profile cannot express the check) and filtered (removed by the runner: @pristine on a
- *   shared target, @operator without the password) are listed but NOT counted: out of the denominator;
- * - a category with nothing counted is "not graded": its points leave the maximum, and it says so.
+ *   shared target, @operator without the password) earn nothing automatically: their shares are listed
+ *   as "to grade by hand" with their rules, for a grader to add;
+ * - cut (the --budget ran out before it) earns nothing either and is reported as a cut, apart from failures;
+ * - a crash on disconnect (the server died when a passed scenario's connections closed) is charged once,
+ *   to the first @disconnect scenario that passed (harness/target/crash-notes.ts).
  */
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
 import { VARIANT_PREFIX } from '../harness/dialect/variants.ts';
+import { CRASH_BLOCK_PREFIX, DISCONNECT_CRASH_PREFIX, DISCONNECT_TAG } from '../harness/target/crash-notes.ts';
+import { BUDGET_CUT_PREFIX } from './budget-env.ts';
 import { categoryOf, isHidden, pointShares, scenarioWeight, type Rubric, type VariantPolicy } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
 
 export const GRADE_SCHEMA = 'chat-conformance/grade@1';
 
-export type GradeStatus = 'passed' | 'failed' | 'not-gradable' | 'filtered' | 'not-run';
-export const GRADE_STATUSES: readonly GradeStatus[] = ['passed', 'failed', 'not-gradable', 'filtered', 'not-run'];
+export type GradeStatus = 'passed' | 'failed' | 'not-gradable' | 'filtered' | 'not-run' | 'cut';
+export const GRADE_STATUSES: readonly GradeStatus[] = ['passed', 'failed', 'not-gradable', 'filtered', 'not-run', 'cut'];
+/** Statuses whose points a grader has to give by hand (the harness could not check them). */
+export const BY_HAND: ReadonlySet<GradeStatus> = new Set(['not-gradable', 'filtered']);
 
 /** Where a run stands: a grade is written while running, and its final state says how it ended. */
 /** 'dialect-mismatch': complete, but the server's answers matched nothing in the profile (grading/dialect-mismatch.ts). */
-export type RunState = 'running' | 'complete' | 'cut-off' | 'server-did-not-start' | 'grader-error' | 'dialect-mismatch';
+/** 'cut': the run ended, but the --budget ran out before some scenarios (they are 'cut'). */
+export type RunState = 'running' | 'complete' | 'cut' | 'cut-off' | 'server-did-not-start' | 'grader-error' | 'dialect-mismatch';
 
 /** A planned scenario (ScenarioInfo) with its category, outcome and points. */
 export interface ScenarioGrade extends ScenarioInfo {
@@ -60,15 +69,28 @@ export interface CategoryGrade {
   allOrNothing: boolean;
   /** The rules it grades are beyond the course grid (PROTOCOL.md's own choices). */
   beyondCourseGrid?: boolean;
-  /** False when no scenario of the category counted: then `max` is 0. */
+  /** False when no scenario of the category counted (nothing gradable, or none selected). */
   graded: boolean;
   score: number;
+  /** The category's points when any of its scenarios was selected (one scale), else 0. */
   max: number;
+  /** Points of its not-gradable and filtered scenarios: to grade by hand. */
+  handPoints: number;
+  /** Points of its scenarios the budget cut. */
+  cutPoints: number;
   passed: number;
   failed: number;
   notGradable: number;
   filtered: number;
   notRun: number;
+  cut: number;
+}
+
+/** The points the harness could not check, for a grader to give by hand. */
+export interface ByHand {
+  points: number;
+  /** Each rule (or scenario) concerned, with its points. */
+  rules: Array<{ rule: string; points: number; why: string }>;
 }
 
 export type StatusCounts = Record<GradeStatus, number> & { total: number };
@@ -88,9 +110,16 @@ export interface Grade {
   updatedAt: string;
   wallMs: number;
   total: number;
+  /** Always the rubric's full total (one scale), less the points of categories no scenario of which was selected (--tags). */
   max: number;
-  /** Sum of every category's points (max plus the points of categories not graded). */
+  /** Sum of every category's points. */
   rubricPoints: number;
+  /** Out of `max`: the points to grade by hand (not gradable, filtered). */
+  toGradeByHand: ByHand;
+  /** What the budget cut: scenarios and their points, not graded. */
+  cut: { scenarios: number; points: number };
+  /** Deaths of the server when a passed scenario's connections closed (each a crash report). */
+  disconnectCrashes: string[];
   counts: StatusCounts;
   categories: CategoryGrade[];
   scenarios: ScenarioGrade[];
@@ -154,7 +183,7 @@ function evidence(result: ScenarioResult): Pick<ScenarioGrade, 'failingStep' | '
   const parts: string[] = [];
   const transcript = result.attachments.find((a) => a.text.startsWith(TRANSCRIPT_PREFIX));
   if (transcript) parts.push(tail(transcript.text.slice(TRANSCRIPT_PREFIX.length), TRANSCRIPT_LINES, TRANSCRIPT_CHARS));
-  for (const crash of result.attachments.filter((a) => a.text.startsWith('target crashed'))) parts.push(head(crash.text, 20, 2000));
+  for (const crash of result.attachments.filter((a) => a.text.startsWith(CRASH_BLOCK_PREFIX))) parts.push(head(crash.text, 20, 2000));
   if (parts.length > 0) out.transcript = parts.join('\n\n');
   return out;
 }
@@ -164,14 +193,38 @@ function variantsOf(result: ScenarioResult): string[] {
   return [...new Set(result.attachments.filter((a) => a.text.startsWith(VARIANT_PREFIX)).map((a) => a.text.slice(VARIANT_PREFIX.length).trim()))];
 }
 
-/** A scenario Cucumber skipped: the budget hook (or another) says why in a "not run: ..." attachment. */
-function skipReason(result: ScenarioResult): string {
+/** A scenario Cucumber skipped: cut by the budget hook, or not run for the reason a "not run: ..." attachment gives. */
+function skipped(result: ScenarioResult): Pick<ScenarioGrade, 'status' | 'reason'> {
+  const cut = result.attachments.find((a) => a.text.startsWith(BUDGET_CUT_PREFIX));
+  if (cut) return { status: 'cut', reason: cut.text.slice(BUDGET_CUT_PREFIX.length).replace(/^:\s*/, '').trim() };
   const note = result.attachments.find((a) => a.text.startsWith('not run:'));
-  return note ? note.text.slice('not run:'.length).trim() : 'skipped by the run (no step executed)';
+  return { status: 'not-run', reason: note ? note.text.slice('not run:'.length).trim() : 'skipped by the run (no step executed)' };
 }
 
 function emptyCounts(): StatusCounts {
-  return { passed: 0, failed: 0, 'not-gradable': 0, filtered: 0, 'not-run': 0, total: 0 };
+  return { passed: 0, failed: 0, 'not-gradable': 0, filtered: 0, 'not-run': 0, cut: 0, total: 0 };
+}
+
+/**
+ * A server that died when passed scenarios' connections closed has a disconnect bug the scenarios
+ * themselves did not fail for: charge it once, to the first @disconnect scenario that passed, unless one
+ * already failed (then it is charged already). Returns a note when no @disconnect scenario was selected.
+ */
+function chargeDisconnectCrashes(scenarios: ScenarioGrade[], crashes: readonly string[]): string | undefined {
+  if (crashes.length === 0) return undefined;
+  const rules = scenarios.filter((s) => s.tags.includes(DISCONNECT_TAG));
+  if (rules.length === 0) return `the server died ${crashes.length} time(s) when a passed scenario's connections closed (see the disconnect findings); no ${DISCONNECT_TAG} rule was selected to charge it to`;
+  if (rules.some((s) => s.status === 'failed')) return undefined;
+  const charged = rules.find((s) => s.status === 'passed');
+  if (!charged) return undefined;
+  const block = crashes[0]!.split('\n').slice(1).join('\n');
+  Object.assign(charged, {
+    status: 'failed',
+    failingStep: '(the server\'s deaths on disconnect, charged here once)',
+    message: `the server died ${crashes.length} time(s) when the harness closed a scenario's connections after all its steps had passed: a client that leaves without /BYE must be a departure like any other (PROTOCOL.md §1.7)`,
+    transcript: head(block, 20, 2000),
+  });
+  return undefined;
 }
 
 export function computeGrade(input: GradeInput): Grade {
@@ -213,25 +266,32 @@ export function computeGrade(input: GradeInput): Grade {
       } else if (result.outcome === 'passed') base.status = 'passed';
       else if (result.outcome === 'failed') Object.assign(base, { status: 'failed' }, evidence(result));
       else if (result.outcome === 'not-gradable') Object.assign(base, { status: 'not-gradable', reason: result.notGradableReason ?? 'not gradable' });
-      else Object.assign(base, { status: 'not-run', reason: skipReason(result) });
+      else Object.assign(base, skipped(result));
     }
     scenarios.push(base);
   }
 
+  const disconnectCrashes = [...input.results.values()].flatMap((r) => r.attachments.filter((a) => a.text.startsWith(DISCONNECT_CRASH_PREFIX)).map((a) => a.text));
+  const uncharged = chargeDisconnectCrashes(scenarios, disconnectCrashes);
+
   const categories: CategoryGrade[] = rubric.categories.map((c) => {
-    const mine = scenarios.filter((s) => s.category === c.id);
-    const counted = mine.filter((s) => s.status === 'passed' || s.status === 'failed' || s.status === 'not-run');
-    const shares = pointShares(c, counted);
+    // One scale: every selected scenario has its share, whether or not it could be checked; except one a
+    // course variant excuses (the course allows what the scenario checks otherwise): the others share its points.
+    const mine = scenarios.filter((s) => s.category === c.id && !excused(s));
+    const shares = pointShares(c, mine);
+    const counted = mine.filter((s) => s.status === 'passed' || s.status === 'failed' || s.status === 'not-run' || s.status === 'cut');
     const graded = counted.length > 0;
     const allPassed = graded && counted.every((s) => s.status === 'passed');
     const allOrNothing = c.allOrNothing ?? false;
-    counted.forEach((s, i) => {
+    mine.forEach((s, i) => {
       s.maxPoints = round(shares[i]!);
       s.points = s.status === 'passed' && (!allOrNothing || allPassed) ? s.maxPoints : 0;
     });
-    const earned = shares.reduce((sum, share, i) => sum + (counted[i]!.status === 'passed' ? share : 0), 0);
-    const score = !graded ? 0 : allOrNothing ? (allPassed ? c.points : 0) : earned;
-    const count = (status: GradeStatus): number => mine.filter((s) => s.status === status).length;
+    const sumOf = (statuses: (status: GradeStatus) => boolean): number => shares.reduce((sum, share, i) => sum + (statuses(mine[i]!.status) ? share : 0), 0);
+    const earned = sumOf((status) => status === 'passed');
+    const score = !graded || (allOrNothing && !allPassed) ? 0 : earned;
+    const all = scenarios.filter((s) => s.category === c.id);
+    const count = (status: GradeStatus): number => all.filter((s) => s.status === status).length;
     return {
       id: c.id,
       title: c.title,
@@ -241,12 +301,15 @@ export function computeGrade(input: GradeInput): Grade {
       ...(c.beyondCourseGrid ? { beyondCourseGrid: true } : {}),
       graded,
       score: round(score),
-      max: graded ? c.points : 0,
+      max: all.length > 0 ? c.points : 0,
+      handPoints: round(sumOf((status) => BY_HAND.has(status))),
+      cutPoints: round(sumOf((status) => status === 'cut')),
       passed: count('passed'),
       failed: count('failed'),
       notGradable: count('not-gradable'),
       filtered: count('filtered'),
       notRun: count('not-run'),
+      cut: count('cut'),
     };
   });
 
@@ -256,6 +319,8 @@ export function computeGrade(input: GradeInput): Grade {
     counts.total += 1;
   }
   const { submission, tags, variants, ...meta } = input.meta;
+  const notes = uncharged ? [...meta.notes, uncharged] : [...meta.notes];
+  const state: RunState = meta.state === 'complete' && counts.cut > 0 ? 'cut' : meta.state;
   return {
     schema: GRADE_SCHEMA,
     ...(submission !== undefined ? { submission } : {}),
@@ -263,13 +328,45 @@ export function computeGrade(input: GradeInput): Grade {
     ...meta,
     ...(tags ? { tags } : {}),
     ...(variants && variants.length > 0 ? { variants: [...variants] } : {}),
-    notes: [...meta.notes],
+    state,
+    notes,
     updatedAt: new Date().toISOString(),
     total: round(categories.reduce((sum, c) => sum + c.score, 0)),
     max: round(categories.reduce((sum, c) => sum + c.max, 0)),
     rubricPoints: round(rubric.categories.reduce((sum, c) => sum + c.points, 0)),
+    toGradeByHand: { ...byHand(scenarios), points: round(categories.reduce((sum, c) => sum + c.handPoints, 0)) },
+    cut: { scenarios: counts.cut, points: round(categories.reduce((sum, c) => sum + c.cutPoints, 0)) },
+    disconnectCrashes,
     counts,
     categories,
     scenarios,
   };
 }
+
+/** Not gradable because a course variant of the profile excuses it: out of the category's shares. */
+function excused(s: ScenarioGrade): boolean {
+  return s.status === 'not-gradable' && (s.variants?.length ?? 0) > 0;
+}
+
+/** The not-gradable and filtered scenarios' points, grouped by rule (hidden ones without their rule). */
+function byHand(scenarios: readonly ScenarioGrade[]): ByHand {
+  const rules = new Map<string, { rule: string; points: number; why: string }>();
+  for (const s of scenarios) {
+    if (!BY_HAND.has(s.status) || s.maxPoints === 0) continue;
+    const rule = s.hidden ? 'a hidden check' : (s.rule ?? s.name);
+    const entry = rules.get(rule) ?? { rule, points: 0, why: s.reason ?? STATUS_REASON[s.status] };
+    entry.points += s.maxPoints;
+    rules.set(rule, entry);
+  }
+  const list = [...rules.values()].map((r) => ({ ...r, points: round(r.points) }));
+  return { points: round(list.reduce((sum, r) => sum + r.points, 0)), rules: list };
+}
+
+const STATUS_REASON: Record<GradeStatus, string> = {
+  passed: '',
+  failed: '',
+  'not-gradable': 'not gradable with this profile',
+  filtered: 'left out by the runner',
+  'not-run': '',
+  cut: '',
+};

@@ -16,6 +16,7 @@ import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from './session-api.ts';
 import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
 import { SERVER_WIDE_TAG, type ControlServer } from './target/control-server.ts';
+import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.ts';
 import { buildJunitXml } from './reports/junit.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
 import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
@@ -33,6 +34,8 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** The runner's own support code, always loaded whatever --steps says. */
 const TARGET_HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'target-hooks.ts');
 const QUIET_WAIT_HOOK = path.join(PROJECT_ROOT, 'steps', 'support', 'quiet-wait-hook.ts');
+/** The Cucumber plugin that orders the scenarios (harness/scenario-order.ts). */
+const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'scenario-order.ts');
 
 export const REPORT_FILES = ['summary.md', 'cucumber.html', 'junit.xml', 'messages.ndjson'] as const;
 
@@ -66,6 +69,8 @@ export interface RunnerOptions {
   shuffle?: boolean;
   /** Run each failed scenario against the embedded reference server too and show both side by side. */
   diff?: boolean;
+  /** Scenario keys (`uri:line`) to run first, in this order (the grader's budget order); the rest follow. */
+  order?: string[];
 }
 
 /** A problem the user must fix before anything can run: exit code 2, one line. */
@@ -140,6 +145,14 @@ async function select(options: RunnerOptions, target: TargetController): Promise
   const tagExpression = and(options.tags, ...excludedSoFar.map((t) => `not ${t}`));
   const planned = excludedSoFar.length === 0 ? loaded.plan.length : await countScenarios(options.features, tagExpression);
   return { tagExpression, planned, filtered };
+}
+
+/**
+ * The run's scenario order: the preferred order when there is one; on a server the runner cannot restart,
+ * @server-wide scenarios last, so what they change (a ban, a console command) reaches no later scenario.
+ */
+function scenarioOrder(options: RunnerOptions, target: TargetController): ScenarioOrderOptions {
+  return { ...(options.order ? { first: options.order } : {}), ...(target.owned ? {} : { lastTags: [SERVER_WIDE_TAG] }) };
 }
 
 /** NODE_OPTIONS for Cucumber's parallel workers, so they load TypeScript support code too. */
@@ -248,8 +261,12 @@ export async function runConformance(
     if (target.owned) {
       control = await startControlServer(target, options.isolation);
     }
-    if (target.owned && (await countScenarios(options.features, and(selection.tagExpression, SERVER_WIDE_TAG))) > 0) {
-      context.notes.push(`${SERVER_WIDE_TAG} scenarios (bans, the server console) were each followed by a restart of the target, so what they change cannot reach a later scenario`);
+    if ((await countScenarios(options.features, and(selection.tagExpression, SERVER_WIDE_TAG))) > 0) {
+      context.notes.push(
+        target.owned
+          ? `${SERVER_WIDE_TAG} scenarios (bans, the server console) were each followed by a restart of the target, so what they change cannot reach a later scenario`
+          : `${SERVER_WIDE_TAG} scenarios (bans) ran last: the runner cannot restart a --target server, so what they change could otherwise reach later scenarios; they need a fresh server to be graded alone`,
+      );
     }
     if (target.owned && (await countScenarios(options.features, and(selection.tagExpression, '@pristine'))) > 0) {
       context.notes.push(
@@ -306,6 +323,7 @@ export async function runConformance(
         publish: false,
         options: {},
       },
+      plugins: { specifiers: [ORDER_PLUGIN], options: { [SCENARIO_ORDER_KEY]: scenarioOrder(options, target) } },
     };
     const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
     const environment = { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() };

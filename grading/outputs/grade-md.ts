@@ -4,7 +4,7 @@
  * then what was not counted and why. Details of @hidden scenarios are withheld.
  */
 import type { Grade, ScenarioGrade } from '../score.ts';
-import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
+import { byHandWords, cutWords, notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
 import { fence } from '../../harness/reports/summary-md.ts';
 import { markdownText } from './safe-text.ts';
 import { SPEC_TAG } from '../classes.ts';
@@ -14,6 +14,7 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n
 const STATE_WORDS: Record<Grade['state'], string> = {
   running: 'the run is still going (this grade is provisional)',
   complete: 'complete',
+  cut: 'cut by the budget: it ran out before every scenario ran (see below); what it cut is not graded, not failed',
   'cut-off': 'cut off: the grader was stopped before every scenario ran; scenarios not run earn nothing',
   'server-did-not-start': 'the server did not start: no scenario could run',
   'grader-error': 'the grader itself failed (see the notes)',
@@ -43,7 +44,14 @@ function extras(s: ScenarioGrade): string[] {
 
 export function buildGradeMarkdown(grade: Grade): string {
   const out: string[] = [`# Grade${grade.submission ? `: ${markdownText(grade.submission)}` : ''}`, ''];
-  out.push(`**${pts(grade.total)} / ${pts(grade.max)} points**${grade.max !== grade.rubricPoints ? ` (the rubric has ${pts(grade.rubricPoints)}; categories with nothing gradable are left out)` : ''}`, '');
+  out.push(`**${pts(grade.total)} / ${pts(grade.max)} points**${grade.max !== grade.rubricPoints ? ` (the rubric has ${pts(grade.rubricPoints)}; categories no selected scenario belongs to are left out)` : ''}`, '');
+  const hand = byHandWords(grade, Number.POSITIVE_INFINITY);
+  if (hand) out.push(`**${cell(hand[0]!.toUpperCase() + hand.slice(1))}**: the harness could not check them with this profile or target; a grader adds what the server earns.`, '');
+  const cut = cutWords(grade);
+  if (cut) out.push(`**${cell(cut[0]!.toUpperCase() + cut.slice(1))}**: the time budget ran out before them (spread across the categories); they are neither passed nor failed.`, '');
+  if ((grade.disconnectCrashes ?? []).length > 0) {
+    out.push(`**The server died ${grade.disconnectCrashes.length} time(s) when a test's connections closed after its steps had passed** (a client leaving without \`/BYE\`): charged once, to the rules about dropped connections; the scenarios themselves are not failed for it.`, '');
+  }
   out.push(`- Rubric: ${grade.rubric.title} (\`${grade.rubric.source}\`)`);
   out.push(`- Server: ${markdownText(grade.target)}; profile \`${grade.profile}\`${grade.tags ? `; tags \`${grade.tags}\`` : ''}`);
   out.push(`- Run: ${STATE_WORDS[grade.state]}; ${(grade.wallMs / 1000).toFixed(1)} s`);
@@ -51,14 +59,20 @@ export function buildGradeMarkdown(grade: Grade): string {
   for (const variant of grade.variants ?? []) out.push(`- Course variant (${variantWord}): ${cell(variant)}`);
   // Notes may quote the server's own output (why it did not start): never raw Markdown.
   for (const note of grade.notes) out.push(`- Note: ${markdownText(note)}`);
-  out.push('', '| category | passed / counted | points | not counted |', '|---|---:|---:|---|');
+  out.push('', '| category | passed / counted | points | not graded |', '|---|---:|---:|---|');
   for (const c of grade.categories) {
     const counted = c.passed + c.failed + c.notRun;
-    const notCounted = [c.notGradable ? `${c.notGradable} not gradable` : '', c.filtered ? `${c.filtered} filtered out` : ''].filter(Boolean).join(', ');
-    const points = c.graded ? `${pts(c.score)} / ${pts(c.max)}${c.allOrNothing ? ' (all or nothing)' : ''}` : `not graded, ${notGradedWhy(c)} (${pts(c.points)} left out)`;
-    out.push(`| ${c.group ? `${cell(c.group)}: ` : ''}${cell(c.title)} | ${c.passed} / ${counted} | ${points} | ${notCounted || '-'} |`);
+    const handPoints = c.handPoints ?? 0;
+    const notGraded = [
+      c.notGradable ? `${c.notGradable} not gradable` : '',
+      c.filtered ? `${c.filtered} filtered out` : '',
+      handPoints ? `${pts(handPoints)} pt to grade by hand` : '',
+      c.cut ? `${c.cut} cut by the budget (${pts(c.cutPoints)} pt)` : '',
+    ].filter(Boolean).join(', ');
+    const points = c.max === 0 ? `not selected (${pts(c.points)} left out)` : `${pts(c.score)} / ${pts(c.max)}${c.allOrNothing ? ' (all or nothing)' : ''}${c.graded ? '' : `, ${notGradedWhy(c)}`}`;
+    out.push(`| ${c.group ? `${cell(c.group)}: ` : ''}${cell(c.title)} | ${c.passed} / ${counted} | ${points} | ${notGraded || '-'} |`);
   }
-  out.push(`| **total** | ${grade.counts.passed} / ${grade.counts.passed + grade.counts.failed + grade.counts['not-run']} | **${pts(grade.total)} / ${pts(grade.max)}** | |`, '');
+  out.push(`| **total** | ${grade.counts.passed} / ${grade.counts.passed + grade.counts.failed + grade.counts['not-run']} | **${pts(grade.total)} / ${pts(grade.max)}** | ${[byHandWords(grade, 0).replace(/ \(rules: .*\)$/, ''), cutWords(grade)].filter(Boolean).join('; ') || '-'} |`, '');
   const beyond = grade.categories.filter((c) => c.beyondCourseGrid);
   if (beyond.length > 0) {
     out.push(`PROTOCOL.md's own choices, beyond the course grid (name grammar, lengths, error codes, ordering, exact wording, framing: \`@spec\` scenarios), are graded in ${beyond.map((c) => `"${cell(c.title)}" (${pts(c.points)} of ${pts(grade.rubricPoints)} points)`).join(', ')}; every other category grades the course's own rules.`, '');
@@ -92,11 +106,18 @@ export function buildGradeMarkdown(grade: Grade): string {
     out.push('');
   }
 
+  const cutList = grade.scenarios.filter((s) => s.status === 'cut');
+  if (cutList.length > 0) {
+    out.push(`## Cut by the budget (${cutList.length} scenarios, ${pts(grade.cut.points)} points not graded)`, '');
+    for (const c of grade.categories) if (c.cut > 0) out.push(`- ${cell(c.title)}: ${c.cut} scenario(s), ${pts(c.cutPoints)} pt`);
+    out.push('');
+  }
+
   for (const status of ['not-gradable', 'filtered'] as const) {
     const list = grade.scenarios.filter((s) => s.status === status);
     if (list.length === 0) continue;
-    out.push(`## ${STATUS_WORDS[status][0]!.toUpperCase()}${STATUS_WORDS[status].slice(1)} (${list.length}, not counted either way)`, '');
-    for (const s of list) out.push(`- ${s.hidden ? 'a hidden check' : `${cell(s.feature)} › ${cell(s.name)}`}: ${cell(s.reason ?? '')}`);
+    out.push(`## ${STATUS_WORDS[status][0]!.toUpperCase()}${STATUS_WORDS[status].slice(1)} (${list.length}: to grade by hand)`, '');
+    for (const s of list) out.push(`- ${s.hidden ? 'a hidden check' : `${cell(s.feature)} › ${cell(s.name)}`} (${pts(s.maxPoints)} pt): ${cell(s.reason ?? '')}`);
     out.push('');
   }
   return out.join('\n');

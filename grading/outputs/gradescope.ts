@@ -6,7 +6,7 @@
  */
 import type { Grade, ScenarioGrade } from '../score.ts';
 import type { Visibility } from '../rubric.ts';
-import { notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
+import { gradeLine, notGradedWhy, pts, ruleInWords, STATUS_WORDS } from './format.ts';
 
 export interface GradescopeTest {
   name: string;
@@ -45,8 +45,11 @@ export function buildGradescopeResults(grade: Grade, hiddenVisibility: Visibilit
     perCategory.set(s.category, n);
     const counted = s.status === 'passed' || s.status === 'failed' || s.status === 'not-run';
     const title = grade.categories.find((c) => c.id === s.category)?.title ?? s.category;
+    // Not counted (to grade by hand, cut by the budget): its max_score stays, so the test scores add up to
+    // the rubric's one scale and a grader can give the points by hand on Gradescope.
+    const why = s.status === 'cut' ? 'cut by the budget, not graded' : `${STATUS_WORDS[s.status]}, to grade by hand`;
     return {
-      name: `${title}: ${s.name}${counted ? '' : ` [${STATUS_WORDS[s.status]}, not counted]`}`,
+      name: `${title}: ${s.name}${counted ? '' : ` [${why}]`}`,
       number: `${categoryIndex.get(s.category) ?? 0}.${n}`,
       score: s.points,
       max_score: s.maxPoints,
@@ -57,8 +60,8 @@ export function buildGradescopeResults(grade: Grade, hiddenVisibility: Visibilit
     };
   });
   const summary = [
-    `${pts(grade.total)} / ${pts(grade.max)} points (${grade.state}).`,
-    ...grade.categories.map((c) => `${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : `not graded (${notGradedWhy(c)})`}, ${c.passed} passed, ${c.failed} failed, ${c.notRun} not run`),
+    `${gradeLine(grade, Number.POSITIVE_INFINITY)} (${grade.state}).`,
+    ...grade.categories.map((c) => `${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : `not graded (${notGradedWhy(c)})`}, ${c.passed} passed, ${c.failed} failed, ${c.notRun} not run${c.cut ? `, ${c.cut} cut by the budget` : ''}${c.handPoints ? `, ${pts(c.handPoints)} pt to grade by hand` : ''}`),
     ...grade.notes,
   ].join('\n');
   return {

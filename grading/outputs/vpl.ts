@@ -4,7 +4,7 @@
  * time still records what was earned; the comments come once, at the end.
  */
 import type { Grade } from '../score.ts';
-import { notGradedWhy, pts, ruleInWords, scenarioTitle } from './format.ts';
+import { gradeLine, notGradedWhy, pts, ruleInWords, scenarioTitle } from './format.ts';
 import { printable } from './safe-text.ts';
 
 export function vplGradeLine(grade: Grade): string {
@@ -14,7 +14,7 @@ export function vplGradeLine(grade: Grade): string {
 /** One Comment line per category, then one per failure (hidden ones without details), then notes. */
 export function vplComments(grade: Grade): string[] {
   const comment = (text: string): string => `Comment :=>> ${printable(text.replace(/\r?\n/g, ' '))}`;
-  const out = [comment(`${grade.rubric.title}: ${pts(grade.total)} / ${pts(grade.max)} (${grade.state})`)];
+  const out = [comment(`${grade.rubric.title}: ${gradeLine(grade)} (${grade.state})`)];
   for (const c of grade.categories) {
     out.push(comment(`${c.title}: ${c.graded ? `${pts(c.score)} / ${pts(c.max)}` : `not graded (${notGradedWhy(c)})`} (${c.passed} passed, ${c.failed} failed${c.notRun ? `, ${c.notRun} not run` : ''}${c.notGradable ? `, ${c.notGradable} not gradable` : ''})`));
   }

@@ -6,7 +6,7 @@
  * runner's). Registered first among the grader's hooks so a skipped scenario costs no target restart.
  */
 import { Before } from '@cucumber/cucumber';
-import { DEADLINE_ENV, RESERVE_ENV } from '../budget-env.ts';
+import { BUDGET_CUT_PREFIX, DEADLINE_ENV, RESERVE_ENV } from '../budget-env.ts';
 
 Before({ name: 'grading time budget' }, function (this: { attach(text: string, mediaType: string): void | Promise<void> }) {
   const deadline = Number(process.env[DEADLINE_ENV] ?? '');
@@ -14,6 +14,6 @@ Before({ name: 'grading time budget' }, function (this: { attach(text: string, m
   const reserve = Number(process.env[RESERVE_ENV] ?? '0') || 0;
   const left = deadline - Date.now();
   if (left > reserve) return undefined;
-  void this.attach(`not run: the time budget ran out (${Math.max(0, Math.round(left / 1000))} s left, a scenario may need ${Math.round(reserve / 1000)} s)`, 'text/plain');
+  void this.attach(`${BUDGET_CUT_PREFIX}: the time budget ran out (${Math.max(0, Math.round(left / 1000))} s left, a scenario may need ${Math.round(reserve / 1000)} s)`, 'text/plain');
   return 'skipped';
 });

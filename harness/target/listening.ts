@@ -10,8 +10,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readinessPollMs } from './probe.ts';
 
 const TCP_LISTEN = '0A';
-/** The peer closed its side; the owner has not closed the socket yet (it has not handled the departure). */
-const TCP_CLOSE_WAIT = '08';
 
 /** True when this machine has the /proc files the method needs. */
 export function canWatchListeningSockets(): boolean {
@@ -78,17 +76,47 @@ function localPortsByInode(state: string): Map<string, number> {
 const listeningPortsByInode = (): Map<string, number> => localPortsByInode(TCP_LISTEN);
 
 /**
- * Connections to `port` that the peer closed and the process group `pgid` still holds open: departures
- * the server has not handled yet. A server that handled them (or died) holds none.
+ * The sockets a process group holds, by inode, and among them the ones listening on `port`. Cheap enough
+ * to call after every scenario: it reads the group's fd links, never /proc/net/tcp (which lists every
+ * socket of the machine, thousands on a busy one) except to name the listening ones once.
  */
-export function unhandledClosesOfGroup(pgid: number, port: number): number {
-  const closing = localPortsByInode(TCP_CLOSE_WAIT);
-  if (closing.size === 0) return 0;
-  let count = 0;
-  for (const pid of processGroupMembers(pgid)) {
-    for (const inode of socketInodes(pid)) if (closing.get(inode) === port) count += 1;
+export class GroupSockets {
+  private members: number[] = [];
+  private membersAt = 0;
+  private listeningInodes = new Set<string>();
+
+  constructor(
+    private readonly pgid: number,
+    private readonly port: number,
+  ) {}
+
+  /** Remember which of the group's sockets listen on the port (call once the server is up). */
+  learnListening(): void {
+    const byInode = listeningPortsByInode();
+    this.listeningInodes = new Set([...this.held()].filter((inode) => byInode.get(inode) === this.port));
   }
-  return count;
+
+  /** The group still holds a socket that listened on the port. */
+  listening(): boolean {
+    const held = this.held();
+    return [...this.listeningInodes].some((inode) => held.has(inode));
+  }
+
+  /** Sockets the group holds besides its listening ones: its open connections (and any other socket it has). */
+  connections(): number {
+    let count = 0;
+    for (const inode of this.held()) if (!this.listeningInodes.has(inode)) count += 1;
+    return count;
+  }
+
+  private held(): Set<string> {
+    // Group membership changes rarely (a forking server's children): look it up at most every 500 ms.
+    if (Date.now() - this.membersAt > 500) {
+      this.members = processGroupMembers(this.pgid);
+      this.membersAt = Date.now();
+    }
+    return new Set(this.members.flatMap((pid) => socketInodes(pid)));
+  }
 }
 
 /** The TCP ports the process group `pgid` is listening on right now. */

@@ -34,6 +34,9 @@ const TEARDOWN_SETTLE_MS = 500;
 const BLIND_EXIT_NOTICE_MS = 100;
 /** Between two looks at the server's sockets. */
 const POLL_MS = 10;
+/** A count of open connections that has not moved for this long (after SETTLE_MIN_MS) is final. */
+const SETTLE_STABLE_MS = 40;
+const SETTLE_MIN_MS = 60;
 
 export class RestartableTarget implements TargetController {
   readonly owned = true;
@@ -45,6 +48,8 @@ export class RestartableTarget implements TargetController {
   private failedStarts = 0;
   private lastStartError = '';
   private readonly crashes: CrashReport[] = [];
+  /** Connections the server held when the last scenario began (what a teardown brings it back to). */
+  private openAtAcquire = 0;
   /** A death seen but not yet described (its last output is still arriving): recorded when this settles. */
   private pendingCrash: Promise<void> | undefined;
   /** Crashes before this index have been attached to some scenario. */
@@ -126,6 +131,7 @@ export class RestartableTarget implements TargetController {
     }
     if (this.dead || !this.instance || (fresh && this.used)) await this.restart();
     this.used = true;
+    this.openAtAcquire = this.instance!.openConnections?.() ?? 0;
     return this.instance!.address;
   }
 
@@ -139,12 +145,22 @@ export class RestartableTarget implements TargetController {
       await this.pendingCrash;
       return; // dead already, or in-process (its death would be the harness's)
     }
-    if (instance.unhandledCloses && instance.listening) {
-      // Wait until it has closed its side of every connection the scenario closed (it handled the
-      // departures), then look once more: a process that died of them no longer listens either (exit
-      // closes every socket at once), and is given time to be seen ending. A healthy server costs one look.
-      const deadline = Date.now() + TEARDOWN_SETTLE_MS;
-      while (!this.dead && instance.unhandledCloses() > 0 && Date.now() < deadline) await sleep(POLL_MS);
+    if (instance.openConnections && instance.listening) {
+      // Wait until the server has closed its side of the connections the scenario closed (its count of
+      // open connections is back to what it was when the scenario began, or stops falling: a server that
+      // never closes a departed client's socket must not cost the full wait every time), then look once
+      // more: a process that died of them no longer listens either (exit closes every socket at once) and
+      // is given time to be seen ending. A healthy server costs a look or two at its fd links.
+      const start = Date.now();
+      let last = instance.openConnections();
+      let stableSince = start;
+      while (!this.dead && last > this.openAtAcquire && Date.now() - start < TEARDOWN_SETTLE_MS) {
+        if (Date.now() - start >= SETTLE_MIN_MS && Date.now() - stableSince >= SETTLE_STABLE_MS) break;
+        await sleep(POLL_MS);
+        const now = instance.openConnections();
+        if (now !== last) stableSince = Date.now();
+        last = now;
+      }
       if (!this.dead && !instance.listening()) await Promise.race([instance.exited, sleep(SETTLE_MS)]);
     } else {
       await Promise.race([instance.exited, sleep(BLIND_EXIT_NOTICE_MS)]);

@@ -11,7 +11,7 @@
  */
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canWatchListeningSockets, listeningPortsOfGroup, unhandledClosesOfGroup, waitUntilListening } from './listening.ts';
+import { canWatchListeningSockets, GroupSockets, waitUntilListening } from './listening.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
@@ -164,14 +164,16 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
       const why = exitedByItself ? withSubject(failure.replace(/\n/, ';\n')) : `${failure} after ${options.startTimeoutMs} ms`;
       throw new TargetStartError(`server command \`${command}\` did not start: ${why.split('\n').join(' ')}`);
     }
+    const sockets = watchSockets ? new GroupSockets(pid, port) : undefined;
+    sockets?.learnListening();
     const instance: TargetInstance = {
       address,
       died: exited.then((text) => `target crashed: ${text}\n(server command: ${command})`),
       exited: exitSeen,
-      ...(watchSockets
+      ...(sockets
         ? {
-            listening: () => !gone && listeningPortsOfGroup(pid).includes(port),
-            unhandledCloses: () => (gone ? 0 : unhandledClosesOfGroup(pid, port)),
+            listening: () => !gone && sockets.listening(),
+            openConnections: () => (gone ? 0 : sockets.connections()),
           }
         : {}),
       stop,

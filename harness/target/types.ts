@@ -30,10 +30,11 @@ export interface TargetInstance {
    */
   listening?(): boolean;
   /**
-   * Connections the peer closed that the server has not closed yet (it has not handled the departure):
-   * 0 once it has, or when it cannot be told. Absent where the harness cannot tell.
+   * How many connections the server holds open right now (sockets besides its listening one), found
+   * without opening one: after a scenario closed its connections, the count falls as the server handles
+   * their departures. Absent where the harness cannot tell.
    */
-  unhandledCloses?(): number;
+  openConnections?(): number;
   /** Stop it and wait until it is gone (bounded). Never throws. */
   stop(): Promise<void>;
   /** Last-resort synchronous kill, for process 'exit' handlers. */

@@ -53,15 +53,18 @@ test('Gradescope results: test scores add up to the grade, hidden scenarios get 
   assert.equal(results.tests[1]!.visibility, 'hidden');
   assert.equal(results.tests[0]!.visibility, 'visible');
   const filtered = results.tests[3]!;
-  assert.equal(filtered.max_score, 0);
-  assert.match(filtered.name, /not counted/);
+  assert.equal(filtered.max_score, 1, 'one scale: its share stays, to grade by hand');
+  assert.equal(filtered.score, 0);
+  assert.match(filtered.name, /to grade by hand/);
+  assert.match(results.output, /^1 \/ 4; to grade by hand: 1 points \(rules: rule of scenario 4 \(1\)\)/);
   assert.match(filtered.output, /password unknown/);
   assert.match(results.tests[2]!.output, /bob <- OK KICK/);
 });
 
 test('grade.md: the table, each failure with its rule, step, message and transcript; hidden details withheld', () => {
   const md = buildGradeMarkdown(sample());
-  assert.match(md, /\*\*1 \/ 3 points\*\*/);
+  assert.match(md, /\*\*1 \/ 4 points\*\*/);
+  assert.match(md, /\*\*To grade by hand: 1 points \(rules: rule of scenario 4 \(1\)\)\*\*/);
   assert.match(md, /\| A \| 1 \/ 3 \| 1 \/ 3 \|/);
   assert.match(md, /\*\*Rule:\*\* rule of scenario 3 \(PROTOCOL\.md §5\.1\)/);
   assert.match(md, /Then bob is refused/);
@@ -69,7 +72,8 @@ test('grade.md: the table, each failure with its rule, step, message and transcr
   assert.match(md, /bob <- OK KICK/);
   assert.match(md, /Hidden check failed/);
   assert.doesNotMatch(md, /secret detail/);
-  assert.match(md, /Filtered out \(1, not counted either way\)/);
+  assert.match(md, /Filtered out \(1: to grade by hand\)/);
+  assert.match(md, /\| B \| 0 \/ 0 \| 0 \/ 1, nothing gradable: all to grade by hand \| 1 filtered out, 1 pt to grade by hand \|/);
 });
 
 test('VPL: a Grade line and Comment lines, one per category and failure, hidden ones without details', () => {
@@ -85,9 +89,9 @@ test('VPL: a Grade line and Comment lines, one per category and failure, hidden 
 test('class.csv: one row per submission sorted by name, a column per category, fields quoted when needed', () => {
   const csv = buildClassCsv([sample('zed, "z"', false), sample('alice')]);
   const lines = csv.trim().split('\n');
-  assert.equal(lines[0], 'submission,state,total,max,rubric_points,a,b,passed,failed,not_gradable,filtered,not_run,wall_s,notes');
-  assert.match(lines[1]!, /^alice,complete,1,3,4,1,,1,2,0,1,0,1\.5,$/);
-  assert.match(lines[2]!, /^"zed, ""z""",complete,0,3,4,0,,/);
+  assert.equal(lines[0], 'submission,state,total,max,rubric_points,to_grade_by_hand,cut_scenarios,cut_points,a,b,passed,failed,not_gradable,filtered,not_run,wall_s,by_hand_rules,notes');
+  assert.match(lines[1]!, /^alice,complete,1,4,4,1,0,0,1,,1,2,0,1,0,1\.5,rule of scenario 4 \(1\),$/);
+  assert.match(lines[2]!, /^"zed, ""z""",complete,0,4,4,1,0,0,0,,/);
 });
 
 test('class.html: a matrix row per submission, names escaped, failures clickable with their transcript', () => {

@@ -48,16 +48,23 @@ test('@points:N weighs a scenario inside its category', () => {
   assert.equal(g.scenarios[0]!.maxPoints, 3);
 });
 
-test('not-gradable and filtered scenarios are listed but never counted either way', () => {
+test('one scale: not-gradable and filtered scenarios keep their share, earn nothing, and are listed to grade by hand', () => {
   const a = [info(1, ['@a']), info(2, ['@a']), info(3, ['@a', '@pristine'])];
   const g = grade(a, [result(a[0]!, 'passed'), result(a[1]!, 'not-gradable', { notGradableReason: 'not gradable: profile' })], [[a[2]!.key, '@pristine: shared target']]);
   const cat = g.categories[0]!;
-  assert.equal(cat.score, 4, 'the only counted scenario passed');
+  assert.equal(cat.score, 1.3333, "a third of 4: the passed scenario's share, never the whole category");
+  assert.equal(cat.max, 4);
+  assert.equal(cat.handPoints, 2.6667);
   assert.equal(cat.notGradable, 1);
   assert.equal(cat.filtered, 1);
   assert.equal(g.scenarios[1]!.reason, 'not gradable: profile');
   assert.equal(g.scenarios[2]!.status, 'filtered');
-  assert.equal(g.scenarios[2]!.maxPoints, 0);
+  assert.equal(g.scenarios[2]!.maxPoints, 1.3333);
+  assert.equal(g.toGradeByHand.points, 2.6667);
+  assert.deepEqual(g.toGradeByHand.rules.map((r) => [r.rule, r.points, r.why]), [
+    ['rule of scenario 2', 1.3333, 'not gradable: profile'],
+    ['rule of scenario 3', 1.3333, '@pristine: shared target'],
+  ]);
 });
 
 test('all-or-nothing: full points only when every counted scenario passed', () => {
@@ -68,14 +75,44 @@ test('all-or-nothing: full points only when every counted scenario passed', () =
   assert.deepEqual(all.scenarios.map((s) => s.points), [1, 1]);
 });
 
-test('a category with nothing counted is not graded: its points leave the maximum', () => {
+test('a category with nothing gradable keeps its points on the scale, all to grade by hand; one with nothing selected leaves it', () => {
   const c = [info(1, ['@c'])];
   const g = grade([info(2, ['@a']), ...c], [result(c[0]!, 'not-gradable')]);
   const cat = g.categories.find((x) => x.id === 'c')!;
   assert.equal(cat.graded, false);
-  assert.equal(cat.max, 0);
-  assert.equal(g.max, 4, 'a (4, with one not-run scenario) is graded; b has no scenario, c nothing counted');
+  assert.equal(cat.max, 3);
+  assert.equal(cat.handPoints, 3);
+  assert.equal(g.max, 7, 'a (4) and c (3) are on the scale; b has no selected scenario');
   assert.equal(g.rubricPoints, 9);
+  assert.equal(g.toGradeByHand.points, 3);
+});
+
+test('the budget cut: cut scenarios are neither failed nor passed, counted apart, and the run state says cut', () => {
+  const a = [info(1, ['@a']), info(2, ['@a'])];
+  const g = grade(a, [result(a[0]!, 'passed'), result(a[1]!, 'skipped', { attachments: [{ mediaType: 'text/plain', text: 'cut by the budget: the time budget ran out (0 s left, a scenario may need 7 s)' }] })]);
+  assert.equal(g.scenarios[1]!.status, 'cut');
+  assert.equal(g.scenarios[1]!.reason, 'the time budget ran out (0 s left, a scenario may need 7 s)');
+  assert.equal(g.state, 'cut');
+  assert.deepEqual(g.cut, { scenarios: 1, points: 2 });
+  assert.equal(g.categories[0]!.cut, 1);
+  assert.equal(g.categories[0]!.failed, 0);
+  assert.equal(g.total, 2);
+  assert.equal(g.max, 4);
+});
+
+test('a crash on disconnect is charged once, to the first @disconnect scenario that passed; never when one already failed', () => {
+  const a = [info(1, ['@a']), info(2, ['@a', '@disconnect']), info(3, ['@a', '@disconnect'])];
+  const finding = { mediaType: 'text/plain', text: 'crash on disconnect: the server died when ...\ntarget crashed: exited with code 1' };
+  const charged = grade(a, [result(a[0]!, 'passed', { attachments: [finding] }), result(a[1]!, 'passed', { attachments: [finding] }), result(a[2]!, 'passed')]);
+  assert.deepEqual(charged.scenarios.map((s) => s.status), ['passed', 'failed', 'passed']);
+  assert.match(charged.scenarios[1]!.message!, /died 2 time\(s\) when the harness closed/);
+  assert.match(charged.scenarios[1]!.transcript!, /^target crashed: exited with code 1/);
+  assert.equal(charged.disconnectCrashes.length, 2);
+  const already = grade(a, [result(a[0]!, 'passed', { attachments: [finding] }), result(a[1]!, 'failed'), result(a[2]!, 'passed')]);
+  assert.deepEqual(already.scenarios.map((s) => s.status), ['passed', 'failed', 'passed'], 'charged already');
+  const none = grade([a[0]!], [result(a[0]!, 'passed', { attachments: [finding] })]);
+  assert.equal(none.scenarios[0]!.status, 'passed');
+  assert.match(none.notes.join('\n'), /no @disconnect rule was selected/);
 });
 
 test('the first matching category takes a scenario; scenarios no category matches are not graded', () => {
