@@ -41,16 +41,25 @@ test('reference server, VPL format: a running Grade line per scenario, comments,
   assert.equal(results.tests.length, g.scenarios.length);
 });
 
-test('a time budget too short for anything: every scenario is reported as not run for lack of time, and earns nothing', { timeout: 60_000 }, async (t) => {
+test('a time budget too short for anything: every scenario is reported as cut by the budget, earns nothing, and the run says cut', { timeout: 60_000 }, async (t) => {
   const reports = tempReports(t);
   const run = await grade(['--tags', '@who', '--budget', '0.001', '--reports', reports]);
   assert.equal(run.exitCode, 1);
+  assert.match(run.stdout, /^Grade: 0 \/ \d+; cut by the budget: \d+ scenarios, [\d.]+ points not graded \(cut\)/m, 'the summary line says cut, not complete');
   const g = readGrade(reports);
-  assert.equal(g.state, 'complete');
+  assert.equal(g.state, 'cut');
   assert.equal(g.total, 0);
-  assert.ok(g.max > 0, 'not-run scenarios stay in the denominator');
-  assert.ok(g.scenarios.every((s) => s.status === 'not-run' && /time budget/.test(s.reason ?? '')), JSON.stringify(g.scenarios.map((s) => s.reason)));
-  assert.match(fs.readFileSync(path.join(reports, 'grade.md'), 'utf8'), /Not run \(\d+, counted as not passed\)/);
+  assert.ok(g.max > 0, 'cut scenarios stay on the scale');
+  assert.equal(g.cut.scenarios, g.scenarios.length);
+  assert.equal(g.cut.points, g.max);
+  assert.ok(g.scenarios.every((s) => s.status === 'cut' && /time budget/.test(s.reason ?? '')), JSON.stringify(g.scenarios.map((s) => s.reason)));
+  assert.equal(g.counts.failed, 0, 'a cut is not a failure');
+  const md = fs.readFileSync(path.join(reports, 'grade.md'), 'utf8');
+  assert.match(md, /Run: cut by the budget/);
+  assert.match(md, /## Cut by the budget \(\d+ scenarios, [\d.]+ points not graded\)/);
+  const gradescope = JSON.parse(fs.readFileSync(path.join(reports, 'results.json'), 'utf8')) as { output: string; tests: Array<{ name: string }> };
+  assert.match(gradescope.output, /cut by the budget: \d+ scenarios/);
+  assert.ok(gradescope.tests.every((test) => /\[cut by the budget, not graded\]/.test(test.name)));
 });
 
 test('a server that never starts is graded 0 with the reason, not a crash of the grader', { timeout: 60_000 }, async (t) => {
