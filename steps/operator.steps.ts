@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectErrorCode, expectSuccess, field } from './support/steps-helpers.ts';
+import { markServerWide } from './support/target-control.ts';
 
 function password(world: ChatWorld): string {
   const value = world.parameters.operPassword;
@@ -63,6 +64,7 @@ When('{user} tries to kill {user}', async function (this: ChatWorld, user: strin
 });
 
 When('{user} bans {user}', async function (this: ChatWorld, user: string, target: string) {
+  markServerWide(this);
   await operate(this, user, 'ban', target);
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, `banning ${target}`);
@@ -71,6 +73,7 @@ When('{user} bans {user}', async function (this: ChatWorld, user: string, target
 });
 
 When('{user} tries to ban {user}', async function (this: ChatWorld, user: string, target: string) {
+  markServerWide(this);
   await operate(this, user, 'ban', target);
 });
 

@@ -38,6 +38,16 @@ const POLL_MS = 10;
 const SETTLE_STABLE_MS = 40;
 const SETTLE_MIN_MS = 60;
 
+/** A standby instance being started or ready (see RestartableTarget's `standby`). */
+interface Spare {
+  cancel: AbortController;
+  ready: Promise<TargetInstance | undefined>;
+  /** It ended by itself before being used. */
+  gone: boolean;
+  /** Set once it has started (what a synchronous kill reaches). */
+  instance?: TargetInstance;
+}
+
 export class RestartableTarget implements TargetController {
   readonly owned = true;
   private instance: TargetInstance | undefined;
@@ -59,12 +69,25 @@ export class RestartableTarget implements TargetController {
   private launching: AbortController | undefined;
   /** Per-scenario instances with limits still running: stopped with the run if their scenario did not. */
   private readonly limited = new Set<TargetInstance>();
+  /**
+   * With `standby`: a second instance started in advance, on a port of its own, that a restart switches to
+   * at once; it is replaced in the background. Undefined while none is wanted or before the first start.
+   */
+  private spare: Spare | undefined;
+  /** Old instances still being stopped in the background (a restart does not wait for them). */
+  private readonly stopping = new Set<Promise<void>>();
 
   constructor(
     private readonly launch: Launcher,
     private readonly description: (address: TargetAddress | undefined) => string,
     readonly operPassword: string | undefined,
     launchLimited?: LimitedLauncher,
+    /**
+     * Keep a standby instance ready and switch to it on restart, and stop old instances without waiting:
+     * a restart then costs nothing but the switch. Only for a target whose instances can run side by side
+     * (each on a port of its own); never with a fixed port.
+     */
+    private readonly standby = false,
   ) {
     this.startLimited = launchLimited ? (limits) => this.launchWithLimits(launchLimited, limits) : undefined;
   }
@@ -83,16 +106,20 @@ export class RestartableTarget implements TargetController {
         const old = this.instance;
         this.instance = undefined;
         this.dead = true;
-        if (old) await old.stop();
+        if (old && this.standby) this.stopInBackground(old);
+        else if (old) await old.stop();
         if (this.stopped) throw new TargetStartError('the run is over');
-        const launching = new AbortController();
-        this.launching = launching;
-        let instance: TargetInstance;
-        try {
-          instance = await this.launch(launching.signal);
-        } finally {
-          this.launching = undefined;
+        let instance = await this.takeSpare();
+        if (instance === undefined) {
+          const launching = new AbortController();
+          this.launching = launching;
+          try {
+            instance = await this.launch(launching.signal);
+          } finally {
+            this.launching = undefined;
+          }
         }
+        if (this.standby && !this.stopped) this.spare = this.startSpare();
         this.instance = instance;
         this.dead = false;
         this.used = false;
@@ -121,6 +148,40 @@ export class RestartableTarget implements TargetController {
       }
     })();
     return this.restarting;
+  }
+
+  /** Starts a standby instance; its own death before it is used only discards it. */
+  private startSpare(): Spare {
+    const cancel = new AbortController();
+    const spare: Spare = { cancel, gone: false, ready: undefined as unknown as Promise<TargetInstance | undefined> };
+    spare.ready = this.launch(cancel.signal).then(
+      (instance) => {
+        spare.instance = instance;
+        void (instance.exited ?? instance.died).then(() => (spare.gone = true));
+        return instance;
+      },
+      () => undefined, // a standby that did not start: the restart launches one the usual way
+    );
+    return spare;
+  }
+
+  /** The standby instance, if one started and is still alive (waiting for it if it is still starting). */
+  private async takeSpare(): Promise<TargetInstance | undefined> {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare) return undefined;
+    const instance = await spare.ready;
+    if (instance === undefined) return undefined;
+    if (spare.gone || this.stopped) {
+      this.stopInBackground(instance);
+      return undefined;
+    }
+    return instance;
+  }
+
+  private stopInBackground(instance: TargetInstance): void {
+    const stopping = instance.stop().finally(() => this.stopping.delete(stopping));
+    this.stopping.add(stopping);
   }
 
   async acquire(fresh: boolean): Promise<TargetAddress> {
@@ -229,11 +290,17 @@ export class RestartableTarget implements TargetController {
     this.instance = undefined;
     const limited = [...this.limited];
     this.limited.clear();
-    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop())]);
+    const spare = this.spare;
+    this.spare = undefined;
+    spare?.cancel.abort(new Error('the run is over'));
+    const spareStop = spare?.ready.then((s) => s?.stop());
+    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop()), spareStop, ...this.stopping]);
   }
 
   killNow(): void {
     this.launching?.abort(KILL_NOW);
+    this.spare?.cancel.abort(KILL_NOW);
+    this.spare?.instance?.killNow();
     this.instance?.killNow();
     for (const l of this.limited) l.killNow();
   }

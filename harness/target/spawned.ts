@@ -186,5 +186,7 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
 
 export function spawnedServer(options: SpawnOptions): RestartableTarget {
   const launch = spawnedLauncher(options);
-  return new RestartableTarget(launch, (a) => `spawned \`${options.command}\`${a ? ` on ${a.host}:${a.port}` : ''}`, options.operPassword);
+  // A fresh port per start, so a standby instance can wait beside the running one: restarts cost no start-up.
+  const standby = options.port === undefined;
+  return new RestartableTarget(launch, (a) => `spawned \`${options.command}\`${a ? ` on ${a.host}:${a.port}` : ''}`, options.operPassword, undefined, standby);
 }

@@ -18,6 +18,8 @@ export type TargetControlWorld = IWorld<HarnessParameters> & {
   targetControlMark?: number;
   /** Ids of the limited instances this scenario started, stopped by its /end. */
   limitedTargets?: string[];
+  /** The scenario did something whose effect outlives it on the server (a console line, a ban): see markServerWide. */
+  serverWideAction?: boolean;
   /** When the scenario's teardown began (epoch ms), set by closeConnections. */
   teardownAt?: number;
   /**
@@ -50,10 +52,19 @@ function answer<T>({ status, payload }: { status: number; payload: unknown }): T
   return body;
 }
 
+/**
+ * This scenario is about to change the server for everyone (type on its console, ban): a @server-wide
+ * scenario that never got this far (not gradable earlier) changed nothing, and needs no restart after it.
+ */
+export function markServerWide(world: TargetControlWorld): void {
+  world.serverWideAction = true;
+}
+
 /** Type one line on the target's server console; `output` is null when the harness cannot read the answer. */
 export async function typeConsoleLine(world: TargetControlWorld, line: string): Promise<ConsoleOutcome> {
   const url = world.parameters.controlUrl;
   if (!url) throw new NotGradableError("the target's console is not reachable: the harness did not start this server (--target)");
+  markServerWide(world);
   const answer = await control<ConsoleResponse>(world, '/console', { line });
   return { output: answer.output };
 }

@@ -60,7 +60,9 @@ After({ name: 'target control: crash reports', timeout: HOOK_TIMEOUT_MS }, async
     limited,
     teardownAt,
     name: pickle.name,
-    serverWide: pickle.tags.some((t) => t.name === SERVER_WIDE_TAG),
+    // A @server-wide scenario that ended not gradable before typing on the console or banning changed
+    // nothing for everyone: the next scenario can keep the same server (no restart).
+    serverWide: pickle.tags.some((t) => t.name === SERVER_WIDE_TAG) && (String(result?.status) !== 'PENDING' || this.serverWideAction === true),
   });
   for (const crash of ended.crashes) this.attach(crash, { mediaType: 'text/plain', fileName: 'target crash' });
   for (const pointer of ended.pointers) this.attach(pointer, { mediaType: 'text/plain', fileName: 'target crash' });
