@@ -59,6 +59,7 @@ export function parseProfile(text: string, source: string): Profile {
   } catch (error) {
     throw new ProfileError(`${source}: not valid JSON: ${(error as Error).message}`);
   }
+  json = withBase(json, source, [source]);
   const problems = validateAgainstSchema(json);
   // Compiling assumes the shape the schema guarantees: only compile a profile that passed it.
   const compiler = new Compiler(json as RawProfile);
@@ -68,6 +69,41 @@ export function parseProfile(text: string, source: string): Profile {
     throw new ProfileError(`${source} is not a valid profile:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return profile;
+}
+
+// ---- extends: a profile written as the differences from another ------------------------------
+
+/**
+ * `"extends": "canonical"` (a profile name, or a path relative to the extending file): the base
+ * profile's sections with this one's on top, one level deep (capabilities, commands, events, replies,
+ * variants... merged by key; a key given here replaces the base's whole value). A fixture or a
+ * student's profile then says only what differs, e.g. canonical plus a course variant.
+ */
+function withBase(json: unknown, source: string, chain: string[]): unknown {
+  if (!isPlainObject(json) || typeof json.extends !== 'string') return json;
+  const name = json.extends;
+  const looksLikePath = name.includes('/') || name.endsWith('.json');
+  const file = looksLikePath ? path.resolve(path.dirname(source), name) : resolveProfilePath(name);
+  if (chain.includes(file)) throw new ProfileError(`${source}: extends: "${name}" extends itself (${[...chain, file].join(' -> ')})`);
+  let base: unknown;
+  try {
+    base = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ProfileError(`${source}: extends: cannot read the profile "${name}" (${file}): ${(error as Error).message}`);
+  }
+  const resolved = withBase(base, file, [...chain, file]);
+  const merged: Record<string, unknown> = isPlainObject(resolved) ? { ...resolved } : {};
+  delete merged.extends;
+  for (const [key, value] of Object.entries(json)) {
+    if (key === 'extends') continue;
+    const under = merged[key];
+    merged[key] = isPlainObject(under) && isPlainObject(value) ? { ...under, ...value } : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---- schema validation ------------------------------------------------------------------------

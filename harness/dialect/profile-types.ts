@@ -26,6 +26,8 @@ export interface RawProfile {
   $schema?: string;
   name: string;
   description?: string;
+  /** A base profile (name or path relative to this file) this one is written on top of. */
+  extends?: string;
   wire?: {
     framing?: 'lines' | 'stream' | 'idle';
     stripAnsi?: boolean;
