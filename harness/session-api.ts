@@ -155,9 +155,13 @@ export interface Session {
   recheck(user: string, reply: Reply): Promise<Reply>;
   /** /MSG to several users (multi-target is rendered by the profile). */
   msg(user: string, nicks: readonly string[], text: string): Promise<Reply>;
-  /** WHO, parsed into members (in the order the server gave). */
-  who(user: string): Promise<{ reply: Reply; members: Member[] }>;
-  /** LIST, parsed into channel names. */
+  /**
+   * WHO, parsed into members (in the order the server gave). `inLobbyChannel`: the user is in the lobby
+   * and the profile's lobby is a channel (course variant lobby=default-channel): WHO is then asked there
+   * instead of being not gradable.
+   */
+  who(user: string, options?: { inLobbyChannel?: boolean }): Promise<{ reply: Reply; members: Member[] }>;
+  /** LIST, parsed into channel names (without the lobby channel of the course variant lobby=default-channel). */
   list(user: string): Promise<{ reply: Reply; channels: string[] }>;
 
   /**

@@ -186,6 +186,11 @@ class ScenarioSession implements Session {
   async run(user: string, command: CommandName, args: Record<string, string | undefined> = {}): Promise<Reply> {
     this.requireLobbyFor(user, command, args);
     if (command === 'bye') await this.leaveBeforeGoodbye(user);
+    return this.execute(user, command, args);
+  }
+
+  /** Send one command and read its outcome; the lobby and variant rules are run()'s. */
+  private async execute(user: string, command: CommandName, args: Record<string, string | undefined>): Promise<Reply> {
     const line = this.dialect.render(command, args); // NotGradableError before anything is sent
     const client = this.client(user);
     await this.sendLine(client, line);
@@ -213,13 +218,10 @@ class ScenarioSession implements Session {
     if (variants.bye !== 'leave-first') return;
     const left: string[] = [];
     for (const channel of this.memberships.channels(user)) {
-      if (this.memberships.inLobby(user)) {
-        const switched = await this.run(user, 'current', { channel });
-        if (!switched.ok) throw new Error(`${user} could not switch to ${this.names.logical(channel)} to leave it before saying goodbye (course variant bye=leave-first): ${switched.raw}`);
-      }
-      const reply = await this.run(user, 'leave');
-      if (!reply.ok) throw new Error(`${user} could not leave ${this.names.logical(channel)} before saying goodbye (course variant bye=leave-first): ${reply.raw}`);
-      left.push(channel);
+      // A refusal means the server no longer counts the user in that channel (kicked by someone whose
+      // command this Session did not see, renamed...): nothing to leave there. The goodbye says the rest.
+      if (this.memberships.inLobby(user) && !(await this.run(user, 'current', { channel })).ok) continue;
+      if ((await this.run(user, 'leave')).ok) left.push(channel);
     }
     if (left.length > 0) this.leftFirst.set(user, left);
   }
@@ -303,16 +305,19 @@ class ScenarioSession implements Session {
     return this.run(user, 'msg', { nicks: nicks.join(separator ?? ''), text });
   }
 
-  async who(user: string): Promise<{ reply: Reply; members: Member[] }> {
+  async who(user: string, options: { inLobbyChannel?: boolean } = {}): Promise<{ reply: Reply; members: Member[] }> {
     if (!this.dialect.profile.who) throw new NotGradableError(`profile "${this.dialect.name}" cannot read a WHO reply (no "who" section)`);
-    const reply = await this.run(user, 'who');
+    const reply = options.inLobbyChannel ? await this.execute(user, 'who', {}) : await this.run(user, 'who');
     return { reply, members: reply.ok ? this.dialect.parseMembers(reply.fields, reply.data) : [] };
   }
 
   async list(user: string): Promise<{ reply: Reply; channels: string[] }> {
     if (!this.dialect.profile.list) throw new NotGradableError(`profile "${this.dialect.name}" cannot read a LIST reply (no "list" section)`);
     const reply = await this.run(user, 'list');
-    return { reply, channels: reply.ok ? this.dialect.parseChannels(reply.fields, reply.data) : [] };
+    const channels = reply.ok ? this.dialect.parseChannels(reply.fields, reply.data) : [];
+    // Course variant lobby=default-channel: the lobby is a channel of the server, not one of the scenario's.
+    const lobby = this.dialect.profile.variants.lobby === 'default-channel' ? this.dialect.profile.defaultChannel : undefined;
+    return { reply, channels: lobby === undefined ? channels : channels.filter((c) => c !== lobby) };
   }
 
   async sendRaw(
