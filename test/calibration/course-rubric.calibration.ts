@@ -29,7 +29,7 @@ test('the course rubric is within 1 point of the hand grade of every calibration
   t.diagnostic(['| fixture | profile | course | strict | by hand | why |', ...FIXTURES.map((f) => tableRow(all.get(f.name)!))].join('\n'));
   for (const f of FIXTURES) {
     const c = all.get(f.name)!;
-    assert.equal(c.course.state, 'complete', `${f.name}: the graded run did not complete (${c.course.notes.join('; ')})`);
+    assert.equal(c.course.state, 'complete', `${f.name}: the graded run did not complete: ${c.course.state} (${c.course.notes.join('; ')})`);
     assert.ok(Math.abs(outOf20(c.course) - f.hand) <= 1, `${f.name}: course ${outOf20(c.course)} (${c.course.total} / ${c.course.max} graded), by hand ${f.hand}`);
   }
 
