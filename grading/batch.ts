@@ -27,6 +27,7 @@ import type { Rubric } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
 import { computeGrade, GRADE_SCHEMA, type Grade } from './score.ts';
 import { listSubmissions, shardOf } from './shard.ts';
+import { MANIFEST_FILE } from './manifest.ts';
 import { SHARD_MANIFEST, SHARD_SCHEMA, type ShardManifest } from './merge.ts';
 
 const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
@@ -127,6 +128,8 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
     String(budgetFor(command.limitS)),
     '--name',
     name,
+    '--manifest',
+    path.join(dir, MANIFEST_FILE),
     '--reports',
     reportsDir,
     ...command.featurePaths,

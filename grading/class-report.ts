@@ -103,7 +103,7 @@ table.m th, table.m td { border: 1px solid #ccc; padding: 1px 3px; text-align: c
 table.m th.s { text-align: left; white-space: nowrap; position: sticky; left: 0; background: #fff; }
 table.m thead th.c { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14em; overflow: hidden; font-weight: normal; white-space: nowrap; }
 td.p { background: #d7f5d7; } td.f { background: #f8c9c9; cursor: pointer; } td.n { background: #fbeebb; cursor: pointer; }
-td.x { background: #e4e4e4; cursor: pointer; } td.r { background: #f4f4f4; color: #888; cursor: pointer; }
+td.x { background: #e4e4e4; cursor: pointer; } td.d { background: #e8e0f0; cursor: pointer; } td.r { background: #f4f4f4; color: #888; cursor: pointer; }
 td.c { background: #e8e0f4; cursor: pointer; }
 #panel { position: sticky; bottom: 0; background: #fffdf5; border: 1px solid #999; padding: .5em 1em; max-height: 45vh; overflow: auto; }
 pre { white-space: pre-wrap; margin: .2em 0 .8em; }
@@ -171,6 +171,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
           ['Rule', `${s.rule ?? s.name}${s.sections ? ` (PROTOCOL.md ${s.sections})` : ''}`],
           ['Scenario', s.key],
           ['Why', s.reason ?? ''],
+          ['Manifest', s.optional ? `${s.optional.title}: ${s.optional.declared === 'implemented' ? 'claimed in chat-conformance.json' : 'declared not implemented in chat-conformance.json'}` : ''],
           ['Failed at', s.failingStep ?? ''],
           ['Message', clip(s.message ?? '', Math.floor(perDetail / 3))],
           ['Transcript (end)', clip(s.transcript ?? '', perDetail)],
@@ -178,7 +179,9 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
           ['Against the reference server (--diff)', clip(s.reference?.comparison ?? '', perDetail)],
         ],
       });
-      return `<td class="${letter}" data-d="${details.length - 1}" title="${esc(s.flaky ? `${s.status} (flaky)` : s.status)}">${s.flaky ? '~' : symbol}</td>`;
+      const declaredMissing = s.status === 'failed' && s.optional?.declared === 'not-implemented';
+      const title = declaredMissing ? 'not implemented (declared in chat-conformance.json)' : s.flaky ? `${s.status} (flaky)` : s.optional?.declared === 'implemented' && s.status === 'failed' ? 'failed: claimed in chat-conformance.json but broken' : s.status;
+      return `<td class="${declaredMissing ? 'd' : letter}" data-d="${details.length - 1}" title="${esc(title)}">${declaredMissing ? '∅' : s.flaky ? '~' : symbol}</td>`;
     });
     matrix.push(`<tr><th class="s">${esc(g.submission ?? '?')} <small>${pts(g.total)}/${pts(g.max)}</small></th>${cells.join('')}</tr>`);
   }
@@ -193,7 +196,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
 <p>${sorted.length} submission(s); rubric: ${esc(sorted[0]?.rubric.title ?? '?')}. Click a coloured cell for the failure and its TCP transcript.</p>
 ${summary.join('\n')}
 <h2>Scenarios</h2>
-<p class="legend">${legend}<span>not gradable and filtered out: to grade by hand; cut: the budget ran out, not graded</span></p>
+<p class="legend">${legend}<span class="d">∅ not implemented, declared (chat-conformance.json)</span><span>~ flaky (--repeat)</span><span>not gradable and filtered out: to grade by hand; cut: the budget ran out, not graded</span></p>
 ${matrix.join('\n')}
 <div id="panel" hidden></div>
 <script type="application/json" id="details">${json}</script>

@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
       vpl: command.vpl,
       ...(command.budgetS !== undefined ? { budgetS: command.budgetS } : {}),
       ...(command.name !== undefined ? { submission: command.name } : {}),
+      ...(command.manifest !== undefined ? { manifest: command.manifest } : {}),
     });
     const where = path.relative(process.cwd(), command.reportsDir) || '.';
     process.stdout.write(`Grade: ${gradeLine(grade, 3)} (${grade.state}); ${where}/grade.md, grade.json, results.json\n`);

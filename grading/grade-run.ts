@@ -19,6 +19,7 @@ import { buildGradescopeResults } from './outputs/gradescope.ts';
 import { vplComments, vplGradeLine } from './outputs/vpl.ts';
 import type { Rubric } from './rubric.ts';
 import { computeGrade, type Grade, type RunState } from './score.ts';
+import { readManifest, type ManifestReading } from './manifest.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { budgetOrder } from './budget-order.ts';
 import { andTags, featureFiles, readScenarios, scenarioKey, tagMatcher, type ScenarioInfo } from './scenarios.ts';
@@ -35,6 +36,8 @@ export interface GradeRunOptions {
   submission?: string;
   /** Total time budget in seconds (the run skips what cannot finish before it). */
   budgetS?: number;
+  /** The submission's chat-conformance.json, when it may have one (a missing file is no manifest). */
+  manifest?: string;
   /** Print VPL `Grade :=>>` lines (a running one after every scenario) and `Comment :=>>` lines. */
   vpl: boolean;
 }
@@ -78,13 +81,17 @@ class GradeFiles {
   filtered = new Map<string, string>();
   target = '';
   readonly notes: string[] = [];
+  readonly manifest: ManifestReading;
   private readonly startedMs = Date.now();
   private readonly startedAt = new Date().toISOString();
 
   constructor(
     private readonly options: GradeRunOptions,
     private readonly selected: readonly ScenarioInfo[],
-  ) {}
+  ) {
+    this.manifest = options.manifest !== undefined ? readManifest(options.manifest) : {};
+    if (this.manifest.problem !== undefined) this.notes.push(this.manifest.problem);
+  }
 
   grade(state: RunState, notRunReason: string): Grade {
     return computeGrade({
@@ -93,6 +100,7 @@ class GradeFiles {
       filtered: this.filtered,
       results: this.results,
       notRunReason,
+      ...(this.manifest.manifest ? { manifest: this.manifest.manifest } : {}),
       meta: {
         ...(this.options.submission !== undefined ? { submission: this.options.submission } : {}),
         target: this.target || describeChoice(this.options.runner),

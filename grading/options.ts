@@ -41,6 +41,9 @@ Grading:
   --format <text|vpl>        vpl: also print Moodle VPL "Grade :=>>" lines (a running one after each
                              scenario) and "Comment :=>>" lines
   --name <label>             the submission's name in the reports
+  --manifest <file>          the submission's chat-conformance.json (which optional features it says it
+                             implements): failures of features it declares not implemented are reported
+                             apart from those it claims (batch: read from each sub-folder)
   --reports <dir>            where reports go (default reports/)
 
 Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --fixed-quiet, --parallel, --isolation, --steps,
@@ -75,6 +78,7 @@ const OPTIONS = {
   budget: { type: 'string' },
   format: { type: 'string' },
   name: { type: 'string' },
+  manifest: { type: 'string' },
   submissions: { type: 'string' },
   jobs: { type: 'string' },
   limit: { type: 'string' },
@@ -105,6 +109,8 @@ export interface SingleGradeCommand extends CommonGradeOptions {
   runner: RunnerOptions;
   budgetS?: number;
   name?: string;
+  /** The submission's chat-conformance.json (absolute). */
+  manifest?: string;
 }
 
 export interface BatchGradeCommand extends CommonGradeOptions {
@@ -186,6 +192,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
     if (v.target !== undefined) throw new UsageError('--submissions and --target are mutually exclusive');
     if (v.budget !== undefined) throw new UsageError('--budget applies to one run; in batch mode each submission gets a budget from --limit');
     if (v.name !== undefined) throw new UsageError('--name applies to one run; in batch mode the sub-folder names the submission');
+    if (v.manifest !== undefined) throw new UsageError('--manifest applies to one run; in batch mode each sub-folder\'s chat-conformance.json is read');
     if (format === 'vpl') throw new UsageError('--format vpl applies to one run (a VPL grader grades one submission)');
     // Validate the runner options once, up front, with stand-ins (a typo must not fail N times). The
     // profile is per submission (its own profile.json, or {dir}), so the probe uses the default one, and
@@ -224,5 +231,6 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
     runner: { ...runnerParsed.options, reportsDir: common.reportsDir, features: featurePaths },
     ...(v.budget !== undefined ? { budgetS: positiveNumber('budget', v.budget, 0, false) } : {}),
     ...(v.name !== undefined ? { name: v.name } : {}),
+    ...(v.manifest !== undefined ? { manifest: path.resolve(cwd, v.manifest) } : {}),
   };
 }

@@ -22,6 +22,7 @@ import { CRASH_BLOCK_PREFIX, DISCONNECT_CRASH_PREFIX, DISCONNECT_TAG } from '../
 import { BUDGET_CUT_PREFIX } from './budget-env.ts';
 import { categoryOf, isHidden, pointShares, scenarioWeight, type Rubric, type VariantPolicy } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
+import { optionalFeatureOf, type Manifest } from './manifest.ts';
 
 export const GRADE_SCHEMA = 'chat-conformance/grade@1';
 
@@ -50,6 +51,11 @@ export interface ScenarioGrade extends ScenarioInfo {
   transcript?: string;
   /** Passed in some runs and failed in others (--repeat); `counted` is what the rubric made of it. */
   flaky?: { runs: string[]; counted: 'passed' | 'failed'; comparison: string };
+  /**
+   * With a manifest (chat-conformance.json), for a scenario of an optional feature: the feature, and
+   * whether the submission says it implements it ("claimed but broken" vs "not implemented, declared").
+   */
+  optional?: { feature: string; title: string; declared: 'implemented' | 'not-implemented' };
   /** --diff: the scenario against the reference server, side by side with the first divergence marked. */
   reference?: { how: string; outcome: string; comparison: string };
   durationMs?: number;
@@ -103,6 +109,8 @@ export interface Grade {
   profile: string;
   /** The course variants the profile declares, in words (harness/dialect/variants.ts); the grade was made under them. */
   variants?: string[];
+  /** What the submission's chat-conformance.json says it implements (the optional features), when it has one. */
+  manifest?: { source: string; implements: string[] };
   tags?: string;
   state: RunState;
   notes: string[];
@@ -133,6 +141,8 @@ export interface GradeInput {
   filtered: ReadonlyMap<string, string>;
   /** Scenario key -> its result, for those that finished. */
   results: ReadonlyMap<string, ScenarioResult>;
+  /** The submission's feature manifest, when it has a valid one. */
+  manifest?: Manifest;
   /** Why a selected scenario without a result has none ("not run yet", "the server did not start"...). */
   notRunReason: string;
   meta: Pick<Grade, 'target' | 'profile' | 'state' | 'notes' | 'startedAt' | 'wallMs'> & { submission?: string; tags?: string; variants?: string[] };
@@ -243,6 +253,8 @@ export function computeGrade(input: GradeInput): Grade {
       maxPoints: 0,
       points: 0,
     };
+    const optional = input.manifest ? optionalFeatureOf(info.tags, info.name) : undefined;
+    if (optional) base.optional = { feature: optional.id, title: optional.title, declared: input.manifest!.implements.includes(optional.id) ? 'implemented' : 'not-implemented' };
     const filteredWhy = input.filtered.get(info.key);
     const result = input.results.get(info.key);
     if (filteredWhy !== undefined) {
@@ -329,6 +341,7 @@ export function computeGrade(input: GradeInput): Grade {
     ...(tags ? { tags } : {}),
     ...(variants && variants.length > 0 ? { variants: [...variants] } : {}),
     state,
+    ...(input.manifest ? { manifest: { source: input.manifest.source, implements: [...input.manifest.implements] } } : {}),
     notes,
     updatedAt: new Date().toISOString(),
     total: round(categories.reduce((sum, c) => sum + c.score, 0)),

@@ -23,7 +23,7 @@ const STATE_WORDS: Record<Grade['state'], string> = {
 
 function failure(s: ScenarioGrade): string[] {
   if (s.hidden) return [`### Hidden check failed`, '', 'Details of hidden checks are withheld.', ''];
-  const out = [`### ${cell(s.feature)} › ${cell(s.name)}`, '', `- **Rule:** ${ruleInWords(s)}`, `- **Scenario:** \`${s.uri}:${s.line}\` (${pts(s.maxPoints)} pt)`];
+  const out = [`### ${cell(s.feature)} › ${cell(s.name)}${s.optional?.declared === 'implemented' ? ' (claimed in chat-conformance.json: broken)' : ''}`, '', `- **Rule:** ${ruleInWords(s)}`, `- **Scenario:** \`${s.uri}:${s.line}\` (${pts(s.maxPoints)} pt)`];
   if (s.failingStep) out.push(`- **Failed at:** \`${s.failingStep}\``);
   out.push('');
   if (s.message) out.push(fence(s.message), '');
@@ -59,6 +59,10 @@ export function buildGradeMarkdown(grade: Grade): string {
   for (const variant of grade.variants ?? []) out.push(`- Course variant (${variantWord}): ${cell(variant)}`);
   // Notes may quote the server's own output (why it did not start): never raw Markdown.
   for (const note of grade.notes) out.push(`- Note: ${markdownText(note)}`);
+  if (grade.manifest) {
+    const declared = grade.manifest.implements.length > 0 ? grade.manifest.implements.map((f) => `\`${f}\``).join(', ') : 'none of the optional features';
+    out.push(`- Manifest (\`chat-conformance.json\`): implements ${declared}; failures of the features it does not claim are listed apart, as not implemented`);
+  }
   out.push('', '| category | passed / counted | points | not graded |', '|---|---:|---:|---|');
   for (const c of grade.categories) {
     const counted = c.passed + c.failed + c.notRun;
@@ -80,15 +84,26 @@ export function buildGradeMarkdown(grade: Grade): string {
     out.push(`PROTOCOL.md's own choices (\`@spec\` scenarios) are graded with the course's rules, in their command's category (the whole-spec grading).`, '');
   }
 
-  const failed = grade.scenarios.filter((s) => s.status === 'failed');
+  // A failure of an optional feature the manifest says is not implemented is no bug to fix: listed apart.
+  const notImplemented = grade.scenarios.filter((s) => s.status === 'failed' && s.optional?.declared === 'not-implemented');
+  const failed = grade.scenarios.filter((s) => s.status === 'failed' && s.optional?.declared !== 'not-implemented');
+  const claimedBroken = failed.filter((s) => s.optional?.declared === 'implemented').length;
   if (failed.length > 0) {
-    out.push(`## What to fix (${failed.length} failed)`, '');
+    out.push(`## What to fix (${failed.length} failed${claimedBroken > 0 ? `, ${claimedBroken} of them in optional features chat-conformance.json claims: claimed but broken` : ''})`, '');
     for (const c of grade.categories) {
       const mine = failed.filter((s) => s.category === c.id);
       if (mine.length === 0) continue;
       out.push(`## ${cell(c.title)}`, '');
       for (const s of mine) out.push(...failure(s));
     }
+  }
+
+  if (notImplemented.length > 0) {
+    out.push(`## Not implemented, as declared in chat-conformance.json (${notImplemented.length} failed, earning nothing)`, '');
+    const byFeature = new Map<string, number>();
+    for (const s of notImplemented) byFeature.set(s.optional!.title, (byFeature.get(s.optional!.title) ?? 0) + 1);
+    for (const [title, n] of byFeature) out.push(`- ${cell(title)}: ${n} scenario(s)`);
+    out.push('');
   }
 
   const flakyPassed = grade.scenarios.filter((s) => s.flaky && s.status === 'passed');
