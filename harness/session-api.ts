@@ -77,6 +77,11 @@ export interface Reply {
   data: Array<Record<string, string>>;
   /** The raw final reply text, for messages in assertion errors only. */
   raw: string;
+  /**
+   * A success concluded from silence (a dialect that answers some commands with nothing): how, for
+   * messages ("nothing arrived after a quiet period of 300 ms after \"/KICK bob\"").
+   */
+  silence?: string;
 }
 
 /** One unit a user received (takeReceived), with its arrival number and the event the profile sees in it. */

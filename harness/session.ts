@@ -38,6 +38,9 @@ import { QuietWait, sharedQuietWait } from './quiet-wait.ts';
 import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
 import { ARROWS, Transcript, escapeInvisible } from './transcript.ts';
 
+/** How long a connection that gave no reply gets to answer a barrier request (probeSilence). */
+const SILENCE_PROBE_MS = 2000;
+
 export interface SessionOptions {
   /** An already compiled profile (tests); default: loadProfile(params.profile). */
   profile?: Profile;
@@ -611,7 +614,12 @@ class ScenarioSession implements Session {
     const deadline = Date.now() + this.params.timeoutMs;
     const data: Fields[] = [];
     for (;;) {
-      const unit = await client.expect(matcher, { timeoutMs: Math.max(1, deadline - Date.now()), description, after: this.afterRequest(client) });
+      let unit: ReplyUnit;
+      try {
+        unit = await client.expect(matcher, { timeoutMs: Math.max(1, deadline - Date.now()), description, after: this.afterRequest(client) });
+      } catch (error) {
+        throw await this.probeSilence(client, error);
+      }
       if (unit.kind !== 'data') {
         this.replyArrived(client);
         return toReply(unit, data);
@@ -621,16 +629,44 @@ class ScenarioSession implements Session {
   }
 
   /**
+   * A request got nothing at all: does the connection still answer? With a barrier the dialect has, ask
+   * once (bounded): an answer means the server ignored the request; none means the connection stopped
+   * answering (a handler thread that died while the process lives on), which the barrier's own failure
+   * names. Either way the error says which.
+   */
+  private async probeSilence(client: TestClient, error: unknown): Promise<unknown> {
+    if (!(error instanceof ExpectationError) || !client.isOpen || client.unansweredSends.length === 0 || !this.usesBarrier) return error;
+    const token = `b${(barrierCounter++).toString(36)}${randomBytes(3).toString('hex')}`;
+    const request = client.unansweredSends[0]!;
+    const mark = client.requestMark();
+    let clause: string;
+    try {
+      await client.send(this.dialect.barrierRequest(token));
+      await client.expect(this.dialect.barrierMatcher(token), { timeoutMs: Math.min(this.params.timeoutMs, SILENCE_PROBE_MS), description: `the answer to a barrier request (token ${token})`, after: mark });
+      clause = ' (the connection still answers: a barrier request sent after it was answered, so the server ignored the request)';
+    } catch {
+      if (!client.isOpen || client.unansweredSends.length < 2) return error; // something did arrive, or it closed: the message says so
+      clause =
+        `: the server stopped answering on this connection after ${JSON.stringify(request)}: nothing arrived for it, nor for a barrier ` +
+        'request sent after it, and the connection is still open: its handler may have died (an uncaught exception in its thread?)';
+    }
+    error.message = error.message.replace(/(, but it did not arrive)[^\n]*/, `$1${clause}`);
+    return error;
+  }
+
+  /**
    * For commands a dialect answers with silence on success: wait until the server has surely
    * processed the line (barrier, else quiet period), then an error reply among the received units
    * means refusal and its absence means success.
    */
   private async silentOutcome(client: TestClient): Promise<Reply> {
-    await this.settle(client);
+    const how = await this.settle(client);
     const refusal = this.dialect.errorMatcher();
     const error = client.takeNow(refusal, this.afterRequest(client));
     if (error) return toReply(error, []);
-    const reply: Reply = { ok: true, fields: {}, data: [], raw: '' };
+    const request = client.lastSent === undefined ? '' : ` after ${JSON.stringify(client.lastSent)}`;
+    const silence = how === 'after a barrier' ? `nothing arrived${request} before the answer to a barrier request` : `nothing arrived within the quiet period${request} (${how.replace(/^after a quiet period of /, '')})`;
+    const reply: Reply = { ok: true, fields: {}, data: [], raw: '', silence };
     // A wait shorter than the ceiling may have missed a slow refusal: `recheck` gives it a second look.
     if (!this.usesBarrier) this.tentative.set(reply, { client, since: Date.now() });
     return reply;

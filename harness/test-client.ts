@@ -133,6 +133,11 @@ export class TestClient {
   private readonly closeListeners: Array<() => void> = [];
   private readonly receiveListeners = new Set<() => void>();
   private readonly recent: string[] = [];
+  /** Lines sent since data last arrived (oldest first): a connection that stopped answering shows here. */
+  private unanswered: string[] = [];
+  private lastSentLine: string | undefined;
+  /** Something arrived on this connection once: it can stop answering only after it answered. */
+  private answeredOnce = false;
   private recentPartial = '';
   /** 'reading' normally; 'paused' after stopReading (nothing read); 'discarding' once a close is awaited. */
   private reading: 'reading' | 'paused' | 'discarding' = 'reading';
@@ -266,6 +271,7 @@ export class TestClient {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     return this.paced(() => {
       this.transcript.record(this.user, 'send', bytes.toString('utf8'));
+      this.noteSent(bytes.toString('utf8'));
       return new Promise((resolve, reject) => {
         this.socket.write(bytes, (error) => {
           if (error) reject(new ExpectationError(`${this.user}: sending failed: ${error.message}`));
@@ -301,7 +307,7 @@ export class TestClient {
         reject,
         timer: setTimeout(() => {
           this.removeWaiter(waiter);
-          reject(this.failure(`expected ${options.description} within ${options.timeoutMs} ms, but it did not arrive`));
+          reject(this.failure(`expected ${options.description} within ${options.timeoutMs} ms, but it did not arrive: ${this.whatHappened(options)}`));
         }, options.timeoutMs),
       };
       if (this.tryWaiter(waiter)) return;
@@ -435,6 +441,10 @@ export class TestClient {
     this.transcript.record(this.user, 'recv', text);
     if (this.stripAnsi) text = this.removeAnsi(text);
     this.remember(text);
+    if (text !== '') {
+      this.unanswered = [];
+      this.answeredOnce = true;
+    }
     this.append(text);
     this.checkOverflow();
     this.serveWaiters();
@@ -593,6 +603,52 @@ export class TestClient {
 
   private failure(message: string): ExpectationError {
     return new ExpectationError(this.withRecentLines(`${this.user}: ${message}`));
+  }
+
+  /** What was sent, for messages: its first line, as typed. */
+  private noteSent(text: string): void {
+    const first = text.split('\n').find((l) => l.trim() !== '');
+    if (first === undefined) return;
+    this.lastSentLine = first.replace(/\r$/, '');
+    this.unanswered.push(first.replace(/\r$/, ''));
+    if (this.unanswered.length > 50) this.unanswered.splice(1, 1); // keep the first (when it stopped) and the latest
+  }
+
+  /**
+   * Why a wait ended without a match, in the words a student can act on: a reply that came but did not
+   * match (shown), text without a line ending, nothing at all after the request, or a connection that
+   * has stopped answering altogether (several requests in a row got nothing: a handler thread that died
+   * while the process lives on looks exactly like this).
+   */
+  private whatHappened(options: ExpectOptions): string {
+    const after = options.after ?? 0;
+    const unmatched = this.framing === 'lines' ? this.lines.filter((l) => l.seq > after).map((l) => l.text) : this.partial !== '' ? [this.partial] : [];
+    if (unmatched.length > 0) {
+      const more = unmatched.length > 1 ? ` (and ${unmatched.length - 1} more line(s) that did not match either)` : '';
+      return `a reply arrived but did not match: ${JSON.stringify(clip(unmatched[unmatched.length - 1]!))}${more}`;
+    }
+    if (this.framing === 'lines' && this.partial !== '') {
+      return `text arrived without a line ending, so it never became a line (PROTOCOL.md §1: every line ends with "\\n"): ${JSON.stringify(clip(this.partial))}`;
+    }
+    const last = this.unanswered[this.unanswered.length - 1];
+    if (last === undefined) return `nothing arrived within ${options.timeoutMs} ms`;
+    if (this.answeredOnce && this.unanswered.length >= 2) {
+      return (
+        `the server stopped answering on this connection after ${JSON.stringify(this.unanswered[0])}: nothing arrived for the ` +
+        `${this.unanswered.length} lines sent since, and the connection is still open: its handler may have died (an uncaught exception in its thread?)`
+      );
+    }
+    return `nothing arrived within ${options.timeoutMs} ms after ${JSON.stringify(last)}${this.isOpen ? ' (the connection is still open)' : ''}`;
+  }
+
+  /** The last line sent on this connection (its first line, as typed), if any. */
+  get lastSent(): string | undefined {
+    return this.lastSentLine;
+  }
+
+  /** Lines sent since anything last arrived on this connection, oldest first (none when it answered). */
+  get unansweredSends(): readonly string[] {
+    return this.unanswered;
   }
 
   private closedMessage(description: string): string {

@@ -33,6 +33,7 @@ export async function ensureRegistered(world: ChatWorld, user: string): Promise<
 // Replies
 
 export function describe(reply: Reply): string {
+  if (reply.raw === '' && reply.silence !== undefined) return reply.silence;
   return `the server answered ${JSON.stringify(reply.raw)}`;
 }
 

@@ -229,3 +229,31 @@ describe('TestClient, request marks', () => {
     assert.deepEqual(client.unconsumed(), ['OK early', 'OK half'], 'lines before the mark stay for other expectations');
   });
 });
+
+describe('TestClient, what a failed wait says happened (issue #14)', () => {
+  it('a reply that arrived but did not match is shown; text without a line ending is named; a connection that stopped answering is named', async () => {
+    const port = await fakeServer((socket) => {
+      socket.write('HELLO srv 1\n');
+      let seen = 0;
+      socket.on('data', () => {
+        seen += 1;
+        if (seen === 1) socket.write('ERR SOMETHING else\n');
+        if (seen === 2) socket.write('OK no newline');
+        // later lines: silence, the connection stays open
+      });
+    });
+    const client = await connect(port);
+    const quick = { timeoutMs: 300 };
+    await client.send('/ONE\n');
+    await assert.rejects(client.expect(line('OK ONE'), { ...quick, description: 'the reply to /ONE', after: 1 }), /but it did not arrive: a reply arrived but did not match: "ERR SOMETHING else"/);
+    await client.send('/TWO\n');
+    await assert.rejects(client.expect(line('OK TWO'), { ...quick, description: 'the reply to /TWO', after: client.requestMark() }), /text arrived without a line ending.*"OK no newline"/);
+    const silentPort = await fakeServer((socket) => socket.write('HELLO srv 1\n')); // then never answers
+    const silent = await connect(silentPort);
+    await silent.expect(line('HELLO srv 1'), { ...T, description: 'the greeting' });
+    await silent.send('/THREE\n');
+    await assert.rejects(silent.expect(line('OK THREE'), { ...quick, description: 'the reply to /THREE', after: silent.requestMark() }), /nothing arrived within 300 ms after "\/THREE" \(the connection is still open\)/);
+    await silent.send('/FOUR\n');
+    await assert.rejects(silent.expect(line('OK FOUR'), { ...quick, description: 'the reply to /FOUR', after: silent.requestMark() }), /the server stopped answering on this connection after "\/THREE".*its handler may have died/);
+  });
+});
