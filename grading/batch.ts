@@ -25,7 +25,10 @@ import { gradeLine } from './outputs/format.ts';
 import { printable } from './outputs/safe-text.ts';
 import type { Rubric } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
-import { computeGrade, GRADE_SCHEMA, type Grade } from './score.ts';
+import { computeGrade, type Grade } from './score.ts';
+import { GRADE_CHANNEL_ENV, GradeChannelReader } from './grade-channel.ts';
+import { gradeMismatches } from './verify-grade.ts';
+import type { Readable } from 'node:stream';
 import { listSubmissions, shardOf } from './shard.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 import { SHARD_MANIFEST, SHARD_SCHEMA, type ShardManifest } from './merge.ts';
@@ -93,13 +96,47 @@ function writeGradeFiles(dir: string, grade: Grade, rubric: Rubric): void {
   writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, rubric.hiddenVisibility), null, 2)}\n`);
 }
 
-function readGrade(file: string): Grade | undefined {
+/** The pids whose parent is `pid` (Linux /proc; empty elsewhere). */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  let names: string[] = [];
   try {
-    const grade = JSON.parse(fs.readFileSync(file, 'utf8')) as Grade;
-    return grade.schema === GRADE_SCHEMA ? grade : undefined;
+    names = fs.readdirSync('/proc');
   } catch {
-    return undefined;
+    return found;
   }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(name));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * The grader of one sandboxed submission runs as the first process of its own network and PID namespaces
+ * (bwrap --as-pid-1): the submission's server, in its stricter sandbox inside, gets a loopback of its own
+ * (any port, 1459 too, is free; no other submission's grader is reachable), and when the grader ends, the
+ * kernel kills everything left in its namespace. The grader sees the machine's files as they are.
+ */
+function networkNamespaceArgv(argv: readonly string[]): string[] {
+  return [
+    '--dev-bind', '/', '/',
+    '--proc', '/proc',
+    '--unshare-net', '--unshare-pid', '--as-pid-1', '--die-with-parent',
+    // As root, keep the capabilities the inner sandbox needs (bwrap drops them by default).
+    ...(isRoot() ? ['--cap-add', 'ALL'] : []),
+    '--',
+    ...argv,
+  ];
 }
 
 async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOutcome> {
@@ -113,6 +150,7 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   const startedMs = Date.now();
 
   const chosen = profileFor(command.profileTemplate, dir);
+  const sandboxArgs = command.sandbox ? ['--submission-dir', dir, ...command.sandboxAllow.flatMap((p) => ['--sandbox-allow', p])] : ['--no-sandbox'];
   const args = [
     '--import',
     'tsx',
@@ -132,14 +170,20 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
     path.join(dir, MANIFEST_FILE),
     '--reports',
     reportsDir,
+    ...sandboxArgs,
     ...command.featurePaths,
   ];
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, [GRADE_CHANNEL_ENV]: '3' };
   delete env[DEADLINE_ENV];
   delete env[RESERVE_ENV];
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
-  child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+  const options = { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe', 'pipe'] };
+  const child = command.sandbox
+    ? spawn('bwrap', networkNamespaceArgv([process.execPath, ...args]), options)
+    : spawn(process.execPath, args, options);
+  child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  // The grade travels back on this pipe only: a file the submission might reach is never read.
+  const channel = new GradeChannelReader(child.stdio[3] as Readable);
 
   // The server runs in a group of its own under the grader: keep a recent list of every group below it.
   let groups = new Set<number>(child.pid !== undefined ? [child.pid] : []);
@@ -149,7 +193,19 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   let cutOff = false;
   const stop = (): void => {
     if (child.pid !== undefined) groups = descendantGroups(child.pid);
-    killGroups(groups, 'SIGTERM'); // the runner writes its partial reports and stops the server
+    if (command.sandbox && child.pid !== undefined) {
+      // Only the grader gets SIGTERM (it writes its cut-off grade and stops its server): bwrap itself would
+      // die of it at once and take the grader with it. Then SIGKILL to everything.
+      for (const grader of childrenOf(child.pid)) {
+        try {
+          process.kill(grader, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    } else {
+      killGroups(groups, 'SIGTERM'); // the runner writes its partial reports and stops the server
+    }
     setTimeout(() => killGroups(groups, 'SIGKILL'), KILL_GRACE_MS).unref();
   };
   const limitTimer = setTimeout(() => {
@@ -171,8 +227,13 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   killGroups(groups, 'SIGKILL'); // anything the grader left behind: its group, a server it could not stop
   log.close();
 
-  let grade = readGrade(path.join(reportsDir, 'grade.json'));
-  if (!grade) {
+  let grade = channel.latest();
+  const problems = grade === undefined ? [] : gradeMismatches(grade, rubric, ctx.selected);
+  if (grade === undefined || problems.length > 0) {
+    const why =
+      problems.length > 0
+        ? `the grade the grader sent does not add up (${problems.slice(0, 3).join('; ')}): not taken`
+        : `the grader exited with code ${exitCode ?? '?'} and sent no grade`;
     grade = computeGrade({
       rubric,
       selected: ctx.selected,
@@ -184,7 +245,7 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
         target: serverCommandFor(command.serverTemplate, dir),
         profile: chosen.profile ?? '?',
         state: 'grader-error',
-        notes: [`the grader exited with code ${exitCode ?? '?'} and left no grade; last output:\n${log.tail(8)}`],
+        notes: [`${why}; last output:\n${log.tail(8)}`],
         startedAt,
         wallMs: Date.now() - startedMs,
       },

@@ -4,11 +4,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_USAGE, UsageError } from '../harness/runner.ts';
+import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from '../harness/runner.ts';
 import { TargetStartError } from '../harness/target.ts';
+import { sandboxUnavailable } from '../harness/target/sandbox.ts';
 import { runBatch } from './batch.ts';
-import { gradeRun } from './grade-run.ts';
-import { GRADE_HELP, parseGradeCommandLine } from './options.ts';
+import { GraderError, gradeRun } from './grade-run.ts';
+import { GRADE_HELP, parseGradeCommandLine, type GradeCommand } from './options.ts';
 import { gradeLine } from './outputs/format.ts';
 import { loadRubric, RubricError, DEFAULT_RUBRIC } from './rubric.ts';
 
@@ -18,6 +19,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command.mode === 'help') {
       process.stdout.write(`${GRADE_HELP}\n`);
       return 0;
+    }
+    const refusal = sandboxRefusal(command);
+    if (refusal !== undefined) {
+      process.stderr.write(`grade: ${refusal}\n`);
+      return EXIT_USAGE;
     }
     const rubric = loadRubric(command.rubric ?? DEFAULT_RUBRIC);
     if (command.mode === 'batch') return await runBatch(command, rubric);
@@ -38,9 +44,20 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`grade: ${error.message}${error instanceof UsageError ? ' (see --help)' : ''}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`grade: the run could not complete: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT_USAGE;
+    // The grader's own failure (GraderError: a grade saying so was written), or a bug before any grade.
+    const detail = error instanceof GraderError && error.cause instanceof Error ? error.cause : error;
+    process.stderr.write(`grade: internal error of the grader (not the submission's fault): ${detail instanceof Error ? (detail.stack ?? detail.message) : String(detail)}\n`);
+    return EXIT_INTERNAL;
   }
+}
+
+/** Why submission code must not run here (one line), when it would run unconfined without --no-sandbox. */
+function sandboxRefusal(command: Exclude<GradeCommand, { mode: 'help' }>): string | undefined {
+  if (!command.sandbox) return undefined;
+  const runsSubmissionCode = command.mode === 'batch' || command.runner.target.kind === 'spawned' || command.runner.client !== undefined;
+  if (!runsSubmissionCode) return undefined;
+  const why = sandboxUnavailable();
+  return why === undefined ? undefined : `refusing to run submission code without a sandbox: ${why}; pass --no-sandbox to run it unconfined (only code you trust, or inside a platform that sandboxes it)`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
+import { internalErrorText, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
+import { openGradeChannel } from './grade-channel.ts';
 import { TargetStartError } from '../harness/target.ts';
 import { loadProfile } from '../harness/dialect/load-profile.ts';
 import { describeVariants } from '../harness/dialect/variants.ts';
@@ -40,6 +41,14 @@ export interface GradeRunOptions {
   manifest?: string;
   /** Print VPL `Grade :=>>` lines (a running one after every scenario) and `Comment :=>>` lines. */
   vpl: boolean;
+}
+
+/** The grader itself failed (exit code 3); a grader-error grade was written before it was thrown. */
+export class GraderError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'GraderError';
+  }
 }
 
 export interface GradeRunOutcome {
@@ -115,7 +124,11 @@ class GradeFiles {
     });
   }
 
+  /** The batch's grade channel (grading/grade-channel.ts), when this grader runs under a batch. */
+  readonly channel = openGradeChannel();
+
   write(grade: Grade): void {
+    this.channel?.(grade);
     const dir = this.options.runner.reportsDir;
     writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, this.options.rubric.hiddenVisibility), null, 2)}\n`);
     writeFileAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
@@ -209,7 +222,13 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
     );
     grade = finalGrade();
   } catch (error) {
-    if (!(error instanceof TargetStartError)) throw error;
+    if (error instanceof UsageError) throw error;
+    if (!(error instanceof TargetStartError)) {
+      // The grader's own failure: a grade that says so (never the submission's fault), then exit code 3.
+      files.notes.push(`the grader failed (an internal error, not the submission's fault): ${internalErrorText(error)}`);
+      files.write(files.grade('grader-error', 'the grader failed before this scenario'));
+      throw new GraderError(internalErrorText(error), { cause: error });
+    }
     if (interrupted) {
       // Stopped (time limit, signal) while the server was still starting: its death is ours, not its fault.
       files.notes.push('stopped while the server was still starting: it never accepted a connection');

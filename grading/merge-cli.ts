@@ -11,12 +11,16 @@ export const MERGE_HELP = `Usage: npm run grade:merge -- [--out <dir>] [--title 
 Joins the grade.json files found under the given folders (e.g. the reports/ of every --shard job) into one
 class.csv and class.html in --out (default reports/). A submission graded twice keeps its latest grade.
 
+A grade.json that does not add up (counts against its scenarios, category scores against their scenarios'
+statuses, the total against the categories) is rejected and named on stderr.
+
 Completeness: every batch run leaves a ${SHARD_MANIFEST} (which shard i/n it was, which submissions it had).
 The merge checks that shards 1..n all arrived and that each of their submissions has a grade; n is what
 the manifests say, or --expect-shards when given (so a lost artifact is noticed even when it was the only
 one to say n). What is missing is listed on stderr and the exit code is 1; the report of what arrived is
 still written.
-Exit code: 0 merged and complete, 1 merged but something is missing, 2 usage error or no grade found.`;
+Exit code: 0 merged and complete, 1 merged but something is missing or a grade file was rejected, 2 usage
+error or no grade found.`;
 
 export function main(argv: string[]): number {
   let parsed;
@@ -49,8 +53,9 @@ export function main(argv: string[]): number {
     process.stderr.write(`grade:merge: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const { grades, dirs, warnings } = mergeGrades(files);
+  const { grades, dirs, warnings, rejected } = mergeGrades(files);
   for (const w of warnings) process.stderr.write(`grade:merge: warning: ${w}\n`);
+  for (const r of rejected) process.stderr.write(`grade:merge: ${r}\n`);
   if (grades.length === 0) {
     process.stderr.write('grade:merge: no grade.json found\n');
     return 2;
@@ -65,7 +70,7 @@ export function main(argv: string[]): number {
   ];
   for (const m of missing) process.stderr.write(`grade:merge: MISSING: ${m}\n`);
   if (missing.length > 0) process.stderr.write(`grade:merge: the class report is incomplete (${missing.length} problem(s) above)\n`);
-  return missing.length > 0 ? 1 : 0;
+  return missing.length > 0 || rejected.length > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

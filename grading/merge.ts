@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GRADE_SCHEMA, type Grade } from './score.ts';
+import { gradeInconsistencies } from './verify-grade.ts';
+import { printable } from './outputs/safe-text.ts';
 
 /** Every file called `name` under the given files or directories (symlinks not followed), sorted. */
 function findFiles(paths: readonly string[], name: string): string[] {
@@ -78,12 +80,15 @@ export interface MergeResult {
   dirs: Map<string, string>;
   /** Files skipped (not a grade, no submission name) and duplicates, with why. */
   warnings: string[];
+  /** Grade files refused because they do not add up (a forged or damaged grade), with why. */
+  rejected: string[];
 }
 
 /** One grade per submission name; on a duplicate the most recently updated wins, and it is reported. */
 export function mergeGrades(files: readonly string[]): MergeResult {
   const bySubmission = new Map<string, { grade: Grade; file: string }>();
   const warnings: string[] = [];
+  const rejected: string[] = [];
   for (const file of files) {
     let grade: Grade;
     try {
@@ -96,11 +101,16 @@ export function mergeGrades(files: readonly string[]): MergeResult {
       warnings.push(`${file}: not a grade file (schema ${String(grade.schema)})`);
       continue;
     }
+    const problems = gradeInconsistencies(grade);
+    if (problems.length > 0) {
+      rejected.push(`${file}: rejected, the grade does not add up (${problems.slice(0, 3).map(printable).join('; ')})`);
+      continue;
+    }
     const name = grade.submission ?? path.basename(path.dirname(file));
     const previous = bySubmission.get(name);
     if (previous) {
       const keepNew = grade.updatedAt > previous.grade.updatedAt;
-      warnings.push(`${name} is graded twice (${previous.file}, ${file}): kept ${keepNew ? file : previous.file}`);
+      warnings.push(`${printable(name)} is graded twice (${previous.file}, ${file}): kept ${keepNew ? file : previous.file}`);
       if (!keepNew) continue;
     }
     bySubmission.set(name, { grade: { ...grade, submission: name }, file });
@@ -109,5 +119,6 @@ export function mergeGrades(files: readonly string[]): MergeResult {
     grades: [...bySubmission.values()].map((v) => v.grade),
     dirs: new Map([...bySubmission].map(([name, v]) => [name, path.dirname(v.file)])),
     warnings,
+    rejected,
   };
 }

@@ -34,6 +34,14 @@ A class (batch mode):
   --shard <i/n>              grade only shard i of n (1-based; submissions sorted by name, every n-th)
   Writes reports/submissions/<name>/ per submission, reports/class.csv and reports/class.html.
 
+Sandbox (the submission's server, client and whatever they start; docs/GRADING.md "Sandbox"):
+  --submission-dir <dir>     the folder the sandbox shows (a private read-only copy of it, at its own
+                             path; default: the current directory). Batch mode: each sub-folder
+  --sandbox-allow <dir>      also show this folder read-only (e.g. a course library); repeatable
+  --no-sandbox               run submission code unconfined: only for code you trust, or inside a platform
+                             that is itself a sandbox (Gradescope, VPL). Without bubblewrap, grading a
+                             --server or --client refuses to start unless this is given
+
 Grading:
   --rubric <name|path>       rubrics/<name>.json or a JSON file (default course)
   --budget <s>               total time budget of a single run: scenarios that cannot finish in it are
@@ -52,7 +60,8 @@ the reference server; the rubric's "flaky" says how a flaky scenario counts).
 Feature paths default to features/.
 
 Exit code: 0 every counted scenario passed (batch: every submission was graded), 1 something failed or did
-not run, 2 usage error.`;
+not run, 2 usage error (or no sandbox available), 3 internal error of the grader (a grade saying so is
+still written).`;
 
 const OPTIONS = {
   server: { type: 'string' },
@@ -84,6 +93,9 @@ const OPTIONS = {
   limit: { type: 'string' },
   'output-cap': { type: 'string' },
   shard: { type: 'string' },
+  'no-sandbox': { type: 'boolean' },
+  'sandbox-allow': { type: 'string', multiple: true },
+  'submission-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -98,6 +110,10 @@ export interface Shard {
 }
 
 export interface CommonGradeOptions {
+  /** False with --no-sandbox: the submission's processes run unconfined. */
+  sandbox: boolean;
+  /** More folders every sandbox shows read-only (--sandbox-allow), absolute. */
+  sandboxAllow: string[];
   rubric: string | undefined;
   vpl: boolean;
   reportsDir: string;
@@ -162,6 +178,8 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   if (format !== 'text' && format !== 'vpl') throw new UsageError(`--format must be text or vpl, got "${format}"`);
   const featurePaths = parsed.positionals.length > 0 ? parsed.positionals.map((p) => path.resolve(cwd, p)) : [path.join(PROJECT_ROOT, 'features')];
   const common: CommonGradeOptions = {
+    sandbox: v['no-sandbox'] !== true,
+    sandboxAllow: (v['sandbox-allow'] ?? []).map((p) => path.resolve(cwd, p)),
     rubric: v.rubric,
     vpl: format === 'vpl',
     reportsDir: path.resolve(cwd, v.reports ?? path.join(PROJECT_ROOT, 'reports')),
@@ -194,6 +212,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
     if (v.name !== undefined) throw new UsageError('--name applies to one run; in batch mode the sub-folder names the submission');
     if (v.manifest !== undefined) throw new UsageError('--manifest applies to one run; in batch mode each sub-folder\'s chat-conformance.json is read');
     if (format === 'vpl') throw new UsageError('--format vpl applies to one run (a VPL grader grades one submission)');
+    if (v['submission-dir'] !== undefined) throw new UsageError('--submission-dir applies to one run; in batch mode each sub-folder is one');
     // Validate the runner options once, up front, with stand-ins (a typo must not fail N times). The
     // profile is per submission (its own profile.json, or {dir}), so the probe uses the default one, and
     // a server or client without {port} is left to each grader (its profile may give server.port).
@@ -225,10 +244,14 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   }
   const runnerParsed = parseCommandLine(runnerArgs, cwd);
   if (runnerParsed.help) return { mode: 'help' };
+  if (!common.sandbox && (v['sandbox-allow'] !== undefined || v['submission-dir'] !== undefined)) {
+    throw new UsageError('--sandbox-allow and --submission-dir describe the sandbox: they cannot go with --no-sandbox');
+  }
+  const sandbox = common.sandbox ? { dir: path.resolve(cwd, v['submission-dir'] ?? '.'), allow: common.sandboxAllow } : undefined;
   return {
     mode: 'single',
     ...common,
-    runner: { ...runnerParsed.options, reportsDir: common.reportsDir, features: featurePaths },
+    runner: { ...runnerParsed.options, reportsDir: common.reportsDir, features: featurePaths, ...(sandbox ? { sandbox } : {}) },
     ...(v.budget !== undefined ? { budgetS: positiveNumber('budget', v.budget, 0, false) } : {}),
     ...(v.name !== undefined ? { name: v.name } : {}),
     ...(v.manifest !== undefined ? { manifest: path.resolve(cwd, v.manifest) } : {}),

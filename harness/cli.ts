@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
+import { EXIT_INTERNAL, EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import { FLOOR_MS, MULTIPLIER } from './quiet-wait.ts';
@@ -67,7 +67,7 @@ Output:
   -h, --help                 this text
 
 Exit code: 0 every selected scenario passed (not gradable ones do not fail a run), 1 a scenario failed,
-2 usage error or unreachable target.`;
+2 usage error or unreachable target, 3 internal error of the harness (its reports are still written).`;
 
 const OPTIONS = {
   target: { type: 'string' },
@@ -235,9 +235,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`conformance: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    // Anything else (broken support code, a bug): still no stack trace for the user, but the whole message.
-    process.stderr.write(`conformance: the run could not complete: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT_USAGE;
+    // Anything else (broken support code, a bug, RangeError): the harness's failure, with its own exit code.
+    process.stderr.write(`conformance: internal error of the harness (not the server's fault): ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_INTERNAL;
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { sandboxArgv, type SandboxSpec } from './target/sandbox.ts';
 
 /** The few things a TestClient needs from its connection: a TCP socket and a ProcessLink both have them. */
 export interface Link {
@@ -31,16 +32,27 @@ export class ProcessLink extends EventEmitter implements Link {
   private exited = false;
   private killed = false;
 
-  /** Spawn `command` (a shell command line); `onStderr` receives what the client prints on stderr. */
-  constructor(readonly command: string, onStderr: (text: string) => void, cwd?: string) {
+  /**
+   * Spawn `command` (a shell command line); `onStderr` receives what the client prints on stderr. With a
+   * sandbox, the client runs in it (harness/target/sandbox.ts) and destroy() ends its whole PID namespace.
+   */
+  constructor(readonly command: string, onStderr: (text: string) => void, cwd?: string, sandbox?: SandboxSpec) {
     super();
-    this.child = spawn(command, {
-      shell: true,
+    const common = {
       detached: true, // its own process group: destroy() reaches the shell and the client it started
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1', NO_COLOR: process.env.NO_COLOR ?? '' },
-      ...(cwd ? { cwd } : {}),
-    });
+      stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
+    };
+    if (sandbox) {
+      const [file, ...args] = sandboxArgv(sandbox, command, cwd);
+      this.child = spawn(file!, args, { ...common, env: {} });
+    } else {
+      this.child = spawn(command, {
+        ...common,
+        shell: true,
+        env: { ...process.env, PYTHONUNBUFFERED: '1', NO_COLOR: process.env.NO_COLOR ?? '' },
+        ...(cwd ? { cwd } : {}),
+      });
+    }
     this.child.stdout!.on('data', (chunk: Buffer) => this.emit('data', chunk));
     this.child.stderr!.setEncoding('utf8').on('data', onStderr);
     // Writing to a client that already exited: EPIPE. The exit itself is what the scenario observes.

@@ -17,6 +17,7 @@ import type { HarnessParameters } from './session-api.ts';
 import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
 import { SERVER_WIDE_TAG, type ControlServer } from './target/control-server.ts';
 import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.ts';
+import { prepareSandbox, type PreparedSandbox } from './target/sandbox.ts';
 import { buildJunitXml } from './reports/junit.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
 import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
@@ -71,6 +72,11 @@ export interface RunnerOptions {
   diff?: boolean;
   /** Scenario keys (`uri:line`) to run first, in this order (the grader's budget order); the rest follow. */
   order?: string[];
+  /**
+   * Run the spawned server and client programs in a sandbox (harness/target/sandbox.ts) that shows a
+   * private copy of `dir` (at its own path) and the `allow` folders, read-only. Grading sets it.
+   */
+  sandbox?: { dir: string; allow: string[] };
 }
 
 /** A problem the user must fix before anything can run: exit code 2, one line. */
@@ -89,6 +95,14 @@ export function usageErrorFrom(error: unknown, prefix = ''): UsageError {
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** The harness itself failed (a bug, out of memory, RangeError): never the server's fault, never a usage error. */
+export const EXIT_INTERNAL = 3;
+
+/** The first line of an internal error, for a note in the reports (the stack goes to stderr). */
+export function internalErrorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n')[0]!.slice(0, 500);
+}
 
 const PRISTINE_WHY =
   'they need a server nobody else uses, and a --target server may have other clients; run with --server or without a target to include them';
@@ -200,8 +214,19 @@ export async function runConformance(
 ): Promise<number> {
   const startedAt = Date.now();
   const painter = painterFor(io.stdout);
-  const target = createTarget(options.target);
-  const killOnExit = (): void => target.killNow();
+  let sandbox: PreparedSandbox | undefined;
+  if (options.sandbox && (options.target.kind === 'spawned' || options.client !== undefined)) {
+    try {
+      sandbox = prepareSandbox({ dir: options.sandbox.dir, allow: options.sandbox.allow, copy: true });
+    } catch (error) {
+      throw new TargetStartError(`cannot prepare the sandbox: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const target = createTarget(options.target.kind === 'spawned' && sandbox ? { ...options.target, sandbox: sandbox.spec } : options.target);
+  const killOnExit = (): void => {
+    target.killNow();
+    sandbox?.dispose(); // its private copy of the submission
+  };
   process.on('exit', killOnExit);
   let control: ControlServer | undefined;
   let interrupted = false;
@@ -299,6 +324,7 @@ export async function runConformance(
       ...(options.loadScale !== undefined ? { loadScale: options.loadScale } : {}),
       ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
       ...(control ? { controlUrl: control.url, controlSecret: control.secret } : {}),
+      ...(sandbox ? { sandbox: sandbox.spec } : {}),
     };
 
     await clearReports(options.reportsDir);
@@ -394,6 +420,17 @@ export async function runConformance(
     }
     io.stdout.write(`${formatSummary(model, context, options.reportsDir, painter)}\n`);
     return verdict(model) === 'PASS' ? EXIT_PASSED : EXIT_FAILED;
+  } catch (error) {
+    // An internal error (a RangeError from a formatter, a bug): the reports of what ran are still written.
+    if (!(error instanceof UsageError) && !(error instanceof TargetStartError) && !interrupted) {
+      context.notes.push(`the harness failed (an internal error, not the server's fault): ${internalErrorText(error)}`);
+      try {
+        await finishReports();
+      } catch {
+        // The reports cannot be written either; the error below says why the run stopped.
+      }
+    }
+    throw error;
   } finally {
     progress?.clear();
     process.off('SIGINT', onSignal);
@@ -401,6 +438,7 @@ export async function runConformance(
     await control?.close();
     await target.stop();
     process.off('exit', killOnExit);
+    sandbox?.dispose();
   }
 }
 

@@ -13,6 +13,7 @@
 
 import type { ConsoleDialect } from './dialect/console.ts';
 import type { VariantName, Variants } from './dialect/variants.ts';
+import type { SandboxSpec } from './target/sandbox.ts';
 
 /** Every action a user can perform. Arguments are REAL names (use Session.nick / Session.channel). */
 export type CommandName =
@@ -265,7 +266,8 @@ export interface Session {
   /** Close every connection of the scenario, whatever happened. Never throws. */
   closeAll(): Promise<void>;
   /** Human-readable transcript of every byte sent and received in the scenario. */
-  transcript(): string;
+  /** The scenario's wire transcript, rendered in at most about `maxChars` characters (harness/transcript.ts). */
+  transcript(maxChars?: number): string;
   /**
    * The transcript as lines that two runs of the scenario (two servers) can be compared by (--diff,
    * --repeat): logical names instead of real ones, no times, barrier tokens and addresses replaced, and
@@ -313,4 +315,6 @@ export interface HarnessParameters {
   controlUrl?: string;
   /** The control endpoint's per-run secret (sent with every request; the target never sees it). */
   controlSecret?: string;
+  /** The sandbox the submission's processes run in (its --client program too), when grading sandboxes them. */
+  sandbox?: SandboxSpec;
 }

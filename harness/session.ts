@@ -135,7 +135,7 @@ class ScenarioSession implements Session {
     this.stimulus();
     const client =
       this.params.client !== undefined
-        ? await TestClient.spawn({ ...common, command: clientCommand(this.params.client, host, port) })
+        ? await TestClient.spawn({ ...common, command: clientCommand(this.params.client, host, port), ...(this.params.sandbox ? { sandbox: this.params.sandbox } : {}) })
         : await TestClient.connect({ ...common, host, port, connectTimeoutMs: this.options.connectTimeoutMs ?? this.params.timeoutMs });
     this.clients.set(user, client);
     this.requestMarks.delete(user); // a new connection: nothing requested on it yet
@@ -525,8 +525,8 @@ class ScenarioSession implements Session {
     this.clients.clear();
   }
 
-  transcript(): string {
-    return this.log.render();
+  transcript(maxChars?: number): string {
+    return this.log.render(maxChars);
   }
 
   comparableTranscript(): string[] {

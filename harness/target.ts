@@ -3,6 +3,7 @@ import { embeddedReferenceServer } from './target/embedded.ts';
 import { externalServer } from './target/external.ts';
 import { spawnedServer } from './target/spawned.ts';
 import type { TargetAddress, TargetController } from './target/types.ts';
+import type { SandboxSpec } from './target/sandbox.ts';
 
 export type { Isolation, TargetAddress, TargetController, CrashReport } from './target/types.ts';
 export { TargetStartError } from './target/types.ts';
@@ -23,6 +24,8 @@ export type TargetChoice =
       port?: number;
       /** Readiness detection method (profile server.readiness). */
       readiness?: 'connect' | 'listening';
+      /** Run the server in this sandbox (grading sets it; harness/target/sandbox.ts). */
+      sandbox?: SandboxSpec;
     };
 
 export function createTarget(choice: TargetChoice): TargetController {
@@ -38,6 +41,7 @@ export function createTarget(choice: TargetChoice): TargetController {
         operPassword: choice.operPassword,
         ...(choice.port !== undefined ? { port: choice.port } : {}),
         ...(choice.readiness !== undefined ? { readiness: choice.readiness } : {}),
+        ...(choice.sandbox !== undefined ? { sandbox: choice.sandbox } : {}),
       });
   }
 }

@@ -21,6 +21,7 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { escapeInvisible, type Transcript } from './transcript.ts';
 import { ProcessLink, type Link } from './process-link.ts';
+import type { SandboxSpec } from './target/sandbox.ts';
 
 export type Framing = 'lines' | 'stream' | 'idle';
 
@@ -190,8 +191,8 @@ export class TestClient {
    * `send` writes is typed on its stdin; what it prints on stdout is what expectations match. Its
    * exit is the "connection closed"; destroy() kills its process group.
    */
-  static async spawn(options: Omit<TestClientOptions, 'host' | 'port' | 'connectTimeoutMs'> & { command: string; cwd?: string }): Promise<TestClient> {
-    const link = new ProcessLink(options.command, (text) => options.transcript.note(options.user, `client stderr: ${text.trimEnd()}`), options.cwd);
+  static async spawn(options: Omit<TestClientOptions, 'host' | 'port' | 'connectTimeoutMs'> & { command: string; cwd?: string; sandbox?: SandboxSpec }): Promise<TestClient> {
+    const link = new ProcessLink(options.command, (text) => options.transcript.note(options.user, `client stderr: ${text.trimEnd()}`), options.cwd, options.sandbox);
     const client = new TestClient(link, options);
     try {
       await link.started();

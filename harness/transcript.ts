@@ -17,6 +17,10 @@ interface Entry {
 }
 
 export const DEFAULT_TRANSCRIPT_CAP_BYTES = 4 * 1024 * 1024;
+/** A rendered wire line longer than this is shortened (its length said): a megabyte line is not a report. */
+export const RENDER_LINE_MAX_CHARS = 2000;
+/** Default size of a rendered transcript: its start and (mostly) its end are kept, the middle is counted. */
+export const RENDER_MAX_CHARS = 64 * 1024;
 
 export const ARROWS: Record<Direction, string> = { send: '->', recv: '<-', note: '--' };
 
@@ -54,7 +58,12 @@ export class Transcript {
     return this.droppedChars;
   }
 
-  render(): string {
+  /**
+   * The transcript as text, at most about `maxChars` characters: every line at most RENDER_LINE_MAX_CHARS,
+   * and a longer whole keeps its first quarter and its last three quarters (the end is what explains a
+   * failure), saying how much was left out in between.
+   */
+  render(maxChars: number = RENDER_MAX_CHARS): string {
     const out: string[] = [];
     for (const entry of this.entries) {
       const prefix = `+${(entry.atMs / 1000).toFixed(3)}s ${entry.user} ${ARROWS[entry.direction]} `;
@@ -67,7 +76,7 @@ export class Transcript {
     if (this.droppedChars > 0) {
       out.push(`(transcript truncated: ${this.droppedChars} more characters were exchanged and not kept)`);
     }
-    return out.join('\n');
+    return keepEnds(out.map(shortenLine).join('\n'), maxChars);
   }
 
   /**
@@ -98,6 +107,19 @@ export class Transcript {
     this.entries.push({ atMs: this.now() - this.startMs, user, direction, text });
     this.storedChars += text.length;
   }
+}
+
+function shortenLine(line: string): string {
+  if (line.length <= RENDER_LINE_MAX_CHARS) return line;
+  return `${line.slice(0, RENDER_LINE_MAX_CHARS)}… (line shortened: ${line.length - RENDER_LINE_MAX_CHARS} more characters)`;
+}
+
+/** `text` if it fits in `maxChars`, else its first quarter and last three quarters with the gap said. */
+export function keepEnds(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const head = Math.floor(maxChars / 4);
+  const tail = maxChars - head;
+  return `${text.slice(0, head)}\n(… ${text.length - head - tail} characters of the transcript left out …)\n${text.slice(-tail)}`;
 }
 
 /** One display line per wire line; a trailing fragment without "\n" is marked as such. */

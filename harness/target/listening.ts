@@ -21,21 +21,34 @@ export function canWatchListeningSockets(): boolean {
   }
 }
 
-/** Pids whose process group is `pgid` (the spawned shell and everything it started). */
+/**
+ * Pids whose process group is `pgid` (the spawned shell and everything it started), and every descendant
+ * of the leader `pgid` whatever its group (a sandbox starts its program in a new session).
+ */
 export function processGroupMembers(pgid: number): number[] {
-  const members: number[] = [];
+  const procs: Array<{ pid: number; ppid: number; pgrp: number }> = [];
   for (const name of safeReaddir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       // Fields after the command name (which may contain spaces and parentheses): state ppid pgrp ...
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) members.push(Number(name));
+      procs.push({ pid: Number(name), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
     } catch {
       // The process ended meanwhile.
     }
   }
-  return members;
+  const members = new Set(procs.filter((p) => p.pgrp === pgid).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (!members.has(p.pid) && (members.has(p.ppid) || p.ppid === pgid)) {
+        members.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...members];
 }
 
 /** Socket inodes held open by `pid`. */

@@ -12,6 +12,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canWatchListeningSockets, GroupSockets, waitUntilListening } from './listening.ts';
+import { sandboxArgv, type SandboxSpec } from './sandbox.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
@@ -40,6 +41,8 @@ export interface SpawnOptions {
    * a word survives it; falls back to `connect` where /proc is missing) or `connect` (a probe connection).
    */
   readiness?: 'connect' | 'listening';
+  /** Run it in this sandbox (harness/target/sandbox.ts): killing the sandbox ends every process it made. */
+  sandbox?: SandboxSpec;
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -94,15 +97,21 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
     const command = options.command.replaceAll('{port}', String(port));
     const stderr = new TailBuffer(TAIL_LINES);
     const stdout = new TailBuffer(TAIL_LINES);
-    const child = execa(command, {
-      shell: true,
-      detached: true, // its own process group: kill(-pid) reaches the shell and everything it started
+    const common = {
+      detached: true, // its own process group: kill(-pid) reaches the shell (or the sandbox) and everything it started
       cleanup: false, // we kill the whole group ourselves; execa's cleanup would only kill the shell
       stdin: 'pipe', // the server console; held open until the server is stopped
       buffer: false,
       reject: false,
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-    });
+    } as const;
+    let child;
+    if (options.sandbox) {
+      // bwrap is the group leader; its death takes the sandbox's whole PID namespace with it.
+      const [file, ...args] = sandboxArgv(options.sandbox, command, options.cwd);
+      child = execa(file!, args, { ...common, env: {}, extendEnv: false });
+    } else {
+      child = execa(command, { ...common, shell: true, ...(options.cwd ? { cwd: options.cwd } : {}) });
+    }
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
     child.catch(() => undefined); // with reject: false it resolves; this only guards against spawn errors

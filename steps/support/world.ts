@@ -9,6 +9,7 @@ import type { HarnessParameters, Reply, Session } from '../../harness/session-ap
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { excusedBeforeStart } from './variants.ts';
 import { COMPARABLE_PREFIX } from '../../harness/reports/side-by-side.ts';
+import { RENDER_MAX_CHARS } from '../../harness/transcript.ts';
 
 /**
  * Generous on purpose: the Session bounds every expectation itself with parameters.timeoutMs, so
@@ -98,7 +99,12 @@ export class ChatWorld extends World<HarnessParameters> {
     this.teardownAt = Date.now();
     try {
       if (failed || this.parameters.transcripts === 'all') {
-        await this.attach(`TCP transcript\n${this.session.transcript()}`, 'text/plain');
+        // Bounded per scenario (RENDER_MAX_CHARS) and per run: once this process attached its budget, only
+        // the end of each transcript goes into the reports, so a server replying megabyte lines to every
+        // scenario cannot blow up cucumber.html and messages.ndjson.
+        const text = this.session.transcript(transcriptBudget > 0 ? RENDER_MAX_CHARS : SMALL_TRANSCRIPT_CHARS);
+        transcriptBudget -= text.length;
+        await this.attach(`TCP transcript\n${text}`, 'text/plain');
         if (this.parameters.comparable) await this.attach(`${COMPARABLE_PREFIX}${this.session.comparableTranscript().join('\n')}`, { mediaType: 'text/plain', fileName: 'comparable transcript' });
       }
       await liftBan(this);
@@ -181,6 +187,11 @@ BeforeStep(async function (this: ChatWorld, { pickleStep }) {
     throw error;
   }
 });
+
+/** Characters of transcripts one run (one worker process) may attach in full; then SMALL_TRANSCRIPT_CHARS each. */
+const RUN_TRANSCRIPT_BUDGET_CHARS = 16 * 1024 * 1024;
+const SMALL_TRANSCRIPT_CHARS = 8 * 1024;
+let transcriptBudget = RUN_TRANSCRIPT_BUDGET_CHARS;
 
 /** Also called, first, by the target-control After hook (steps/support/target-hooks.ts); runs once. */
 After(async function (this: ChatWorld, { result }) {

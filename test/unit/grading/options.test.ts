@@ -83,3 +83,21 @@ test('one server: --client reaches the runner; a client without {port} needs a f
   const fixed = parseGradeCommandLine(['--target', '127.0.0.1:1459', '--client', 'python3 c.py'], PROJECT_ROOT);
   assert.ok(fixed.mode === 'single' && fixed.runner.client === 'python3 c.py');
 });
+
+test('the sandbox: on by default, showing --submission-dir (default the current folder) and --sandbox-allow; --no-sandbox turns it off', () => {
+  const on = parseGradeCommandLine(['--server', 's {port}', '--submission-dir', 'sub', '--sandbox-allow', 'lib'], PROJECT_ROOT);
+  assert.ok(on.mode === 'single');
+  assert.deepEqual(on.runner.sandbox, { dir: path.join(PROJECT_ROOT, 'sub'), allow: [path.join(PROJECT_ROOT, 'lib')] });
+  const byDefault = parseGradeCommandLine(['--server', 's {port}'], '/tmp');
+  assert.ok(byDefault.mode === 'single');
+  assert.deepEqual(byDefault.runner.sandbox, { dir: '/tmp', allow: [] });
+  const off = parseGradeCommandLine(['--server', 's {port}', '--no-sandbox'], PROJECT_ROOT);
+  assert.ok(off.mode === 'single');
+  assert.equal(off.runner.sandbox, undefined);
+  assert.match(usage(['--server', 's {port}', '--no-sandbox', '--sandbox-allow', 'x']), /cannot go with --no-sandbox/);
+  const batch = parseGradeCommandLine(['--submissions', 'subs', '--server', 'python3 {dir}/s.py {port}', '--sandbox-allow', 'lib'], PROJECT_ROOT);
+  assert.ok(batch.mode === 'batch');
+  assert.equal(batch.sandbox, true);
+  assert.deepEqual(batch.sandboxAllow, [path.join(PROJECT_ROOT, 'lib')]);
+  assert.match(usage(['--submissions', 'subs', '--server', 'python3 {dir}/s.py {port}', '--submission-dir', 'x']), /applies to one run/);
+});

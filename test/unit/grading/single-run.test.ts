@@ -64,7 +64,8 @@ test('a time budget too short for anything: every scenario is reported as cut by
 
 test('a server that never starts is graded 0 with the reason, not a crash of the grader', { timeout: 60_000 }, async (t) => {
   const reports = tempReports(t);
-  const run = await grade(['--server', 'sleep 30 # {port}', '--start-timeout', '500', '--tags', '@ping', '--reports', reports]);
+  // Sandboxed (the default) in an empty folder of its own.
+  const run = await grade(['--server', 'sleep 30 # {port}', '--start-timeout', '500', '--tags', '@ping', '--reports', reports, '--submission-dir', reports]);
   assert.equal(run.exitCode, 1, run.stderr);
   const g = readGrade(reports);
   assert.equal(g.state, 'server-did-not-start');

@@ -1,0 +1,8 @@
+/**
+ * The fixture submissions run the project's reference server, so their sandboxes must show it (read-only):
+ * its sources, node_modules and package.json, and nothing else of the project (not the other fixtures).
+ */
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../harness/runner.ts';
+
+export const FIXTURE_SANDBOX_ALLOW = ['reference-server', 'node_modules', 'package.json'].flatMap((p) => ['--sandbox-allow', path.join(PROJECT_ROOT, p)]);
