@@ -110,7 +110,8 @@ function readGrade(file: string): Grade | undefined {
 async function gradeFixture(fixture: GradeFixture, outDir: string, tags: string, limitS: number): Promise<FixtureResult> {
   const reports = path.join(outDir, 'bench-grade', fixture.name);
   fs.rmSync(reports, { recursive: true, force: true });
-  const args = ['--import', 'tsx', GRADER_CLI, ...fixture.args, '--name', fixture.name, '--reports', reports, ...(tags ? ['--tags', tags] : [])];
+  // The fixtures are the project's own trusted servers, and the bench measures the harness: no sandbox.
+  const args = ['--import', 'tsx', GRADER_CLI, '--no-sandbox', ...fixture.args, '--name', fixture.name, '--reports', reports, ...(tags ? ['--tags', tags] : [])];
   const started = Date.now();
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -36,7 +36,7 @@ A class (batch mode):
 
 Sandbox (the submission's server, client and whatever they start; docs/GRADING.md "Sandbox"):
   --submission-dir <dir>     the folder the sandbox shows (a private read-only copy of it, at its own
-                             path; default: the current directory). Batch mode: each sub-folder
+                             path); needed with --server or --client. Batch mode: each sub-folder
   --sandbox-allow <dir>      also show this folder read-only (e.g. a course library); repeatable
   --no-sandbox               run submission code unconfined: only for code you trust, or inside a platform
                              that is itself a sandbox (Gradescope, VPL). Without bubblewrap, grading a
@@ -247,7 +247,11 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   if (!common.sandbox && (v['sandbox-allow'] !== undefined || v['submission-dir'] !== undefined)) {
     throw new UsageError('--sandbox-allow and --submission-dir describe the sandbox: they cannot go with --no-sandbox');
   }
-  const sandbox = common.sandbox ? { dir: path.resolve(cwd, v['submission-dir'] ?? '.'), allow: common.sandboxAllow } : undefined;
+  const runsSubmissionCode = v.server !== undefined || v.client !== undefined;
+  if (common.sandbox && runsSubmissionCode && v['submission-dir'] === undefined) {
+    throw new UsageError('--server and --client run submission code in a sandbox that shows one folder: give it with --submission-dir <folder> (or pass --no-sandbox for code you trust)');
+  }
+  const sandbox = common.sandbox && runsSubmissionCode ? { dir: path.resolve(cwd, v['submission-dir']!), allow: common.sandboxAllow } : undefined;
   return {
     mode: 'single',
     ...common,

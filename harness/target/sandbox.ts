@@ -61,6 +61,8 @@ export type SandboxSpec = {
 
 /** Folders of the interpreters and their libraries, read-only; a symlink (merged /usr) is recreated as one. */
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/opt'];
+/** What the sandbox mounts itself (never re-created as a plain folder). */
+const OWN_MOUNTS = ['/proc', '/dev', '/tmp'];
 const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin';
 
 /** Why sandboxing cannot work here (undefined when it can): bwrap missing, or refusing to run. */
@@ -112,7 +114,7 @@ function ancestorDirs(dirs: readonly string[]): string[] {
     const parts = dir.split(path.sep).filter(Boolean);
     for (let i = 1; i < parts.length; i++) {
       const ancestor = path.sep + parts.slice(0, i).join(path.sep);
-      if (made.has(ancestor) || SYSTEM_DIRS.includes(ancestor)) continue;
+      if (made.has(ancestor) || SYSTEM_DIRS.includes(ancestor) || OWN_MOUNTS.includes(ancestor)) continue;
       made.add(ancestor);
       args.push('--perms', '0755', '--dir', ancestor);
     }
@@ -131,12 +133,13 @@ export function sandboxArgv(spec: SandboxSpec, command: string, cwd?: string): s
   const args = [
     'bwrap',
     ...systemMounts(),
-    ...ancestorDirs(visible),
-    ...spec.allow.flatMap((dir) => ['--ro-bind', dir, dir]),
-    '--ro-bind', spec.source, spec.dir,
     '--proc', '/proc',
     '--dev', '/dev',
     '--perms', '1777', '--size', String(limits.fileBytes), '--tmpfs', '/tmp',
+    // After /tmp: a submission folder under /tmp is shown on top of the private /tmp, not hidden by it.
+    ...ancestorDirs(visible),
+    ...spec.allow.flatMap((dir) => ['--ro-bind', dir, dir]),
+    '--ro-bind', spec.source, spec.dir,
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--die-with-parent', '--new-session',
     '--hostname', 'sandbox',

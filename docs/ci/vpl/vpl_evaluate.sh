@@ -6,7 +6,8 @@
 HARNESS=${HARNESS:-/opt/chat-conformance}
 cat > vpl_execution <<SCRIPT
 #!/bin/bash
-cd "$HARNESS" && node --import tsx grading/cli.ts --format vpl --budget 240 \
+# --no-sandbox: the VPL jail is the sandbox (it runs each evaluation confined already).
+cd "$HARNESS" && node --import tsx grading/cli.ts --no-sandbox --format vpl --budget 240 \
   --server "cd '$PWD' && python3 server.py {port}" --reports "$PWD/reports" 2>/dev/null \
   | grep --line-buffered -E '^(Grade|Comment) :=>>'
 SCRIPT

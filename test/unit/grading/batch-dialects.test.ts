@@ -55,7 +55,7 @@ test('a class of dialects: own profile.json used, the wrong dialect flagged "dia
   submission(root, 'seed-without-profile', 'seed.ts');
   const run = await execa(
     process.execPath,
-    ['--import', 'tsx', 'grading/cli.ts', '--submissions', root, '--server', 'sh {dir}/run.sh {port}', '--tags', '@list', '--timeout', '1500', '--quiet-ms', '200', '--limit', '100', '--jobs', '2', '--reports', reports],
+    ['--import', 'tsx', 'grading/cli.ts', '--submissions', root, '--server', 'sh {dir}/run.sh {port}', '--tags', '@list', '--timeout', '1500', '--quiet-ms', '200', '--limit', '100', '--jobs', '2', '--reports', reports, '--sandbox-allow', PROJECT_ROOT],
     { cwd: PROJECT_ROOT, reject: false, timeout: 140_000 },
   );
   t.diagnostic(`batch output:\n${run.stdout}\n${run.stderr}`);

@@ -15,7 +15,7 @@ function usage(argv: string[]): string {
 }
 
 test('one server: runner options go through the runner parser, grading options are the grader\'s', () => {
-  const c = parseGradeCommandLine(['--server', 'python3 s.py {port}', '--tags', '@v0', '--budget', '90', '--format', 'vpl', '--name', 'alice', '--reports', 'out'], PROJECT_ROOT);
+  const c = parseGradeCommandLine(['--server', 'python3 s.py {port}', '--no-sandbox', '--tags', '@v0', '--budget', '90', '--format', 'vpl', '--name', 'alice', '--reports', 'out'], PROJECT_ROOT);
   assert.equal(c.mode, 'single');
   if (c.mode !== 'single') return;
   assert.deepEqual(c.runner.target, { kind: 'spawned', command: 'python3 s.py {port}', startTimeoutMs: 10_000, operPassword: undefined });
@@ -76,11 +76,11 @@ test('--client and --profile with {dir}: passed per submission, not through pass
 });
 
 test('one server: --client reaches the runner; a client without {port} needs a fixed server port', () => {
-  const c = parseGradeCommandLine(['--server', 'python3 s.py {port}', '--client', 'python3 c.py {host} {port}', '--profile', 'seed-client'], PROJECT_ROOT);
+  const c = parseGradeCommandLine(['--server', 'python3 s.py {port}', '--client', 'python3 c.py {host} {port}', '--profile', 'seed-client', '--no-sandbox'], PROJECT_ROOT);
   assert.ok(c.mode === 'single');
   if (c.mode === 'single') assert.equal(c.runner.client, 'python3 c.py {host} {port}');
   assert.match(usage(['--server', 'python3 s.py {port}', '--client', 'python3 c.py']), /fixed port needs the profile's server\.port/);
-  const fixed = parseGradeCommandLine(['--target', '127.0.0.1:1459', '--client', 'python3 c.py'], PROJECT_ROOT);
+  const fixed = parseGradeCommandLine(['--target', '127.0.0.1:1459', '--client', 'python3 c.py', '--no-sandbox'], PROJECT_ROOT);
   assert.ok(fixed.mode === 'single' && fixed.runner.client === 'python3 c.py');
 });
 
@@ -88,9 +88,10 @@ test('the sandbox: on by default, showing --submission-dir (default the current 
   const on = parseGradeCommandLine(['--server', 's {port}', '--submission-dir', 'sub', '--sandbox-allow', 'lib'], PROJECT_ROOT);
   assert.ok(on.mode === 'single');
   assert.deepEqual(on.runner.sandbox, { dir: path.join(PROJECT_ROOT, 'sub'), allow: [path.join(PROJECT_ROOT, 'lib')] });
-  const byDefault = parseGradeCommandLine(['--server', 's {port}'], '/tmp');
-  assert.ok(byDefault.mode === 'single');
-  assert.deepEqual(byDefault.runner.sandbox, { dir: '/tmp', allow: [] });
+  assert.match(usage(['--server', 's {port}']), /--submission-dir <folder>/);
+  const reference = parseGradeCommandLine(['--tags', '@v0'], PROJECT_ROOT);
+  assert.ok(reference.mode === 'single');
+  assert.equal(reference.runner.sandbox, undefined, 'the bundled reference server is no submission code');
   const off = parseGradeCommandLine(['--server', 's {port}', '--no-sandbox'], PROJECT_ROOT);
   assert.ok(off.mode === 'single');
   assert.equal(off.runner.sandbox, undefined);
