@@ -15,7 +15,8 @@ import { PROJECT_ROOT, UsageError } from '../harness/runner.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';
-import { descendantGroups, killGroups } from './process-tree.ts';
+import { childrenOf, descendantGroups, killGroups } from './process-tree.ts';
+import { isRoot } from '../harness/target/sandbox.ts';
 import { buildClassCsv, buildClassHtml } from './class-report.ts';
 import { selectScenarios } from './grade-run.ts';
 import type { BatchGradeCommand } from './options.ts';
@@ -94,31 +95,6 @@ function writeGradeFiles(dir: string, grade: Grade, rubric: Rubric): void {
   writeFileAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
   writeFileAtomic(path.join(dir, 'grade.md'), buildGradeMarkdown(grade));
   writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, rubric.hiddenVisibility), null, 2)}\n`);
-}
-
-/** The pids whose parent is `pid` (Linux /proc; empty elsewhere). */
-function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(name));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return found;
-}
-
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
 /**

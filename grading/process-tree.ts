@@ -62,6 +62,13 @@ export function descendantGroups(root: number): Set<number> {
   return groups;
 }
 
+/** The pids whose parent is `pid` (Linux /proc; empty elsewhere). */
+export function childrenOf(pid: number): number[] {
+  return readProcs()
+    .filter((p) => p.ppid === pid)
+    .map((p) => p.pid);
+}
+
 export function killGroups(groups: Iterable<number>, signal: NodeJS.Signals): void {
   for (const pgid of groups) {
     try {

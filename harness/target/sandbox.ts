@@ -78,7 +78,7 @@ export function sandboxUnavailable(): string | undefined {
   }
 }
 
-function isRoot(): boolean {
+export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
