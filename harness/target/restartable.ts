@@ -29,14 +29,16 @@ const SETTLE_MS = 2000;
 /** Same, when the target still accepted a connection. */
 const SETTLE_ALIVE_MS = 200;
 /** How long a server may take to handle the departures of a scenario's closed connections. */
-const TEARDOWN_SETTLE_MS = 500;
+const TEARDOWN_SETTLE_MS = 1500;
 /** Where the harness cannot see whether the departures were handled: how long a dying process may take to be seen ending. */
 const BLIND_EXIT_NOTICE_MS = 100;
 /** Between two looks at the server's sockets. */
 const POLL_MS = 10;
 /** A count of open connections that has not moved for this long (after SETTLE_MIN_MS) is final. */
-const SETTLE_STABLE_MS = 40;
-const SETTLE_MIN_MS = 60;
+// Generous: on a loaded machine a server may take a few hundred ms to handle a departure; a server that
+// never closes a departed client's socket pays this once per scenario.
+const SETTLE_STABLE_MS = 200;
+const SETTLE_MIN_MS = 300;
 
 /** A standby instance being started or ready (see RestartableTarget's `standby`). */
 interface Spare {
@@ -186,6 +188,11 @@ export class RestartableTarget implements TargetController {
 
   async acquire(fresh: boolean): Promise<TargetAddress> {
     if (this.restarting) await this.restarting.catch(() => undefined);
+    // A server that no longer listens is going down: let its death be seen (and restart it) rather than
+    // hand its address to the next scenario.
+    const current = this.instance;
+    if (current && !this.dead && current.listening && !current.listening()) await Promise.race([current.exited ?? current.died, sleep(SETTLE_MS)]);
+    await sleep(0);
     await this.pendingCrash; // a death being described is recorded before the restart replaces the instance
     if (this.failedStarts >= MAX_FAILED_STARTS) {
       throw new TargetStartError(`target given up after ${this.failedStarts} failed starts; last: ${this.lastStartError}`);
