@@ -32,6 +32,7 @@ import { gradeMismatches } from './verify-grade.ts';
 import type { Readable } from 'node:stream';
 import { listSubmissions, shardOf } from './shard.ts';
 import { MANIFEST_FILE } from './manifest.ts';
+import { fixedPortOf, PortLocks } from './port-lock.ts';
 import { SHARD_MANIFEST, SHARD_SCHEMA, type ShardManifest } from './merge.ts';
 
 const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
@@ -89,6 +90,8 @@ interface Context {
   selected: ScenarioInfo[];
   rubricFile: string;
   running: Map<string, () => void>;
+  /** Submissions with a fixed port take turns on it (grading/port-lock.ts). */
+  portLocks: PortLocks;
 }
 
 function writeGradeFiles(dir: string, grade: Grade, rubric: Rubric): void {
@@ -116,6 +119,20 @@ function networkNamespaceArgv(argv: readonly string[]): string[] {
 }
 
 async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOutcome> {
+  const dir = path.join(ctx.command.submissionsDir, name);
+  const chosen = profileFor(ctx.command.profileTemplate, dir);
+  // Sandboxed, every grader has a network namespace (a loopback) of its own: a fixed port is free in each.
+  const port = ctx.command.sandbox ? undefined : fixedPortOf(chosen.profile);
+  if (port === undefined) return gradeOnPort(ctx, name, chosen);
+  const release = await ctx.portLocks.acquire(port);
+  try {
+    return await gradeOnPort(ctx, name, chosen, `its server listens on the fixed port ${port}: graded while no other submission used that port`);
+  } finally {
+    release();
+  }
+}
+
+async function gradeOnPort(ctx: Context, name: string, chosen: ReturnType<typeof profileFor>, portNote?: string): Promise<SubmissionOutcome> {
   const { command, rubric } = ctx;
   const dir = path.join(command.submissionsDir, name);
   const reportsDir = path.join(command.reportsDir, 'submissions', name);
@@ -125,7 +142,6 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   const startedAt = new Date().toISOString();
   const startedMs = Date.now();
 
-  const chosen = profileFor(command.profileTemplate, dir);
   const sandboxArgs = command.sandbox ? ['--submission-dir', dir, ...command.sandboxAllow.flatMap((p) => ['--sandbox-allow', p])] : ['--no-sandbox'];
   const args = [
     '--import',
@@ -240,6 +256,7 @@ async function gradeSubmission(ctx: Context, name: string): Promise<SubmissionOu
   // The batch's own clock: the whole cost of the submission, the grader's start-up included.
   grade = { ...grade, wallMs: Date.now() - startedMs };
   if (chosen.note !== undefined) grade.notes.unshift(chosen.note);
+  if (portNote !== undefined) grade.notes.push(portNote);
   if (log.droppedBytes > 0) grade.notes.push(`grader output capped at ${command.outputCapBytes} bytes (${log.droppedBytes} dropped)`);
   writeGradeFiles(reportsDir, grade, rubric);
   return { name, grade, cutOff, exitCode };
@@ -309,7 +326,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   const shardText = command.shard ? ` (shard ${command.shard.index}/${command.shard.count} of ${all.length})` : '';
   const selected = selectScenarios(command.featurePaths, rubric, command.tags);
   const rubricFile = path.resolve(rubric.source);
-  const ctx: Context = { command, rubric, selected, rubricFile, running: new Map() };
+  const ctx: Context = { command, rubric, selected, rubricFile, running: new Map(), portLocks: new PortLocks() };
   const title = `Class grades: ${path.basename(command.submissionsDir)}${shardText}`;
   // First, so grade:merge can tell a shard that never finished (or never arrived) from a complete one.
   const manifest: ShardManifest = { schema: SHARD_SCHEMA, index: command.shard?.index ?? 1, count: command.shard?.count ?? 1, submissions: names };
