@@ -65,6 +65,8 @@ function wireWarnings(profile: Profile): string[] {
   profile.expand.forEach((rule, i) => {
     rule.into.forEach((template, j) => {
       const sample = template.replace(/\{([A-Za-z_]\w*)\}/g, SAMPLE);
+      // A unit that is only placeholders ("{rest}") says nothing to check: what it holds comes from the wire.
+      if (template.replace(/\{([A-Za-z_]\w*)\}/g, '').trim() === '') return;
       if (!readers.some((pattern) => pattern.test(sample))) warnings.push(`wire.expand[${i}].into[${j}]: "${template}" makes units that no reply or event pattern reads`);
     });
   });

@@ -324,20 +324,26 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       await send('b', join.template, { channel: room() });
       await send('d', join.template, { channel: room() });
       const r2 = await send('a', template, {});
-      inferOwner(profile, r2.b ?? '', r2.d ?? '', leftUnit);
+      inferOwner(profile, [[r2.d ?? '', 'd'], [r2.b ?? '', 'b']], leftUnit.split(nickOf('b')).join(nickOf('a')), nickOf('a'));
       break;
     }
     if (!profile.commands.leave) missing('commands.leave / events.left', 'no LEAVE spelling made the others see a departure');
 
     // ---- BYE and the quit notice ------------------------------------------------------------------------
     // d (a plain member now) says goodbye; b (the owner) sees the quit notice, with no owner change glued to it.
+    // e (in the lobby so far) joins first, to see the owner b say goodbye later.
+    if (join) await send('e', join.template, { channel: room() });
+    let bye: string | undefined;
+    let quitUnit: string | undefined;
     for (const template of candidates('bye', usage, prefix)) {
       if (!probe.isOpen('d')) break;
       const r = await send('d', template, {});
       if (probe.isOpen('d')) continue;
+      bye = template;
       profile.commands.bye = commandSpec(template, r.d ?? '', []);
       if ((r.b ?? '') !== '') {
-        profile.events.quit = eventPattern(unitWith(r.b!, nickOf('d'), framing), [{ value: nickOf('d'), field: 'nick' }]);
+        quitUnit = framing === 'lines' ? unitWith(r.b!, nickOf('d'), framing) : r.b!;
+        profile.events.quit = eventPattern(quitUnit, [{ value: nickOf('d'), field: 'nick' }]);
         note('events.quit', 'medium', r.b!);
       } else missing('events.quit', 'nobody was told when a user left the server');
       note('commands.bye', 'high', `the server closed the connection after ${JSON.stringify(template)}`);
@@ -357,6 +363,12 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       break;
     }
     if (!profile.capabilities.barrier) missing('capabilities.barrier', 'no PING spelling echoed its token: "nothing happens" checks wait the quiet period');
+
+    // ---- the owner says goodbye: how the others learn the new owner then (not always as after a departure) ----
+    if (bye && join && probe.isOpen('b')) {
+      const r = await send('b', bye, {});
+      if (!probe.isOpen('b') && (r.e ?? '') !== '') inferOwner(profile, [[r.e!, 'e']], quitUnit?.split(nickOf('d')).join(nickOf('b')), nickOf('b'));
+    }
 
     // ---- channel names the server takes (a fresh user joins odd names last: nothing else depends on them) ----
     if (join) {
@@ -514,26 +526,36 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       note('commands.who', mark.length === 2 ? 'medium' : 'low', reply);
     }
 
-    function inferOwner(target: RawProfile, heirSaw: string, otherSaw: string, leftSeen: string | undefined): void {
-      const a = nickOf('a');
+    /**
+     * The new-owner event, from what members saw when the owner `a` left (`departure`: how that departure
+     * itself reads). Patterns add to those already found (a departure and a goodbye may say it differently).
+     */
+    function inferOwner(target: RawProfile, seen: ReadonlyArray<readonly [string, string]>, departure: string | undefined, a: string): void {
       // The heir is whoever the others were told about (the next member in the server's order).
-      const b = [nickOf('b'), nickOf('c'), nickOf('d')].find((n) => otherSaw.includes(n) || heirSaw.includes(n)) ?? nickOf('b');
-      // What the departure of a looks like: the plain departure seen earlier, with a in b's place.
-      const departure = leftSeen?.split(nickOf('b')).join(a);
-      const patterns: string[] = [];
-      for (const [saw, who] of [[otherSaw, 'd'], [heirSaw, 'b']] as const) {
+      const b = ['b', 'c', 'd', 'e'].map(nickOf).filter((n) => n !== a).find((n) => seen.some(([text]) => text.includes(n))) ?? nickOf('b');
+      const existing = target.events.owner;
+      const patterns: string[] = existing === undefined ? [] : Array.isArray(existing) ? [...existing] : [existing];
+      for (const [saw, who] of seen) {
         if (saw === '') continue;
         if (framing === 'lines') {
           for (const unit of linesOf(saw)) {
-            if (unit.includes(a) && unit.includes(b)) {
+            const departureValues: Known[] = [{ value: a, field: 'nick' }, ...knownChannels()];
+            const onlyHeirAfter = departure !== undefined && unit.startsWith(departure) && unit.slice(departure.length).trim() === b;
+            if (departure && unit.startsWith(departure) && unit.length > departure.length && !onlyHeirAfter) {
+              // The departure and what follows glued on one line ("alice est partibob est le nouvel..."):
+              // an expand rule cuts the departure off, the rest is the new-owner event.
+              const rest = unit.slice(departure.length);
+              const match = `^${generalize(departure, departureValues, 'groups', false)}(?<rest>.+)$`;
+              const into = [literalTemplate(departure, departureValues), '{rest}'];
+              if (addExpand(target, match, into)) note('wire.expand', 'medium', `${who} saw the departure and the new owner glued on one line: ${JSON.stringify(unit)}`);
+              patterns.push(generalize(rest, [{ value: b, field: 'nick' }, ...knownChannels()], 'placeholders', true));
+            } else if (unit.includes(a) && unit.includes(b) && departure) {
               // One line says both things (LEAVE room alice bob): an expand rule into the two events.
               const match = generalize(unit, [{ value: a, field: 'nick' }, { value: b, field: 'heir' }, ...knownChannels()], 'groups', true);
-              const into = [departure ? generalize(departure, [{ value: a, field: 'nick' }, ...knownChannels()], 'placeholders', false).replace(/\\/g, '') : '', OWNER_UNIT].filter(Boolean);
-              if (!target.wire?.expand?.some((rule) => rule.match === match)) {
-                target.wire = { ...target.wire, expand: [...(target.wire?.expand ?? []), { match, into }] };
-              }
-              patterns.push(OWNER_PATTERN);
-              note('wire.expand', 'medium', `${who} saw one line say the departure and the new owner: ${JSON.stringify(unit)}`);
+              if (!match.includes('(?<heir>')) continue;
+              const into = [literalTemplate(departure, departureValues).split('{channel}').join(match.includes('(?<channel>') ? '{channel}' : room()), OWNER_UNIT.replace('{channel}', match.includes('(?<channel>') ? '{channel}' : 'here')];
+              if (addExpand(target, match, into)) note('wire.expand', 'medium', `${who} saw one line say the departure and the new owner: ${JSON.stringify(unit)}`);
+              patterns.push(match.includes('(?<channel>') ? OWNER_PATTERN : OWNER_PATTERN.replace('{channel}', 'here'));
             } else if (!unit.includes(a)) patterns.push(generalize(unit, [{ value: b, field: 'nick' }, ...knownChannels()], 'placeholders', true));
           }
           continue;
@@ -542,9 +564,9 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
         if (rest.trim() !== '') patterns.push(generalize(rest, [{ value: b, field: 'nick' }, ...knownChannels()], 'placeholders', false));
       }
       const unique = [...new Set(patterns)].filter((p) => p !== '');
-      if (unique.length === 0) return missing('events.owner', 'nobody was told who the new owner is when the owner left');
+      if (unique.length === 0) return missing('events.owner', `nobody was told who the new owner is when the owner (${a}) left`);
       target.events.owner = unique.length === 1 ? unique[0]! : unique;
-      note('events.owner', 'medium', `when the owner left, b saw ${JSON.stringify(heirSaw)}; d saw ${JSON.stringify(otherSaw)}`);
+      note('events.owner', 'medium', `when the owner ${a} left: ${seen.map(([text, who]) => `${who} saw ${JSON.stringify(text)}`).join('; ')}`);
     }
 
     function inferErrors(target: RawProfile, samples: Array<{ text: string; code: string }>): void {
@@ -571,6 +593,20 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       missing('capabilities.errorCodes', 'left false: the refusals do not name PROTOCOL.md codes (a mapping would be a guess beyond what was seen)');
     }
   }
+}
+
+/** An expand rule, once per match. */
+function addExpand(target: RawProfile, match: string, into: string[]): boolean {
+  if (target.wire?.expand?.some((rule) => rule.match === match)) return false;
+  target.wire = { ...target.wire, expand: [...(target.wire?.expand ?? []), { match, into }] };
+  return true;
+}
+
+/** `text` as a template: each known value becomes its {field}, the rest stays as it is (no regex escaping). */
+function literalTemplate(text: string, known: readonly Known[]): string {
+  let out = text.replace(/[{}]/g, (brace) => brace + brace);
+  for (const k of [...known].sort((x, y) => y.value.length - x.value.length)) out = out.split(k.value).join(`{${k.field}}`);
+  return out;
 }
 
 /** The unit an expand rule makes for "the new owner" (the wire has none of its own), and its event pattern. */

@@ -27,6 +27,9 @@ export interface Exchange {
   received: Record<string, string>;
 }
 
+/** How long a client program may take to print its first output (its prompt, or what the server greets with). */
+const CLIENT_START_MS = 5000;
+
 class ProbeUser {
   private buffer = '';
   private readonly decoder = new StringDecoder('utf8');
@@ -68,6 +71,8 @@ export class Probe {
     const link = this.options.client !== undefined ? await this.spawnClient() : await this.connect();
     const probeUser = new ProbeUser(link);
     this.users.set(user, probeUser);
+    // A client program takes a while to start and usually prompts: wait (bounded) for its first output.
+    if (this.options.client !== undefined) await this.firstOutput(probeUser, CLIENT_START_MS);
     await this.quiet(this.options.maxWaitMs);
     const greeting = probeUser.take();
     this.log.push({ user, sent: '(connects)', received: { [user]: greeting } });
@@ -115,6 +120,11 @@ export class Probe {
     for (const [name, other] of this.users) received[name] = other.take();
     this.log.push({ user, sent: text, received });
     return received;
+  }
+
+  private async firstOutput(probeUser: ProbeUser, maxMs: number): Promise<void> {
+    const start = Date.now();
+    while (probeUser.lastDataMs === 0 && !probeUser.closed && Date.now() - start < maxMs) await sleep(20);
   }
 
   /** Wait until no user received anything for quietMs (at most maxMs). */

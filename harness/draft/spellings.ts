@@ -66,7 +66,7 @@ interface UsageForm {
 /** Forms like `[COMMAND] JOIN <channel>` or `PRIVMSG * :<text>` in a usage text. */
 export function usageForms(text: string): UsageForm[] {
   const forms: UsageForm[] = [];
-  const pattern = /(\[[A-Z]+\] |\/)?\b([A-Z]{2,10})((?: (?:[#:]?<[A-Za-z]+>|\*))*)/g;
+  const pattern = /(\[[A-Z]+\] |\/)?(?<!\[)\b([A-Z]{2,10})((?: (?:[#:]?<[A-Za-z]+>|\*))*)/g;
   for (const m of text.matchAll(pattern)) {
     const [, prefix = '', word = '', rawArgs = ''] = m;
     const args: string[] = [];
