@@ -48,7 +48,7 @@ async function grade(fixture: string, profile: string, label: string): Promise<{
   const reports = path.join(dir, label);
   const run = await execa(
     process.execPath,
-    ['--import', 'tsx', 'grading/cli.ts', '--server', `node --import tsx test/fixtures/dialect-servers/${fixture}.ts {port}`, '--profile', profile, '--tags', TAGS, '--timeout', '2000', '--quiet-ms', '250', '--reports', reports],
+    ['--import', 'tsx', 'grading/cli.ts', '--server', `node --import tsx test/fixtures/dialect-servers/${fixture}.ts {port}`, '--no-sandbox', '--profile', profile, '--tags', TAGS, '--timeout', '2000', '--quiet-ms', '250', '--reports', reports],
     { cwd: PROJECT_ROOT, reject: false, timeout: 900_000 },
   );
   const file = path.join(reports, 'grade.json');
