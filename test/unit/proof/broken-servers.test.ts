@@ -169,7 +169,9 @@ function describeRun(run: ConformanceRun): string {
   return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;
 }
 
-describe('deliberately broken servers fail exactly the scenarios of the rule they break', () => {
+// Each proof is its own CLI run against its own server on its own port, with its own reports: three at a
+// time keeps two cores busy through the servers' start-ups and the harness's waits (the longest unit file).
+describe('deliberately broken servers fail exactly the scenarios of the rule they break', { concurrency: 3 }, () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);

@@ -34,7 +34,8 @@ function describeRun(run: ConformanceRun): string {
   return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;
 }
 
-describe('the console scenarios catch a console that breaks the rule', () => {
+// Two independent CLI runs (own server, port and reports): side by side.
+describe('the console scenarios catch a console that breaks the rule', { concurrency: 2 }, () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);

@@ -29,7 +29,8 @@ function failureMessages(run: ConformanceRun): string[] {
   return run.scenarios.filter((s) => s.outcome === 'failed').map((s) => `${s.name}: ${s.failingStep?.message ?? '(no failing step)'}`);
 }
 
-describe('the harness survives misbehaving targets', () => {
+// Independent CLI runs (own target, port and reports), mostly waiting on timeouts: three at a time.
+describe('the harness survives misbehaving targets', { concurrency: 3 }, () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);
