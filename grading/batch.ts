@@ -12,6 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, UsageError } from '../harness/runner.ts';
+import { systemErrorMessage } from '../harness/plain-errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';
@@ -319,7 +320,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   try {
     all = listSubmissions(command.submissionsDir);
   } catch (error) {
-    throw new UsageError(`--submissions: cannot read ${command.submissionsDir}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--submissions: cannot read ${command.submissionsDir}: ${systemErrorMessage(error) ?? (error instanceof Error ? error.message : String(error))}`);
   }
   if (all.length === 0) throw new UsageError(`--submissions: no sub-folder in ${command.submissionsDir} (one folder per submission)`);
   const names = shardOf(all, command.shard);

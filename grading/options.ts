@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCommandLine, resolveProfile } from '../harness/cli.ts';
 import { PROJECT_ROOT, UsageError, usageErrorFrom, type RunnerOptions } from '../harness/runner.ts';
+import { parseArgsMessage } from '../harness/plain-errors.ts';
 
 export const GRADE_HELP = `Usage: npm run grade -- [options] [feature files or directories...]
 
@@ -170,7 +171,7 @@ export function parseGradeCommandLine(argv: string[], cwd: string = process.cwd(
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageErrorFrom(error);
+    throw new UsageError(parseArgsMessage(error, OPTIONS) ?? usageErrorFrom(error).message);
   }
   const v = parsed.values;
   if (v.help) return { mode: 'help' };

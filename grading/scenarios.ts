@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateMessages } from '@cucumber/gherkin';
-import { SourceMediaType, type GherkinDocument } from '@cucumber/messages';
+import { SourceMediaType } from '@cucumber/messages';
 import parseTagExpression from '@cucumber/tag-expressions';
+import { citedSections, ruleNames } from '../harness/reports/failure-evidence.ts';
 
 export interface ScenarioInfo {
   /** `features/kick.feature:42`: the join key between the plan and the runner's results. */
@@ -44,21 +45,6 @@ export function featureFiles(paths: readonly string[]): string[] {
   };
   for (const p of paths) visit(p);
   return [...out].sort();
-}
-
-/** Scenario AST id -> name of the Rule that holds it. */
-function ruleNames(doc: GherkinDocument): Map<string, string> {
-  const rules = new Map<string, string>();
-  for (const child of doc.feature?.children ?? []) {
-    if (!child.rule) continue;
-    for (const inner of child.rule.children) if (inner.scenario) rules.set(inner.scenario.id, child.rule.name);
-  }
-  return rules;
-}
-
-function citedSections(description: string | undefined): string | undefined {
-  const found = description?.match(/§\s?\d+(?:\.\d+)*/g);
-  return found && found.length > 0 ? [...new Set(found)].join(', ') : undefined;
 }
 
 /** Parse feature files into scenarios; `root` is what uris are relative to (the runner's cwd). Throws on a parse error. */

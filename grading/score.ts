@@ -19,6 +19,7 @@
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
 import { VARIANT_PREFIX } from '../harness/dialect/variants.ts';
 import { CRASH_BLOCK_PREFIX, DISCONNECT_CRASH_PREFIX, DISCONNECT_TAG } from '../harness/target/crash-notes.ts';
+import { head, studentMessage, tail, transcriptOf } from '../harness/reports/failure-evidence.ts';
 import { BUDGET_CUT_PREFIX } from './budget-env.ts';
 import { categoryOf, isHidden, pointShares, scenarioWeight, type Rubric, type VariantPolicy } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
@@ -152,36 +153,11 @@ const MESSAGE_LINES = 12;
 const MESSAGE_CHARS = 1500;
 const TRANSCRIPT_LINES = 30;
 const TRANSCRIPT_CHARS = 4000;
-export const TRANSCRIPT_PREFIX = 'TCP transcript\n';
+/** The same evidence the terminal shows (harness/reports/failure-evidence.ts); re-exported for existing users. */
+export { studentMessage, TRANSCRIPT_PREFIX } from '../harness/reports/failure-evidence.ts';
 
 /** Round for storage (no 0.30000000000000004 in a grade file); display rounding is the outputs' job. */
 export const round = (x: number): number => Math.round(x * 10_000) / 10_000;
-
-function head(text: string, lines: number, chars: number): string {
-  const kept = text.split('\n').slice(0, lines).join('\n');
-  const cut = kept.length > chars ? `${kept.slice(0, chars)}…` : kept;
-  return cut.length < text.length ? `${cut}\n(…)` : cut;
-}
-
-function tail(text: string, lines: number, chars: number): string {
-  const all = text.split('\n');
-  let kept = all.slice(-lines).join('\n');
-  if (kept.length > chars) kept = `…${kept.slice(-chars)}`;
-  return all.length > lines || kept.length < text.length ? `(… ${Math.max(0, all.length - lines)} earlier lines)\n${kept}` : kept;
-}
-
-/**
- * The assertion message without what only a harness developer needs: the stack and node:assert's
- * "+ expected - actual" diff of booleans. The first line already says what was expected and what came.
- */
-export function studentMessage(message: string): string {
-  const kept: string[] = [];
-  for (const line of message.replace(/^AssertionError(?: \[ERR_ASSERTION\])?: /, '').split('\n')) {
-    if (/^\s+at\s/.test(line) || /^\s*\+ expected - actual\s*$/.test(line)) break;
-    kept.push(line);
-  }
-  return kept.join('\n').trimEnd();
-}
 
 /** The failure evidence a student can act on: the step, its message, the end of the transcript, a crash. */
 function evidence(result: ScenarioResult): Pick<ScenarioGrade, 'failingStep' | 'message' | 'transcript'> {
@@ -191,8 +167,8 @@ function evidence(result: ScenarioResult): Pick<ScenarioGrade, 'failingStep' | '
     out.message = head(studentMessage(result.failingStep.message), MESSAGE_LINES, MESSAGE_CHARS);
   }
   const parts: string[] = [];
-  const transcript = result.attachments.find((a) => a.text.startsWith(TRANSCRIPT_PREFIX));
-  if (transcript) parts.push(tail(transcript.text.slice(TRANSCRIPT_PREFIX.length), TRANSCRIPT_LINES, TRANSCRIPT_CHARS));
+  const transcript = transcriptOf(result.attachments);
+  if (transcript !== undefined) parts.push(tail(transcript, TRANSCRIPT_LINES, TRANSCRIPT_CHARS));
   for (const crash of result.attachments.filter((a) => a.text.startsWith(CRASH_BLOCK_PREFIX))) parts.push(head(crash.text, 20, 2000));
   if (parts.length > 0) out.transcript = parts.join('\n\n');
   return out;

@@ -8,14 +8,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_INTERNAL, EXIT_USAGE, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
+import { EXIT_INTERNAL, EXIT_USAGE, planRun, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import { FLOOR_MS, MULTIPLIER } from './quiet-wait.ts';
+import { parseArgsMessage } from './plain-errors.ts';
+import { formatList, jsonSummary, lastFailures, versionText } from './cli-actions.ts';
+import type { RunContext } from './reports/run-context.ts';
+import type { RunModel } from './reports/run-model.ts';
 
-export const HELP = `Usage: npm run conformance -- [options] [feature files or globs...]
+export const HELP = `Usage: npm run conformance -- [options] [feature files, file:line or globs...]
 
 Runs the conformance features against a chat server and writes reports.
+
+What to run (default: every feature in features/):
+  features/kick.feature      one feature file (globs work too: "features/*.feature")
+  features/kick.feature:40   only the scenario at line 40 (the line a failure report names); repeat
+                             ":line" for several: features/kick.feature:40:52
+  --rerun-failed             only the scenarios that failed in the last run (read from --reports)
+  --list                     print the scenarios a run would select (and what it would leave out), run nothing
 
 Target (pick at most one; default: the bundled reference server, started in-process):
   --target <host:port>       a server that is already running (never restarted). @pristine scenarios
@@ -60,10 +71,15 @@ Beyond pass/fail:
                              others is reported flaky (and failed), with a passing and a failing run
   --shuffle                  run the scenarios in a random order from --seed (a random seed is drawn and
                              printed when none is given)
+  --fail-fast                stop at the first failed scenario (the rest are reported skipped)
 
 Output:
   --reports <dir>            where reports go (default reports/): summary.md, cucumber.html, junit.xml,
                              messages.ndjson
+  --json                     a JSON summary on stdout (verdict, counts, each failure); the usual text goes
+                             to stderr
+  --verbose                  failures with the stack trace and assertion diff (for harness developers)
+  --version                  the version of the harness
   -h, --help                 this text
 
 Exit code: 0 every selected scenario passed (not gradable ones do not fail a run), 1 a scenario failed,
@@ -90,6 +106,12 @@ const OPTIONS = {
   repeat: { type: 'string' },
   shuffle: { type: 'boolean' },
   reports: { type: 'string' },
+  'rerun-failed': { type: 'boolean' },
+  list: { type: 'boolean' },
+  'fail-fast': { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -129,17 +151,26 @@ export function resolveProfile(value: string, cwd: string): string {
   return value;
 }
 
-export type ParsedCommandLine = { help: true } | { help: false; options: RunnerOptions };
+/** What the conformance command does besides running: list instead, re-run the last failures, print JSON. */
+export interface CliActions {
+  list: boolean;
+  rerunFailed: boolean;
+  json: boolean;
+}
+
+export type ParsedCommandLine = { help: true; show?: 'help' | 'version' } | { help: false; options: RunnerOptions; actions: CliActions };
 
 export function parseCommandLine(argv: string[], cwd: string = process.cwd()): ParsedCommandLine {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageErrorFrom(error);
+    throw new UsageError(parseArgsMessage(error, OPTIONS) ?? usageErrorFrom(error).message);
   }
   const v = parsed.values;
   if (v.help) return { help: true };
+  if (v.version) return { help: true, show: 'version' };
+  if (v['rerun-failed'] && parsed.positionals.length > 0) throw new UsageError('--rerun-failed picks the scenarios itself: give it no feature paths');
 
   if (v.target !== undefined && v.server !== undefined) throw new UsageError('--target and --server are mutually exclusive');
   const profile = resolveProfile(v.profile ?? 'canonical', cwd);
@@ -207,38 +238,70 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
       ...(v.repeat !== undefined ? { repeat: integer('repeat', v.repeat, 1, 1) } : {}),
       ...(v.shuffle ? { shuffle: true } : {}),
       ...(v.diff ? { diff: true } : {}),
+      ...(v['fail-fast'] ? { failFast: true } : {}),
+      ...(v.verbose ? { verbose: true } : {}),
     },
+    actions: { list: v.list ?? false, rerunFailed: v['rerun-failed'] ?? false, json: v.json ?? false },
   };
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.help) {
-      process.stdout.write(`${HELP}\n`);
+      process.stdout.write(`${parsed.show === 'version' ? await versionText() : HELP}\n`);
       return 0;
     }
+    const { options, actions } = parsed;
     // Validate the profile once, before any target starts: a broken profile is one clear message
     // (one line per problem), not the same error repeated in every scenario.
-    loadProfile(parsed.options.profile);
-    return await runConformance(parsed.options);
+    loadProfile(options.profile);
+    if (actions.rerunFailed) {
+      const failed = await lastFailures(options.reportsDir);
+      if (failed.length === 0) {
+        const note = `nothing failed in the last run (${path.relative(process.cwd(), options.reportsDir) || '.'}/messages.ndjson): nothing to re-run`;
+        process.stderr.write(`conformance: ${note}\n`);
+        if (json) process.stdout.write(`${JSON.stringify({ result: 'PASS', exitCode: 0, note })}\n`);
+        return 0;
+      }
+      options.features = failed;
+    }
+    if (actions.list) {
+      const plan = await planRun(options);
+      process.stdout.write(`${json ? JSON.stringify(plan, null, 2) : formatList(plan)}\n`);
+      return 0;
+    }
+    if (!json) return await runConformance(options);
+    // --json: stdout carries the JSON only; what a person reads goes to stderr.
+    let finished: { model: RunModel; context: RunContext } | undefined;
+    const exitCode = await runConformance(options, { stdout: process.stderr, stderr: process.stderr }, { onFinished: (model, context) => void (finished = { model, context }) });
+    if (finished) process.stdout.write(`${JSON.stringify(jsonSummary(finished.model, finished.context, options.reportsDir, exitCode), null, 2)}\n`);
+    return exitCode;
   } catch (error) {
-    if (error instanceof ProfileError) {
-      process.stderr.write(`conformance: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`conformance: ${error.message} (see --help)\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof TargetStartError) {
-      process.stderr.write(`conformance: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    // Anything else (broken support code, a bug, RangeError): the harness's failure, with its own exit code.
-    process.stderr.write(`conformance: internal error of the harness (not the server's fault): ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT_INTERNAL;
+    const code = reportError(error);
+    if (json) process.stdout.write(`${JSON.stringify({ result: 'ERROR', exitCode: code, error: error instanceof Error ? error.message : String(error) })}\n`);
+    return code;
   }
+}
+
+/** One line on stderr for an error that stops the command before or instead of a run; the exit code. */
+function reportError(error: unknown): number {
+  if (error instanceof ProfileError) {
+    process.stderr.write(`conformance: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`conformance: ${error.message} (see --help)\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof TargetStartError) {
+    process.stderr.write(`conformance: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  // Anything else (broken support code, a bug, RangeError): the harness's failure, with its own exit code.
+  process.stderr.write(`conformance: internal error of the harness (not the server's fault): ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT_INTERNAL;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

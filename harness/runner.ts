@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
 import { loadSources, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { runtime, sources } from './cucumber-options.ts';
+import { readScenarios, scenarioKey } from '../grading/scenarios.ts';
 import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from './session-api.ts';
 import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
@@ -19,6 +20,7 @@ import { SERVER_WIDE_TAG, type ControlServer } from './target/control-server.ts'
 import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.ts';
 import { prepareSandbox, type PreparedSandbox } from './target/sandbox.ts';
 import { buildJunitXml } from './reports/junit.ts';
+import { openOnFailures } from './reports/cucumber-html.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
 import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
 import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
@@ -77,6 +79,10 @@ export interface RunnerOptions {
    * private copy of `dir` (at its own path) and the `allow` folders, read-only. Grading sets it.
    */
   sandbox?: { dir: string; allow: string[] };
+  /** Stop at the first failed scenario (the rest are reported skipped). */
+  failFast?: boolean;
+  /** Failures on the terminal with the stack and node:assert's diff (the reports always have them). */
+  verbose?: boolean;
 }
 
 /** A problem the user must fix before anything can run: exit code 2, one line. */
@@ -114,15 +120,31 @@ function and(...parts: string[]): string {
   return nonEmpty.length === 0 ? '' : nonEmpty.map((p) => `(${p})`).join(' and ');
 }
 
-async function countScenarios(features: string[], tagExpression: string): Promise<number> {
-  const result = await loadSources(sources(features, tagExpression), { cwd: PROJECT_ROOT });
-  return result.plan.length;
-}
-
 interface Selection {
   tagExpression: string;
   planned: number;
   filtered: FilteredGroup[];
+  /** How many of the scenarios that will run carry this tag (e.g. @pristine: each gets a fresh target). */
+  count(tag: string): number;
+  /** The scenarios that will run, in order. */
+  scenarios: PlannedScenario[];
+}
+
+export interface PlannedScenario {
+  uri: string;
+  line: number;
+  name: string;
+}
+
+/**
+ * The tags of each planned scenario. Cucumber's plan has none, and asking loadSources again for each
+ * exclusion parsed every feature file once per question (about a second of CPU per run, paid by every
+ * test that runs the CLI): one Gherkin parse of the planned files answers them all.
+ */
+function plannedTags(plan: ReadonlyArray<{ uri: string; location: { line: number } }>): string[][] {
+  const files = [...new Set(plan.map((p) => path.resolve(PROJECT_ROOT, p.uri)))];
+  const tagsByKey = new Map(readScenarios(files, PROJECT_ROOT).map((s) => [s.key, s.tags]));
+  return plan.map((p) => tagsByKey.get(scenarioKey(p.uri, p.location.line)) ?? []);
 }
 
 /** The final tag expression, and what was taken out of the user's selection (with why). */
@@ -148,17 +170,27 @@ async function select(options: RunnerOptions, target: TargetController): Promise
     throw new UsageError(`no scenario matches${options.tags ? ` --tags "${options.tags}"` : ''} in ${options.features.map((f) => path.relative(process.cwd(), f) || '.').join(', ')}`);
   }
 
+  const tags = plannedTags(loaded.plan);
+  const excludedBy = (scenarioTags: string[], excluded: string[]): boolean => excluded.some((t) => scenarioTags.includes(t));
   const filtered: FilteredGroup[] = [];
   const excludedSoFar: string[] = [];
   for (const { tag, why } of exclusions) {
     // Count each scenario once, under the first exclusion that removes it.
-    const count = await countScenarios(options.features, and(options.tags, tag, ...excludedSoFar.map((t) => `not ${t}`)));
+    const count = tags.filter((t) => t.includes(tag) && !excludedBy(t, excludedSoFar)).length;
     if (count > 0) filtered.push({ tag, count, why });
     excludedSoFar.push(tag);
   }
   const tagExpression = and(options.tags, ...excludedSoFar.map((t) => `not ${t}`));
-  const planned = excludedSoFar.length === 0 ? loaded.plan.length : await countScenarios(options.features, tagExpression);
-  return { tagExpression, planned, filtered };
+  const keptIndexes = tags.flatMap((t, i) => (excludedBy(t, excludedSoFar) ? [] : [i]));
+  const scenarios = keptIndexes.map((i) => ({ uri: loaded.plan[i]!.uri, line: loaded.plan[i]!.location.line, name: loaded.plan[i]!.name }));
+  const count = (tag: string): number => keptIndexes.filter((i) => tags[i]!.includes(tag)).length;
+  return { tagExpression, planned: keptIndexes.length, filtered, count, scenarios };
+}
+
+/** What a run with these options would run, and what it would leave out (and why), without starting anything. */
+export async function planRun(options: RunnerOptions): Promise<Pick<Selection, 'scenarios' | 'filtered'>> {
+  const { scenarios, filtered } = await select(options, createTarget(options.target));
+  return { scenarios, filtered };
 }
 
 /**
@@ -183,6 +215,8 @@ async function clearReports(dir: string): Promise<void> {
 async function writeReports(dir: string, model: RunModel, context: RunContext): Promise<void> {
   await fs.writeFile(path.join(dir, 'junit.xml'), buildJunitXml(model, context));
   await fs.writeFile(path.join(dir, 'summary.md'), buildSummaryMarkdown(model, context));
+  // Cucumber wrote cucumber.html; a failed run's report opens on its failures (absent if the run was cut short).
+  if (model.scenarios.some((s) => s.outcome === 'failed')) await openOnFailures(path.join(dir, 'cucumber.html')).catch(() => {});
 }
 
 export interface RunnerIo {
@@ -233,7 +267,7 @@ export async function runConformance(
   let progress: ProgressBar | undefined;
   const builder = new RunModelBuilder((scenario) => {
     if (scenario.outcome === 'failed') {
-      const text = formatFailure(scenario, options.reportsDir, painter);
+      const text = formatFailure(scenario, options.reportsDir, painter, options.verbose ?? false);
       if (progress) progress.log(text);
       else io.stdout.write(`${text}\n`);
     }
@@ -286,14 +320,14 @@ export async function runConformance(
     if (target.owned) {
       control = await startControlServer(target, options.isolation);
     }
-    if ((await countScenarios(options.features, and(selection.tagExpression, SERVER_WIDE_TAG))) > 0) {
+    if (selection.count(SERVER_WIDE_TAG) > 0) {
       context.notes.push(
         target.owned
           ? `${SERVER_WIDE_TAG} scenarios (bans, the server console) were each followed by a restart of the target, so what they change cannot reach a later scenario`
           : `${SERVER_WIDE_TAG} scenarios (bans) ran last: the runner cannot restart a --target server, so what they change could otherwise reach later scenarios; they need a fresh server to be graded alone`,
       );
     }
-    if (target.owned && (await countScenarios(options.features, and(selection.tagExpression, '@pristine'))) > 0) {
+    if (target.owned && selection.count('@pristine') > 0) {
       context.notes.push(
         options.parallel > 1
           ? '@pristine scenarios ran alone (no other scenario in parallel), each on a freshly restarted target'
@@ -339,7 +373,7 @@ export async function runConformance(
       sources: sources(options.features, selection.tagExpression, order(0)),
       support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS, QUIET_WAIT_HOOK])], requireModules: [], requirePaths: [], loaders: [] },
       // --parallel N: N lanes over this process and one worker (harness/lanes.ts), not N worker processes.
-      runtime: runtime(parameters, { parallel: 1, failFast: false }),
+      runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: {
         stdout: 'summary',
         files: {

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import { systemErrorMessage } from '../harness/plain-errors.ts';
 
 export interface LineConnectionHandlers {
   onLine(line: string): void;
@@ -53,7 +54,9 @@ export class LineConnection {
       }, timeoutMs);
       const onError = (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new ConnectError(`cannot reach ${host}:${port}: ${error.code ?? error.message}`, error.code));
+        // The code stays first (scripts match it); the plain words say what to check.
+        const plain = systemErrorMessage(error, { host, port });
+        reject(new ConnectError(`cannot reach ${host}:${port}: ${error.code ?? error.message}${plain ? ` (${plain})` : ''}`, error.code));
       };
       socket.once('error', onError);
       socket.once('connect', () => {

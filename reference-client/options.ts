@@ -2,6 +2,7 @@
  * Command-line options (node:util parseArgs).
  */
 import { parseArgs } from 'node:util';
+import { parseArgsMessage } from '../harness/plain-errors.ts';
 
 export interface ClientOptions {
   host: string;
@@ -41,6 +42,16 @@ function integer(name: string, value: string, min: number, max: number): number 
   return Number(value);
 }
 
+const CLIENT_FLAGS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '1459' },
+  nick: { type: 'string' },
+  profile: { type: 'string' },
+  script: { type: 'string' },
+  'connect-timeout': { type: 'string', default: '5000' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 export function parseClientOptions(argv: readonly string[]): ClientOptions {
   let parsed;
   try {
@@ -48,18 +59,10 @@ export function parseClientOptions(argv: readonly string[]): ClientOptions {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '1459' },
-        nick: { type: 'string' },
-        profile: { type: 'string' },
-        script: { type: 'string' },
-        'connect-timeout': { type: 'string', default: '5000' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      options: CLIENT_FLAGS,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseArgsMessage(error, CLIENT_FLAGS) ?? (error as Error).message);
   }
   const v = parsed.values;
   if (v.host === '') throw new UsageError('--host must not be empty');

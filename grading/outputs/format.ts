@@ -41,11 +41,8 @@ export function scenarioTitle(s: ScenarioGrade): string {
   return `${s.feature} › ${s.name}`;
 }
 
-/** The rule in plain words: the Gherkin Rule, else the scenario name, with the PROTOCOL.md sections. */
-export function ruleInWords(s: ScenarioGrade): string {
-  const rule = s.rule ?? s.name;
-  return s.sections ? `${rule} (PROTOCOL.md ${s.sections})` : rule;
-}
+/** The rule in plain words, as the terminal says it too. */
+export { ruleInWords } from '../../harness/reports/failure-evidence.ts';
 
 /** Why a category is not graded: none of its scenarios was selected, or none that was could be counted. */
 export function notGradedWhy(c: { notGradable: number; filtered: number }): string {

@@ -4,9 +4,13 @@ import type { RunContext } from '../reports/run-context.ts';
 import { countBy, totals, type RunModel, type ScenarioResult } from '../reports/run-model.ts';
 import { verdict } from '../reports/summary-md.ts';
 import { OUTCOME_LABEL, OUTCOME_STYLE, type Painter } from './style.ts';
+import { head, ruleInWords, studentMessage, tail, transcriptOf } from '../reports/failure-evidence.ts';
+import { CRASH_BLOCK_PREFIX } from '../target/crash-notes.ts';
 
-/** Failure messages carry a transcript tail; keep the console readable, the reports have everything. */
-const MAX_MESSAGE_LINES = 30;
+/** Failure messages carry the last lines received; keep the console readable, the reports have everything. */
+const MESSAGE_LINES = 12;
+const VERBOSE_MESSAGE_LINES = 30;
+const TRANSCRIPT_LINES = 10;
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const indent = (text: string, by = '    '): string => text.split('\n').map((l) => `${by}${l}`).join('\n');
@@ -15,19 +19,27 @@ function where(s: ScenarioResult): string {
   return `${s.uri}${s.line !== undefined ? `:${s.line}` : ''}`;
 }
 
-export function formatFailure(s: ScenarioResult, reportsDir: string, painter: Painter): string {
-  const lines = [painter.paint(['red', 'bold'], `FAILED ${s.feature} › ${s.name}`) + `  (${where(s)})`];
+/**
+ * One failure as grade.md shows it: where (feature:line, to re-run it alone), the rule in plain words,
+ * the step, the message and the end of the transcript. The stack and node:assert's diff only with
+ * `verbose` (they help whoever debugs the harness, not whoever fixes a server).
+ */
+export function formatFailure(s: ScenarioResult, reportsDir: string, painter: Painter, verbose = false): string {
+  const lines = [`${painter.paint(['red', 'bold'], 'FAILED')} ${painter.paint('bold', where(s))}  ${s.feature} › ${s.name}`];
+  lines.push(`  rule:      ${ruleInWords(s)}`);
   if (s.failingStep) {
-    lines.push(`  step: ${s.failingStep.text}`);
-    let message = s.failingStep.message.split('\n');
-    if (message.length > MAX_MESSAGE_LINES) {
-      message = [...message.slice(0, MAX_MESSAGE_LINES), `... (${message.length - MAX_MESSAGE_LINES} more lines in the reports)`];
-    }
-    lines.push(indent(message.join('\n')));
+    lines.push(`  failed at: ${s.failingStep.text}`);
+    const message = verbose ? head(s.failingStep.message, VERBOSE_MESSAGE_LINES, 8000) : head(studentMessage(s.failingStep.message), MESSAGE_LINES, 2000);
+    lines.push(indent(message));
   }
-  for (const crash of s.attachments.filter((a) => a.text.startsWith('target crashed:'))) lines.push(painter.paint('red', indent(crash.text, '  ')));
+  for (const crash of s.attachments.filter((a) => a.text.startsWith(CRASH_BLOCK_PREFIX))) lines.push(painter.paint('red', indent(crash.text, '  ')));
+  const transcript = transcriptOf(s.attachments);
+  if (transcript !== undefined && transcript.trim() !== '') {
+    lines.push('  end of the TCP transcript (-> sent by the test client, <- received from the server):');
+    lines.push(indent(tail(transcript.trimEnd(), TRANSCRIPT_LINES, 3000)));
+  }
   const rel = path.relative(process.cwd(), reportsDir) || '.';
-  lines.push(`  full report: ${path.join(rel, 'cucumber.html')} (transcript also in ${path.join(rel, 'junit.xml')})`);
+  lines.push(`  more: ${path.join(rel, 'cucumber.html')} (whole transcript on the failed step)${verbose ? '' : '; stack and diff with --verbose'}`);
   return lines.join('\n');
 }
 

@@ -9,6 +9,7 @@
  * - otherwise SKIPPED -> skipped; otherwise passed.
  */
 import type { Envelope, GherkinDocument, Pickle, TestCase, TestStepResult, Timestamp } from '@cucumber/messages';
+import { citedSections, ruleNames } from './failure-evidence.ts';
 
 export type Outcome = 'passed' | 'failed' | 'skipped' | 'not-gradable';
 
@@ -35,6 +36,10 @@ export interface ScenarioResult {
   uri: string;
   line?: number;
   tags: string[];
+  /** The Gherkin `Rule:` the scenario belongs to, when it has one. */
+  rule?: string;
+  /** PROTOCOL.md sections its feature cites ("§5.10, §4.6"), when any. */
+  sections?: string;
   outcome: Outcome;
   durationMs: number;
   failingStep?: FailingStep;
@@ -109,6 +114,8 @@ export class RunModelBuilder {
   private readonly pickles = new Map<string, Pickle>();
   private readonly testCases = new Map<string, TestCase>();
   private readonly featureNames = new Map<string, string>();
+  private readonly featureSections = new Map<string, string>();
+  private readonly rules = new Map<string, string>();
   private readonly keywords = new Map<string, string>();
   private readonly hookNames = new Map<string, string>();
   private readonly running = new Map<string, Running>();
@@ -129,6 +136,9 @@ export class RunModelBuilder {
     if (envelope.gherkinDocument) {
       const doc = envelope.gherkinDocument;
       if (doc.uri) this.featureNames.set(doc.uri, doc.feature?.name ?? doc.uri);
+      const sections = citedSections(doc.feature?.description);
+      if (doc.uri && sections) this.featureSections.set(doc.uri, sections);
+      for (const [scenarioId, rule] of ruleNames(doc)) this.rules.set(scenarioId, rule);
       stepKeywords(doc, this.keywords);
     } else if (envelope.pickle) {
       this.pickles.set(envelope.pickle.id, envelope.pickle);
@@ -204,6 +214,10 @@ export class RunModelBuilder {
       attachments: run.attachments,
     };
     if (pickle?.location) result.line = pickle.location.line;
+    const rule = pickle?.astNodeIds.map((id) => this.rules.get(id)).find((r) => r !== undefined);
+    if (rule !== undefined) result.rule = rule;
+    const sections = this.featureSections.get(uri);
+    if (sections !== undefined) result.sections = sections;
     if (outcome === 'failed') {
       // The worst step is the one to show: a FAILED one if any, else the UNDEFINED/AMBIGUOUS one.
       const worst = run.results.reduce((a, b) => (SEVERITY.indexOf(String(b.result.status)) > SEVERITY.indexOf(String(a.result.status)) ? b : a));

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TargetAddress } from './types.ts';
+import { systemErrorMessage } from '../plain-errors.ts';
 
 /** Try one TCP connection; resolves to undefined on success or to the reason it failed. Closes what it opened. */
 export function tryConnect(address: TargetAddress, timeoutMs: number): Promise<string | undefined> {
@@ -16,7 +17,7 @@ export function tryConnect(address: TargetAddress, timeoutMs: number): Promise<s
       resolve(reason);
     }
     socket.once('connect', () => finish(undefined));
-    socket.once('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNREFUSED' ? 'connection refused' : (e.code ?? e.message)));
+    socket.once('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNREFUSED' ? 'connection refused' : (systemErrorMessage(e, address) ?? e.code ?? e.message)));
   });
 }
 

@@ -3,6 +3,7 @@
  * Kept apart from cli.ts (which has side effects: sockets, signals, stdin) so it can be unit-tested.
  */
 import { parseArgs } from 'node:util';
+import { parseArgsMessage } from '../../harness/plain-errors.ts';
 import type { ServerOptions } from './options.ts';
 import { NET_DEFAULTS } from './options.ts';
 
@@ -48,6 +49,24 @@ const INTEGER_OPTIONS = {
   'idle-timeout-ms': { key: 'idleTimeoutMs', min: 0, max: 2 ** 31 - 1 },
 } as const satisfies Record<string, { key: keyof ServerOptions; min: number; max?: number }>;
 
+const SERVER_FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'oper-password': { type: 'string' },
+  'max-line-bytes': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'registration-timeout-ms': { type: 'string' },
+  'max-output-bytes': { type: 'string' },
+  'max-file-bytes': { type: 'string' },
+  'max-pending-files': { type: 'string' },
+  'history-size': { type: 'string' },
+  'max-pending-file-bytes': { type: 'string' },
+  'max-history-bytes': { type: 'string' },
+  'max-connections-per-address': { type: 'string' },
+  'idle-timeout-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -55,27 +74,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'oper-password': { type: 'string' },
-        'max-line-bytes': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'registration-timeout-ms': { type: 'string' },
-        'max-output-bytes': { type: 'string' },
-        'max-file-bytes': { type: 'string' },
-        'max-pending-files': { type: 'string' },
-        'history-size': { type: 'string' },
-        'max-pending-file-bytes': { type: 'string' },
-        'max-history-bytes': { type: 'string' },
-        'max-connections-per-address': { type: 'string' },
-        'idle-timeout-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: SERVER_FLAGS,
     }));
   } catch (error) {
-    // parseArgs messages are already one clear sentence ("Unknown option '--prot'...").
-    throw new CliUsageError((error as Error).message);
+    throw new CliUsageError(parseArgsMessage(error, SERVER_FLAGS) ?? (error as Error).message);
   }
   if (values.help === true) return { kind: 'help' };
 

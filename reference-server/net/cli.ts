@@ -9,6 +9,8 @@
 import { createInterface } from 'node:readline';
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { NET_DEFAULTS } from './options.ts';
+import { systemErrorMessage } from '../../harness/plain-errors.ts';
 
 const PROGRAM = 'chat-server';
 /** A shutdown that has not finished by then (a peer that never closes) is cut short. */
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
     server = await startServer(command.options);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    process.stderr.write(`${PROGRAM}: cannot start: ${code ?? message}\n`);
+    const plain = systemErrorMessage(error, { host: command.options.host ?? NET_DEFAULTS.host, port: command.options.port ?? NET_DEFAULTS.port });
+    process.stderr.write(`${PROGRAM}: cannot start: ${plain ?? code ?? message}\n`);
     process.exit(1);
   }
   process.stdout.write(`listening on ${server.host}:${server.port}\n`);

@@ -5,6 +5,7 @@
 import { After, Before, BeforeStep, Status, World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session.ts';
+import { TRANSCRIPT_PREFIX } from '../../harness/reports/failure-evidence.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { excusedBeforeStart } from './variants.ts';
@@ -39,6 +40,8 @@ export class ChatWorld extends World<HarnessParameters> {
   #serial = 0;
   /** True while the scenario is in a When block (a When and the And/But steps after it). */
   inAction = false;
+  /** The failed step already carries the transcript, so the After hook does not attach it again. */
+  transcriptAttached = false;
 
   constructor(options: IWorldOptions<HarnessParameters>) {
     super(options);
@@ -99,18 +102,26 @@ export class ChatWorld extends World<HarnessParameters> {
     this.teardownAt = Date.now();
     try {
       if (failed || this.parameters.transcripts === 'all') {
-        // Bounded per scenario (RENDER_MAX_CHARS) and per run: once this process attached its budget, only
-        // the end of each transcript goes into the reports, so a server replying megabyte lines to every
-        // scenario cannot blow up cucumber.html and messages.ndjson.
-        const text = this.session.transcript(transcriptBudget > 0 ? RENDER_MAX_CHARS : SMALL_TRANSCRIPT_CHARS);
-        transcriptBudget -= text.length;
-        await this.attach(`TCP transcript\n${text}`, 'text/plain');
+        // A failed step attached it already (on itself); a failure outside the steps (a hook, a step
+        // timeout) or a passed scenario with --transcripts all has not.
+        if (!this.transcriptAttached) await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: 'TCP transcript' });
         if (this.parameters.comparable) await this.attach(`${COMPARABLE_PREFIX}${this.session.comparableTranscript().join('\n')}`, { mediaType: 'text/plain', fileName: 'comparable transcript' });
       }
       await liftBan(this);
     } finally {
       await this.session.closeAll();
     }
+  }
+
+  /**
+   * The transcript as the reports get it. Bounded per scenario (RENDER_MAX_CHARS) and per run: once this
+   * process attached its budget, only the end of each transcript goes into the reports, so a server
+   * replying megabyte lines to every scenario cannot blow up cucumber.html and messages.ndjson.
+   */
+  transcriptForReport(): string {
+    const text = this.session.transcript(transcriptBudget > 0 ? RENDER_MAX_CHARS : SMALL_TRANSCRIPT_CHARS);
+    transcriptBudget -= text.length;
+    return text;
   }
 
   /** A text no other step of this scenario has sent, so observing it proves it is fresh. */
@@ -127,6 +138,10 @@ setWorldConstructor(ChatWorld);
  * NotGradableError attaches "not gradable: <reason>" and ends PENDING. PENDING therefore always
  * means "this profile cannot express the scenario", never "unfinished".
  *
+ * A step that FAILS attaches the scenario's TCP transcript to itself before failing, so the reports show
+ * the evidence on the failed step (cucumber.html puts a step's attachments under it; an After hook's
+ * would sit in the collapsed hooks panel).
+ *
  * Installed once, for every step definition, through Cucumber's definition wrapper: it keeps each
  * step's arity and its location in the step file (a hand-made wrapper would lose both).
  */
@@ -140,6 +155,10 @@ setDefinitionFunctionWrapper(function gradable(body: (...args: unknown[]) => unk
         const variant = (error as { variant?: unknown }).variant;
         if (typeof variant === 'string') await this.attach(`${VARIANT_PREFIX} ${variant}: ${error.message}`, 'text/plain');
         return 'pending';
+      }
+      if (this instanceof ChatWorld && this.hasSession && !this.transcriptAttached) {
+        this.transcriptAttached = true;
+        await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: 'TCP transcript' });
       }
       throw error;
     }
