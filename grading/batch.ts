@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, UsageError } from '../harness/runner.ts';
 import { systemErrorMessage } from '../harness/plain-errors.ts';
@@ -18,6 +17,7 @@ import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';
 import { childrenOf, descendantGroups, killGroups } from './process-tree.ts';
 import { isRoot } from '../harness/target/sandbox.ts';
+import { BatchProgress, scenariosDone } from './batch-progress.ts';
 import { buildClassCsv, buildClassHtml } from './class-report.ts';
 import { selectScenarios } from './grade-run.ts';
 import type { BatchGradeCommand } from './options.ts';
@@ -263,41 +263,6 @@ async function gradeOnPort(ctx: Context, name: string, chosen: ReturnType<typeof
   return { name, grade, cutOff, exitCode };
 }
 
-/** One line, redrawn in place on a terminal: submissions done / total, who is running, elapsed. */
-class BatchProgress {
-  private drawn = false;
-  constructor(
-    private readonly stream: NodeJS.WriteStream,
-    private readonly total: number,
-    private readonly startedMs: number,
-  ) {}
-
-  draw(done: number, running: readonly string[]): void {
-    if (!this.stream.isTTY) return;
-    const width = 30;
-    const filled = this.total === 0 ? width : Math.round((done / this.total) * width);
-    const elapsed = Math.round((Date.now() - this.startedMs) / 1000);
-    const who = running.length > 0 ? `  running: ${running.map(printable).join(', ')}` : '';
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} graded  ${elapsed}s${who}`;
-    readline.cursorTo(this.stream, 0);
-    readline.clearLine(this.stream, 0);
-    this.stream.write(line.slice(0, (this.stream.columns || 120) - 1));
-    this.drawn = true;
-  }
-
-  log(text: string): void {
-    this.clear();
-    this.stream.write(`${text}\n`);
-  }
-
-  clear(): void {
-    if (!this.drawn) return;
-    readline.cursorTo(this.stream, 0);
-    readline.clearLine(this.stream, 0);
-    this.drawn = false;
-  }
-}
-
 /**
  * class.csv and class.html in `reportsDir`. `reportDirOf` says where a submission's reports are (default:
  * the batch layout, submissions/<name>/), for the page's links to each full grade.md.
@@ -335,7 +300,9 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   writeFileAtomic(path.join(command.reportsDir, SHARD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   stdout.write(`Grading ${names.length} submission(s)${shardText} from ${command.submissionsDir}, ${command.jobs} at a time, ${command.limitS} s limit each, ${selected.length} scenarios\n`);
 
-  const progress = new BatchProgress(stdout, names.length, startedMs);
+  const progress = new BatchProgress(stdout, names.length, selected.length, startedMs, (name) =>
+    scenariosDone(readGrade(path.join(command.reportsDir, 'submissions', name, 'grade.json'))),
+  );
   const outcomes: SubmissionOutcome[] = [];
   let interrupted = false;
   const onSignal = (): void => {
@@ -352,6 +319,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
       const outcome = await gradeSubmission(ctx, name);
       outcomes.push(outcome);
       const g = outcome.grade;
+      progress.draw(outcomes.length, [...ctx.running.keys()]);
       progress.log(`  ${printable(name)}: ${gradeLine(g, 0).replace(/ \(rules: .*?\)/, '')}  ${g.state}  ${g.counts.passed} passed, ${g.counts.failed} failed, ${g.counts['not-run']} not run  ${(g.wallMs / 1000).toFixed(1)} s`);
       writeClassReports(command.reportsDir, outcomes.map((o) => o.grade), title);
       progress.draw(outcomes.length, [...ctx.running.keys()]);
@@ -362,7 +330,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    progress.clear();
+    progress.stop();
   }
   writeClassReports(command.reportsDir, outcomes.map((o) => o.grade), title);
   const wallS = (Date.now() - startedMs) / 1000;

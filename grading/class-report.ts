@@ -69,16 +69,39 @@ interface MatrixColumn {
   category: string;
 }
 
-/** Every scenario any submission was graded on, in feature order of the grade that lists the most. */
+/**
+ * Every scenario any submission was graded on, grouped by category in rubric order (a category's columns
+ * side by side), in feature order within a category.
+ */
 function matrixColumns(grades: readonly Grade[]): MatrixColumn[] {
   const columns = new Map<string, MatrixColumn>();
   const richest = [...grades].sort((a, b) => b.scenarios.length - a.scenarios.length);
   for (const g of richest) for (const s of g.scenarios) if (!columns.has(s.key)) columns.set(s.key, { key: s.key, name: s.name, feature: s.feature, category: s.category });
-  return [...columns.values()];
+  const order = new Map(categoryColumns(grades).map((c, i) => [c.id, i]));
+  const rank = (c: MatrixColumn): number => order.get(c.category) ?? order.size;
+  return [...columns.values()].sort((a, b) => rank(a) - rank(b)); // stable: feature order within a category
+}
+
+/** A short column id a header can show whole: the feature file's name and the line, "kick:40" (the full name on hover). */
+export function shortId(key: string): string {
+  const m = /([^/]+?)(?:\.feature)?:(\d+|\?)$/.exec(key);
+  return m ? `${m[1]}:${m[2]}` : key;
 }
 
 const SCRIPT = `
 const data = JSON.parse(document.getElementById('details').textContent);
+// The failing-only view hides the columns every submission passed; category headers span what is shown.
+const failingOnly = document.getElementById('failing-only');
+function applyView() {
+  document.body.classList.toggle('failing-only', failingOnly.checked);
+  for (const th of document.querySelectorAll('th[data-all]')) {
+    const span = Number(failingOnly.checked ? th.dataset.failing : th.dataset.all);
+    th.colSpan = Math.max(1, span);
+    th.hidden = span === 0;
+  }
+}
+failingOnly.addEventListener('change', applyView);
+applyView();
 const panel = document.getElementById('panel');
 document.getElementById('matrix').addEventListener('click', (e) => {
   const td = e.target.closest('td[data-d]');
@@ -101,7 +124,9 @@ body { font: 13px system-ui, sans-serif; margin: 1em; }
 table.m { border-collapse: collapse; }
 table.m th, table.m td { border: 1px solid #ccc; padding: 1px 3px; text-align: center; }
 table.m th.s { text-align: left; white-space: nowrap; position: sticky; left: 0; background: #fff; }
-table.m thead th.c { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14em; overflow: hidden; font-weight: normal; white-space: nowrap; }
+table.m thead th.c { writing-mode: vertical-rl; transform: rotate(180deg); font-weight: normal; white-space: nowrap; font-family: ui-monospace, monospace; cursor: help; }
+body.failing-only .ok { display: none; }
+.view { margin: .5em 0; }
 td.p { background: #d7f5d7; } td.f { background: #f8c9c9; cursor: pointer; } td.n { background: #fbeebb; cursor: pointer; }
 td.x { background: #e4e4e4; cursor: pointer; } td.d { background: #e8e0f0; cursor: pointer; } td.r { background: #f4f4f4; color: #888; cursor: pointer; }
 td.c { background: #e8e0f4; cursor: pointer; }
@@ -143,26 +168,37 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
     '</tbody></table>',
   ];
 
-  // Header: one row of category spans, one row of scenario names.
-  const spans: Array<{ category: string; count: number }> = [];
+  // A column every submission passed is hidden in the failing-only view (class "ok").
+  const passedFor = (g: Grade, key: string): boolean => {
+    const s = g.scenarios.find((x) => x.key === key);
+    return s === undefined || (s.status === 'passed' && !s.flaky);
+  };
+  const allPassed = new Set(columns.filter((c) => sorted.every((g) => passedFor(g, c.key))).map((c) => c.key));
+  const okClass = (key: string): string => (allPassed.has(key) ? ' ok' : '');
+  // Header: one row of category spans (their width in each view), one row of short scenario ids.
+  const spans: Array<{ category: string; count: number; failing: number }> = [];
   for (const c of columns) {
     const last = spans[spans.length - 1];
-    if (last && last.category === c.category) last.count += 1;
-    else spans.push({ category: c.category, count: 1 });
+    const failing = allPassed.has(c.key) ? 0 : 1;
+    if (last && last.category === c.category) {
+      last.count += 1;
+      last.failing += failing;
+    } else spans.push({ category: c.category, count: 1, failing });
   }
+  const titles = new Map(categories.map((c) => [c.id, c.title]));
   const matrix = [
     '<table class="m" id="matrix"><thead>',
-    `<tr><th class="s"></th>${spans.map((s) => `<th colspan="${s.count}">${esc(s.category)}</th>`).join('')}</tr>`,
-    `<tr><th class="s">submission</th>${columns.map((c) => `<th class="c" title="${esc(`${c.feature} › ${c.name} (${c.key})`)}">${esc(c.name)}</th>`).join('')}</tr>`,
+    `<tr><th class="s"></th>${spans.map((s) => `<th colspan="${s.count}" data-all="${s.count}" data-failing="${s.failing}" title="${esc(titles.get(s.category) ?? s.category)}">${esc(s.category)}</th>`).join('')}</tr>`,
+    `<tr><th class="s">submission</th>${columns.map((c) => `<th class="c${okClass(c.key)}" title="${esc(`${c.feature} › ${c.name} (${c.key})`)}">${esc(shortId(c.key))}</th>`).join('')}</tr>`,
     '</thead><tbody>',
   ];
   for (const g of sorted) {
     const byKey = new Map(g.scenarios.map((s) => [s.key, s]));
     const cells = columns.map((c) => {
       const s = byKey.get(c.key);
-      if (!s) return '<td></td>';
+      if (!s) return `<td class="${okClass(c.key).trim()}"></td>`;
       const { letter, symbol } = CELL[s.status];
-      if (s.status === 'passed' && !s.flaky) return `<td class="p" title="passed">${symbol}</td>`;
+      if (s.status === 'passed' && !s.flaky) return `<td class="p${okClass(c.key)}" title="passed">${symbol}</td>`;
       const report = reportOf(g.submission ?? '');
       details.push({
         title: `${g.submission ?? '?'}: ${s.feature} › ${s.name} (${s.status})`,
@@ -181,7 +217,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
       });
       const declaredMissing = s.status === 'failed' && s.optional?.declared === 'not-implemented';
       const title = declaredMissing ? 'not implemented (declared in chat-conformance.json)' : s.flaky ? `${s.status} (flaky)` : s.optional?.declared === 'implemented' && s.status === 'failed' ? 'failed: claimed in chat-conformance.json but broken' : s.status;
-      return `<td class="${declaredMissing ? 'd' : letter}" data-d="${details.length - 1}" title="${esc(title)}">${declaredMissing ? '∅' : s.flaky ? '~' : symbol}</td>`;
+      return `<td class="${declaredMissing ? 'd' : letter}${okClass(c.key)}" data-d="${details.length - 1}" title="${esc(title)}">${declaredMissing ? '∅' : s.flaky ? '~' : symbol}</td>`;
     });
     matrix.push(`<tr><th class="s">${esc(g.submission ?? '?')} <small>${pts(g.total)}/${pts(g.max)}</small></th>${cells.join('')}</tr>`);
   }
@@ -197,6 +233,7 @@ export function buildClassHtml(grades: readonly Grade[], title = 'Class grades',
 ${summary.join('\n')}
 <h2>Scenarios</h2>
 <p class="legend">${legend}<span class="d">∅ not implemented, declared (chat-conformance.json)</span><span>~ flaky (--repeat)</span><span>not gradable and filtered out: to grade by hand; cut: the budget ran out, not graded</span></p>
+<p class="view"><label><input type="checkbox" id="failing-only"${allPassed.size < columns.length ? ' checked' : ''}> only the scenarios some submission did not pass</label> (${columns.length - allPassed.size} of ${columns.length}; hover a column id for the scenario's name)</p>
 ${matrix.join('\n')}
 <div id="panel" hidden></div>
 <script type="application/json" id="details">${json}</script>

@@ -20,7 +20,7 @@ import { SERVER_WIDE_TAG, type ControlServer } from './target/control-server.ts'
 import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.ts';
 import { prepareSandbox, type PreparedSandbox } from './target/sandbox.ts';
 import { buildJunitXml } from './reports/junit.ts';
-import { openOnFailures } from './reports/cucumber-html.ts';
+import { addReportScript } from './reports/cucumber-html.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
 import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
 import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
@@ -215,8 +215,8 @@ async function clearReports(dir: string): Promise<void> {
 async function writeReports(dir: string, model: RunModel, context: RunContext): Promise<void> {
   await fs.writeFile(path.join(dir, 'junit.xml'), buildJunitXml(model, context));
   await fs.writeFile(path.join(dir, 'summary.md'), buildSummaryMarkdown(model, context));
-  // Cucumber wrote cucumber.html; a failed run's report opens on its failures (absent if the run was cut short).
-  if (model.scenarios.some((s) => s.outcome === 'failed')) await openOnFailures(path.join(dir, 'cucumber.html')).catch(() => {});
+  // Cucumber wrote cucumber.html: it opens on the failures, transcripts shown (absent if the run was cut short).
+  await addReportScript(path.join(dir, 'cucumber.html'), { failed: model.scenarios.some((s) => s.outcome === 'failed') }).catch(() => {});
 }
 
 export interface RunnerIo {

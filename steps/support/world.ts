@@ -6,6 +6,7 @@ import { After, Before, BeforeStep, Status, World, setDefaultTimeout, setDefinit
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session.ts';
 import { TRANSCRIPT_PREFIX } from '../../harness/reports/failure-evidence.ts';
+import { TRANSCRIPT_TITLE } from '../../harness/reports/cucumber-html.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { excusedBeforeStart } from './variants.ts';
@@ -104,7 +105,7 @@ export class ChatWorld extends World<HarnessParameters> {
       if (failed || this.parameters.transcripts === 'all') {
         // A failed step attached it already (on itself); a failure outside the steps (a hook, a step
         // timeout) or a passed scenario with --transcripts all has not.
-        if (!this.transcriptAttached) await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: 'TCP transcript' });
+        if (!this.transcriptAttached) await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: TRANSCRIPT_TITLE });
         if (this.parameters.comparable) await this.attach(`${COMPARABLE_PREFIX}${this.session.comparableTranscript().join('\n')}`, { mediaType: 'text/plain', fileName: 'comparable transcript' });
       }
       await liftBan(this);
@@ -158,7 +159,7 @@ setDefinitionFunctionWrapper(function gradable(body: (...args: unknown[]) => unk
       }
       if (this instanceof ChatWorld && this.hasSession && !this.transcriptAttached) {
         this.transcriptAttached = true;
-        await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: 'TCP transcript' });
+        await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: TRANSCRIPT_TITLE });
       }
       throw error;
     }

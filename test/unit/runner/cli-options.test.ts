@@ -61,7 +61,9 @@ test('--target host:port, IPv6 in brackets', () => {
 });
 
 test('usage errors are one readable line', () => {
-  assert.match(usage(['--bogus']), /Unknown option '--bogus'/);
+  assert.match(usage(['--bogus']), /^unknown option --bogus$/);
+  assert.match(usage(['--tagz', '@v0']), /^unknown option --tagz \(did you mean --tags\?\)$/);
+  assert.match(usage(['--tags']), /^--tags needs a value$/);
   assert.match(usage(['--target', '127.0.0.1:1', '--server', 'x {port}']), /mutually exclusive/);
   assert.match(usage(['--server', 'python3 s.py']), /must contain \{port\}/);
   assert.match(usage(['--parallel', '0']), /--parallel must be an integer >= 1/);
@@ -76,14 +78,19 @@ test('usage errors are one readable line', () => {
 });
 
 test('the CLI exits 2 with one line on stderr for a usage error, and 0 with the option list for --help', async () => {
-  const bad = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--parallel', 'many'], { cwd: PROJECT_ROOT, reject: false, timeout: 30_000 });
+  const bad = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--parallel', 'many'], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
   assert.equal(bad.exitCode, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /^conformance: --parallel must be an integer >= 1, got "many" \(see --help\)$/);
 
-  const help = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--help'], { cwd: PROJECT_ROOT, reject: false, timeout: 30_000 });
+  const version = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--version'], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
+  assert.equal(version.exitCode, 0);
+  assert.match(version.stdout, /^chat-conformance \d+\.\d+\.\d+ \(Node\.js v\d+/);
+
+  const help = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--help'], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
   assert.equal(help.exitCode, 0);
-  for (const option of ['--target', '--server', '--isolation', '--oper-password', '--profile', '--tags', '--parallel', '--timeout', '--quiet-ms', '--force-quiet', '--reports', '--help']) {
+  for (const option of ['--target', '--server', '--isolation', '--oper-password', '--profile', '--tags', '--parallel', '--timeout', '--quiet-ms', '--force-quiet', '--reports', '--help',
+    '--version', '--list', '--fail-fast', '--rerun-failed', '--json', '--verbose', 'features/kick.feature:40']) {
     assert.ok(help.stdout.includes(option), `--help lists ${option}`);
   }
 });
