@@ -1,6 +1,6 @@
 /**
- * Progress of a class batch: submissions graded, scenarios done inside the ones still running (read from
- * the grade.json each grader rewrites after every scenario), and an estimate of the time left. On a
+ * Progress of a class batch: submissions graded, scenarios done inside the ones still running (from the
+ * grade each grader sends after every scenario), and an estimate of the time left. On a
  * terminal one line is redrawn in place every second; elsewhere (a CI log) each finished submission's
  * line carries the count and the estimate.
  */

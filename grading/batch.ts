@@ -93,6 +93,8 @@ interface Context {
   running: Map<string, () => void>;
   /** Submissions with a fixed port take turns on it (grading/port-lock.ts). */
   portLocks: PortLocks;
+  /** The latest grade each running submission's grader sent (for the progress line). */
+  latest: Map<string, () => Grade | undefined>;
 }
 
 function writeGradeFiles(dir: string, grade: Grade, rubric: Rubric): void {
@@ -177,6 +179,7 @@ async function gradeOnPort(ctx: Context, name: string, chosen: ReturnType<typeof
   child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
   // The grade travels back on this pipe only: a file the submission might reach is never read.
   const channel = new GradeChannelReader(child.stdio[3] as Readable);
+  ctx.latest.set(name, () => channel.latest());
 
   // The server runs in a group of its own under the grader: keep a recent list of every group below it.
   let groups = new Set<number>(child.pid !== undefined ? [child.pid] : []);
@@ -217,6 +220,7 @@ async function gradeOnPort(ctx: Context, name: string, chosen: ReturnType<typeof
   clearTimeout(limitTimer);
   clearInterval(watch);
   ctx.running.delete(name);
+  ctx.latest.delete(name);
   killGroups(groups, 'SIGKILL'); // anything the grader left behind: its group, a server it could not stop
   log.close();
 
@@ -292,7 +296,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   const shardText = command.shard ? ` (shard ${command.shard.index}/${command.shard.count} of ${all.length})` : '';
   const selected = selectScenarios(command.featurePaths, rubric, command.tags);
   const rubricFile = path.resolve(rubric.source);
-  const ctx: Context = { command, rubric, selected, rubricFile, running: new Map(), portLocks: new PortLocks() };
+  const ctx: Context = { command, rubric, selected, rubricFile, running: new Map(), portLocks: new PortLocks(), latest: new Map() };
   const title = `Class grades: ${path.basename(command.submissionsDir)}${shardText}`;
   // First, so grade:merge can tell a shard that never finished (or never arrived) from a complete one.
   const manifest: ShardManifest = { schema: SHARD_SCHEMA, index: command.shard?.index ?? 1, count: command.shard?.count ?? 1, submissions: names };
@@ -301,7 +305,7 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   stdout.write(`Grading ${names.length} submission(s)${shardText} from ${command.submissionsDir}, ${command.jobs} at a time, ${command.limitS} s limit each, ${selected.length} scenarios\n`);
 
   const progress = new BatchProgress(stdout, names.length, selected.length, startedMs, (name) =>
-    scenariosDone(readGrade(path.join(command.reportsDir, 'submissions', name, 'grade.json'))),
+    scenariosDone(ctx.latest.get(name)?.()),
   );
   const outcomes: SubmissionOutcome[] = [];
   let interrupted = false;

@@ -26,6 +26,7 @@ ready; logs go to stderr; lines typed on stdin are console commands (/GLOBAL, /K
   --max-history-bytes <n>        bytes of history of every channel together; the oldest are forgotten first (default: the core's, 16777216)
   --max-connections-per-address <n>  simultaneous connections from one address, 0 = no limit (default 0)
   --idle-timeout-ms <n>          time a connection may send nothing before ERR TIMEOUT, 0 = none (default ${NET_DEFAULTS.idleTimeoutMs})
+  --verbose, -v                  also log every line a client sends, as it is handled (/OPER's password hidden)
   --help                         show this help`;
 
 /** A mistake in the command line: reported as one line, exit status 2. */
@@ -64,6 +65,7 @@ const SERVER_FLAGS = {
   'max-history-bytes': { type: 'string' },
   'max-connections-per-address': { type: 'string' },
   'idle-timeout-ms': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -96,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     const max = 'max' in spec ? spec.max : Number.MAX_SAFE_INTEGER;
     options[spec.key] = parseInteger(flag, raw, spec.min, max);
   }
+  if (values.verbose === true) options.logLines = true;
   return { kind: 'run', options };
 }
 

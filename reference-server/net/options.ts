@@ -20,11 +20,13 @@ export interface NetOptions {
   idleTimeoutMs: number;
   /** Where log lines go; default: stderr, one timestamped line each. */
   log?: (message: string) => void;
+  /** Also log every line a client sends, as the server handles it (`--verbose`); /OPER's password hidden. */
+  logLines?: boolean;
 }
 
 export type ServerOptions = CoreOptions & NetOptions;
 
-export const NET_DEFAULTS: Readonly<Required<Omit<NetOptions, 'log'>>> = {
+export const NET_DEFAULTS: Readonly<Required<Omit<NetOptions, 'log' | 'logLines'>>> = {
   host: '127.0.0.1',
   port: 1459,
   maxLineBytes: DEFAULT_MAX_LINE_BYTES,
@@ -59,7 +61,7 @@ export function coreOptionsOf(options: Partial<ServerOptions>): Partial<CoreOpti
 }
 
 /** The network layer's share, defaults filled in and values checked (a typo must not become NaN). */
-export function netOptionsOf(options: Partial<ServerOptions>): Required<Omit<NetOptions, 'log'>> {
+export function netOptionsOf(options: Partial<ServerOptions>): Required<Omit<NetOptions, 'log' | 'logLines'>> {
   const resolved = {
     host: options.host ?? NET_DEFAULTS.host,
     port: options.port ?? NET_DEFAULTS.port,

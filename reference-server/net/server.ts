@@ -230,6 +230,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       conn.idleTimer?.refresh();
       if (conn.phase !== 'open') return; // e.g. lines after /BYE in the same segment: never executed
       for (const input of conn.splitter.push(chunk)) {
+        if (input.kind === 'line' && options.logLines) log(`conn ${conn.id} <- ${redactPassword(input.text)}`);
         if (input.kind === 'line') callCore(conn, 'a line', () => core.lineReceived(state, conn.id, input.text));
         else callCore(conn, 'a rejected line', () => core.lineRejected(state, conn.id, input.reason));
         if (conn.phase !== 'open') break;
@@ -323,4 +324,9 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
 
 function logToStderr(message: string): void {
   process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+}
+
+/** A line as the --verbose log shows it: /OPER's password is not written to a log. */
+export function redactPassword(line: string): string {
+  return /^\s*\/oper\b/i.test(line) ? line.replace(/^(\s*\/oper)\b.*$/i, '$1 (password hidden)') : line;
 }

@@ -8,6 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -15,8 +16,15 @@ import type { Envelope } from '@cucumber/messages';
 import { PROJECT_ROOT, tsxCommand } from '../proof/support/conformance-run.ts';
 import { renderPage } from '../../support/headless-chromium.ts';
 
-const FAILING = 'features/channel-messages.feature:35';
-const PASSING = 'features/ping.feature:8';
+/** `features/x.feature:LINE` of a scenario, found by its name (lines move when the features are edited). */
+function located(feature: string, name: string): string {
+  const line = readFileSync(path.join(PROJECT_ROOT, feature), 'utf8').split('\n').findIndex((l) => l.trim() === `Scenario: ${name}`);
+  assert.ok(line >= 0, `no scenario "${name}" in ${feature}`);
+  return `${feature}:${line + 1}`;
+}
+
+const FAILING = located('features/channel-messages.feature', 'The sender gets no copy of their own message');
+const PASSING = located('features/ping.feature', 'A token is echoed verbatim');
 
 async function conformance(args: string[]) {
   const run = await execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], {

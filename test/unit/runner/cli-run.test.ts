@@ -40,7 +40,7 @@ test('--server: a server killed mid-run is restarted, the crash is named in the 
   const next = junit.slice(junit.indexOf('name="The next scenario gets a restarted server"'));
   assert.doesNotMatch(next.slice(0, next.indexOf('</testcase>') >= 0 ? next.indexOf('</testcase>') : next.length), /<failure/);
   assert.match(await read('summary.md'), /\*\*Result: FAIL\*\*: 1 passed, 1 failed/);
-  assert.match(result.stdout, /FAILED Crash fixture › The server dies during this scenario/);
+  assert.match(result.stdout, /^FAILED \S*crash\.feature:\d+  Crash fixture › The server dies during this scenario$/m);
   assert.match(result.stdout, /target crashed: exited with code 3/);
   for (const file of ['cucumber.html', 'messages.ndjson']) assert.ok((await fs.stat(path.join(reports, file))).size > 0, `${file} written`);
   // The spawned server's port no longer accepts: the whole process group was killed.
