@@ -3,19 +3,22 @@
  *
  * A harness profile (profiles/<name>.json, or a path to one) is loaded through the harness's dialect
  * engine and reduced to what the bench needs: its registration script, its `join` and `say` commands,
- * its error replies and its `message` event. Otherwise the name must be a built-in bench dialect
- * (`irc` has no harness profile: IRC servers are not conformance targets). So `--profile canonical`
+ * its error replies and its `message` event, unless the name is a built-in bench dialect (`irc`, real IRC
+ * for bench:compare; the harness's profiles/irc.json is then given by its path). So `--profile canonical`
  * speaks exactly what profiles/canonical.json says, like the conformance suite does.
  */
 import { existsSync } from 'node:fs';
 import { Dialect } from '../harness/dialect/dialect.ts';
 import { loadProfile, resolveProfilePath } from '../harness/dialect/load-profile.ts';
-import { anyOf, BUILTIN_DIALECTS, type BenchDialect, type DialectOrigin, type LineTest } from './dialect.ts';
+import { anyOf, BUILTIN_DIALECTS, ircDialect, type BenchDialect, type DialectOrigin, type LineTest } from './dialect.ts';
 
 export async function resolveDialect(profile: string): Promise<BenchDialect> {
-  if (existsSync(resolveProfilePath(profile))) return dialectFromHarnessProfile(profile);
   const builtin = BUILTIN_DIALECTS[profile];
-  if (builtin !== undefined) return builtin;
+  // `irc` is real IRC (ngircd, InspIRCd in bench:compare): it keeps its name over profiles/irc.json, the
+  // IRC-like student dialect of the conformance fixtures, which is reached by its path. For any other
+  // name a harness profile wins (profiles/canonical.json over the built-in canonical fallback).
+  if (builtin === ircDialect) return builtin;
+  if (existsSync(resolveProfilePath(profile))) return dialectFromHarnessProfile(profile);
   throw new Error(`unknown profile "${profile}": not a harness profile (${resolveProfilePath(profile)} does not exist) nor a built-in bench dialect (${Object.keys(BUILTIN_DIALECTS).join(', ')})`);
 }
 
@@ -45,6 +48,7 @@ export function dialectFromHarnessProfile(nameOrPath: string): BenchDialect {
   const joinOk: LineTest = anyOf(joinSpec.ok.length > 0 ? joinSpec.ok : profile.okReply);
   const message = profile.events.message;
   if (message === undefined || message.length === 0) refuse('it cannot recognise the "message" event');
+  const sayNamesChannel = dialect.command('say').templates.some((template) => template.includes('{channel}'));
   const stripEnding = (text: string): string => (text.endsWith(profile.lineEnding) ? text.slice(0, -profile.lineEnding.length) : text);
   return {
     name: profile.name,
@@ -55,7 +59,8 @@ export function dialectFromHarnessProfile(nameOrPath: string): BenchDialect {
     registerFailed: anyOf(profile.errorReply.map((error) => error.pattern)),
     join: (channel) => [stripEnding(dialect.render('join', { channel }))],
     joined: () => joinOk,
-    say: (channel, text) => stripEnding(dialect.render('say', { channel, text })),
+    // Most dialects say to the current channel ("{text}"): the channel is given only to a template that names it.
+    say: (channel, text) => stripEnding(dialect.render('say', sayNamesChannel ? { channel, text } : { text })),
     deliveryLine: anyOf(message!),
     eol: profile.lineEnding,
   };

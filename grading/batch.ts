@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, UsageError } from '../harness/runner.ts';
-import { systemErrorMessage } from '../harness/plain-errors.ts';
+import { systemErrorMessage } from '../common/plain-errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCommandLine, resolveProfile } from '../harness/cli.ts';
 import { PROJECT_ROOT, UsageError, usageErrorFrom, type RunnerOptions } from '../harness/runner.ts';
-import { parseArgsMessage } from '../harness/plain-errors.ts';
+import { parseArgsMessage } from '../common/plain-errors.ts';
 
 export const GRADE_HELP = `Usage: npm run grade -- [options] [feature files or directories...]
 

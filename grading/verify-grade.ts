@@ -4,13 +4,17 @@
  * file written by anything but the grader (a forger rewriting grade.json, a truncated copy) is caught
  * here by the batch and by grade:merge; the batch also checks it against the scenarios the rubric selects.
  */
-import type { Rubric } from './rubric.ts';
+import { pointShares, type Rubric } from './rubric.ts';
 import type { ScenarioInfo } from './scenarios.ts';
 import { GRADE_SCHEMA, GRADE_STATUSES, round, type Grade, type GradeStatus } from './score.ts';
 
 const EPSILON = 0.001;
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= EPSILON;
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+/** The statuses that stay in a category's denominator (earning their share or nothing). */
+const COUNTED: ReadonlySet<GradeStatus> = new Set(['passed', 'failed', 'not-run', 'cut']);
+/** Not gradable because a course variant excuses it: out of its category's shares (grading/score.ts). */
+const excused = (s: Grade['scenarios'][number]): boolean => s.status === 'not-gradable' && (s.variants?.length ?? 0) > 0;
 
 /** What does not add up in `grade` (empty when consistent). */
 export function gradeInconsistencies(grade: Grade): string[] {
@@ -32,31 +36,41 @@ export function gradeInconsistencies(grade: Grade): string[] {
   for (const s of grade.scenarios) {
     if (!GRADE_STATUSES.includes(s.status)) problems.push(`${s.key}: unknown status ${String(s.status)}`);
     if (!ids.has(s.category)) problems.push(`${s.key}: unknown category ${s.category}`);
-    if (!finite(s.points) || !finite(s.maxPoints) || !finite(s.weight) || s.weight <= 0) problems.push(`${s.key}: points, maxPoints or weight is not a number`);
+    if (!finite(s.points) || !finite(s.maxPoints) || !finite(s.weight) || s.weight <= 0 || s.maxPoints < 0) problems.push(`${s.key}: points, maxPoints or weight is not a number`);
     else if (s.status !== 'passed' && s.points !== 0) problems.push(`${s.key} is ${s.status} but earns ${s.points}`);
     else if (s.points > s.maxPoints + EPSILON) problems.push(`${s.key} earns more than it is worth`);
   }
+  if (problems.length > 0) return problems;
 
+  // The one scale of grading/score.ts: a category's scenarios (but those a course variant excuses) share
+  // its points; it is out of its full points whenever it selected a scenario, whatever could be checked.
   let total = 0;
   let max = 0;
   let rubricPoints = 0;
   for (const c of grade.categories) {
-    const mine = grade.scenarios.filter((s) => s.category === c.id);
-    for (const [field, status] of [['passed', 'passed'], ['failed', 'failed'], ['notGradable', 'not-gradable'], ['filtered', 'filtered'], ['notRun', 'not-run']] as const) {
-      if (c[field] !== tally(mine, status)) problems.push(`category ${c.id}: ${field} is ${c[field]} but ${tally(mine, status)} of its scenarios are ${status}`);
+    const all = grade.scenarios.filter((s) => s.category === c.id);
+    for (const [field, status] of [['passed', 'passed'], ['failed', 'failed'], ['notGradable', 'not-gradable'], ['filtered', 'filtered'], ['notRun', 'not-run'], ['cut', 'cut']] as const) {
+      if (c[field] !== tally(all, status)) problems.push(`category ${c.id}: ${field} is ${c[field]} but ${tally(all, status)} of its scenarios are ${status}`);
     }
     if (!finite(c.points) || !finite(c.score) || !finite(c.max)) {
       problems.push(`category ${c.id}: points, score or max is not a number`);
       continue;
     }
-    const counted = mine.filter((s) => s.status === 'passed' || s.status === 'failed' || s.status === 'not-run');
-    const weight = counted.reduce((sum, s) => sum + s.weight, 0);
-    const earned = counted.filter((s) => s.status === 'passed').reduce((sum, s) => sum + s.weight, 0);
+    const mine = all.filter((s) => !excused(s));
+    const rounding = EPSILON + mine.length * 0.0005; // each share is rounded to 3 decimals
+    const sum = (list: typeof mine): number => list.reduce((acc, s) => acc + s.maxPoints, 0);
+    if (mine.length > 0 && Math.abs(sum(mine) - c.points) > rounding) problems.push(`category ${c.id}: its scenarios share ${round(sum(mine))} points, not ${c.points}`);
+    for (const s of all.filter(excused)) if (s.maxPoints !== 0 || s.points !== 0) problems.push(`${s.key} is excused by a course variant but is worth ${s.maxPoints}`);
+    const counted = mine.filter((s) => COUNTED.has(s.status));
     const graded = counted.length > 0;
-    const expected = !graded ? 0 : c.allOrNothing ? (near(earned, weight) ? c.points : 0) : (c.points * earned) / weight;
+    const allPassed = graded && counted.every((s) => s.status === 'passed');
+    const earns = (s: (typeof mine)[number]): boolean => s.status === 'passed' && (!c.allOrNothing || allPassed);
+    for (const s of mine) if (earns(s) && !near(s.points, s.maxPoints)) problems.push(`${s.key} passed but earns ${s.points} of ${s.maxPoints}`);
+    for (const s of mine) if (!earns(s) && s.points !== 0) problems.push(`${s.key} earns ${s.points} but does not count as passed`);
+    const expected = graded ? sum(mine.filter(earns)) : 0;
     if (c.graded !== graded) problems.push(`category ${c.id}: graded is ${c.graded} but ${counted.length} of its scenarios count`);
-    if (!near(c.score, round(expected))) problems.push(`category ${c.id}: score ${c.score} but its scenarios earn ${round(expected)}`);
-    if (!near(c.max, graded ? c.points : 0)) problems.push(`category ${c.id}: max ${c.max} but ${graded ? c.points : 0} is counted`);
+    if (Math.abs(c.score - expected) > rounding) problems.push(`category ${c.id}: score ${c.score} but its scenarios earn ${round(expected)}`);
+    if (!near(c.max, all.length > 0 ? c.points : 0)) problems.push(`category ${c.id}: max ${c.max} but it is out of ${all.length > 0 ? c.points : 0}`);
     total += c.score;
     max += c.max;
     rubricPoints += c.points;
@@ -84,6 +98,11 @@ export function gradeMismatches(grade: Grade, rubric: Rubric, selected: readonly
     const mine = byId.get(c.id);
     if (!mine) problems.push(`category ${c.id} missing`);
     else if (!near(mine.points, c.points)) problems.push(`category ${c.id} worth ${mine.points}, the rubric says ${c.points}`);
+    // Each scenario's share as the rubric makes it (weights, the core share), not as the file claims.
+    const shared = grade.scenarios.filter((s) => s.category === c.id && !excused(s));
+    const shares = pointShares(c, shared);
+    const wrong = shared.filter((s, i) => Math.abs(s.maxPoints - shares[i]!) > EPSILON);
+    if (wrong.length > 0) problems.push(`${wrong[0]!.key} is worth ${wrong[0]!.maxPoints}, the rubric gives it ${round(shares[shared.indexOf(wrong[0]!)]!)}`);
   }
   if (grade.categories.length !== rubric.categories.length) problems.push(`${grade.categories.length} categories, the rubric has ${rubric.categories.length}`);
   return problems;

@@ -12,7 +12,7 @@ import { EXIT_INTERNAL, EXIT_USAGE, planRun, PROJECT_ROOT, runConformance, Usage
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import { FLOOR_MS, MULTIPLIER } from './quiet-wait.ts';
-import { parseArgsMessage } from './plain-errors.ts';
+import { parseArgsMessage } from '../common/plain-errors.ts';
 import { formatList, jsonSummary, lastFailures, versionText } from './cli-actions.ts';
 import type { RunContext } from './reports/run-context.ts';
 import type { RunModel } from './reports/run-model.ts';

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { systemErrorMessage } from '../harness/plain-errors.ts';
+import { systemErrorMessage } from '../common/plain-errors.ts';
 
 export interface LineConnectionHandlers {
   onLine(line: string): void;

@@ -2,7 +2,7 @@
  * Command-line options (node:util parseArgs).
  */
 import { parseArgs } from 'node:util';
-import { parseArgsMessage } from '../harness/plain-errors.ts';
+import { parseArgsMessage } from '../common/plain-errors.ts';
 
 export interface ClientOptions {
   host: string;

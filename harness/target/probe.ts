@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TargetAddress } from './types.ts';
-import { systemErrorMessage } from '../plain-errors.ts';
+import { systemErrorMessage } from '../../common/plain-errors.ts';
 
 /** Try one TCP connection; resolves to undefined on success or to the reason it failed. Closes what it opened. */
 export function tryConnect(address: TargetAddress, timeoutMs: number): Promise<string | undefined> {

@@ -3,7 +3,7 @@
  * Kept apart from cli.ts (which has side effects: sockets, signals, stdin) so it can be unit-tested.
  */
 import { parseArgs } from 'node:util';
-import { parseArgsMessage } from '../../harness/plain-errors.ts';
+import { parseArgsMessage } from '../../common/plain-errors.ts';
 import type { ServerOptions } from './options.ts';
 import { NET_DEFAULTS } from './options.ts';
 

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { NET_DEFAULTS } from './options.ts';
-import { systemErrorMessage } from '../../harness/plain-errors.ts';
+import { systemErrorMessage } from '../../common/plain-errors.ts';
 
 const PROGRAM = 'chat-server';
 /** A shutdown that has not finished by then (a peer that never closes) is cut short. */

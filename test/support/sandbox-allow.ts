@@ -5,4 +5,4 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/runner.ts';
 
-export const FIXTURE_SANDBOX_ALLOW = ['reference-server', 'node_modules', 'package.json'].flatMap((p) => ['--sandbox-allow', path.join(PROJECT_ROOT, p)]);
+export const FIXTURE_SANDBOX_ALLOW = ['reference-server', 'common', 'node_modules', 'package.json'].flatMap((p) => ['--sandbox-allow', path.join(PROJECT_ROOT, p)]);

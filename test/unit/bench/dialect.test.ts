@@ -32,8 +32,11 @@ test('irc bench dialect: NICK/USER, JOIN, PRIVMSG; 001 and 366 end the steps; PI
   assert.equal(ircDialect.eol, '\r\n');
 });
 
-test('--profile irc is the built-in IRC dialect; an unknown name lists the choices', async () => {
+test('--profile irc is the built-in IRC dialect (the harness profile irc by its path); an unknown name lists the choices', async () => {
   assert.equal(await resolveDialect('irc'), ircDialect);
+  const harnessIrc = await resolveDialect('profiles/irc.json');
+  assert.deepEqual(harnessIrc.origin, { profile: 'profiles/irc.json' });
+  assert.equal(harnessIrc.say('#bench', 'hi'), 'PRIVMSG * :hi', 'its say names no channel: the current one');
   await assert.rejects(resolveDialect('nope'), /canonical, irc/);
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
-import { didYouMean, parseArgsMessage, systemErrorMessage } from '../../../harness/plain-errors.ts';
+import { didYouMean, parseArgsMessage, systemErrorMessage } from '../../../common/plain-errors.ts';
 
 const OPTIONS = { tags: { type: 'string' }, target: { type: 'string' }, reports: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 

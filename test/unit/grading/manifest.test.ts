@@ -84,6 +84,7 @@ test('end to end: a server without the extensions, whose manifest claims /HISTOR
       '--timeout', '1000',
       '--manifest', 'test/fixtures/manifests/claims-history/chat-conformance.json',
       '--reports', reports,
+      '--no-sandbox', // the project's own fixture server
     ],
     { cwd: PROJECT_ROOT, reject: false, timeout: 170_000, env: { NO_COLOR: '1' } },
   );

@@ -84,32 +84,50 @@ describe('ensureRegistered', () => {
 });
 
 describe('expectRefusal with an expected error code', () => {
-  /** A World whose session has (or lacks) the errorCodes capability, as Session.requireCapability does. */
+  /**
+   * A World whose session has (or lacks) the errorCodes capability, as Session.requireCapability does.
+   * recheck answers what a second look at a silent "success" would: here the same reply again.
+   */
   const worldWithCodes = (errorCodes: boolean) =>
     ({
       session: {
         requireCapability(capability: string) {
           if (capability === 'errorCodes' && !errorCodes) throw new NotGradableError('no errorCodes');
         },
+        async recheck(_user: string, reply: Reply) {
+          return reply;
+        },
       },
+      remember: (_user: string, reply: Reply) => reply,
     }) as unknown as ChatWorld;
   const refusal = (code?: string): Reply => ({ ok: false, raw: code ? `ERR ${code}` : 'Permission denied', fields: {}, data: [], ...(code ? { code } : {}) });
 
-  it('passes on the right code and fails on another one', () => {
-    expectRefusal(worldWithCodes(true), 'alice', refusal('NOT_ADMIN'), 'NOT_ADMIN');
-    assert.throws(() => expectRefusal(worldWithCodes(true), 'alice', refusal('NO_CHANNEL'), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
+  it('passes on the right code and fails on another one', async () => {
+    await expectRefusal(worldWithCodes(true), 'alice', refusal('NOT_ADMIN'), 'NOT_ADMIN');
+    await assert.rejects(expectRefusal(worldWithCodes(true), 'alice', refusal('NO_CHANNEL'), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
   });
 
-  it('makes the scenario not gradable when the profile reads no code and lacks errorCodes', () => {
-    assert.throws(() => expectRefusal(worldWithCodes(false), 'alice', refusal(), 'NOT_ADMIN'), NotGradableError);
+  it('makes the scenario not gradable when the profile reads no code and lacks errorCodes', async () => {
+    await assert.rejects(expectRefusal(worldWithCodes(false), 'alice', refusal(), 'NOT_ADMIN'), NotGradableError);
   });
 
-  it('fails when the profile claims codes but the refusal carried none', () => {
-    assert.throws(() => expectRefusal(worldWithCodes(true), 'alice', refusal(), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
+  it('fails when the profile claims codes but the refusal carried none', async () => {
+    await assert.rejects(expectRefusal(worldWithCodes(true), 'alice', refusal(), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
   });
 
-  it('grades a bare refusal without asking for codes, and fails a success', () => {
-    expectRefusal(worldWithCodes(false), 'alice', refusal());
-    assert.throws(() => expectRefusal(worldWithCodes(false), 'alice', { ok: true, raw: 'OK', fields: {}, data: [] }), /expected a refusal/);
+  it('grades a bare refusal without asking for codes, and fails a success', async () => {
+    await expectRefusal(worldWithCodes(false), 'alice', refusal());
+    await assert.rejects(expectRefusal(worldWithCodes(false), 'alice', { ok: true, raw: 'OK', fields: {}, data: [] }), /expected a refusal/);
+  });
+
+  it('takes the second look when a silent success turns out to be a late refusal', async () => {
+    const late = refusal('NOT_ADMIN');
+    const remembered: Reply[] = [];
+    const world = {
+      session: { requireCapability() {}, recheck: async () => late },
+      remember: (_user: string, reply: Reply) => (remembered.push(reply), reply),
+    } as unknown as ChatWorld;
+    await expectRefusal(world, 'alice', { ok: true, raw: '', fields: {}, data: [] }, 'NOT_ADMIN');
+    assert.deepEqual(remembered, [late]);
   });
 });
