@@ -45,6 +45,15 @@ Feature: File transfer
         | 7000 | a last chunk shorter than the others              |
         | 6144 | exactly two full chunks: no empty third one after |
 
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that refused a size of 1 passed every
+    # other scenario.
+    @course
+    Scenario: A file of 1 byte travels
+      When alice sends bob the file "one.txt" containing "a"
+      Then bob is told a file "one.txt" of 1 bytes waits from alice
+      When bob fetches the file "one.txt"
+      Then bob gets the file "one.txt" containing "a" from alice
+
     @course
     Scenario: A fetched file no longer waits
       Given alice has sent bob the file "once.txt" containing "only once"
@@ -146,6 +155,18 @@ Feature: File transfer
         | ../passwd | 3    | a path as name           |
         | a/b.txt   | 3    | a slash in the name      |
 
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that parsed a size with letters before
+    # or after its digits passed every other scenario.
+    @wire
+    Scenario Outline: A size with letters around its digits (<size>) is a syntax error
+      When alice sends the line "/SEND {bob} notes.txt <size>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | size |
+        | x5   |
+        | 5x   |
+
   @spec
   Rule: Uploading needs an open upload, in valid base64, within the announced size
 
@@ -166,6 +187,18 @@ Feature: File transfer
       When alice tries to upload "abcd"
       Then alice is refused with NOT_ALLOWED
       And bob receives nothing
+
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that accepted a chunk whose start or end
+    # only was base64 passed every other scenario.
+    Scenario Outline: A chunk that is base64 only in part (<chunk>) is a syntax error
+      When alice tries to upload the chunk "<chunk>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | chunk  |
+        | %QUJD  |
+        | QUJD%  |
+        | QUJ==  |
 
     Scenario: More bytes than announced are refused and abandon the upload
       Given alice announces the file "small.txt" of 3 bytes for bob
@@ -198,3 +231,20 @@ Feature: File transfer
       When carol joins #room
       And carol tries to announce the file "ninth.txt" of "3" bytes for bob
       Then carol is refused with LIMIT
+
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that counted the upload being replaced
+    # as well as its replacement refused this announcement, and passed every other scenario.
+    Scenario: A new announcement replaces an unfinished one even when the recipient is at the limit
+      Given alice has sent bob 7 files
+      And alice announces the file "eighth.txt" of 3 bytes for bob
+      When alice announces the file "eighth.txt" of 5 bytes for bob
+      Then alice succeeds
+
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that let any open upload of the sender
+    # make room at the recipient passed every other scenario.
+    Scenario: An unfinished upload to someone else does not make room at a full recipient
+      Given carol has joined #room
+      And alice has sent bob 8 files
+      And alice announces the file "for-carol.txt" of 3 bytes for carol
+      When alice tries to announce the file "ninth.txt" of "3" bytes for bob
+      Then alice is refused with LIMIT

@@ -58,6 +58,13 @@ Feature: Channel history
       When bob asks for the last 100 messages of history
       Then bob gets alice's numbered messages 6 to 105
 
+    # Found by mutation testing (docs/VALIDITY.md §2): a history ring one slot too large gives the
+    # right answer up to about 200 messages; only a longer channel shows stale messages.
+    Scenario: After 250 messages the last 100 are still exactly the newest
+      Given alice has said 250 numbered messages
+      When bob asks for the last 100 messages of history
+      Then bob gets alice's numbered messages 151 to 250
+
   @course
   Rule: Private messages are not history
 
@@ -98,6 +105,28 @@ Feature: Channel history
         | 0     |
         | 101   |
         | many  |
+
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that parsed a count with letters
+    # before or after its digits passed every other scenario.
+    @spec
+    Scenario Outline: A count with letters around its digits (<count>) is a syntax error
+      When alice asks for the history with the count "<count>"
+      Then alice is refused with SYNTAX
+
+      Examples:
+        | count |
+        | x5    |
+        | 5x    |
+
+    # Found by mutation testing (docs/VALIDITY.md §2): a server that refused /HISTORY 1 passed every
+    # other scenario.
+    @course
+    Scenario: A count of 1 gives the last message only
+      Given alice has said "one"
+      And bob has said "two"
+      When alice asks for the last 1 message of history
+      Then alice gets the history of #room:
+        | bob | two |
 
     @course
     Scenario: History from the lobby is refused

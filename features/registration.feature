@@ -140,6 +140,14 @@ Feature: Registration
       Then alice is refused with UNKNOWN_COMMAND
       And alice is still connected
 
+    # Found by mutation testing (docs/VALIDITY.md §2): /DATA was the one command no scenario sent
+    # before registration; a server that checked its upload state first passed every other scenario.
+    @extension @data @wire
+    Scenario: Uploading before registration is refused as unregistered
+      Given alice has connected
+      When alice sends the line "/DATA QUJD"
+      Then alice is refused with NOT_REGISTERED
+
     @wire
     Scenario Outline: <line> is refused before registration
       Given alice has connected

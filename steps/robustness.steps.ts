@@ -1,6 +1,6 @@
 /**
- * Steps of features/robustness.feature that the shared vocabulary lacks: garbage, a drop mid-line, a
- * crowd, extreme segmentation. Thin, like every step: wire text comes from the FEATURE file (or is
+ * Steps of features/robustness.feature and features/framing.feature that the shared vocabulary lacks:
+ * garbage, a drop mid-line, a crowd, extreme segmentation. Thin, like every step: wire text comes from the FEATURE file (or is
  * random bytes that mean nothing), actions and observations go through the Session.
  */
 import assert from 'node:assert/strict';
