@@ -22,7 +22,7 @@ export function sortGrades(grades: readonly Grade[]): Grade[] {
 
 export function buildClassCsv(grades: readonly Grade[]): string {
   const categories = categoryColumns(grades);
-  const header = ['submission', 'state', 'total', 'max', 'rubric_points', 'to_grade_by_hand', 'cut_scenarios', 'cut_points', ...categories.map((c) => c.id), 'passed', 'failed', 'not_gradable', 'filtered', 'not_run', 'wall_s', 'by_hand_rules', 'notes'];
+  const header = ['submission', 'state', 'total', 'max', 'rubric_points', 'to_grade_by_hand', 'cut_scenarios', 'cut_points', ...categories.map((c) => c.id), 'passed', 'failed', 'not_gradable', 'filtered', 'not_run', 'flaky', 'manifest', 'declared_missing', 'wall_s', 'by_hand_rules', 'notes'];
   const rows = sortGrades(grades).map((g) => {
     const byId = new Map(g.categories.map((c) => [c.id, c]));
     return [
@@ -43,6 +43,12 @@ export function buildClassCsv(grades: readonly Grade[]): string {
       g.counts['not-gradable'],
       g.counts.filtered,
       g.counts['not-run'],
+      // --repeat: scenarios that passed in some runs and failed in others (counted as the rubric says).
+      g.scenarios.filter((s) => s.flaky !== undefined).length,
+      // chat-conformance.json: the optional features the submission says it implements ('' without one).
+      g.manifest ? g.manifest.implements.join(';') || 'none' : '',
+      // Failed scenarios of optional features the manifest declares not implemented (no bug to fix).
+      g.scenarios.filter((s) => s.status === 'failed' && s.optional?.declared === 'not-implemented').length,
       (g.wallMs / 1000).toFixed(1),
       (g.toGradeByHand?.rules ?? []).map((r) => `${r.rule} (${pts(r.points)})`).join(' | '),
       g.notes.join(' | '),

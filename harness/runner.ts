@@ -21,6 +21,7 @@ import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.
 import { prepareSandbox, type PreparedSandbox } from './target/sandbox.ts';
 import { buildJunitXml } from './reports/junit.ts';
 import { addReportScript } from './reports/cucumber-html.ts';
+import { completeHtmlReport, trimMessageReports } from './reports/complete-html.ts';
 import type { FilteredGroup, RunContext } from './reports/run-context.ts';
 import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
 import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
@@ -215,7 +216,9 @@ async function clearReports(dir: string): Promise<void> {
 async function writeReports(dir: string, model: RunModel, context: RunContext): Promise<void> {
   await fs.writeFile(path.join(dir, 'junit.xml'), buildJunitXml(model, context));
   await fs.writeFile(path.join(dir, 'summary.md'), buildSummaryMarkdown(model, context));
-  // Cucumber wrote cucumber.html: it opens on the failures, transcripts shown (absent if the run was cut short).
+  // A run cut short left cucumber.html without its end: made again from the messages of what ran.
+  await completeHtmlReport(path.join(dir, 'cucumber.html'), path.join(dir, 'messages.ndjson')).catch(() => false);
+  // Cucumber wrote cucumber.html: it opens on the failures, transcripts shown.
   await addReportScript(path.join(dir, 'cucumber.html'), { failed: model.scenarios.some((s) => s.outcome === 'failed') }).catch(() => {});
 }
 
@@ -264,6 +267,10 @@ export async function runConformance(
   process.on('exit', killOnExit);
   let control: ControlServer | undefined;
   let interrupted = false;
+  /** Envelopes the run recorded before an interrupt (the reports keep these only). */
+  let recordedEnvelopes = 0;
+  /** The interrupt's clean-up; it ends the process (exit 130). */
+  let stopping: Promise<unknown> | undefined;
   let progress: ProgressBar | undefined;
   const builder = new RunModelBuilder((scenario) => {
     if (scenario.outcome === 'failed') {
@@ -304,7 +311,10 @@ export async function runConformance(
     io.stderr.write(`\ninterrupted (${signal}): stopping the target and writing partial reports\n`);
     const hardStop = setTimeout(() => process.exit(130), 5000);
     hardStop.unref();
-    void Promise.allSettled([target.stop(), control?.close()])
+    const recorded = recordedEnvelopes;
+    stopping = Promise.allSettled([target.stop(), control?.close()])
+      // Cucumber's own files go on growing with scenarios run against no target: cut back to what was recorded.
+      .then(() => trimMessageReports(path.join(options.reportsDir, 'cucumber.html'), path.join(options.reportsDir, 'messages.ndjson'), recorded).catch(() => undefined))
       .then(() => finishReports())
       .finally(() => process.exit(130));
   };
@@ -396,6 +406,9 @@ export async function runConformance(
     let support: ISupportCodeLibrary;
     try {
       ({ support } = await runCucumber(runOptions, environment, (envelope: Envelope) => {
+        // After an interrupt the target is gone: what Cucumber still runs is not the server's doing.
+        if (interrupted) return;
+        recordedEnvelopes += 1;
         builder.add(envelope);
         if (comparing) envelopes.push(envelope);
       }));
@@ -404,6 +417,8 @@ export async function runConformance(
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
       else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
     }
+    // Interrupted: the signal handler writes the reports of what ran and exits; nothing more is recorded.
+    if (stopping) await stopping;
     progress?.clear();
     context.notes.push(...collectQuietWaitNotes(statsDir, options.quietMs));
 

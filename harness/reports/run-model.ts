@@ -13,6 +13,9 @@ import { citedSections, ruleNames } from './failure-evidence.ts';
 
 export type Outcome = 'passed' | 'failed' | 'skipped' | 'not-gradable';
 
+/** Attached to a scenario the run was stopped in the middle of (read by grading/score.ts as its reason). */
+export const UNFINISHED_NOTE = 'not run: the run was stopped (its time limit, or an interrupt) before this scenario finished';
+
 export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'skipped', 'not-gradable'];
 
 export interface TextAttachment {
@@ -237,11 +240,13 @@ export class RunModelBuilder {
   }
 
   finish(): RunModel {
-    // Test cases that started but never finished (the run was interrupted) count as failed.
+    // Test cases that started but never finished: the run was stopped (a time limit, an interrupt), which
+    // is no verdict on the server: not run, saying why (a grade counts it as not run, never as a failure).
     for (const run of this.running.values()) {
       const result = this.toScenario(run, this.finishedMs ?? run.startedMs);
-      result.outcome = 'failed';
-      result.failingStep ??= { text: 'unfinished', message: 'the run ended before this scenario finished' };
+      result.outcome = 'skipped';
+      delete result.failingStep;
+      result.attachments = [...result.attachments, { mediaType: 'text/plain', text: UNFINISHED_NOTE }];
       this.scenarios.push(result);
     }
     this.running.clear();

@@ -89,9 +89,27 @@ test('VPL: a Grade line and Comment lines, one per category and failure, hidden 
 test('class.csv: one row per submission sorted by name, a column per category, fields quoted when needed', () => {
   const csv = buildClassCsv([sample('zed, "z"', false), sample('alice')]);
   const lines = csv.trim().split('\n');
-  assert.equal(lines[0], 'submission,state,total,max,rubric_points,to_grade_by_hand,cut_scenarios,cut_points,a,b,passed,failed,not_gradable,filtered,not_run,wall_s,by_hand_rules,notes');
-  assert.match(lines[1]!, /^alice,complete,1,4,4,1,0,0,1,,1,2,0,1,0,1\.5,rule of scenario 4 \(1\),$/);
+  assert.equal(lines[0], 'submission,state,total,max,rubric_points,to_grade_by_hand,cut_scenarios,cut_points,a,b,passed,failed,not_gradable,filtered,not_run,flaky,manifest,declared_missing,wall_s,by_hand_rules,notes');
+  assert.match(lines[1]!, /^alice,complete,1,4,4,1,0,0,1,,1,2,0,1,0,0,,0,1\.5,rule of scenario 4 \(1\),$/);
   assert.match(lines[2]!, /^"zed, ""z""",complete,0,4,4,1,0,0,0,,/);
+});
+
+test('class.csv: flaky scenarios, the manifest\'s claims and the failures it declares as not implemented', () => {
+  const base = sample('m');
+  const grade = {
+    ...base,
+    manifest: { source: 'chat-conformance.json', implements: ['history', 'nick'] },
+    scenarios: base.scenarios.map((s, i) =>
+      i === 0 ? { ...s, flaky: { runs: ['passed', 'failed'], counted: 'failed' as const, comparison: '' } } : i === 1 ? { ...s, optional: { feature: 'files', title: 'file transfer', declared: 'not-implemented' as const } } : s,
+    ),
+  };
+  const row = buildClassCsv([grade]).trim().split('\n')[1]!.split(',');
+  const header = buildClassCsv([grade]).split('\n')[0]!.split(',');
+  const cell = (name: string): string => row[header.indexOf(name)]!;
+  assert.equal(cell('flaky'), '1');
+  assert.equal(cell('manifest'), 'history;nick');
+  assert.equal(cell('declared_missing'), '1');
+  assert.equal(buildClassCsv([{ ...base, manifest: { source: 'x', implements: [] } }]).trim().split('\n')[1]!.split(',')[header.indexOf('manifest')], 'none');
 });
 
 test('class.html: a matrix row per submission, names escaped, failures clickable with their transcript', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRubric } from '../../../grading/rubric.ts';
 import { computeGrade, studentMessage, type GradeInput } from '../../../grading/score.ts';
-import type { ScenarioResult } from '../../../harness/reports/run-model.ts';
+import { UNFINISHED_NOTE, type ScenarioResult } from '../../../harness/reports/run-model.ts';
 import type { ScenarioInfo } from '../../../grading/scenarios.ts';
 import { info, result } from './helpers.ts';
 
@@ -145,6 +145,14 @@ test('a scenario skipped by the budget hook is not run, with the hook\'s reason'
   assert.equal(g.scenarios[0]!.reason, 'the time budget ran out (0 s left)');
   assert.equal(g.categories[0]!.score, 0);
   assert.equal(g.categories[0]!.max, 4);
+});
+
+test('a scenario the run was stopped in the middle of (time limit, interrupt) is not run, never failed', () => {
+  const a = [info(1, ['@a'])];
+  const g = grade(a, [result(a[0]!, 'skipped', { attachments: [{ mediaType: 'text/plain', text: UNFINISHED_NOTE }] })]);
+  assert.equal(g.scenarios[0]!.status, 'not-run');
+  assert.match(g.scenarios[0]!.reason!, /stopped .* before this scenario finished/);
+  assert.equal(g.counts.failed, 0);
 });
 
 test('studentMessage keeps what was expected and received, drops the stack', () => {
