@@ -45,7 +45,7 @@ export interface ExpectOptions {
   peek?: boolean;
   /**
    * Only lines after this mark (from requestMark(), taken before the request was sent) may match: a line
-   * the server sent before the request was made can never be its reply. Lines framing only.
+   * the server sent before the request was made can never be its reply. Lines and idle framing.
    */
   after?: number;
 }
@@ -340,9 +340,15 @@ export class TestClient {
 
   /**
    * A mark to take just before sending a request (ExpectOptions.after): every line received so far, and a
-   * line already begun, is before it.
+   * line already begun, is before it. With idle framing the request ends the unit being received (what
+   * came before the request is one unit of its own, never glued to the reply). Stream framing has no
+   * units to mark: there a reply is whatever the matcher finds in the unconsumed text.
    */
   requestMark(): number {
+    if (this.framing === 'idle' && this.partial !== '') {
+      clearTimeout(this.idleTimer);
+      this.endIdleUnit();
+    }
     return this.partial !== '' && this.framing === 'lines' ? this.nextSeq : this.nextSeq - 1;
   }
 

@@ -230,6 +230,28 @@ describe('TestClient, request marks', () => {
   });
 });
 
+describe('TestClient, request marks with idle framing', () => {
+  it('text received before the request is a unit of its own: the reply is never glued to it nor taken from it', async () => {
+    let socketRef: net.Socket | undefined;
+    const port = await fakeServer((socket) => {
+      socketRef = socket;
+      socket.write('EARLY NEWS');
+    });
+    const client = await connect(port, { framing: 'idle' });
+    const deadline = Date.now() + 5000;
+    // Wait until the early text is in, but take the mark before its idle gap (150 ms) ends the unit.
+    while (client.unconsumed().length === 0 && Date.now() < deadline) {
+      if ((client as unknown as { partial: string }).partial !== '') break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const mark = client.requestMark();
+    socketRef!.write('REPLY');
+    const got = await client.expect(regexMatcher(/^(?<all>.+)$/), { ...T, description: 'the reply', after: mark });
+    assert.deepEqual(got, { all: 'REPLY' });
+    assert.deepEqual(client.unconsumed(), ['EARLY NEWS'], 'the early text stays, as its own unit, for other expectations');
+  });
+});
+
 describe('TestClient, what a failed wait says happened (issue #14)', () => {
   it('a reply that arrived but did not match is shown; text without a line ending is named; a connection that stopped answering is named', async () => {
     const port = await fakeServer((socket) => {
