@@ -12,6 +12,7 @@
  */
 
 import type { ConsoleDialect } from './dialect/console.ts';
+import type { ReadNeed } from './dialect/dialect.ts';
 import type { VariantName, Variants } from './dialect/variants.ts';
 import type { SandboxSpec } from './target/sandbox.ts';
 
@@ -72,6 +73,8 @@ export interface Reply {
   ok: boolean;
   /** Normative error code (canonical), or undefined when the profile cannot tell codes apart. */
   code?: string;
+  /** A refusal whose code the profile cannot read (not the server's fault): why, naming the profile field. */
+  codeUnreadable?: string;
   /** Fields the profile extracted from the final reply (e.g. channel, role, members, channels). */
   fields: Record<string, string>;
   /** Data lines received before the final reply (HELP, HISTORY, FILEDATA), profile-parsed. */
@@ -239,6 +242,12 @@ export interface Session {
    * depends on it (e.g. "alice is in the lobby" needs 'lobby').
    */
   requireCapability(capability: Capability): void;
+
+  /**
+   * Why the active profile cannot read what a check needs (a WHO role, data lines, a reply field), naming
+   * the missing profile field; undefined when it can. Steps turn a reason into NotGradableError.
+   */
+  unreadable(need: ReadNeed): string | undefined;
 
   /**
    * The word a user types for `command` in the active dialect ("/LIST", leading "/" included when the

@@ -26,7 +26,7 @@ import {
   type Reply,
   type Session,
 } from './session-api.ts';
-import { Dialect, type Fields, type ReplyUnit } from './dialect/dialect.ts';
+import { Dialect, type Fields, type ReadNeed, type ReplyUnit } from './dialect/dialect.ts';
 import { ConsoleDialect } from './dialect/console.ts';
 import { loadProfile } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
@@ -500,6 +500,10 @@ class ScenarioSession implements Session {
     return this.console;
   }
 
+  unreadable(need: ReadNeed): string | undefined {
+    return this.dialect.unreadable(need);
+  }
+
   requireCapability(capability: Capability): void {
     const profile = this.dialect.profile;
     const has: Record<Capability, boolean> = {
@@ -706,7 +710,7 @@ class ScenarioSession implements Session {
 }
 
 function toReply(unit: ReplyUnit, data: Fields[]): Reply {
-  if (unit.kind === 'error') return { ok: false, code: unit.code, fields: unit.fields, data, raw: unit.raw };
+  if (unit.kind === 'error') return { ok: false, code: unit.code, ...(unit.codeUnreadable ? { codeUnreadable: unit.codeUnreadable } : {}), fields: unit.fields, data, raw: unit.raw };
   return { ok: true, fields: unit.fields, data, raw: unit.raw };
 }
 

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { ensureRegistered, expectSuccess, field } from './support/steps-helpers.ts';
+import { ensureRegistered, expectSuccess, field, requireReadable } from './support/steps-helpers.ts';
+import { NotGradableError } from '../harness/session-api.ts';
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -117,9 +118,10 @@ When('{user} fetches the file {string}', async function (this: ChatWorld, user: 
 function fetchedBytes(world: ChatWorld, user: string): { bytes: Buffer; chunks: Buffer[] } {
   const reply = world.lastReply(user);
   expectSuccess(world, user, reply, 'fetching the file');
+  requireReadable(world, { kind: 'dataField', command: 'recv', fields: ['base64', 'data'] });
   const chunks = reply.data.map((line) => {
     const base64 = line['base64'] ?? line['data'];
-    if (base64 === undefined) throw new Error(`the profile parsed a file data line without content: ${JSON.stringify(line)}`);
+    if (base64 === undefined) throw new NotGradableError(`the profile parsed a file data line without content (one of its commands.recv.data patterns has no base64 group): ${JSON.stringify(line)}`);
     return Buffer.from(base64, 'base64');
   });
   return { bytes: Buffer.concat(chunks), chunks };

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import type { DataTable } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { decodeEscapes, ensureRegistered, expectSuccess, field } from './support/steps-helpers.ts';
+import { decodeEscapes, ensureRegistered, expectSuccess, field, requireReadable } from './support/steps-helpers.ts';
+import { NotGradableError } from '../harness/session-api.ts';
 
 async function say(world: ChatWorld, user: string, text: string): Promise<void> {
   await ensureRegistered(world, user);
@@ -123,10 +124,13 @@ When('{user} asks for the history with the count {string}', async function (this
 function historyLines(world: ChatWorld, user: string): string[] {
   const reply = world.lastReply(user);
   expectSuccess(world, user, reply, 'the history');
+  // A profile that reads no history lines would see every history as empty: not gradable, not passed.
+  requireReadable(world, { kind: 'dataField', command: 'history', fields: ['nick', 'from'] });
+  requireReadable(world, { kind: 'dataField', command: 'history', fields: ['text'] });
   return reply.data.map((line) => {
     const nick = line['nick'] ?? line['from'];
     if (nick === undefined || line['text'] === undefined) {
-      throw new Error(`the profile parsed a history line without nick or text: ${JSON.stringify(line)}`);
+      throw new NotGradableError(`the profile parsed a history line without nick or text (one of its commands.history.data patterns lacks them): ${JSON.stringify(line)}`);
     }
     return `${world.session.logical(nick)}: ${line['text']}`;
   });

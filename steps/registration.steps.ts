@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { ensureRegistered, expectFieldIfPresent, expectSuccess, field } from './support/steps-helpers.ts';
+import { ensureRegistered, expectFieldIfPresent, expectSuccess, field, requireReadable } from './support/steps-helpers.ts';
 import type { CommandName } from '../harness/session-api.ts';
 import { escapeRegExp } from '../harness/dialect/template.ts';
 import { noteVariant } from './support/variants.ts';
@@ -143,6 +143,8 @@ Then('{user} gets the token {string} back', function (this: ChatWorld, user: str
 Then('{user} gets an answer without a token', function (this: ChatWorld, user: string) {
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, 'the ping');
+  // "No token" is an observation only where the profile would read one.
+  requireReadable(this, { kind: 'replyField', command: 'ping', field: 'token' });
   assert.ok(!reply.fields['token'], `a ping without token got a token back: ${reply.raw}`);
 });
 
@@ -153,6 +155,7 @@ When('{user} asks for help', async function (this: ChatWorld, user: string) {
 Then('{user} gets at least {int} help line(s)', function (this: ChatWorld, user: string, count: number) {
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, 'help');
+  requireReadable(this, { kind: 'data', command: 'help' });
   assert.ok(reply.data.length >= count, `${user} got ${reply.data.length} help lines, expected at least ${count}`);
 });
 
@@ -164,6 +167,7 @@ Then('{user} gets at least {int} help line(s)', function (this: ChatWorld, user:
 Then("{user}'s help names each of the commands {commandList}", function (this: ChatWorld, user: string, commands: CommandName[]) {
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, 'help');
+  requireReadable(this, { kind: 'data', command: 'help' });
   const text = reply.data.map((line) => Object.values(line).join(' ')).join('\n');
   const missing = commands
     .map((command) => this.session.commandWord(command).replace(/^\//, ''))

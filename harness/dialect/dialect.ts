@@ -12,10 +12,17 @@ import { escapeRegExp, fill, fillFirst, placeholders } from './template.ts';
 
 export type Fields = Record<string, string>;
 
+/** Something a check reads that a profile may not define (Dialect.unreadable). */
+export type ReadNeed =
+  | { kind: 'role'; role: 'owner' | 'admin' | 'member' } // a member's role in WHO
+  | { kind: 'data'; command: CommandName } // the data lines of a reply (HELP, HISTORY, RECV)
+  | { kind: 'dataField'; command: CommandName; fields: readonly string[] } // one of these fields in those data lines
+  | { kind: 'replyField'; command: CommandName; field: string }; // a field of the command's final reply
+
 /** What one received unit is, as far as waiting for a final reply goes. */
 export type ReplyUnit =
   | { kind: 'ok'; fields: Fields; raw: string }
-  | { kind: 'error'; code?: string; fields: Fields; raw: string }
+  | { kind: 'error'; code?: string; codeUnreadable?: string; fields: Fields; raw: string }
   | { kind: 'data'; fields: Fields; raw: string };
 
 /** A reply that looks like a success but does not have the shape the profile requires. */
@@ -164,9 +171,54 @@ export class Dialect {
       const found = this.mapped(find(pattern, text));
       if (!found) continue;
       const errorCode = this.profile.errorCodes ? (code ?? found.fields.code) : undefined;
-      return asMatch(found, { kind: 'error', code: errorCode, fields: found.fields, raw: found.raw });
+      const codeUnreadable = errorCode === undefined ? this.codeUnreadable(pattern, code) : undefined;
+      return asMatch(found, { kind: 'error', code: errorCode, ...(codeUnreadable ? { codeUnreadable } : {}), fields: found.fields, raw: found.raw });
     }
     return null;
+  }
+
+  /**
+   * Why the profile cannot read an error code from a refusal the error pattern `pattern` recognised, or
+   * undefined when it can (the pattern reads codes, and the server's refusal simply carried none).
+   */
+  private codeUnreadable(pattern: RegExp, code: string | undefined): string | undefined {
+    if (!this.profile.errorCodes) return `profile "${this.name}" reads no error codes (capabilities.errorCodes is false)`;
+    if (code === undefined && !capturedGroups(pattern).has('code')) {
+      return `profile "${this.name}" reads no error code from this refusal (its replies.error pattern /${pattern.source}/ has no code group and no "code")`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Why the profile cannot read what a check needs (each reason names the missing profile field), or
+   * undefined when it can: a check on something the profile cannot read is not gradable, never failed.
+   */
+  unreadable(need: ReadNeed): string | undefined {
+    const profile = this.profile;
+    if (need.kind === 'role') {
+      const member = profile.who?.member;
+      if (!member) return `profile "${this.name}" cannot read a WHO reply (no "who" section)`;
+      const roles = whoRoles(member);
+      const readable = need.role === 'member' ? roles.owner || roles.admin : roles[need.role];
+      if (readable) return undefined;
+      if (need.role === 'member') return `profile "${this.name}" reads no member roles in WHO (who.member has no role, owner or admin group)`;
+      return `profile "${this.name}" cannot read the ${need.role} role in WHO (who.member has no role or ${need.role} group)`;
+    }
+    const spec = profile.commands[need.command];
+    if (!spec) return `profile "${this.name}" cannot express the command "${need.command}" (no commands.${need.command})`;
+    if (need.kind === 'data') {
+      return spec.data.length > 0 ? undefined : `profile "${this.name}" reads no data lines of "${need.command}" (no commands.${need.command}.data)`;
+    }
+    if (need.kind === 'dataField') {
+      if (spec.data.length === 0) return `profile "${this.name}" reads no data lines of "${need.command}" (no commands.${need.command}.data)`;
+      return need.fields.some((field) => spec.data.some((pattern) => capturedGroups(pattern).has(field)))
+        ? undefined
+        : `profile "${this.name}" reads no ${need.fields.join(' or ')} in the data lines of "${need.command}" (commands.${need.command}.data has no ${need.fields.join(' or ')} group)`;
+    }
+    const patterns = [...spec.ok, ...profile.okReply];
+    return patterns.some((pattern) => capturedGroups(pattern).has(need.field))
+      ? undefined
+      : `profile "${this.name}" reads no ${need.field} in the reply to "${need.command}" (commands.${need.command}.ok has no ${need.field} group)`;
   }
 
   /** Matcher for an error reply only (e.g. a refusal while a greeting or a registration step waits). */
@@ -302,6 +354,13 @@ export class Dialect {
     if (!list) throw new NotGradableError(`profile "${this.name}" cannot read a LIST reply (no "list" section)`);
     return [fields.channels, ...data.map((d) => d.channels)].flatMap((text) => splitTokens(text, list.separator));
   }
+}
+
+/** Which roles a who.member pattern can tell: a role group says all of them, else its owner and admin markers. */
+function whoRoles(member: RegExp): { owner: boolean; admin: boolean } {
+  const groups = capturedGroups(member);
+  if (groups.has('role')) return { owner: true, admin: true };
+  return { owner: groups.has('owner'), admin: groups.has('admin') };
 }
 
 function splitTokens(text: string | undefined, separator: string | RegExp): string[] {

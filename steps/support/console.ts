@@ -84,7 +84,15 @@ export function lastAnswer(world: ChatWorld): Reply | undefined {
 }
 
 function asReply(unit: ReplyUnit): Reply {
-  return { ok: unit.kind === 'ok', ...(unit.kind === 'error' && unit.code !== undefined ? { code: unit.code } : {}), fields: unit.fields, data: [], raw: unit.raw };
+  const error = unit.kind === 'error' ? unit : undefined;
+  return {
+    ok: unit.kind === 'ok',
+    ...(error?.code !== undefined ? { code: error.code } : {}),
+    ...(error?.codeUnreadable !== undefined ? { codeUnreadable: error.codeUnreadable } : {}),
+    fields: unit.fields,
+    data: [],
+    raw: unit.raw,
+  };
 }
 
 /**

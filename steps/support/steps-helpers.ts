@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { NotGradableError } from '../../harness/session-api.ts';
 import type { Reply } from '../../harness/session-api.ts';
+import type { ReadNeed } from '../../harness/dialect/dialect.ts';
 import type { ChatWorld } from './world.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -55,11 +56,15 @@ export async function expectRefusal(world: ChatWorld, user: string, given: Reply
 
 /**
  * The refusal's code. reply.code undefined means the profile extracted none: not gradable when the
- * profile lacks the errorCodes capability (requireCapability throws), a failure when it claims codes
- * (the server's refusal carried none that the profile could read).
+ * profile cannot read codes (capabilities.errorCodes false, or the error pattern that recognised this
+ * refusal has no code group and no "code"), a failure when it reads them (the server's refusal carried
+ * none: its code group did not match).
  */
 export function expectErrorCode(world: ChatWorld, user: string, reply: Reply, code: string): void {
-  if (reply.code === undefined) world.session.requireCapability('errorCodes');
+  if (reply.code === undefined) {
+    if (reply.codeUnreadable !== undefined) throw new NotGradableError(`${reply.codeUnreadable}: the code ${code} cannot be checked`);
+    world.session.requireCapability('errorCodes');
+  }
   assert.equal(reply.code, code, `${user} expected the error code ${code}, but ${describe(reply)}`);
 }
 
@@ -73,6 +78,15 @@ export function field(reply: Reply, name: string): string {
     throw new NotGradableError(`the profile does not extract the field "${name}" from the reply ${JSON.stringify(reply.raw)}`);
   }
   return value;
+}
+
+/**
+ * Not gradable unless the profile can read what a check needs (ReadNeed: a WHO role, data lines, a reply
+ * field): a check on something the profile cannot read must never fail, nor pass without being made.
+ */
+export function requireReadable(world: ChatWorld, need: ReadNeed): void {
+  const reason = world.session.unreadable(need);
+  if (reason !== undefined) throw new NotGradableError(reason);
 }
 
 /** Check a field only when the profile extracts it (sanity checks inside action steps). */

@@ -111,6 +111,11 @@ describe('expectRefusal with an expected error code', () => {
     await assert.rejects(expectRefusal(worldWithCodes(false), 'alice', refusal(), 'NOT_ADMIN'), NotGradableError);
   });
 
+  it('makes the scenario not gradable when the error pattern that recognised the refusal reads no code, naming it', async () => {
+    const unreadable = { ...refusal(), codeUnreadable: 'profile "p" reads no error code from this refusal (its replies.error pattern /x/ has no code group and no "code")' };
+    await assert.rejects(expectRefusal(worldWithCodes(true), 'alice', unreadable, 'NOT_ADMIN'), (error: Error) => error instanceof NotGradableError && /replies\.error pattern/.test(error.message));
+  });
+
   it('fails when the profile claims codes but the refusal carried none', async () => {
     await assert.rejects(expectRefusal(worldWithCodes(true), 'alice', refusal(), 'NOT_ADMIN'), /expected the error code NOT_ADMIN/);
   });

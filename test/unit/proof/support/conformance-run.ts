@@ -17,8 +17,8 @@ import { buildRunModel, type ScenarioResult } from '../../../../harness/reports/
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface ConformanceRunOptions {
-  /** Value of --server: a shell command with {port}. */
-  server: string;
+  /** Value of --server: a shell command with {port}; the embedded reference server when absent. */
+  server?: string;
   /** Value of --tags. */
   tags: string;
   /** Extra CLI arguments (e.g. --timeout, feature paths). */
@@ -53,7 +53,7 @@ export async function runConformanceCli(options: ConformanceRunOptions): Promise
   const started = Date.now();
   const child = await execa(
     'node',
-    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli.ts', '--server', options.server, '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])],
+    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli.ts', ...(options.server !== undefined ? ['--server', options.server] : []), '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])],
     {
       cwd: PROJECT_ROOT,
       reject: false,
