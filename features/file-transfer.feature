@@ -132,6 +132,12 @@ Feature: File transfer
       When alice tries to announce the file "huge.bin" of "1048577" bytes for carol
       Then alice is refused with NO_SUCH_NICK
 
+    # PROTOCOL.md §6.1 (error precedence), added with it.
+    Scenario: Announcing too large a file for a recipient at the limit is refused as too large
+      Given alice has sent bob 8 files
+      When alice tries to announce the file "huge.bin" of "1048577" bytes for bob
+      Then alice is refused with FILE_TOO_LARGE
+
   @spec
   Rule: The size is 1 byte to the limit (1 MiB by default) and the name a plain file name
 
@@ -205,6 +211,26 @@ Feature: File transfer
       When alice tries to upload "too long"
       Then alice is refused with SYNTAX
       And bob receives nothing
+
+    # PROTOCOL.md §5.16.4 (the upload states), added with it: a refused /SEND changes nothing.
+    Scenario: A refused announcement leaves the open upload as it was
+      Given alice announces the file "kept.txt" of 4 bytes for bob
+      And alice uploads "ke"
+      When alice tries to announce the file "other.txt" of "3" bytes for mallory
+      Then alice is refused with NO_SUCH_NICK
+      When alice uploads "pt"
+      Then alice is told 4 of 4 bytes have arrived
+      And bob is told a file "kept.txt" of 4 bytes waits from alice
+
+    # PROTOCOL.md §5.16.4 (the upload states), added with it: an unfinished upload dies with its sender.
+    Scenario: An upload whose sender disconnects is never delivered
+      Given alice announces the file "cut.txt" of 4 bytes for bob
+      And alice uploads "cu"
+      When alice's connection drops
+      Then bob sees alice quit, then learns he now owns #room
+      And bob receives nothing
+      When bob fetches the file "cut.txt"
+      Then bob is refused with NO_SUCH_FILE
 
     Scenario: A new announcement replaces an unfinished upload
       Given alice announces the file "first.txt" of 10 bytes for bob

@@ -112,6 +112,20 @@ Feature: Framing: lines over a TCP byte stream
       And bob receives nothing
       And bob still receives alice's next message in #room
 
+    # Found by the issue #18 review of PROTOCOL.md: a rule was titled "refused once, before its end
+    # arrives" and nothing checked "before": a server that stored a line until its "\n" (memory without
+    # bound) passed every scenario.
+    Scenario: An over-long line is refused before its end arrives, and its end gets no second refusal
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends the first 5000 bytes of a line, without its end
+      Then alice is refused with LINE_TOO_LONG
+      And bob receives nothing
+      When alice ends that line with 5000 more bytes
+      Then alice gets no reply to those lines
+      And bob receives nothing
+      And bob still receives alice's next message in #room
+
   @v0 @wire @framing @robustness @spec
   Rule: A line that is not valid UTF-8 or holds a control character is refused; the connection stays
 
@@ -132,6 +146,7 @@ Feature: Framing: lines over a TCP byte stream
         | bell\x07         | a bell character            |
         | del\x7Fete       | a DEL character             |
         | lone\rcarriage   | a carriage return mid-line  |
+        | /FROBNICATE\x07  | a bell character in an unknown command |
 
     Scenario: Four kilobytes of random bytes are refused, and nothing reaches the channel
       Given alice has created #room

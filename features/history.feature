@@ -128,6 +128,13 @@ Feature: Channel history
       Then alice gets the history of #room:
         | bob | two |
 
+    # PROTOCOL.md §6.1 (error precedence), added with it.
+    @spec
+    Scenario: A malformed count from the lobby is a syntax error, not "no channel"
+      Given carol has registered
+      When carol asks for the history with the count "0"
+      Then carol is refused with SYNTAX
+
     @course
     Scenario: History from the lobby is refused
       Given carol has registered

@@ -69,6 +69,21 @@ Feature: Operator commands
       And carol receives the broadcast "server restarts at noon" from alice
       And alice and dave receive nothing
 
+  # PROTOCOL.md §6.1 (error precedence), added with it.
+  @kill @spec
+  Rule: Not being an operator is reported before anything about the target
+
+    Scenario: Killing a user who is not connected, without being an operator, is refused as not operator
+      Given alice has registered
+      When alice tries to kill mallory
+      Then alice is refused with NOT_OPER
+
+    Scenario: Killing yourself without being an operator is refused as not operator
+      Given alice has registered
+      When alice tries to kill alice
+      Then alice is refused with NOT_OPER
+      And alice is still connected
+
   @operator @kill
   Rule: A killed user is told why and disconnected; the others see a quit
 

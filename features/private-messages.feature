@@ -99,3 +99,9 @@ Feature: Private messages
         | {bob};;{carol}   |
         | {bob};           |
         | ;{bob}           |
+
+    # PROTOCOL.md §6.1 (error precedence), added with it.
+    Scenario: An empty target from the lobby is a syntax error, not "no channel"
+      Given alice has registered
+      When alice sends the line "/MSG {bob};;{carol} hello"
+      Then alice is refused with SYNTAX

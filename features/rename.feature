@@ -55,6 +55,16 @@ Feature: Renaming a channel
       When bob tries to rename the channel to the name "bad!name"
       Then bob is refused with NOT_ADMIN
 
+    # PROTOCOL.md §6.1 (error precedence), added with it.
+    @spec
+    Scenario: Not being admin is reported before a name already taken
+      Given alice has created #room
+      And bob has joined #room
+      And dave has created #other
+      When bob tries to rename the channel to #other
+      Then bob is refused with NOT_ADMIN
+      And alice receives nothing
+
   @v1 @course
   Rule: A granted admin can rename too, and a rename keeps the admins
 
@@ -109,3 +119,10 @@ Feature: Renaming a channel
       When alice tries to rename the channel to #lounge
       Then alice is refused with NO_CHANNEL
       And the channel list seen by alice does not include #lounge
+
+    # PROTOCOL.md §6.1 (error precedence), added with it.
+    @spec
+    Scenario: A malformed name from the lobby is refused as no channel
+      Given alice has registered
+      When alice tries to rename the channel to the name "bad!name"
+      Then alice is refused with NO_CHANNEL

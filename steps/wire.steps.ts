@@ -49,6 +49,23 @@ When('{user} sends a line of {int} bytes in two segments', async function (this:
   await collectReplies(this, user, Buffer.concat(parts));
 });
 
+/**
+ * The start of a line without its "\n" (§1.4): a server must refuse a line as soon as it is known to be
+ * too long, so one reply is owed although no line is complete yet.
+ */
+When('{user} sends the first {int} bytes of a line, without its end', async function (this: ChatWorld, user: string, length: number) {
+  await this.session.sendRaw(user, new TextEncoder().encode('x'.repeat(length)));
+  const reply = await this.session.nextReply(user);
+  this.rawReplies.set(user, [reply]);
+  this.remember(user, reply);
+});
+
+/** The rest of that line and its "\n": the line was refused already, so nothing is owed for it. */
+When('{user} ends that line with {int} more bytes', async function (this: ChatWorld, user: string, length: number) {
+  await this.session.sendRaw(user, new TextEncoder().encode(`${'x'.repeat(length)}\n`));
+  this.rawReplies.set(user, []);
+});
+
 Then('{user} gets {int} successful reply/replies', function (this: ChatWorld, user: string, count: number) {
   const replies = this.rawReplies.get(user) ?? [];
   assert.equal(replies.length, count, `${user} should get ${count} replies`);

@@ -109,6 +109,7 @@ const PROOFS: Proof[] = [
       'features/framing.feature: A line with a truncated UTF-8 sequence is refused',
       'features/framing.feature: A line with bytes that are never UTF-8 is refused',
       'features/framing.feature: An over-long line cut into two segments is refused once, as a whole',
+      'features/framing.feature: An over-long line is refused before its end arrives, and its end gets no second refusal',
       'features/framing.feature: Fifty lines in one segment are fifty messages, in order',
       'features/framing.feature: Four kilobytes of random bytes are refused, and nothing reaches the channel',
       'features/framing.feature: Two commands in one segment both run, in order',
@@ -137,6 +138,33 @@ const PROOFS: Proof[] = [
     minPassing: 12,
     extraArgs: ['--oper-password', OWNER_BEFORE_DEPARTURE_OPER_PASSWORD],
   },
+  {
+    // §1.4: the refusal must not wait for the line's end; refusing once, at the end, is not enough.
+    server: 'waits-for-line-end',
+    tags: '@framing',
+    fails: ['features/framing.feature: An over-long line is refused before its end arrives, and its end gets no second refusal'],
+    minPassing: 15,
+    // Its failure is a reply that never comes: a shorter expectation timeout keeps the proof fast.
+    extraArgs: ['--timeout', '1000'],
+  },
+  {
+    // §6.1: the order of the errors is normative; checking the argument before the caller is the usual slip.
+    server: 'ren-checks-name-first',
+    tags: '@ren',
+    fails: [
+      'features/rename.feature: A malformed name from the lobby is refused as no channel',
+      'features/rename.feature: Not being admin is reported before a bad name',
+      'features/rename.feature: Not being admin is reported before a name already taken',
+    ],
+    minPassing: 10,
+  },
+  {
+    // §5.16.4: a refused /SEND has no effect, also on the upload already open.
+    server: 'refused-send-drops-upload',
+    tags: '@send',
+    fails: ['features/file-transfer.feature: A refused announcement leaves the open upload as it was'],
+    minPassing: 20,
+  },
   // The @robustness features (issue #7 item 4) can fail too, each for its own reason:
   {
     server: 'partial-line-at-eof',
@@ -158,6 +186,7 @@ const PROOFS: Proof[] = [
       'features/framing.feature: A line of 10 KB is refused once, and the connection keeps working',
       'features/framing.feature: A line of 5000 bytes is refused, discarded, and the next line works',
       'features/framing.feature: A line with a DEL character is refused',
+      'features/framing.feature: A line with a bell character in an unknown command is refused',
       'features/framing.feature: A line with a NUL character is refused',
       'features/framing.feature: A line with a bell character is refused',
       'features/framing.feature: A line with a carriage return mid-line is refused',
@@ -165,6 +194,7 @@ const PROOFS: Proof[] = [
       'features/framing.feature: A line with a truncated UTF-8 sequence is refused',
       'features/framing.feature: A line with bytes that are never UTF-8 is refused',
       'features/framing.feature: An over-long line cut into two segments is refused once, as a whole',
+      'features/framing.feature: An over-long line is refused before its end arrives, and its end gets no second refusal',
       'features/framing.feature: Four kilobytes of random bytes are refused, and nothing reaches the channel',
     ],
     minPassing: 8,
