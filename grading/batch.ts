@@ -37,8 +37,12 @@ import { fixedPortOf, PortLocks } from './port-lock.ts';
 import { SHARD_MANIFEST, SHARD_SCHEMA, type ShardManifest } from './merge.ts';
 
 const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
-/** Between the SIGTERM at the limit and the SIGKILL: the runner stops the server (1.5 s) and writes reports. */
-const KILL_GRACE_MS = 5000;
+/**
+ * Between the SIGTERM at the limit and the SIGKILL: the runner stops the server (1.5 s), writes the grade,
+ * then the reports (cucumber.html made again from what was recorded: a few seconds for a big run on a
+ * busy machine); it gives itself 8 s at most (harness/runner.ts).
+ */
+const KILL_GRACE_MS = 10_000;
 
 /** A path as one shell word. */
 export function shellQuote(text: string): string {

@@ -213,13 +213,19 @@ async function clearReports(dir: string): Promise<void> {
   await Promise.all(REPORT_FILES.map((f) => fs.rm(path.join(dir, f), { force: true })));
 }
 
+/** After an interrupt, the most the runner takes to write its reports before it exits anyway. */
+const INTERRUPT_HARD_STOP_MS = 8000;
+
 async function writeReports(dir: string, model: RunModel, context: RunContext): Promise<void> {
   await fs.writeFile(path.join(dir, 'junit.xml'), buildJunitXml(model, context));
   await fs.writeFile(path.join(dir, 'summary.md'), buildSummaryMarkdown(model, context));
+}
+
+async function finishHtmlReport(html: string, messages: string, model: RunModel): Promise<void> {
   // A run cut short left cucumber.html without its end: made again from the messages of what ran.
-  await completeHtmlReport(path.join(dir, 'cucumber.html'), path.join(dir, 'messages.ndjson')).catch(() => false);
-  // Cucumber wrote cucumber.html: it opens on the failures, transcripts shown.
-  await addReportScript(path.join(dir, 'cucumber.html'), { failed: model.scenarios.some((s) => s.outcome === 'failed') }).catch(() => {});
+  await completeHtmlReport(html, messages).catch(() => false);
+  // It opens on the failures, transcripts shown.
+  await addReportScript(html, { failed: model.scenarios.some((s) => s.outcome === 'failed') }).catch(() => {});
 }
 
 export interface RunnerIo {
@@ -295,11 +301,21 @@ export async function runConformance(
 
   // --repeat and --diff change the first run's records once every run is done (repeats.ts, reference-diff.ts).
   let amend = (model: RunModel): RunModel => model;
-  const finishReports = async (): Promise<RunModel> => {
+  /**
+   * The reports of what was recorded. `recordedUpTo`: the run was interrupted after that many envelopes.
+   * The small reports and the observer's (a grade) come first, the HTML page last: a run stopped at a
+   * time limit may be killed soon after, and the grade is what must be there.
+   */
+  const finishReports = async (recordedUpTo?: number): Promise<RunModel> => {
     const model = amend(builder.finish());
     context.wallMs = Date.now() - startedAt;
     await writeReports(options.reportsDir, model, context);
     await observer.onFinished?.(model, context);
+    const html = path.join(options.reportsDir, 'cucumber.html');
+    const messages = path.join(options.reportsDir, 'messages.ndjson');
+    // Cucumber's own files go on growing with scenarios run against no target: cut back to what was recorded.
+    if (recordedUpTo !== undefined) await trimMessageReports(html, messages, recordedUpTo).catch(() => undefined);
+    await finishHtmlReport(html, messages, model);
     return model;
   };
 
@@ -309,13 +325,11 @@ export async function runConformance(
     interrupted = true;
     progress?.clear();
     io.stderr.write(`\ninterrupted (${signal}): stopping the target and writing partial reports\n`);
-    const hardStop = setTimeout(() => process.exit(130), 5000);
+    const hardStop = setTimeout(() => process.exit(130), INTERRUPT_HARD_STOP_MS);
     hardStop.unref();
     const recorded = recordedEnvelopes;
     stopping = Promise.allSettled([target.stop(), control?.close()])
-      // Cucumber's own files go on growing with scenarios run against no target: cut back to what was recorded.
-      .then(() => trimMessageReports(path.join(options.reportsDir, 'cucumber.html'), path.join(options.reportsDir, 'messages.ndjson'), recorded).catch(() => undefined))
-      .then(() => finishReports())
+      .then(() => finishReports(recorded))
       .finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -462,7 +476,10 @@ export async function runConformance(
     }
 
     const model = await finishReports();
-    if (comparing) await writeAnnotatedHtml(path.join(options.reportsDir, 'cucumber.html'), envelopes, model.scenarios);
+    if (comparing) {
+      await writeAnnotatedHtml(path.join(options.reportsDir, 'cucumber.html'), envelopes, model.scenarios);
+      await finishHtmlReport(path.join(options.reportsDir, 'cucumber.html'), path.join(options.reportsDir, 'messages.ndjson'), model); // the page made again needs its script again
+    }
     for (const s of model.scenarios) {
       if (s.flaky) io.stdout.write(`${painter.paint(['red', 'bold'], `FLAKY ${s.feature} › ${s.name}`)}  (${scenarioKeyOf(s)}): ${flakyWords(s)}\n${s.flaky.comparison}\n\n`);
       if (s.reference) io.stdout.write(`${painter.paint('bold', `AGAINST THE REFERENCE ${s.feature} › ${s.name}`)}  (${scenarioKeyOf(s)})\n${s.reference.comparison}\n\n`);
