@@ -19,16 +19,30 @@ interface Kept extends HistoryEntry {
 /** Bytes an entry is charged: its UTF-8 text and nick plus a fixed overhead for the record itself. */
 const ENTRY_OVERHEAD_BYTES = 64;
 
-/** Every channel's history entries in the order they were added, and their total size. */
+/**
+ * Every channel's history entries in the order they were added, and their total size.
+ *
+ * An entry a channel forgot by itself (its ring overflowed, or the channel is gone) stays in `order`
+ * until the head passes it or a compaction drops it: without that, a busy channel that never reaches
+ * the byte budget would keep one dead record per message it ever carried (memory and GC time that
+ * grew with the server's uptime).
+ */
 export class HistoryBudget {
-  private readonly order: Kept[] = [];
+  private order: Kept[] = [];
   private head = 0;
   private total = 0;
+  /** Forgotten entries at or after `head`: what a compaction would remove. */
+  private goneAhead = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   get bytes(): number {
     return this.total;
+  }
+
+  /** Records kept for the budget (live and not yet dropped forgotten ones), for tests. */
+  get recordsHeld(): number {
+    return this.order.length - this.head;
   }
 
   /** Counts `entry`, then forgets the oldest entries of the server until the total fits. */
@@ -37,10 +51,22 @@ export class HistoryBudget {
     this.total += entry.bytes;
     while (this.total > this.maxBytes && this.head < this.order.length) {
       const oldest = this.order[this.head++]!;
-      if (!oldest.gone) oldest.owner.forgetOldest();
+      if (!oldest.gone) oldest.owner.forgetOldest(); // counted in goneAhead by release()
+      this.goneAhead--; // ...and now behind the head
     }
-    // Drop the forgotten prefix now and then, so the order array does not grow forever.
-    if (this.head > 1024 && this.head * 2 > this.order.length) {
+    // Forgotten entries at the front (one channel's ring overflowing) are simply passed.
+    while (this.head < this.order.length && this.order[this.head]!.gone) {
+      this.head++;
+      this.goneAhead--;
+    }
+    const held = this.order.length - this.head;
+    if (this.goneAhead > 1024 && this.goneAhead * 2 > held) {
+      // Mostly dead records behind a live one (several channels): keep only the live ones, in order.
+      this.order = this.order.slice(this.head).filter((kept) => !kept.gone);
+      this.head = 0;
+      this.goneAhead = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.order.length) {
+      // Drop the passed prefix now and then, so the order array does not grow forever.
       this.order.splice(0, this.head);
       this.head = 0;
     }
@@ -49,6 +75,7 @@ export class HistoryBudget {
   release(entry: Kept): void {
     entry.gone = true;
     this.total -= entry.bytes;
+    this.goneAhead++;
   }
 }
 

@@ -3,12 +3,13 @@
  * that the core produced for it but that has not been handed to the socket yet.
  *
  * Output is queued, not written, so that everything a connection receives during one event-loop turn
- * leaves in ONE socket write (see server.ts, which flushes dirty connections once per turn). The
- * queued Buffers are shared with other recipients of the same line and are never modified.
+ * leaves in ONE socket write (see server.ts, which flushes dirty connections once per turn). Lines
+ * with several recipients are queued as references into the turn's shared log (turn-output.ts).
  */
 import type { Socket } from 'node:net';
 import type { ConnId } from '../core/effects.ts';
 import { LineSplitter } from './line-splitter.ts';
+import { OutputQueue } from './turn-output.ts';
 
 /**
  * open:    lines are read and handed to the core.
@@ -30,8 +31,8 @@ export class Connection {
   /** Set once socket.end() was called, so it is called only once. */
   ended = false;
   readonly splitter: LineSplitter;
-  private chunks: Buffer[] = [];
-  private queued = 0;
+  /** What the core produced for this client during the current turn, not yet handed to the socket. */
+  readonly output = new OutputQueue();
 
   constructor(
     readonly id: ConnId,
@@ -45,35 +46,11 @@ export class Connection {
 
   /** Bytes produced for this client that it has not received yet: ours plus the socket's buffer. */
   get unsentBytes(): number {
-    return this.queued + this.socket.writableLength;
-  }
-
-  get hasQueuedOutput(): boolean {
-    return this.queued > 0;
-  }
-
-  enqueue(line: Buffer): void {
-    this.chunks.push(line);
-    this.queued += line.length;
-  }
-
-  /** The queued chunks (not copied: read-only, valid until the next take/discard). */
-  peekChunks(): readonly Buffer[] {
-    return this.chunks;
-  }
-
-  /** Removes and returns everything queued as one Buffer (no copy when there is a single line). */
-  takeQueuedOutput(): Buffer | undefined {
-    if (this.queued === 0) return undefined;
-    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.queued);
-    this.discardQueuedOutput();
-    return data;
+    return this.output.bytes + this.socket.writableLength;
   }
 
   discardQueuedOutput(): void {
-    // A new array, never truncation: an array handed out by peekChunks() must stay as it was.
-    this.chunks = [];
-    this.queued = 0;
+    this.output.clear();
   }
 
   recordReason(reason: string): void {

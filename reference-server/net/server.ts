@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import * as core from '../core/index.ts';
 import type { ConnId, Effect } from '../core/effects.ts';
 import { Connection, displayAddress } from './connection.ts';
+import { TurnLog } from './turn-output.ts';
 import { coreOptionsOf, netOptionsOf, type ServerOptions } from './options.ts';
 
 export type { ServerOptions, NetOptions } from './options.ts';
@@ -56,6 +57,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   // ---- output: queue per connection, one flush per event-loop turn -------------------------------
   let dirty = new Set<Connection>();
   let flushScheduled = false;
+  /** Lines with several recipients produced this turn, each encoded once (turn-output.ts). */
+  const turnLog = new TurnLog();
 
   function markDirty(conn: Connection): void {
     dirty.add(conn);
@@ -71,29 +74,9 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     flushScheduled = false;
     const batch = dirty;
     dirty = new Set();
-    sharedChunks = undefined;
-    sharedData = undefined;
+    turnLog.beginFlush();
     for (const conn of batch) flush(conn);
-    sharedChunks = undefined;
-    sharedData = undefined;
-  }
-
-  // Recipients of the same broadcasts in one turn have identical queues (same Buffer objects in the
-  // same order): concatenate once per turn, not once per recipient.
-  let sharedChunks: readonly Buffer[] | undefined;
-  let sharedData: Buffer | undefined;
-  function takeShared(conn: Connection): Buffer | undefined {
-    const chunks = conn.peekChunks();
-    if (chunks.length <= 1) return conn.takeQueuedOutput();
-    if (sharedChunks !== undefined && sharedChunks.length === chunks.length) {
-      let same = true;
-      for (let i = 0; i < chunks.length; i++) if (chunks[i] !== sharedChunks[i]) { same = false; break; }
-      if (same) { conn.discardQueuedOutput(); return sharedData; }
-    }
-    const data = conn.takeQueuedOutput();
-    sharedChunks = chunks;
-    sharedData = data;
-    return data;
+    turnLog.endFlush(dirty.size > 0);
   }
 
   function flush(conn: Connection): void {
@@ -101,7 +84,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       conn.discardQueuedOutput();
       return;
     }
-    const data = takeShared(conn);
+    // Members of a channel who got the same lines this turn get the same Buffer: concatenated once.
+    const data = conn.output.take(turnLog);
     if (data !== undefined) conn.socket.write(data);
     if (conn.phase === 'closing' && !conn.ended) {
       conn.ended = true;
@@ -111,10 +95,12 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     }
   }
 
-  function enqueue(conn: Connection, line: Buffer): void {
+  /** Queues line `index` of the turn log (`size` bytes), or `own` when the line has this one recipient. */
+  function enqueue(conn: Connection, index: number, size: number, own: Buffer | undefined): void {
     if (conn.phase !== 'open') return; // the core is done with it: nothing new after `close`
-    const first = !conn.hasQueuedOutput;
-    conn.enqueue(line);
+    const first = conn.output.isEmpty;
+    if (own === undefined) conn.output.pushShared(index, size);
+    else conn.output.pushOwn(own);
     if (conn.unsentBytes > limits.maxOutputBytes) {
       drop(conn, `output cap: more than ${limits.maxOutputBytes} bytes unsent (client not reading)`);
       return;
@@ -145,10 +131,17 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       switch (effect.kind) {
         case 'send': {
           const line = Buffer.from(effect.line + '\n', 'utf8'); // encoded once, shared by every recipient
-          for (const id of effect.to) {
-            if (id === effect.except) continue;
+          const { to, except } = effect;
+          if (to.length === 1) {
+            const conn = to[0] === except ? undefined : connections.get(to[0]!);
+            if (conn !== undefined) enqueue(conn, -1, line.length, line);
+            break;
+          }
+          const index = turnLog.append(line);
+          for (const id of to) {
+            if (id === except) continue;
             const conn = connections.get(id);
-            if (conn !== undefined) enqueue(conn, line);
+            if (conn !== undefined) enqueue(conn, index, line.length, undefined);
           }
           break;
         }

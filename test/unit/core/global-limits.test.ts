@@ -102,6 +102,29 @@ describe('server-wide bytes of history (maxHistoryBytes)', () => {
     assert.deepEqual(sim.lines(ann, '/HISTORY 9'), ['HISTORY #r ann two', 'HISTORY #r ann three', 'OK HISTORY #r 2']);
     assert.equal(sim.state.historyBudget.bytes, 2 * (3 + 64) + 3 + 5);
   });
+
+  it('messages a ring forgot are not kept for the budget: a busy channel holds bounded records', () => {
+    const sim = new Sim({ historySize: 5 });
+    const ann = sim.user('ann');
+    const bob = sim.user('bob');
+    sim.send(ann, '/JOIN #quiet');
+    sim.send(ann, 'the only message of #quiet, older than everything after it');
+    sim.send(bob, '/JOIN #busy');
+    for (let i = 0; i < 5000; i++) sim.send(bob, `message ${i}`);
+    // One live entry of #quiet, then #busy's last five (plus at most a compaction's slack of dead ones).
+    assert.ok(sim.state.historyBudget.recordsHeld <= 6 + 2 * 1024, `records held: ${sim.state.historyBudget.recordsHeld}`);
+    assert.deepEqual(sim.lines(bob, '/HISTORY 2'), ['HISTORY #busy bob message 4998', 'HISTORY #busy bob message 4999', 'OK HISTORY #busy 2']);
+    assert.deepEqual(sim.lines(ann, '/HISTORY 2'), ['HISTORY #quiet ann the only message of #quiet, older than everything after it', 'OK HISTORY #quiet 1']);
+    assert.equal(sim.state.historyBudget.bytes, (3 + 58 + 64) + 5 * (3 + 64) + 5 * 12);
+  });
+
+  it('a single busy channel: the records it forgot are passed at once', () => {
+    const sim = new Sim({ historySize: 3 });
+    const ann = sim.user('ann');
+    sim.send(ann, '/JOIN #one');
+    for (let i = 0; i < 3000; i++) sim.send(ann, `m${i}`);
+    assert.equal(sim.state.historyBudget.recordsHeld, 3);
+  });
 });
 
 describe('connections per address (maxConnectionsPerAddress)', () => {
