@@ -15,7 +15,13 @@
  *
  * Back-off: when something arrives on a connection after the harness decided it was quiet, and before
  * anyone in the scenario sent anything else (so it can only be the late answer to what came before), the
- * lateness becomes a sample, so the next waits cover it; each such event is counted and reported.
+ * next waits (for a window of waits and samples) last at least LATE_MARGIN x that lateness, and it counts
+ * as a sample too; each such event is counted and reported. (It used to become a sample only, so the waits
+ * grew to MULTIPLIER x the lateness: a single 40 ms hiccup of a loaded machine made the next sixty waits
+ * 160 ms long.)
+ *
+ * Learning starts from MIN_SAMPLES replies; with fewer than ten the percentile is their largest, so the
+ * first learned waits are MULTIPLIER x the slowest reply seen.
  *
  * One instance per process (`sharedQuietWait`): a run's scenarios share what was learned (Cucumber's
  * parallel workers each learn on their own). Not used at all when the profile has a barrier.
@@ -53,14 +59,16 @@ export interface QuietWaitSummary {
 
 /** Waits are MULTIPLIER x the largest recent reply latency. */
 export const MULTIPLIER = 4;
-/** Samples needed before the wait adapts. */
-export const MIN_SAMPLES = 8;
+/** Samples needed before the wait adapts (the largest of them counts while there are fewer than ten). */
+export const MIN_SAMPLES = 3;
 /** How many recent samples the percentile is taken over. */
 export const WINDOW = 64;
 /** Which percentile of the recent samples stands for the server's latency. */
 export const PERCENTILE = 0.9;
 /** The shortest adaptive wait, ms: below it a scheduling hiccup of this machine could hide a reply. */
 export const FLOOR_MS = 20;
+/** After a late arrival, waits cover this many times its lateness. */
+export const LATE_MARGIN = 2;
 
 export class QuietWait {
   private settings: QuietWaitSettings;
@@ -73,6 +81,9 @@ export class QuietWait {
   private maxWait: number | undefined;
   private lateArrivals = 0;
   private worstLate: number | undefined;
+  /** The wait a late arrival asks for, and until which count of samples + waits it holds. */
+  private lateFloorMs = 0;
+  private lateFloorUntil = 0;
 
   constructor(settings: QuietWaitSettings) {
     this.settings = settings;
@@ -98,8 +109,15 @@ export class QuietWait {
   recordLateArrival(ms: number): void {
     this.lateArrivals += 1;
     this.worstLate = Math.max(this.worstLate ?? 0, ms);
-    // A late reply weighs more than one sample: enough copies to stay above the percentile for a window.
-    for (let i = 0; i < Math.ceil(WINDOW * (1 - PERCENTILE)) + 1; i++) this.recordLatency(ms);
+    const active = this.events < this.lateFloorUntil;
+    this.lateFloorMs = Math.max(active ? this.lateFloorMs : 0, LATE_MARGIN * ms);
+    this.recordLatency(ms);
+    this.lateFloorUntil = this.events + WINDOW;
+  }
+
+  /** Samples and waits so far: what a late arrival's floor lasts for. */
+  private get events(): number {
+    return this.samples + this.waits + this.freeChecks;
   }
 
   private get latency(): number | undefined {
@@ -112,9 +130,12 @@ export class QuietWait {
   waitMs(): number {
     const { quietMs, ceilingMs, adaptive } = this.settings;
     const latency = this.latency;
-    if (!adaptive || this.samples < MIN_SAMPLES || latency === undefined) return quietMs;
+    if (!adaptive) return quietMs;
+    const late = this.events < this.lateFloorUntil ? this.lateFloorMs : 0;
+    const ceiling = Math.max(ceilingMs, quietMs);
+    if (this.samples < MIN_SAMPLES || latency === undefined) return Math.round(Math.min(Math.max(quietMs, late), ceiling));
     const floor = Math.min(FLOOR_MS, quietMs);
-    return Math.round(Math.min(Math.max(floor, MULTIPLIER * latency), Math.max(ceilingMs, quietMs)));
+    return Math.round(Math.min(Math.max(floor, MULTIPLIER * latency, late), ceiling));
   }
 
   /** The pause between two silent lines sent in a row: about one reply latency, so a server reads them one at a time. */

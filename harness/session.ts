@@ -591,6 +591,11 @@ class ScenarioSession implements Session {
     const at = this.sentAt.get(client.user);
     if (at === undefined) return;
     this.sentAt.delete(client.user); // one sample per line sent
+    // A client program that had printed nothing when the line was typed may still have been starting
+    // (a Python or Node start-up: hundreds of ms on a busy machine): that reply time is mostly its own
+    // start-up, not how fast the server answers, and counted as latency it made every later quiet wait
+    // several times too long. The replies it gives once running are the samples.
+    if (client.isProgram && !client.hadOutputBy(at)) return;
     this.quiet.recordLatency(Date.now() - at);
   }
 

@@ -139,6 +139,8 @@ export class TestClient {
   private lastSentLine: string | undefined;
   /** Something arrived on this connection once: it can stop answering only after it answered. */
   private answeredOnce = false;
+  /** When the first output arrived (ms epoch); undefined while nothing has. */
+  private firstOutput: number | undefined;
   private recentPartial = '';
   /** 'reading' normally; 'paused' after stopReading (nothing read); 'discarding' once a close is awaited. */
   private reading: 'reading' | 'paused' | 'discarding' = 'reading';
@@ -203,6 +205,19 @@ export class TestClient {
     client.connected = true;
     options.transcript.note(options.user, `started the client \`${options.command}\``);
     return client;
+  }
+
+  /** A spawned client program (client-driven mode), not a TCP connection. */
+  get isProgram(): boolean {
+    return this.socket instanceof ProcessLink;
+  }
+
+  /**
+   * Whether this client had printed (or received) anything by `at` (ms epoch). For a client program,
+   * nothing yet means it may still have been starting up at that moment.
+   */
+  hadOutputBy(at: number): boolean {
+    return this.firstOutput !== undefined && this.firstOutput <= at;
   }
 
   get isOpen(): boolean {
@@ -451,6 +466,7 @@ export class TestClient {
     if (text !== '') {
       this.unanswered = [];
       this.answeredOnce = true;
+      this.firstOutput ??= Date.now();
     }
     this.append(text);
     this.checkOverflow();

@@ -1,7 +1,7 @@
 /** The adaptive quiet wait's arithmetic (harness/quiet-wait.ts): learning, floor, ceiling, back-off, its note. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeQuietWait, FLOOR_MS, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/quiet-wait.ts';
+import { describeQuietWait, FLOOR_MS, LATE_MARGIN, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/quiet-wait.ts';
 
 const settings = { quietMs: 300, ceilingMs: 1000, adaptive: true };
 
@@ -37,21 +37,36 @@ describe('QuietWait', () => {
     assert.equal(q.waitMs(), FLOOR_MS);
   });
 
-  it('a late arrival lengthens the waits at once, for a whole window, and is counted', () => {
+  it('a late arrival lengthens the waits at once to LATE_MARGIN x its lateness, for a window of samples and waits, and is counted', () => {
     const q = learned(Array(WINDOW).fill(1));
     q.recordLateArrival(70);
-    assert.equal(q.waitMs(), MULTIPLIER * 70);
+    assert.equal(q.waitMs(), LATE_MARGIN * 70);
     for (let i = 0; i < WINDOW / 2; i++) q.recordLatency(1);
-    assert.equal(q.waitMs(), MULTIPLIER * 70, 'still covered half a window later');
+    assert.equal(q.waitMs(), LATE_MARGIN * 70, 'still covered half a window later');
+    for (let i = 0; i < WINDOW / 2 - 1; i++) q.noteWait(q.waitMs());
+    assert.equal(q.waitMs(), LATE_MARGIN * 70, 'waits count for the window too');
+    q.noteWait(q.waitMs());
+    assert.equal(q.waitMs(), FLOOR_MS, 'a window later, the learned wait again');
     const summary = q.summary();
     assert.equal(summary.lateArrivals, 1);
     assert.equal(summary.worstLateMs, 70);
   });
 
-  it('a late arrival before anything was learned also counts for the learning', () => {
+  it('a later, longer late arrival raises the floor; a shorter one within the window keeps it', () => {
+    const q = learned(Array(WINDOW).fill(1));
+    q.recordLateArrival(40);
+    q.recordLateArrival(90);
+    assert.equal(q.waitMs(), LATE_MARGIN * 90);
+    q.recordLateArrival(30);
+    assert.equal(q.waitMs(), LATE_MARGIN * 90);
+  });
+
+  it('a late arrival while learning: at least the quiet period, more when it came later than that', () => {
     const q = new QuietWait(settings);
     q.recordLateArrival(50);
-    assert.equal(q.waitMs(), MULTIPLIER * 50);
+    assert.equal(q.waitMs(), 300);
+    q.recordLateArrival(400);
+    assert.equal(q.waitMs(), 800);
   });
 
   it('fixed: always the configured period, whatever was learned', () => {

@@ -6,6 +6,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
 import { createSession } from '../../../harness/session.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
@@ -144,5 +146,21 @@ describe('quiet waits learned from the reply latency', () => {
     await teach(s, 'alice', quiet);
     const reply = await s.runAll('alice', 'join', [{ channel: s.channel('#bad') }, { channel: s.channel('#room') }]);
     assert.equal(reply.ok, false);
+  });
+
+  it('client-driven mode: a reply that includes the client program\'s own start-up is not a latency sample', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const client = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/clients/slow-start-client.mjs');
+    const s = createSession(
+      { target: { host: '127.0.0.1', port }, profile: 'silent-lines', timeoutMs: 5000, quietMs: 2000, pristine: false, client: `node ${client} {host} {port} 400` },
+      { profile, quietWait: quiet },
+    );
+    sessions.push(s);
+    assert.equal((await s.register('alice')).ok, true);
+    assert.equal(quiet.summary().samples, 0, 'the nick was typed while the program was still starting: its 400 ms start-up is no reply latency');
+    await s.run('alice', 'who');
+    assert.equal(quiet.summary().samples, 1, 'once the program runs, its replies are samples');
+    assert.ok((quiet.summary().latencyMs ?? Infinity) < 400, `latency ${quiet.summary().latencyMs} ms`);
   });
 });
