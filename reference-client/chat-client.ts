@@ -9,6 +9,9 @@
 import type { Classified, ClientCommand, Dialect, EventName, Expecting } from './protocol.ts';
 import { LineConnection } from './line-connection.ts';
 
+/** How long to wait for the server to close after our /BYE before closing ourselves. */
+export const BYE_GRACE_MS = 2000;
+
 export type ReplyLine = Extract<Classified, { kind: 'reply' }>;
 export type DataLine = Extract<Classified, { kind: 'data' }>;
 

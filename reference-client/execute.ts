@@ -7,7 +7,10 @@ import path from 'node:path';
 import { CannotExpressError, ConnectionClosedError, type ChatClient } from './chat-client.ts';
 import { receiveFile, sendFile, type Progress } from './file-transfer.ts';
 import { renderError, renderOutcome, type Style } from './render.ts';
-import { clientHelpLines, type Typed } from './typed-commands.ts';
+import { helpLines, type Typed } from './typed-commands.ts';
+
+/** What execute() carries out: everything but /RECONNECT, which replaces the connection and so belongs to the mode. */
+export type Executable = Exclude<Typed, { kind: 'reconnect' }>;
 
 export interface Output {
   /** One line of the conversation. */
@@ -47,7 +50,7 @@ function progressFor(ctx: ExecuteContext, verb: string, name: string): Progress 
   };
 }
 
-async function run(typed: Typed, ctx: ExecuteContext): Promise<void> {
+async function run(typed: Executable, ctx: ExecuteContext): Promise<void> {
   const { client, style, output } = ctx;
   const me = () => ({ me: client.nick });
   switch (typed.kind) {
@@ -57,12 +60,11 @@ async function run(typed: Typed, ctx: ExecuteContext): Promise<void> {
       if (typed.command.name === 'bye') client.expectClose();
       const outcome = await client.request(typed.command);
       for (const line of renderOutcome(outcome, me(), style)) output.show(line);
-      if (typed.command.name === 'help' && outcome.reply.ok) {
-        output.show(style('dim', '-- client --'));
-        for (const line of clientHelpLines()) output.show(style('dim', line));
-      }
       return;
     }
+    case 'help':
+      for (const line of helpLines()) output.show(line);
+      return;
     case 'raw': {
       if (typed.usage !== undefined && client.dialect.renderRaw(typed.line) === undefined) {
         output.show(renderError('SYNTAX', `usage: ${typed.usage}`, style));
@@ -100,7 +102,7 @@ async function run(typed: Typed, ctx: ExecuteContext): Promise<void> {
   }
 }
 
-export async function execute(typed: Typed, ctx: ExecuteContext): Promise<void> {
+export async function execute(typed: Executable, ctx: ExecuteContext): Promise<void> {
   try {
     await run(typed, ctx);
   } catch (error) {

@@ -3,10 +3,11 @@
  * above the line being typed (the prompt and the half-typed line are redrawn, never broken).
  *
  * Registration (§5.1) uses the same prompt ("nick: ") and asks again when the server refuses.
- * Quits cleanly (with /BYE) on /BYE, Ctrl-D and Ctrl-C.
+ * Quits cleanly (with /BYE) on /BYE, Ctrl-D and Ctrl-C. When the server goes away the client stays and
+ * offers /RECONNECT (same nick, current channel joined again); quitting then exits with CONNECTION_LOST.
  */
 import readline from 'node:readline';
-import { ChatClient } from './chat-client.ts';
+import { BYE_GRACE_MS, ChatClient, type ChatClientListener } from './chat-client.ts';
 import { complete } from './completion.ts';
 import { execute, type Output } from './execute.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -14,7 +15,8 @@ import { ConnectError } from './line-connection.ts';
 import type { ClientOptions } from './options.ts';
 import type { Dialect } from './protocol.ts';
 import { colourEnabled, makeStyle, renderError, renderEvent, renderGreeting, renderOutcome, sanitize } from './render.ts';
-import { parseTyped } from './typed-commands.ts';
+import { reconnect, ReconnectError } from './reconnect.ts';
+import { parseTyped, type Typed } from './typed-commands.ts';
 
 export interface InteractiveIo {
   stdin: NodeJS.ReadStream;
@@ -24,7 +26,6 @@ export interface InteractiveIo {
   cwd: string;
 }
 
-const BYE_GRACE_MS = 2000;
 
 export async function runInteractive(options: ClientOptions, dialect: Dialect, io: InteractiveIo): Promise<ExitCode> {
   const style = makeStyle(colourEnabled(io.stdout, io.env));
@@ -32,10 +33,15 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
   let rl: readline.Interface | undefined;
   let status: string | undefined;
   let client: ChatClient | undefined;
+  /** Set when the server went away: the client stays, offering /RECONNECT; quitting then exits with CONNECTION_LOST. */
+  let lost = false;
+  /** While /RECONNECT runs: the old connection's close and the new one's failures are its to report. */
+  let reconnecting = false;
 
   const promptText = (): string => {
     const where = client?.nick === undefined ? 'nick: ' : `${client.nick} ${client.currentChannel ?? '(lobby)'}> `;
-    return (status === undefined ? '' : style('dim', `[${status}] `)) + where;
+    const state = lost ? '(disconnected) ' : '';
+    return (status === undefined ? '' : style('dim', `[${status}] `)) + style('dim', state) + (lost && client?.nick === undefined ? '> ' : where);
   };
 
   /** Prints above the prompt: erase the prompt (all its rows), print, draw the prompt and typed text again. */
@@ -73,22 +79,32 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
   let settle!: (code: ExitCode) => void;
   const finished = new Promise<ExitCode>((resolve) => (settle = resolve));
 
+  /** The server went away without our /BYE: say why and offer to reconnect, keeping the prompt. */
+  const connectionLost = (why: string): void => {
+    lost = true;
+    const as = client?.nick === undefined ? '' : ` as ${sanitize(client.nick)}`;
+    const back = client?.currentChannel === undefined ? '' : `, back in ${sanitize(client.currentChannel)}`;
+    print(renderError('DISCONNECTED', why, style));
+    print(style('yellow', `type /RECONNECT to connect again${as}${back}; /BYE or Ctrl-D to quit`));
+  };
+
+  const listener: ChatClientListener = {
+    onGreeting: (fields) => print(renderGreeting(fields, style)),
+    onEvent: (event, fields) => {
+      print(renderEvent(event, fields, { me: client?.nick }, style));
+      refreshPrompt(); // a rename or a kick may change the current channel
+    },
+    onUnexpected: (raw, classified) =>
+      print(classified.kind === 'reply' && !classified.ok ? renderError(classified.code ?? '?', classified.fields.reason ?? '', style) : sanitize(raw)),
+    onClose: (expected, error) => {
+      if (reconnecting) return;
+      if (expected) return settle(ExitCode.OK);
+      connectionLost(client?.killed ? 'disconnected by the server (killed)' : error ? `connection broken: ${error.message}` : 'the server closed the connection');
+    },
+  };
+
   try {
-    client = await ChatClient.connect({ host: options.host, port: options.port, connectTimeoutMs: options.connectTimeoutMs }, dialect, {
-      onGreeting: (fields) => print(renderGreeting(fields, style)),
-      onEvent: (event, fields) => {
-        print(renderEvent(event, fields, { me: client?.nick }, style));
-        refreshPrompt(); // a rename or a kick may change the current channel
-      },
-      onUnexpected: (raw, classified) =>
-        print(classified.kind === 'reply' && !classified.ok ? renderError(classified.code ?? '?', classified.fields.reason ?? '', style) : sanitize(raw)),
-      onClose: (expected, error) => {
-        if (expected) return settle(ExitCode.OK);
-        const why = client?.killed ? 'disconnected by the server (killed)' : error ? `connection broken: ${error.message}` : 'the server closed the connection';
-        print(renderError('DISCONNECTED', why, style));
-        settle(ExitCode.CONNECTION_LOST);
-      },
-    });
+    client = await ChatClient.connect({ host: options.host, port: options.port, connectTimeoutMs: options.connectTimeoutMs }, dialect, listener);
   } catch (error) {
     if (error instanceof ConnectError) {
       io.stderr.write(`chat client: ${error.message}\n`);
@@ -96,7 +112,7 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
     }
     throw error;
   }
-  const chat = client;
+  let chat = client;
 
   rl = readline.createInterface({
     input: io.stdin,
@@ -120,11 +136,33 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
         .catch(() => {});
     }
     await chat.close(BYE_GRACE_MS);
-    settle(ExitCode.OK);
+    settle(lost ? ExitCode.CONNECTION_LOST : ExitCode.OK);
   };
   const fail = (error: unknown): void => {
     print(renderError('INTERNAL', error instanceof Error ? (error.stack ?? error.message) : String(error), style));
     settle(ExitCode.INTERNAL);
+  };
+
+  /** /RECONNECT: a new connection in place of the old one (closed first if still open). */
+  const reconnectNow = async (): Promise<void> => {
+    reconnecting = true;
+    print(style('dim', `reconnecting to ${options.host}:${options.port}...`));
+    try {
+      const result = await reconnect(chat, options, dialect, listener);
+      chat = client = result.client;
+      lost = false;
+      print(style('green', result.summary));
+      if (result.warning !== undefined) print(renderError('RECONNECT', result.warning, style));
+    } catch (error) {
+      if (!(error instanceof ReconnectError)) throw error;
+      lost = true;
+      print(renderError('RECONNECT', `${error.message}; /RECONNECT to try again, /BYE to quit`, style));
+    } finally {
+      reconnecting = false;
+    }
+    // The new connection may already have ended while we were putting the user back.
+    if (!lost && !chat.isOpen) connectionLost('the server closed the connection');
+    refreshPrompt();
   };
 
   let registering = false;
@@ -139,16 +177,27 @@ export async function runInteractive(options: ClientOptions, dialect: Dialect, i
     }
   };
 
+  /** A line typed with no connection: only /RECONNECT and quitting make sense. */
+  const whileDisconnected = (typed: Typed): void => {
+    if (typed.kind === 'reconnect') return void reconnectNow().catch(fail);
+    if (typed.kind === 'help') return void execute(typed, { client: chat, style, output, cwd: io.cwd }).then(refreshPrompt, fail);
+    if (typed.kind === 'command' && typed.command.name === 'bye') return void quit().catch(fail);
+    if (typed.kind === 'empty') return refreshPrompt();
+    print(renderError('DISCONNECTED', 'not connected: /RECONNECT to connect again, /BYE to quit', style));
+  };
+
   rl.on('line', (line) => {
     if (quitting) return;
+    if (reconnecting || registering) return print(style('dim', 'waiting for the server to answer...'));
+    const typed = parseTyped(line);
+    if (!chat.isOpen) return whileDisconnected(typed);
+    if (typed.kind === 'reconnect') return void reconnectNow().catch(fail);
     if (chat.nick === undefined) {
       // Registration: each line is a nick attempt until the server welcomes one (§5.1).
-      if (registering) return print(style('dim', 'waiting for the server to answer...'));
       if (line.trim() === '') return refreshPrompt();
       register(line.trim()).catch(fail);
       return;
     }
-    const typed = parseTyped(line);
     const bye = typed.kind === 'command' && typed.command.name === 'bye';
     if (bye) quitting = true;
     execute(typed, { client: chat, style, output, cwd: io.cwd })

@@ -10,13 +10,14 @@ import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { ChatClient } from './chat-client.ts';
+import { BYE_GRACE_MS, ChatClient, type ChatClientListener } from './chat-client.ts';
 import { execute, type Output } from './execute.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ConnectError } from './line-connection.ts';
 import type { ClientOptions } from './options.ts';
 import type { Dialect } from './protocol.ts';
 import { makeStyle, renderError, renderEvent, renderGreeting, renderOutcome, sanitize } from './render.ts';
+import { reconnect, ReconnectError } from './reconnect.ts';
 import { parseTyped } from './typed-commands.ts';
 
 export interface ScriptIo {
@@ -26,8 +27,6 @@ export interface ScriptIo {
   cwd: string;
 }
 
-/** How long to wait for the server to close after our /BYE before closing ourselves. */
-const BYE_GRACE_MS = 2000;
 
 export async function runScript(options: ClientOptions, dialect: Dialect, io: ScriptIo): Promise<ExitCode> {
   // Scripts write plain text: no colour, whatever the terminal.
@@ -35,17 +34,20 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
   const output: Output = { show: (text) => io.stdout.write(`${text}\n`) };
   let lost: string | undefined;
 
+  /** While /RECONNECT runs, the old connection's close is expected and the new one's failure is its to report. */
+  let reconnecting = false;
+  const listener: ChatClientListener = {
+    onGreeting: (fields) => output.show(renderGreeting(fields, style)),
+    onEvent: (event, fields) => output.show(renderEvent(event, fields, { me: client?.nick }, style)),
+    onUnexpected: (raw, classified) =>
+      output.show(classified.kind === 'reply' && !classified.ok ? renderError(classified.code ?? '?', classified.fields.reason ?? '', style) : sanitize(raw)),
+    onClose: (expected, error) => {
+      if (!expected && !reconnecting) lost = error ? `connection to ${options.host}:${options.port} broken: ${error.message}` : `the server closed the connection`;
+    },
+  };
   let client: ChatClient;
   try {
-    client = await ChatClient.connect({ host: options.host, port: options.port, connectTimeoutMs: options.connectTimeoutMs }, dialect, {
-      onGreeting: (fields) => output.show(renderGreeting(fields, style)),
-      onEvent: (event, fields) => output.show(renderEvent(event, fields, { me: client?.nick }, style)),
-      onUnexpected: (raw, classified) =>
-        output.show(classified.kind === 'reply' && !classified.ok ? renderError(classified.code ?? '?', classified.fields.reason ?? '', style) : sanitize(raw)),
-      onClose: (expected, error) => {
-        if (!expected) lost = error ? `connection to ${options.host}:${options.port} broken: ${error.message}` : `the server closed the connection`;
-      },
-    });
+    client = await ChatClient.connect({ host: options.host, port: options.port, connectTimeoutMs: options.connectTimeoutMs }, dialect, listener);
   } catch (error) {
     if (error instanceof ConnectError) {
       io.stderr.write(`chat client: ${error.message}\n`);
@@ -60,8 +62,8 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
   // Ctrl-C ends the script early but cleanly: the same barrier and /BYE as at its end.
   const interrupt = () => reader.close();
   process.once('SIGINT', interrupt);
-  const closed = client.closed.then(() => 'closed' as const);
-  const ctx = { client, style, output, cwd: io.cwd };
+  let closed = client.closed.then(() => 'closed' as const);
+  let ctx = { client, style, output, cwd: io.cwd };
   // The greeting is shown before the first script line, as a user at a terminal would see it: a script
   // written before the connection opened must not race the server's HELLO (bounded: a silent server).
   if (dialect.greets) await Promise.race([client.greeted, sleep(options.connectTimeoutMs, undefined, { ref: false })]);
@@ -102,7 +104,27 @@ export async function runScript(options: ClientOptions, dialect: Dialect, io: Sc
       const typed = parseTyped(line);
       if (typed.kind === 'empty') continue;
       output.show(`> ${line.trim()}`);
-      await execute(typed, ctx);
+      if (typed.kind !== 'reconnect') {
+        await execute(typed, ctx);
+        continue;
+      }
+      reconnecting = true;
+      try {
+        const result = await reconnect(client, options, dialect, listener);
+        client = result.client;
+        closed = client.closed.then(() => 'closed' as const);
+        ctx = { ...ctx, client };
+        output.show(result.summary);
+        if (result.warning !== undefined) output.show(renderError('RECONNECT', result.warning, style));
+      } catch (error) {
+        if (!(error instanceof ReconnectError)) throw error;
+        io.stderr.write(`chat client: cannot reconnect: ${error.message}\n`);
+        finish();
+        return error.reason === 'refused' ? ExitCode.REGISTRATION_REFUSED : ExitCode.UNREACHABLE;
+      } finally {
+        reconnecting = false;
+      }
+      if (!client.isOpen) lost = 'the server closed the connection';
     }
 
     if (client.isOpen) {

@@ -13,6 +13,9 @@ export type Typed =
   | { kind: 'command'; command: ClientCommand }
   | { kind: 'send-file'; nick: string; path: string }
   | { kind: 'recv-file'; name: string; path?: string; force: boolean }
+  /** Answered by the client itself: its help (one list, in titled sections), a new connection. */
+  | { kind: 'help' }
+  | { kind: 'reconnect' }
   /** A line the client could not type-check: an unknown command word or wrong arguments. */
   | { kind: 'raw'; line: string; usage?: string };
 
@@ -21,16 +24,22 @@ type ArgShape =
   | { args: readonly string[]; optional?: readonly string[] } // single words
   | { args: readonly string[]; text: string }; // single words, then the rest of the line
 
-interface TypedCommandSpec {
+/** A command sent to the server as it is typed (through the dialect). */
+interface ServerCommandSpec {
   name: CommandName;
   usage: string;
   summary: string;
   shape: ArgShape;
 }
 
-/** Every command word the user may type, in /HELP order. */
-export const TYPED_COMMANDS: Readonly<Record<string, TypedCommandSpec>> = {
-  HELP: { name: 'help', usage: '/HELP', summary: "the server's help, then the client's", shape: { args: [] } },
+/** A command the client carries out itself (/SEND and /RECV do so by sending protocol commands). */
+interface ClientCommandSpec {
+  usage: string;
+  summary: string;
+}
+
+/** Commands sent to the server, in /HELP order. */
+export const TYPED_COMMANDS: Readonly<Record<string, ServerCommandSpec>> = {
   LIST: { name: 'list', usage: '/LIST', summary: 'list the channels', shape: { args: [] } },
   JOIN: { name: 'join', usage: '/JOIN <channel>', summary: 'join (or create) a channel, make it current', shape: { args: ['channel'] } },
   LEAVE: { name: 'leave', usage: '/LEAVE', summary: 'leave the current channel', shape: { args: [] } },
@@ -43,8 +52,6 @@ export const TYPED_COMMANDS: Readonly<Record<string, TypedCommandSpec>> = {
   GRANT: { name: 'grant', usage: '/GRANT <nick>', summary: 'make a member admin [owner]', shape: { args: ['nick'] } },
   REVOKE: { name: 'revoke', usage: '/REVOKE <nick>', summary: 'take admin rights back [owner]', shape: { args: ['nick'] } },
   HISTORY: { name: 'history', usage: '/HISTORY [n]', summary: 'last messages of the current channel', shape: { args: [], optional: ['count'] } },
-  SEND: { name: 'send', usage: '/SEND <nick> <path>', summary: 'send a local file to a member', shape: { args: ['nick'], text: 'path' } },
-  RECV: { name: 'recv', usage: '/RECV <name> [<path>] [--force]', summary: 'save a received file (never overwrites without --force)', shape: { args: ['name'], optional: ['path'] } },
   DATA: { name: 'data', usage: '/DATA <base64>', summary: 'raw upload chunk (the client does this for /SEND)', shape: { args: ['base64'] } },
   PING: { name: 'ping', usage: '/PING [token]', summary: 'check the connection', shape: { args: [], optional: ['token'] } },
   OPER: { name: 'oper', usage: '/OPER <password>', summary: 'become operator', shape: { args: ['password'] } },
@@ -55,8 +62,16 @@ export const TYPED_COMMANDS: Readonly<Record<string, TypedCommandSpec>> = {
   BYE: { name: 'bye', usage: '/BYE', summary: 'disconnect and quit (also Ctrl-D, Ctrl-C)', shape: { args: [] } },
 };
 
+/** Commands the client answers or carries out itself, in /HELP order. */
+export const CLIENT_COMMANDS: Readonly<Record<string, ClientCommandSpec>> = {
+  HELP: { usage: '/HELP', summary: 'this help (the client\'s: the server is not asked)' },
+  SEND: { usage: '/SEND <nick> <path>', summary: 'send a local file to a member' },
+  RECV: { usage: '/RECV <name> [<path>] [--force]', summary: 'save a received file (never overwrites without --force)' },
+  RECONNECT: { usage: '/RECONNECT', summary: 'connect again to the same server: same nick, current channel joined again' },
+};
+
 /** Command words, with their slash, for tab completion. */
-export const COMMAND_WORDS: readonly string[] = Object.keys(TYPED_COMMANDS).map((word) => `/${word}`);
+export const COMMAND_WORDS: readonly string[] = [...Object.keys(CLIENT_COMMANDS), ...Object.keys(TYPED_COMMANDS)].map((word) => `/${word}`);
 
 /** Splits on runs of spaces/tabs, ignoring leading ones. */
 function splitWords(text: string): string[] {
@@ -81,6 +96,23 @@ function parseRecv(rest: string): Typed | undefined {
   return { kind: 'recv-file', name, force: kept.length !== tokens.length, ...(path === '' ? {} : { path }) };
 }
 
+function parseClientCommand(word: string, rest: string, line: string, usage: string): Typed {
+  const wrong: Typed = { kind: 'raw', line, usage };
+  switch (word) {
+    case 'SEND': {
+      const nick = splitWords(rest)[0];
+      const path = afterWords(rest, 1);
+      return nick === undefined || path === '' ? wrong : { kind: 'send-file', nick, path };
+    }
+    case 'RECV':
+      return parseRecv(rest) ?? wrong;
+    case 'HELP':
+      return rest === '' ? { kind: 'help' } : wrong;
+    default:
+      return rest === '' ? { kind: 'reconnect' } : wrong;
+  }
+}
+
 export function parseTyped(input: string): Typed {
   const line = input.trim();
   if (line === '') return { kind: 'empty' };
@@ -89,16 +121,10 @@ export function parseTyped(input: string): Typed {
 
   const word = splitWords(line.slice(1))[0]?.toUpperCase() ?? '';
   const rest = afterWords(line.slice(1), 1);
+  const own = CLIENT_COMMANDS[word];
+  if (own !== undefined) return parseClientCommand(word, rest, line, own.usage);
   const spec = TYPED_COMMANDS[word];
   if (spec === undefined) return { kind: 'raw', line };
-
-  if (word === 'SEND') {
-    const nick = splitWords(rest)[0];
-    const path = afterWords(rest, 1);
-    if (nick === undefined || path === '') return { kind: 'raw', line, usage: spec.usage };
-    return { kind: 'send-file', nick, path };
-  }
-  if (word === 'RECV') return parseRecv(rest) ?? { kind: 'raw', line, usage: spec.usage };
 
   const shape = spec.shape;
   const given = splitWords(rest);
@@ -121,12 +147,32 @@ export function parseTyped(input: string): Typed {
   return { kind: 'command', command: { name: spec.name, args } };
 }
 
-/** The client's own help, shown after the server's /HELP. */
-export function clientHelpLines(): string[] {
-  const width = Math.max(...Object.values(TYPED_COMMANDS).map((s) => s.usage.length));
+/** Two columns: each usage padded to the longest one. */
+function table(rows: readonly { usage: string; summary: string }[]): string[] {
+  const width = Math.max(...rows.map((r) => r.usage.length));
+  return rows.map((r) => `  ${r.usage.padEnd(width)}  ${r.summary}`);
+}
+
+/**
+ * /HELP: the one help, in titled sections. The client answers it without asking the server: the user
+ * types the canonical commands whatever the server's dialect, so the server's own help (in its own
+ * words and layout) would only repeat them.
+ */
+export function helpLines(): string[] {
   return [
-    ...Object.values(TYPED_COMMANDS).map((s) => `${s.usage.padEnd(width)}  ${s.summary}`),
-    '<text> sends to the current channel; //text sends a line starting with /.',
-    'Keys: Tab completes command words and known nicks; Ctrl-D or Ctrl-C quits.',
+    'Commands sent to the server (typed as in docs/PROTOCOL.md, whatever the server speaks):',
+    ...table(Object.values(TYPED_COMMANDS)),
+    'Client commands:',
+    ...table([
+      ...Object.values(CLIENT_COMMANDS),
+      { usage: '<text>', summary: 'send <text> to the current channel' },
+      { usage: '//text', summary: 'send a message that starts with /' },
+    ]),
+    'Keys:',
+    ...table([
+      { usage: 'Tab', summary: 'complete a command word, or a nick seen so far' },
+      { usage: 'Up / Down', summary: 'line history' },
+      { usage: 'Ctrl-D, Ctrl-C', summary: 'say /BYE and quit' },
+    ]),
   ];
 }

@@ -12,7 +12,8 @@ export interface ChatServer {
   consoleLine(line: string): void;
 }
 
-export async function startChatServer(): Promise<ChatServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', log: () => {} });
+/** On an ephemeral port, or on `port` (a server started again where a client knew it: /RECONNECT). */
+export async function startChatServer(port = 0): Promise<ChatServer> {
+  const server = await startServer({ port, host: '127.0.0.1', log: () => {} });
   return { port: server.port, close: () => server.close(), consoleLine: (line) => server.consoleLine(line) };
 }

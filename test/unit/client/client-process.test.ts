@@ -150,6 +150,68 @@ for (const dialect of [[], ['--profile', 'canonical']] as const) {
   });
 }
 
+describe('/HELP and /RECONNECT', () => {
+  test('/HELP prints one help in titled sections, each command once, without asking the server', async () => {
+    const olga = client(['--nick', 'olga']);
+    olga.line('/HELP');
+    olga.end();
+    assert.equal((await olga.exit()).code, 0, olga.stderr);
+    const help = olga.stdout.slice(olga.stdout.indexOf('> /HELP\n'));
+    for (const title of ['Commands sent to the server', 'Client commands:', 'Keys:']) {
+      assert.equal(help.split(title).length - 1, 1, `"${title}" once:\n${help}`);
+    }
+    for (const usage of ['/JOIN <channel>', '/WHO', '/SEND <nick> <path>', '/RECONNECT', '/BYE']) {
+      assert.equal(help.split(new RegExp(`^ *${usage.replace(/[[\]<>/]/g, '\\$&')} `, 'm')).length - 1, 1, `${usage} listed once:\n${help}`);
+    }
+    // The reference server's own help (its "this help" line) is not printed after the client's.
+    assert.doesNotMatch(help, /^\/HELP {5,}this help$/m);
+  });
+
+  test('/RECONNECT in a script: a new connection, the same nick, the current channel joined again', async () => {
+    const pia = client(['--nick', 'pia']);
+    const quin = client(['--nick', 'quin']);
+    pia.line('/JOIN #again');
+    await pia.waitFor(/\[#again\] joined; you created it/);
+    quin.line('/JOIN #again');
+    await pia.waitFor(/\* quin joined/);
+    pia.line('/RECONNECT');
+    await pia.waitFor(new RegExp(`reconnected to 127\\.0\\.0\\.1:${server.port} as pia, back in #again\n`));
+    // The old connection said goodbye (the nick was freed), the new one joined the channel again.
+    await quin.waitFor(/\* pia quit\n(?:.*\n)*\[#again\] \* pia joined/);
+    pia.line('after the reconnection');
+    await quin.waitFor(/\[#again\] <pia> after the reconnection/);
+    pia.line('/WHO');
+    await pia.waitFor(/\[#again\] members: ~quin pia /);
+    pia.end();
+    quin.end();
+    assert.equal((await pia.exit()).code, 0, pia.stderr);
+    assert.equal((await quin.exit()).code, 0, quin.stderr);
+  });
+
+  test('/RECONNECT to a server that is gone: the reason on stderr and exit code 3', async () => {
+    // A server that welcomes one connection, then stops listening (its connection answers /BYE).
+    const once = net.createServer((socket) => {
+      once.close();
+      socket.setEncoding('utf8').on('data', (text: string) => {
+        for (const line of text.split('\n').filter((l) => l !== '')) {
+          if (line === '/BYE') socket.end('OK BYE\n');
+          else if (line.startsWith('/PING')) socket.write('PONG\n');
+          else socket.write(`OK WELCOME ${line}\n`);
+        }
+      });
+      socket.write('HELLO once 1\n');
+    });
+    await new Promise<void>((resolve) => once.listen(0, '127.0.0.1', resolve));
+    const port = (once.address() as net.AddressInfo).port;
+    const rita = new ClientProcess(['--port', String(port), '--nick', 'rita']);
+    clients.push(rita);
+    rita.line('/RECONNECT');
+    rita.end();
+    assert.equal((await rita.exit()).code, 3);
+    assert.match(rita.stderr, new RegExp(`cannot reconnect: cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+  });
+});
+
 describe('--script FILE', () => {
   test('runs the file; under `npm run client` relative paths are those of the directory npm was started in', async () => {
     const userDir = await mkdtemp(path.join(workDir, 'user-'));

@@ -4,7 +4,7 @@ import { complete } from '../../../reference-client/completion.ts';
 
 test('Tab completes command words, whatever their case', () => {
   assert.deepEqual(complete('/jo', []), [['/JOIN '], '/jo']);
-  assert.deepEqual(complete('/RE', []), [['/REN ', '/REVOKE ', '/RECV '], '/RE']);
+  assert.deepEqual(complete('/RE', []), [['/RECV ', '/RECONNECT ', '/REN ', '/REVOKE '], '/RE']);
   assert.deepEqual(complete('/zz', []), [[], '/zz']);
 });
 

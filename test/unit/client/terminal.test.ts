@@ -26,14 +26,14 @@ const skip = version === undefined ? 'tmux is not installed (apt-get install tmu
 
 const socketName = `chat-client-test-${process.pid}-${Date.now()}`;
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socketName, ...args], { encoding: 'utf8' });
-const screen = (): string => tmux('capture-pane', '-p', '-t', 'chat');
+const screenOf = (session: string): string => tmux('capture-pane', '-p', '-t', session);
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Polls the tmux screen until `pattern` matches (bounded), returning the screen. */
-async function screenMatching(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+/** Polls the tmux screen (of `session`, 'chat' by default) until `pattern` matches (bounded), returning the screen. */
+async function screenMatching(pattern: RegExp, timeoutMs = 15_000, session = 'chat'): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = screen();
+    const text = screenOf(session);
     if (pattern.test(text)) return text;
     if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -187,5 +187,79 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
     tmux('send-keys', '-t', 'chat', 'C-c');
     await screenMatching(/EXIT=0/);
     await yann!.waitFor(/QUIT zed\n/);
+  });
+});
+
+describe(`/RECONNECT in the interactive client, the reference server stopped and started again (${version ?? 'no tmux'})`, () => {
+  let server: ChatServer | undefined;
+  let port = 0;
+  const users: RawUser[] = [];
+  const type = (text: string): void => {
+    tmux('send-keys', '-t', 'recon', '-l', text);
+    tmux('send-keys', '-t', 'recon', 'Enter');
+  };
+  const shows = (pattern: RegExp): Promise<string> => screenMatching(pattern, 15_000, 'recon');
+  /** A raw user in #back, registered once the server has welcomed them. */
+  const bea = async (): Promise<RawUser> => {
+    const user = new RawUser(port);
+    users.push(user);
+    user.send('bea');
+    user.send('/JOIN #back');
+    await user.waitFor(/OK JOIN #back/);
+    return user;
+  };
+
+  before(async () => {
+    if (skip) return;
+    server = await startChatServer();
+    port = server.port;
+    const command = ['env', 'NO_COLOR=1', quote(process.execPath), '--import', quote(TSX_LOADER), quote(CLI_PATH), '--port', String(port), '--nick', 'rae'].join(' ');
+    tmux('new-session', '-d', '-s', 'recon', '-x', '220', '-y', '40', `${command}; echo "EXIT=$?"; sleep 120`);
+  });
+
+  after(async () => {
+    if (skip) return;
+    for (const user of users) user.close();
+    try {
+      tmux('kill-session', '-t', 'recon');
+    } catch {
+      // already gone
+    }
+    await server?.close();
+  });
+
+  test('the server going away is said with an offer; /RECONNECT fails plainly while it is down, then puts the user back', { skip }, async () => {
+    const first = await bea();
+    await shows(/rae \(lobby\)>\s*$/m);
+    type('/JOIN #back');
+    await shows(/rae #back>\s*$/m);
+    await first.waitFor(/rae/);
+
+    await server!.close();
+    server = undefined;
+    await shows(/error DISCONNECTED: the server closed the connection\ntype \/RECONNECT to connect again as rae, back in #back; \/BYE or Ctrl-D to quit/);
+    await shows(/\(disconnected\) rae #back>\s*$/m);
+    type('still there?');
+    await shows(/error DISCONNECTED: not connected: \/RECONNECT to connect again, \/BYE to quit/);
+    type('/RECONNECT');
+    await shows(new RegExp(`error RECONNECT: cannot reach 127\\.0\\.0\\.1:${port}: ECONNREFUSED[^\\n]*; /RECONNECT to try again, /BYE to quit`));
+
+    // The same server address again (a restarted server), where bea is back in #back first.
+    server = await startChatServer(port);
+    const second = await bea();
+    type('/RECONNECT');
+    await shows(new RegExp(`reconnected to 127\\.0\\.0\\.1:${port} as rae, back in #back`));
+    await shows(/^rae #back>\s*$/m);
+    await second.waitFor(/\nJOIN #back rae\n/);
+    type('hello again');
+    await second.waitFor(/MSG #back rae hello again\n/);
+  });
+
+  test('quitting while disconnected exits with code 4 (the connection was lost)', { skip }, async () => {
+    await server!.close();
+    server = undefined;
+    await shows(/\(disconnected\) rae #back>\s*$/m);
+    type('/BYE');
+    await shows(/EXIT=4/);
   });
 });

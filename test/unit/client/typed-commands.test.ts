@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMAND_WORDS, parseTyped } from '../../../reference-client/typed-commands.ts';
+import { COMMAND_WORDS, helpLines, parseTyped } from '../../../reference-client/typed-commands.ts';
 
 describe('what the user types', () => {
   test('plain text, //text and blank lines (§5, §1.6)', () => {
@@ -37,5 +37,24 @@ describe('what the user types', () => {
     for (const word of ['HELP', 'PING', 'LIST', 'JOIN', 'LEAVE', 'WHO', 'MSG', 'BYE', 'KICK', 'REN', 'CURRENT', 'NICK', 'GRANT', 'REVOKE', 'SEND', 'DATA', 'RECV', 'HISTORY', 'OPER', 'GLOBAL', 'KILL', 'BAN', 'UNBAN']) {
       assert.ok(COMMAND_WORDS.includes(`/${word}`), word);
     }
+  });
+});
+
+describe('/HELP and /RECONNECT, answered by the client itself', () => {
+  test('parse without arguments; with arguments they stay raw with their usage', () => {
+    assert.deepEqual(parseTyped('/help'), { kind: 'help' });
+    assert.deepEqual(parseTyped(' /Reconnect '), { kind: 'reconnect' });
+    assert.deepEqual(parseTyped('/HELP me'), { kind: 'raw', line: '/HELP me', usage: '/HELP' });
+    assert.deepEqual(parseTyped('/RECONNECT now'), { kind: 'raw', line: '/RECONNECT now', usage: '/RECONNECT' });
+  });
+
+  test('the help lists every command word exactly once, under titled sections', () => {
+    const lines = helpLines();
+    for (const title of ['Commands sent to the server (typed as in docs/PROTOCOL.md, whatever the server speaks):', 'Client commands:', 'Keys:']) {
+      assert.equal(lines.filter((l) => l === title).length, 1, title);
+    }
+    const listed = lines.filter((l) => /^  \/[A-Z]/.test(l)).map((l) => l.trim().split(/\s/)[0]!.toUpperCase());
+    assert.deepEqual([...listed].sort(), [...COMMAND_WORDS].sort());
+    assert.ok(lines.indexOf('Client commands:') < lines.findIndex((l) => l.startsWith('  /RECONNECT')));
   });
 });
