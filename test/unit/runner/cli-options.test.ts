@@ -78,16 +78,16 @@ test('usage errors are one readable line', () => {
 });
 
 test('the CLI exits 2 with one line on stderr for a usage error, and 0 with the option list for --help', async () => {
-  const bad = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--parallel', 'many'], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
+  // Three independent CLI processes: started together, not one after the other.
+  const cli = (...args: string[]) => execa('node', ['--import', 'tsx', 'harness/cli.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
+  const [bad, version, help] = await Promise.all([cli('--parallel', 'many'), cli('--version'), cli('--help')]);
   assert.equal(bad.exitCode, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /^conformance: --parallel must be an integer >= 1, got "many" \(see --help\)$/);
 
-  const version = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--version'], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
   assert.equal(version.exitCode, 0);
   assert.match(version.stdout, /^chat-conformance \d+\.\d+\.\d+ \(Node\.js v\d+/);
 
-  const help = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--help'], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
   assert.equal(help.exitCode, 0);
   for (const option of ['--target', '--server', '--isolation', '--oper-password', '--profile', '--tags', '--parallel', '--timeout', '--quiet-ms', '--force-quiet', '--reports', '--help',
     '--version', '--list', '--fail-fast', '--rerun-failed', '--json', '--verbose', 'features/kick.feature:40']) {
