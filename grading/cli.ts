@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from '../harness/runner.ts';
+import { EXIT_INTERNAL } from '../harness/runner.ts';
+import { EXIT_USAGE, UsageError } from '../common/cli-support.ts';
 import { TargetStartError } from '../harness/target.ts';
 import { sandboxUnavailable } from '../harness/target/sandbox.ts';
 import { runBatch } from './batch.ts';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../harness/runner.ts';
+import { EXIT_OK, EXIT_USAGE, integerOption } from '../common/cli-support.ts';
 import { writeClassReports } from './batch.ts';
 import { findGradeFiles, findShardManifests, mergeGrades, missingFromShards, SHARD_MANIFEST } from './merge.ts';
 
@@ -28,20 +29,23 @@ export function main(argv: string[]): number {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { out: { type: 'string' }, title: { type: 'string' }, 'expect-shards': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     process.stderr.write(`grade:merge: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (see --help)\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (parsed.values.help) {
     process.stdout.write(`${MERGE_HELP}\n`);
-    return 0;
+    return EXIT_OK;
   }
   const expectText = parsed.values['expect-shards'];
-  if (expectText !== undefined && !/^[1-9]\d*$/.test(expectText)) {
-    process.stderr.write(`grade:merge: --expect-shards must be a positive integer, got "${expectText}"\n`);
-    return 2;
+  let expectShards: number | undefined;
+  try {
+    expectShards = expectText === undefined ? undefined : integerOption('expect-shards', expectText, 1);
+  } catch (error) {
+    process.stderr.write(`grade:merge: ${(error as Error).message} (see --help)\n`);
+    return EXIT_USAGE;
   }
   if (parsed.positionals.length === 0) {
     process.stderr.write('grade:merge: give at least one folder or grade.json (see --help)\n');
-    return 2;
+    return EXIT_USAGE;
   }
   let files: string[];
   let shards: ReturnType<typeof findShardManifests>;
@@ -51,14 +55,14 @@ export function main(argv: string[]): number {
     shards = findShardManifests(roots);
   } catch (error) {
     process.stderr.write(`grade:merge: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const { grades, dirs, warnings, rejected } = mergeGrades(files);
   for (const w of warnings) process.stderr.write(`grade:merge: warning: ${w}\n`);
   for (const r of rejected) process.stderr.write(`grade:merge: ${r}\n`);
   if (grades.length === 0) {
     process.stderr.write('grade:merge: no grade.json found\n');
-    return 2;
+    return EXIT_USAGE;
   }
   const out = path.resolve(parsed.values.out ?? path.join(PROJECT_ROOT, 'reports'));
   writeClassReports(out, grades, parsed.values.title ?? `Class grades (${grades.length} submissions, merged)`, (name) => dirs.get(name));
@@ -66,7 +70,7 @@ export function main(argv: string[]): number {
   process.stdout.write(`Merged ${grades.length} submission(s) from ${files.length} grade file(s): ${where}/class.csv, ${where}/class.html\n`);
   const missing = [
     ...shards.problems,
-    ...missingFromShards(shards.manifests, new Set(grades.map((g) => g.submission ?? '')), expectText === undefined ? undefined : Number(expectText)),
+    ...missingFromShards(shards.manifests, new Set(grades.map((g) => g.submission ?? '')), expectShards),
   ];
   for (const m of missing) process.stderr.write(`grade:merge: MISSING: ${m}\n`);
   if (missing.length > 0) process.stderr.write(`grade:merge: the class report is incomplete (${missing.length} problem(s) above)\n`);

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCommandLine, resolveProfile } from '../harness/cli.ts';
-import { PROJECT_ROOT, UsageError, usageErrorFrom, type RunnerOptions } from '../harness/runner.ts';
+import { PROJECT_ROOT, type RunnerOptions } from '../harness/runner.ts';
+import { integerOption, UsageError, usageErrorFrom } from '../common/cli-support.ts';
 import { parseArgsMessage } from '../common/plain-errors.ts';
 
 export const GRADE_HELP = `Usage: npm run grade -- [options] [feature files or directories...]
@@ -153,8 +154,8 @@ export type GradeCommand = { mode: 'help' } | SingleGradeCommand | BatchGradeCom
 
 function positiveNumber(name: string, value: string | undefined, fallback: number, integer: boolean): number {
   if (value === undefined) return fallback;
-  const ok = integer ? /^\d+$/.test(value.trim()) : /^\d+(\.\d+)?$/.test(value.trim());
-  if (!ok || Number(value) <= 0) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
+  if (integer) return integerOption(name, value.trim(), 1);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || Number(value) <= 0) throw new UsageError(`--${name} must be a positive number, got "${value}"`);
   return Number(value);
 }
 

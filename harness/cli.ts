@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_INTERNAL, EXIT_USAGE, planRun, PROJECT_ROOT, runConformance, UsageError, usageErrorFrom, type RunnerOptions } from './runner.ts';
+import { EXIT_INTERNAL, planRun, PROJECT_ROOT, runConformance, type RunnerOptions } from './runner.ts';
+import { EXIT_USAGE, integerOption, UsageError, usageErrorFrom } from '../common/cli-support.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
 import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import { FLOOR_MS, MULTIPLIER } from './quiet-wait.ts';
@@ -118,9 +119,7 @@ const OPTIONS = {
 const ISOLATIONS: readonly Isolation[] = ['run', 'feature', 'scenario'];
 
 function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
-  return Number(value);
+  return value === undefined ? fallback : integerOption(name, value.trim(), min);
 }
 
 export function parseHostPort(text: string): TargetAddress {

@@ -15,7 +15,7 @@ import { createTarget, TargetStartError, type TargetController } from './target.
 import { draftProfile } from './draft/draft.ts';
 import { parseProfile, ProfileError } from './dialect/load-profile.ts';
 import { profileWarnings } from './profile-check.ts';
-import { UsageError } from './runner.ts';
+import { UsageError } from '../common/cli-support.ts';
 
 export const DRAFT_HELP = `Usage: npm run profile:draft -- (--server "<command with {port}>" | --target <host:port>) [options]
 

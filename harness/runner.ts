@@ -33,6 +33,7 @@ import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './qui
 import { flakyWords, mergeRepeats, scenarioKeyOf } from './repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
 import { writeAnnotatedHtml } from './reports/annotated-html.ts';
+import { EXIT_OK, UsageError, usageErrorFrom } from '../common/cli-support.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The runner's own support code, always loaded whatever --steps says. */
@@ -86,22 +87,8 @@ export interface RunnerOptions {
   verbose?: boolean;
 }
 
-/** A problem the user must fix before anything can run: exit code 2, one line. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** A usage error from a library's exception (parseArgs, Gherkin, tag expressions): its first line only. */
-export function usageErrorFrom(error: unknown, prefix = ''): UsageError {
-  return new UsageError(prefix + (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)));
-}
-
-export const EXIT_PASSED = 0;
+export const EXIT_PASSED = EXIT_OK;
 export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 /** The harness itself failed (a bug, out of memory, RangeError): never the server's fault, never a usage error. */
 export const EXIT_INTERNAL = 3;
 

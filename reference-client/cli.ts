@@ -7,7 +7,8 @@ import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode } from './exit-codes.ts';
 import { runInteractive } from './interactive.ts';
-import { parseClientOptions, USAGE, UsageError, type ClientOptions } from './options.ts';
+import { parseClientOptions, USAGE, type ClientOptions } from './options.ts';
+import { UsageError } from '../common/cli-support.ts';
 import { DialectUnavailableError, loadDialect } from './protocol.ts';
 import { runScript } from './script-mode.ts';
 

@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseArgsMessage } from '../common/plain-errors.ts';
+import { integerOption, UsageError } from '../common/cli-support.ts';
 
 export interface ClientOptions {
   host: string;
@@ -27,20 +28,6 @@ export const USAGE = `usage: npm run client -- [--host H] [--port P] [--nick N] 
 
 Exit codes: 0 done, 1 internal error, 2 usage, 3 server unreachable, 4 connection lost,
 5 nick refused (non-interactive). See reference-client/README.md.`;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-function integer(name: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not "${value}"`);
-  }
-  return Number(value);
-}
 
 const CLIENT_FLAGS = {
   host: { type: 'string', default: '127.0.0.1' },
@@ -68,11 +55,11 @@ export function parseClientOptions(argv: readonly string[]): ClientOptions {
   if (v.host === '') throw new UsageError('--host must not be empty');
   return {
     host: v.host,
-    port: integer('port', v.port, 1, 65535),
+    port: integerOption('port', v.port, 1, 65535),
     nick: v.nick,
     profile: v.profile,
     script: v.script,
-    connectTimeoutMs: integer('connect-timeout', v['connect-timeout'], 1, 600_000),
+    connectTimeoutMs: integerOption('connect-timeout', v['connect-timeout'], 1, 600_000),
     help: v.help,
   };
 }

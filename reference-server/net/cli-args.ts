@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseArgsMessage } from '../../common/plain-errors.ts';
+import { integerOption, UsageError } from '../../common/cli-support.ts';
 import type { ServerOptions } from './options.ts';
 import { NET_DEFAULTS } from './options.ts';
 
@@ -29,8 +30,6 @@ ready; logs go to stderr; lines typed on stdin are console commands (/GLOBAL, /K
   --verbose, -v                  also log every line a client sends, as it is handled (/OPER's password hidden)
   --help                         show this help`;
 
-/** A mistake in the command line: reported as one line, exit status 2. */
-export class CliUsageError extends Error {}
 
 export type CliCommand = { kind: 'help' } | { kind: 'run'; options: Partial<ServerOptions> };
 
@@ -79,33 +78,25 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       options: SERVER_FLAGS,
     }));
   } catch (error) {
-    throw new CliUsageError(parseArgsMessage(error, SERVER_FLAGS) ?? (error as Error).message);
+    throw new UsageError(parseArgsMessage(error, SERVER_FLAGS) ?? (error as Error).message);
   }
   if (values.help === true) return { kind: 'help' };
 
   const options: Partial<ServerOptions> = {};
   if (typeof values.host === 'string') {
-    if (values.host === '') throw new CliUsageError('--host must not be empty');
+    if (values.host === '') throw new UsageError('--host must not be empty');
     options.host = values.host;
   }
   if (typeof values['oper-password'] === 'string') {
-    if (values['oper-password'] === '') throw new CliUsageError('--oper-password must not be empty');
+    if (values['oper-password'] === '') throw new UsageError('--oper-password must not be empty');
     options.operPassword = values['oper-password'];
   }
   for (const [flag, spec] of Object.entries(INTEGER_OPTIONS)) {
     const raw = values[flag];
     if (typeof raw !== 'string') continue;
     const max = 'max' in spec ? spec.max : Number.MAX_SAFE_INTEGER;
-    options[spec.key] = parseInteger(flag, raw, spec.min, max);
+    options[spec.key] = integerOption(flag, raw, spec.min, max);
   }
   if (values.verbose === true) options.logLines = true;
   return { kind: 'run', options };
-}
-
-function parseInteger(flag: string, raw: string, min: number, max: number): number {
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new CliUsageError(`--${flag} expects an integer from ${min} to ${max}, got '${raw}'`);
-  }
-  return value;
 }

@@ -7,7 +7,8 @@
  * one-line message on a bad command line; exit 1 when it cannot listen.
  */
 import { createInterface } from 'node:readline';
-import { CliUsageError, parseCliArgs, USAGE } from './cli-args.ts';
+import { parseCliArgs, USAGE } from './cli-args.ts';
+import { EXIT_USAGE, UsageError } from '../../common/cli-support.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { NET_DEFAULTS } from './options.ts';
 import { systemErrorMessage } from '../../common/plain-errors.ts';
@@ -21,9 +22,9 @@ async function main(): Promise<void> {
   try {
     command = parseCliArgs(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${PROGRAM}: ${error.message} (see --help)\n`);
-    process.exit(2);
+    process.exit(EXIT_USAGE);
   }
   if (command.kind === 'help') {
     process.stdout.write(USAGE + '\n');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PROJECT_ROOT, UsageError } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { UsageError } from '../../../common/cli-support.ts';
 import { parseGradeCommandLine, parseShard } from '../../../grading/options.ts';
 
 function usage(argv: string[]): string {

@@ -36,7 +36,7 @@ describe('every §7 limit is a command-line option', () => {
       const command = parseCliArgs([flag, '7']);
       assert.deepEqual(command, { kind: 'run', options: { [key]: 7 } });
       assert.match(USAGE, new RegExp(`${flag} <n>`));
-      assert.throws(() => parseCliArgs([flag, 'seven']), /expects an integer/);
+      assert.throws(() => parseCliArgs([flag, 'seven']), /must be an integer/);
     });
   }
 

@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CliUsageError, parseCliArgs } from '../../../reference-server/net/cli-args.ts';
+import { parseCliArgs } from '../../../reference-server/net/cli-args.ts';
+import { UsageError } from '../../../common/cli-support.ts';
 import { registered } from './helpers.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -59,10 +60,10 @@ describe('parseCliArgs', () => {
   const mistakes: Array<[string[], RegExp]> = [
     [['--prot', '1459'], /--prot/],
     [['--port'], /--port/],
-    [['--port', 'abc'], /--port expects an integer/],
-    [['--port', '65536'], /--port expects an integer from 0 to 65535/],
+    [['--port', 'abc'], /--port must be an integer/],
+    [['--port', '65536'], /--port must be an integer from 0 to 65535/],
     [['--port', '-1'], /--port/],
-    [['--max-line-bytes', '0'], /--max-line-bytes expects an integer from 1/],
+    [['--max-line-bytes', '0'], /--max-line-bytes must be an integer >= 1/],
     [['--max-connections', '2.5'], /--max-connections/],
     [['--max-output-bytes', '1e6'], /--max-output-bytes/],
     [['--host', ''], /--host must not be empty/],
@@ -70,7 +71,7 @@ describe('parseCliArgs', () => {
   ];
   for (const [argv, message] of mistakes) {
     it(`refuses ${JSON.stringify(argv)} with a usage error`, () => {
-      assert.throws(() => parseCliArgs(argv), (error: unknown) => error instanceof CliUsageError && message.test(error.message));
+      assert.throws(() => parseCliArgs(argv), (error: unknown) => error instanceof UsageError && message.test(error.message));
     });
   }
 });
@@ -149,7 +150,7 @@ describe('the server process', () => {
     const [code] = await once(child, 'close');
     assert.equal(code, 2);
     assert.equal(stdout.text, '');
-    assert.match(stderr.text, /^chat-server: --port expects an integer .*\(see --help\)\n$/);
+    assert.match(stderr.text, /^chat-server: --port must be an integer .*\(see --help\)\n$/);
   });
 
   it('prints the usage on --help and exits 0', async (t) => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseCommandLine, parseHostPort } from '../../../harness/cli.ts';
-import { PROJECT_ROOT, UsageError } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { UsageError } from '../../../common/cli-support.ts';
 
 const FIXTURE_PROFILE = 'test/fixtures/runner/profile.json';
 
