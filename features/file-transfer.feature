@@ -161,6 +161,13 @@ Feature: File transfer
         | ../passwd | 3    | a path as name           |
         | a/b.txt   | 3    | a slash in the name      |
 
+    # PROTOCOL.md §5.16.1 (issue #18): leading zeros are digits; the reply gives the size in plain decimal.
+    @wire
+    Scenario: A size with leading zeros is accepted and answered in plain decimal
+      When alice sends the line "/SEND {bob} notes.txt 007"
+      Then alice is told the file "notes.txt" of 7 bytes for bob may be uploaded
+      And bob receives nothing
+
     # Found by mutation testing (docs/VALIDITY.md §2): a server that parsed a size with letters before
     # or after its digits passed every other scenario.
     @wire

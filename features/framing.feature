@@ -75,6 +75,15 @@ Feature: Framing: lines over a TCP byte stream
       Then alice succeeds
       And bob receives alice's message of 4096 characters in #room
 
+    # PROTOCOL.md §1.4 (issue #18): the limit does not count the terminator, so a server that refuses a
+    # line once 4097 bytes wait without "\n" wrongly refuses a 4096-byte line whose "\r" came first.
+    Scenario: A line of 4096 bytes whose CR arrives before its LF is accepted
+      Given alice has created #room
+      And bob has joined #room
+      When alice sends a line of 4096 bytes ending with CR LF, cut between the CR and the LF
+      Then alice succeeds
+      And bob receives alice's message of 4096 characters in #room
+
     Scenario: A line of 5000 bytes is refused, discarded, and the next line works
       Given alice has created #room
       And bob has joined #room

@@ -66,6 +66,13 @@ When('{user} ends that line with {int} more bytes', async function (this: ChatWo
   this.rawReplies.set(user, []);
 });
 
+/** §1.4: the limit does not count the terminator; the "\r" of a full-length line may arrive before its "\n". */
+When('{user} sends a line of {int} bytes ending with CR LF, cut between the CR and the LF', async function (this: ChatWorld, user: string, length: number) {
+  const parts = [new TextEncoder().encode(`${'x'.repeat(length)}\r`), new TextEncoder().encode('\n')];
+  await this.session.sendRaw(user, new Uint8Array(0), { parts, pauseMsBetweenParts: 100 });
+  await collectReplies(this, user, Buffer.concat(parts));
+});
+
 Then('{user} gets {int} successful reply/replies', function (this: ChatWorld, user: string, count: number) {
   const replies = this.rawReplies.get(user) ?? [];
   assert.equal(replies.length, count, `${user} should get ${count} replies`);
