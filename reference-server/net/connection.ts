@@ -44,9 +44,20 @@ export class Connection {
     this.splitter = new LineSplitter(maxLineBytes);
   }
 
+  /**
+   * The socket's unsent bytes right after our last write to it. Only our writes add to them (they drain
+   * in between), so this bounds them from above: `mayExceed` needs no look at the socket per line.
+   */
+  writableBound = 0;
+
   /** Bytes produced for this client that it has not received yet: ours plus the socket's buffer. */
   get unsentBytes(): number {
     return this.output.bytes + this.socket.writableLength;
+  }
+
+  /** Whether unsentBytes may be above `limit` (cheap; false means surely not). */
+  mayExceed(limit: number): boolean {
+    return this.output.bytes + this.writableBound > limit;
   }
 
   discardQueuedOutput(): void {

@@ -86,7 +86,10 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     }
     // Members of a channel who got the same lines this turn get the same Buffer: concatenated once.
     const data = conn.output.take(turnLog);
-    if (data !== undefined) conn.socket.write(data);
+    if (data !== undefined) {
+      conn.socket.write(data);
+      conn.writableBound = conn.socket.writableLength;
+    }
     if (conn.phase === 'closing' && !conn.ended) {
       conn.ended = true;
       conn.socket.end();
@@ -101,7 +104,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     const first = conn.output.isEmpty;
     if (own === undefined) conn.output.pushShared(index, size);
     else conn.output.pushOwn(own);
-    if (conn.unsentBytes > limits.maxOutputBytes) {
+    if (conn.mayExceed(limits.maxOutputBytes) && conn.unsentBytes > limits.maxOutputBytes) {
       drop(conn, `output cap: more than ${limits.maxOutputBytes} bytes unsent (client not reading)`);
       return;
     }
