@@ -12,9 +12,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RawProfile } from '../dialect/profile-types.ts';
-import { commonPrefix, difference, generalize, linesOf, WILD, type Known } from './generalize.ts';
+import { difference, generalize, linesOf, WILD, type Known } from './generalize.ts';
 import { Probe, type ProbeOptions } from './probe.ts';
 import { candidates, usageForms } from './spellings.ts';
+import { inferSplit } from './split.ts';
+import { inferErrors } from './errors.ts';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -25,16 +27,19 @@ export interface Evidence {
 }
 
 export interface DraftResult {
-  profile: RawProfile & { draft: { evidence: Evidence[]; notInferred: string[]; probeMs: number } };
+  profile: RawProfile & { draft: { evidence: Evidence[]; notInferred: string[]; probeMs: number; quietMs: number } };
   transcript: string;
 }
 
 /** Words that make a reply a refusal when the draft has no better sample. */
 const ERROR_WORDS = /(?<![\p{L}\d_])(?:err(?:or|eur)?|invalid|invalide|unknown|inconnue?|denied|refused|not|interdite?|cannot|can't|already|déjà|no such|pas|register first|erreur)(?![\p{L}\d_])|^\S+ 4\d\d /imu;
 
+/** A nick as PROTOCOL.md §3.1 spells it (the harness's generated names always are): a bare WHO list's members. */
+const NICK_CLASS = '[A-Za-z][A-Za-z0-9_-]*';
+
 const rand = (n: number) => randomBytes(Math.ceil(n / 2) + 1).toString('hex').slice(0, n);
 
-type Framing = 'lines' | 'stream';
+type Framing = 'lines' | 'stream' | 'idle';
 
 export async function draftProfile(options: ProbeOptions & { name: string }): Promise<DraftResult> {
   const started = Date.now();
@@ -82,27 +87,28 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
     if (!registered) throw new Error('no registration spelling worked (tried a bare nick, NICK <nick>, /NICK <nick>, and the spellings of the server\'s usage text, with \\n, \\r\\n and no terminator); see the transcript');
     const { ending } = registered;
-    const framing: Framing = /\n$/.test(registered.reply) ? 'lines' : 'stream';
-    const anchor = framing === 'lines';
+    // Replies without a line ending are read as a stream, or by idle gaps once WHO shows a list with no
+    // header to find it by (below); the patterns are written once that is decided.
+    let framing: Framing = /\n$/.test(registered.reply) ? 'lines' : 'stream';
+    let anchor = framing === 'lines';
+    /** idle framing: where a burst of glued replies is cut (wire.split), once seen. */
+    let split: RegExp | undefined;
+    const unitsOf = (text: string): string[] => unitsIn(text, framing, split);
+    /** The first unit of a text. */
+    const firstUnit = (text: string): string => unitsOf(text)[0] ?? '';
+    /** The unit of `text` that contains `value`, else the first. */
+    const unitWith = (text: string, value: string): string => unitsOf(text).find((unit) => unit.includes(value)) ?? firstUnit(text);
+    /** The last unit of a text (a final reply after data lines). */
+    const unitOf = (text: string): string => unitsOf(text).at(-1) ?? '';
     profile.wire = { framing, stripAnsi: true, lineEnding: ending, ...(ending === '' ? { sendPauseMs: 100 } : {}) };
     note('wire.lineEnding', 'high', `registration worked with ${JSON.stringify(registered.template + ending)}`);
-    note('wire.framing', 'medium', `the registration reply ${JSON.stringify(registered.reply)} ${framing === 'lines' ? 'ends with a newline' : 'has no trailing newline'}`);
     if (ending === '') note('wire.sendPauseMs', 'medium', 'commands work only without a terminator: each must arrive as its own chunk');
     const prefix = /^(.*?)NICK/.exec(registered.template)?.[1] ?? '';
 
-    const greet = firstUnit(greeting, framing);
-    if (greet !== '') {
-      profile.connect = { greeting: anchor ? `^${escape(greet)}` : escape(greet.slice(0, 40)) };
-      note('connect.greeting', 'high', greeting);
-    }
-    const regUnit = unitWith(registered.reply, nickOf('a'), framing);
-    profile.register = [{ send: registered.template }, { expect: generalize(regUnit, [{ value: nickOf('a'), field: 'nick' }], 'placeholders', anchor) }];
-    note('register', 'high', registered.reply);
-
-    const send = (user: string, template: string, values: Record<string, string>) => probe.act(user, fill(template, values) + ending);
+    const send = (user: string, template: string, values: Record<string, string>, expectReply = false) => probe.act(user, fill(template, values) + ending, expectReply);
     const open = async (user: string) => {
       const g = await probe.open(user);
-      const reply = (await send(user, registered!.template, { nick: nickOf(user) }))[user] ?? '';
+      const reply = (await send(user, registered!.template, { nick: nickOf(user) }, true))[user] ?? '';
       if (!reply.includes(nickOf(user))) throw new Error(`registering ${user} again failed: ${JSON.stringify(reply)}`);
       return g;
     };
@@ -134,7 +140,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     const errors: Array<{ text: string; code: string }> = [];
     /** Units known to be successes: an error prefix must not start any of them. */
     const successes: string[] = [registered.reply, greeting];
-    const isError = (text: string) => text !== '' && (ERROR_WORDS.test(text) || errors.some((e) => e.text === unitOf(text, framing)));
+    const isError = (text: string) => text !== '' && (ERROR_WORDS.test(text) || errors.some((e) => e.text === unitOf(text)));
 
     // ---- LIST before any channel ----------------------------------------------------------------
     // Kept whatever they say ("Il n'y a pas de chaines" reads like a refusal): the spelling that later lists
@@ -181,15 +187,34 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     const unknownTemplate = `${join ? (/^(.*?)JOIN/.exec(join.template)?.[1] ?? prefix) : prefix}{word}`;
     const unknownWord = `XQ${rand(4).toUpperCase()}`;
     const unknownReply = (await send('a', unknownTemplate, { word: unknownWord })).a ?? '';
-    if (isError(unknownReply)) errors.push({ text: unitOf(unknownReply, framing), code: 'UNKNOWN_COMMAND' });
+    if (isError(unknownReply)) errors.push({ text: unitOf(unknownReply), code: 'UNKNOWN_COMMAND' });
     /** A refusal that is the unknown-command answer (the word tried in place of ours): a wrong spelling, not a rule. */
     const looksUnknown = (reply: string, template: string): boolean => {
       if (unknownReply === '' || reply === '') return false;
       const word = /([A-Za-z]{2,})/.exec(template)?.[1] ?? '';
-      const unit = unitOf(reply, framing);
-      const sample = unitOf(unknownReply, framing);
+      const unit = unitOf(reply);
+      const sample = unitOf(unknownReply);
       return unit === sample || unit === sample.split(unknownWord).join(word);
     };
+
+    // ---- WHO: a bare list of members (no header) in replies without line endings means idle framing ----
+    let who: { template: string; reply: string } | undefined;
+    for (const template of candidates('who', usage, prefix)) {
+      if (!join) break;
+      const reply = (await send('a', template, {})).a ?? '';
+      if (![nickOf('a'), nickOf('b'), nickOf('c')].every((n) => reply.includes(n)) || isError(reply)) continue;
+      who = { template, reply };
+      break;
+    }
+    if (framing === 'stream' && who && bareList(who.reply, [nickOf('a'), nickOf('b'), nickOf('c')])) {
+      framing = 'idle';
+      anchor = true;
+      profile.wire = { ...profile.wire, framing };
+      note('wire.framing', 'medium', `replies carry no line ending and WHO answers a bare list of members (${JSON.stringify(who.reply)}): a reply is what arrives before a pause`);
+    } else note('wire.framing', 'medium', `the registration reply ${JSON.stringify(registered.reply)} ${framing === 'lines' ? 'ends with a newline' : 'has no trailing newline'}`);
+    const regUnit = unitWith(registered.reply, nickOf('a'));
+    profile.register = [{ send: registered.template }, { expect: generalize(regUnit, [{ value: nickOf('a'), field: 'nick' }], 'placeholders', anchor) }];
+    note('register', 'high', registered.reply);
 
     // ---- a message in the channel ----------------------------------------------------------------
     const text = `hi there ${rand(4)}`;
@@ -206,7 +231,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       }
       if (say) {
         profile.commands.say = commandSpec(say.template, say.reply, [...knownChannels(), { value: text, field: 'text' }]);
-        profile.events.message = eventPattern(unitWith(say.seen, text, framing), [{ value: nickOf('a'), field: 'from' }, { value: room(), field: 'channel' }, { value: text, field: 'text' }]);
+        profile.events.message = eventPattern(unitWith(say.seen, text), [{ value: nickOf('a'), field: 'from' }, { value: room(), field: 'channel' }, { value: text, field: 'text' }]);
         note('commands.say', 'high', `b received ${JSON.stringify(say.seen)}; d (another channel) nothing`);
         note('events.message', 'high', say.seen);
         // The join is confirmed: members receive each other's messages.
@@ -217,7 +242,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       profile.commands.join = commandSpec(join.template, join.owner, knownChannels());
       inferRole(profile, join.owner, memberReply);
       if (joinedNotice) {
-        const unit = unitWith(joinedNotice, nickOf('b'), framing);
+        const unit = unitWith(joinedNotice, nickOf('b'));
         if (unit !== '') {
           profile.events.joined = eventPattern(unit, [{ value: nickOf('b'), field: 'nick' }, { value: room(), field: 'channel' }]);
           note('events.joined', 'high', joinedNotice);
@@ -235,14 +260,8 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
     if (!profile.commands.list) missing('commands.list', 'no LIST spelling listed the channels');
 
-    // ---- WHO ---------------------------------------------------------------------------------------
-    for (const template of candidates('who', usage, prefix)) {
-      if (!join) break;
-      const reply = (await send('a', template, {})).a ?? '';
-      if (![nickOf('a'), nickOf('b'), nickOf('c')].every((n) => reply.includes(n)) || isError(reply)) continue;
-      inferWho(profile, template, reply);
-      break;
-    }
+    // ---- WHO (probed earlier: it decides the framing) ----------------------------------------------
+    if (who) inferWho(profile, who.template, who.reply);
     if (!profile.commands.who) missing('commands.who', 'no WHO spelling listed the members (or the list has no header to find it by)');
 
     // ---- a private message ---------------------------------------------------------------------------
@@ -252,7 +271,9 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       const r = await send('a', template, { nicks: nickOf('b'), text: secret });
       if (!(r.b ?? '').includes(secret) || (r.c ?? '').includes(secret)) continue;
       profile.commands.msg = commandSpec(template, r.a ?? '', [{ value: nickOf('b'), field: 'nicks' }, { value: secret, field: 'text' }]);
-      profile.events.private = eventPattern(unitWith(r.b!, secret, framing), [{ value: nickOf('a'), field: 'from' }, { value: secret, field: 'text' }, { value: nickOf('b'), field: WILD }]);
+      const nobody = (await send('a', template, { nicks: nickOf('z'), text: secret })).a ?? '';
+      if (isError(nobody)) errors.push({ text: unitOf(nobody), code: 'NO_SUCH_NICK' });
+      profile.events.private = eventPattern(unitWith(r.b!, secret), [{ value: nickOf('a'), field: 'from' }, { value: secret, field: 'text' }, { value: nickOf('b'), field: WILD }]);
       note('events.private', 'high', r.b!);
       for (const separator of [';', ',']) {
         const both = `both ${rand(4)}`;
@@ -270,29 +291,36 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     // ---- refusals -----------------------------------------------------------------------------------
     if (join) {
       const twice = (await send('a', join.template, { channel: room() })).a ?? '';
-      if (isError(twice)) errors.push({ text: unitOf(twice, framing), code: 'ALREADY_MEMBER' });
+      if (isError(twice)) errors.push({ text: unitOf(twice), code: 'ALREADY_MEMBER' });
     }
     let kick: string | undefined;
     if (join) {
       for (const template of candidates('kick', usage, prefix)) {
         const r = await send('b', template, { nick: nickOf('c') });
         if (isError(r.b ?? '') && !looksUnknown(r.b ?? '', template)) {
-          errors.push({ text: unitOf(r.b!, framing), code: 'NOT_ADMIN' });
+          errors.push({ text: unitOf(r.b!), code: 'NOT_ADMIN' });
           kick = template;
           break;
         }
       }
     }
     await probe.open('e');
-    await send('e', registered.template, { nick: nickOf('e') });
+    await send('e', registered.template, { nick: nickOf('e') }, true);
     if (say) {
       const lobby = (await send('e', say.template, { text: 'anyone' })).e ?? '';
-      if (isError(lobby)) errors.push({ text: unitOf(lobby, framing), code: 'NO_CHANNEL' });
+      if (isError(lobby)) errors.push({ text: unitOf(lobby), code: 'NO_CHANNEL' });
     }
     await probe.open('f');
     const inUse = (await send('f', registered.template, { nick: nickOf('b') })).f ?? '';
-    if (isError(inUse)) errors.push({ text: unitOf(inUse, framing), code: 'NICK_IN_USE' });
+    if (isError(inUse)) errors.push({ text: unitOf(inUse), code: 'NICK_IN_USE' });
     probe.close('f');
+    // A command before registering (only when registering takes a command word: else any line is a nick attempt).
+    if (join && /[A-Za-z]/.test(registered.template.replace('{nick}', ''))) {
+      await probe.open('g');
+      const early = (await send('g', join.template, { channel: room() })).g ?? '';
+      if (isError(early)) errors.push({ text: unitOf(early), code: 'NOT_REGISTERED' });
+      probe.close('g');
+    }
 
     // ---- KICK ------------------------------------------------------------------------------------------
     if (kick) {
@@ -300,7 +328,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       if (!isError(r.a ?? '') && (r.c ?? '') !== '') {
         profile.commands.kick = commandSpec(kick, r.a ?? '', [...known, ...knownChannels()]);
         const values = [{ value: nickOf('c'), field: 'nick' }, { value: nickOf('a'), field: 'by' }, { value: room(), field: 'channel' }];
-        const kicked = [...new Set([eventPattern(unitWith(r.b ?? '', nickOf('c'), framing), values), eventPattern(firstUnit(r.c!, framing), values)])].filter((p) => p !== '' && p !== '^$');
+        const kicked = [...new Set([eventPattern(unitWith(r.b ?? '', nickOf('c')), values), eventPattern(firstUnit(r.c!), values)])].filter((p) => p !== '' && p !== '^$');
         profile.events.kicked = kicked.length === 1 ? kicked[0]! : kicked;
         note('events.kicked', 'medium', `b saw ${JSON.stringify(r.b)}, c (kicked) saw ${JSON.stringify(r.c)}`);
       } else missing('commands.kick', 'the owner\'s kick was not seen by the kicked user');
@@ -315,11 +343,11 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
         continue;
       }
       profile.commands.leave = commandSpec(template, r.b ?? '', knownChannels());
-      const leftUnit = unitWith(r.a!, nickOf('b'), framing);
+      const leftUnit = unitWith(r.a!, nickOf('b'));
       profile.events.left = eventPattern(leftUnit, [{ value: nickOf('b'), field: 'nick' }, { value: room(), field: 'channel' }]);
       note('events.left', 'high', r.a!);
       const fromLobby = (await send('b', template, {})).b ?? '';
-      if (isError(fromLobby)) errors.push({ text: unitOf(fromLobby, framing), code: 'NO_CHANNEL' });
+      if (isError(fromLobby)) errors.push({ text: unitOf(fromLobby), code: 'NO_CHANNEL' });
       // The owner leaves: b (rejoined) and d (moved here) see the departure and the new owner.
       await send('b', join.template, { channel: room() });
       await send('d', join.template, { channel: room() });
@@ -342,7 +370,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       bye = template;
       profile.commands.bye = commandSpec(template, r.d ?? '', []);
       if ((r.b ?? '') !== '') {
-        quitUnit = framing === 'lines' ? unitWith(r.b!, nickOf('d'), framing) : r.b!;
+        quitUnit = framing === 'stream' ? r.b! : unitWith(r.b!, nickOf('d'));
         profile.events.quit = eventPattern(quitUnit, [{ value: nickOf('d'), field: 'nick' }]);
         note('events.quit', 'medium', r.b!);
       } else missing('events.quit', 'nobody was told when a user left the server');
@@ -356,7 +384,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     for (const template of candidates('ping', usage, prefix)) {
       const reply = (await send('b', template, { token })).b ?? '';
       if (!reply.includes(token) || isError(reply)) continue;
-      const unit = unitWith(reply, token, framing);
+      const unit = unitWith(reply, token);
       profile.commands.ping = commandSpec(template, reply, [{ value: token, field: 'token' }]);
       profile.capabilities.barrier = { send: template, expect: generalize(unit, [{ value: token, field: 'token' }], 'placeholders', anchor) };
       note('capabilities.barrier', 'high', `${JSON.stringify(template)} was answered ${JSON.stringify(reply)}`);
@@ -401,8 +429,23 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       }
     }
 
+    // ---- the greeting, as the harness will cut it (its first unit) ------------------------------------------
+    const greet = firstUnit(greeting);
+    if (greet !== '') {
+      profile.connect = { greeting: anchor ? `^${escape(greet)}` : escape(greet.slice(0, 40)) };
+      note('connect.greeting', 'high', greeting);
+    }
+
     // ---- errors ------------------------------------------------------------------------------------------
-    inferErrors(profile, errors);
+    const errorNicks: Known[] = [...'abcdefgz'].map((u) => ({ value: nickOf(u), field: 'nick' }));
+    const refusals = inferErrors(errors, { anchor, known: [...errorNicks, ...knownChannels()], successUnits: successes.flatMap(unitsOf) });
+    if (refusals === undefined) missing('replies.error', 'no refusal was seen');
+    else {
+      profile.replies.error = refusals.error;
+      profile.capabilities.errorCodes = refusals.errorCodes;
+      note('replies.error', refusals.confidence, refusals.seen);
+      if (refusals.unknown !== undefined) missing('replies.error codes', refusals.unknown);
+    }
     if (profile.commands.join || profile.commands.say) profile.commands.unknown = unknownTemplate;
 
     for (const command of ['help', 'current', 'ren', 'nick', 'grant', 'revoke', 'history', 'send', 'oper', 'global'] as const) {
@@ -412,7 +455,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     profile.description = `Drafted by npm run profile:draft on ${new Date().toISOString().slice(0, 10)} (${evidence.length} inferred fields, ${notInferred.length} not inferred: see "draft").`;
     const probeMs = Date.now() - started;
     return {
-      profile: { ...profile, draft: { evidence, notInferred, probeMs } },
+      profile: { ...profile, draft: { evidence, notInferred, probeMs, quietMs: probe.currentQuietMs } },
       transcript: probe.log.map((e) => `${e.user} -> ${JSON.stringify(e.sent)}\n${Object.entries(e.received).filter(([, t]) => t !== '').map(([u, t]) => `  ${u} <- ${JSON.stringify(t)}`).join('\n')}`).join('\n'),
     };
 
@@ -421,7 +464,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     function commandSpec(template: string, reply: string, values: readonly Known[]): NonNullable<RawProfile['commands']['join']> {
       successes.push(reply);
       if (reply === '') return { send: template, silent: true };
-      const units = framing === 'lines' ? linesOf(reply) : [reply];
+      const units = unitsOf(reply);
       const last = units.at(-1)!;
       const all: Known[] = [...values, ...known];
       const ok = generalize(last, all, 'groups', anchor);
@@ -438,8 +481,8 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
 
     function inferRole(target: RawProfile, ownerReply: string, memberReply: string): void {
       if (ownerReply === '' || memberReply === '') return missing('commands.join role', 'the join is silent: its reply says no role');
-      const o = unitOf(ownerReply, framing).split(nickOf('a')).join('\u0000');
-      const m = unitOf(memberReply, framing).split(nickOf('b')).join('\u0000');
+      const o = unitOf(ownerReply).split(nickOf('a')).join('\u0000');
+      const m = unitOf(memberReply).split(nickOf('b')).join('\u0000');
       const d = difference(o, m);
       if (d.a === '' || d.b === '' || /\u0000/.test(d.a + d.b)) return missing('commands.join role', 'the owner\'s and a member\'s join replies do not differ by a word');
       const spec = target.commands.join as { ok?: string };
@@ -451,7 +494,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
 
     function inferList(target: RawProfile, template: string, reply: string, empty: string | undefined): void {
       successes.push(reply, empty ?? '');
-      const units = framing === 'lines' ? linesOf(reply) : [reply];
+      const units = unitsOf(reply);
       const lineWithRoom = units.find((u) => u.includes(room()));
       if (framing === 'lines' && lineWithRoom !== undefined && !lineWithRoom.includes(other())) {
         // One channel per line, then a final line (IRC's 322 ... 323).
@@ -465,7 +508,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
         note('commands.list', 'medium', `one channel per line: ${JSON.stringify(reply)}`);
         return;
       }
-      const unit = unitWith(reply, room(), framing);
+      const unit = unitWith(reply, room());
       const first = Math.min(unit.indexOf(room()), unit.indexOf(other()));
       const lastEnd = Math.max(unit.indexOf(room()) + room().length, unit.indexOf(other()) + other().length);
       const between = unit.indexOf(room()) < unit.indexOf(other()) ? unit.slice(unit.indexOf(room()) + room().length, unit.indexOf(other())) : unit.slice(unit.indexOf(other()) + other().length, unit.indexOf(room()));
@@ -473,7 +516,8 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       const head = unit.slice(0, first);
       const tail = unit.slice(lastEnd);
       const ok = [`${anchor ? '^' : ''}${escapeText(head)}(?<channels>.+?)${escapeText(tail)}${anchor ? '$' : ''}`];
-      if (empty !== undefined && !empty.includes(room()) && !looksUnknown(empty, template)) ok.push(generalize(unitOf(empty, framing), [], 'groups', anchor));
+      // The empty list first: "[CHANNELS] (none)" would otherwise read as a channel named "(none)".
+      if (empty !== undefined && !empty.includes(room()) && !looksUnknown(empty, template)) ok.unshift(generalize(unitOf(empty), [], 'groups', anchor));
       if (head === '' && !anchor) return missing('commands.list', 'the list has no header to find it by');
       target.commands.list = { send: template, ok };
       target.list = { separator: between };
@@ -483,7 +527,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     function inferWho(target: RawProfile, template: string, reply: string): void {
       successes.push(reply);
       const [a, b, c] = [nickOf('a'), nickOf('b'), nickOf('c')];
-      const units = framing === 'lines' ? linesOf(reply) : [reply];
+      const units = unitsOf(reply);
       const withMembers = units.find((u) => u.includes(a) && u.includes(b)) ?? '';
       // The last occurrence of each nick: a header may name the recipient (":srv 353 alice = #room :@alice bob").
       const at = (nick: string) => withMembers.lastIndexOf(nick);
@@ -516,7 +560,20 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       if (!separator || (head === '' && !anchor)) return missing('commands.who', `cannot find the member list in ${JSON.stringify(reply)} (no header, or one member only)`);
       if (memberToken !== b) return missing('who.member', `members carry a mark (${JSON.stringify(memberToken)}) the draft cannot read`);
       const mark = ownerToken.split(a);
-      const member = mark.length === 2 && (mark[0] !== '' || mark[1] !== '') ? `^(?<owner>${escape(mark[0]!)})?(?<nick>[^\\s${escapeClass(mark[0]! + mark[1]!)}]+)(?:${escape(mark[1]!)})?$` : `^(?<nick>\\S+)$`;
+      const [before = '', after = ''] = mark.length === 2 ? mark : [];
+      // The owner group sits on the mark's side (before the nick if marked on both sides: @alice@).
+      const member =
+        before !== '' ? `^(?<owner>${escape(before)})?(?<nick>[^\\s${escapeClass(before + after)}]+)(?:${escape(after)})?$`
+        : after !== '' ? `^(?<nick>[^\\s${escapeClass(after)}]+)(?<owner>${escape(after)})?$`
+        : `^(?<nick>\\S+)$`;
+      if (head === '' && tail === '' && framing === 'idle') {
+        // A bare list (alice*\nbob): the whole reply is the members, each a nick as PROTOCOL.md §3.1 spells them.
+        const token = `${before ? `(?:${escape(before)})?` : ''}${NICK_CLASS}${after ? `(?:${escape(after)})?` : ''}`;
+        target.commands.who = { send: template, ok: `^(?<members>${token}(?:${escape(separator)}${token})*)$` };
+        target.who = { separator, member };
+        note('commands.who', 'medium', `a bare list of members, no header: ${JSON.stringify(reply)}`);
+        return;
+      }
       const membersGroup = `(?<members>.*)`;
       const okText = `${anchor ? '^' : ''}${generalize(head, [...knownChannels(), ...known], 'groups', false)}${membersGroup}${escapeText(tail)}${anchor ? '$' : ''}`;
       if (units.length > 1 && framing === 'lines' && units.at(-1) !== withMembers) {
@@ -537,8 +594,18 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       const patterns: string[] = existing === undefined ? [] : Array.isArray(existing) ? [...existing] : [existing];
       for (const [saw, who] of seen) {
         if (saw === '') continue;
-        if (framing === 'lines') {
-          for (const unit of linesOf(saw)) {
+        if (framing === 'idle' && split === undefined && departure && saw.startsWith(departure) && saw.length > departure.length) {
+          // Replies glued in one burst: cut before the marker that starts each of them, if they have one.
+          const singles = [...successes.filter((text) => text !== greeting), ...errors.map((e) => e.text)];
+          const cut = inferSplit(departure, saw.slice(departure.length), singles);
+          if (cut !== undefined) {
+            split = new RegExp(cut);
+            target.wire = { ...target.wire, split: cut };
+            note('wire.split', 'medium', `${who} saw two replies in one burst, each starting with a marker found inside no other reply: ${JSON.stringify(saw)}`);
+          }
+        }
+        if (framing !== 'stream') {
+          for (const unit of unitsOf(saw)) {
             const departureValues: Known[] = [{ value: a, field: 'nick' }, ...knownChannels()];
             const onlyHeirAfter = departure !== undefined && unit.startsWith(departure) && unit.slice(departure.length).trim() === b;
             if (departure && unit.startsWith(departure) && unit.length > departure.length && !onlyHeirAfter) {
@@ -569,29 +636,6 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       note('events.owner', 'medium', `when the owner ${a} left: ${seen.map(([text, who]) => `${who} saw ${JSON.stringify(text)}`).join('; ')}`);
     }
 
-    function inferErrors(target: RawProfile, samples: Array<{ text: string; code: string }>): void {
-      if (samples.length === 0) return missing('replies.error', 'no refusal was seen');
-      const codes = ['UNKNOWN_COMMAND', 'ALREADY_MEMBER', 'NOT_ADMIN', 'NO_CHANNEL', 'NICK_IN_USE'];
-      const withCodes = samples.filter((s) => s.text.includes(s.code));
-      if (withCodes.length === samples.length && samples.length >= 3) {
-        const at = samples[0]!.text.indexOf(samples[0]!.code);
-        const head = samples[0]!.text.slice(0, at);
-        if (samples.every((s) => s.text.startsWith(head))) {
-          target.replies.error = `${anchor ? '^' : ''}${escape(head)}(?<code>[A-Z_]+)(?: (?<reason>.*))?${anchor ? '$' : ''}`;
-          target.capabilities.errorCodes = true;
-          note('replies.error', 'high', `every refusal named its PROTOCOL.md code: ${samples.map((s) => JSON.stringify(s.text)).join(', ')}`);
-          return;
-        }
-      }
-      void codes;
-      const shared = samples.length >= 3 ? commonPrefix(samples.map((s) => s.text)) : '';
-      // A prefix that also starts a success (":chat " of every IRC line) would call everything a refusal.
-      const prefix = successes.flatMap((text) => (framing === 'lines' ? linesOf(text) : [text])).some((unit) => unit.startsWith(shared)) ? '' : shared;
-      const literal = samples.map((s) => generalize(s.text, [...known, ...knownChannels()], 'groups', anchor));
-      target.replies.error = prefix.length >= 3 ? [`${anchor ? '^' : ''}${escape(prefix)}`] : [...new Set(literal)];
-      note('replies.error', prefix.length >= 3 ? 'medium' : 'low', `refusals seen: ${samples.map((s) => `${s.code}: ${JSON.stringify(s.text)}`).join('; ')}`);
-      missing('capabilities.errorCodes', 'left false: the refusals do not name PROTOCOL.md codes (a mapping would be a guess beyond what was seen)');
-    }
   }
 }
 
@@ -627,18 +671,16 @@ function escapeClass(text: string): string {
   return text.replace(/[\]\\^-]/g, '\\$&');
 }
 
-/** The first unit of a text (its first line in lines framing). */
-function firstUnit(text: string, framing: Framing): string {
-  return framing === 'lines' ? (linesOf(text)[0] ?? '') : text;
+/** The units of `text` as the harness will cut them: lines; the whole text (stream); a burst cut at `split` (idle). */
+function unitsIn(text: string, framing: Framing, split: RegExp | undefined): string[] {
+  if (framing === 'lines') return linesOf(text);
+  if (framing === 'stream') return [text];
+  const unit = text.replace(/\r?\n$/, '');
+  return split ? unit.split(split).filter((piece) => piece !== '') : [unit];
 }
 
-/** The unit of `text` that contains `value` (lines framing), else the first; stream: the whole text. */
-function unitWith(text: string, value: string, framing: Framing): string {
-  if (framing !== 'lines') return text;
-  return linesOf(text).find((line) => line.includes(value)) ?? linesOf(text)[0] ?? '';
+/** A WHO reply that is nothing but the members (marks and separators around them): no header, no end line. */
+function bareList(reply: string, nicks: readonly string[]): boolean {
+  const tokens = reply.replace(/\r?\n$/, '').split(/[\s,;]+/).filter((t) => t !== '');
+  return tokens.length === nicks.length && nicks.every((nick) => tokens.some((t) => t.includes(nick) && t.length <= nick.length + 2));
 }
-
-function unitOf(text: string, framing: Framing): string {
-  return framing === 'lines' ? (linesOf(text).at(-1) ?? '') : text;
-}
-

@@ -62,8 +62,22 @@ class ProbeUser {
 export class Probe {
   private readonly users = new Map<string, ProbeUser>();
   readonly log: Exchange[] = [];
+  /**
+   * The silence that ends a collection: --quiet-ms at first, then at least twice the slowest answer seen,
+   * and doubled whenever text turns up after a collection ended (a busy machine or a slow server: the probe
+   * would otherwise read a late answer as silence). At most maxWaitMs.
+   */
+  private quietMs: number;
+  private slowestAnswerMs = 0;
 
-  constructor(private readonly options: ProbeOptions) {}
+  constructor(private readonly options: ProbeOptions) {
+    this.quietMs = options.quietMs;
+  }
+
+  /** The quiet period in use now (it only grows), for the draft's notes. */
+  get currentQuietMs(): number {
+    return this.quietMs;
+  }
 
   /** Open a connection for `user` (closing an earlier one) and return what arrived unprompted (a greeting). */
   async open(user: string): Promise<string> {
@@ -109,17 +123,33 @@ export class Probe {
     return probeUser !== undefined && !probeUser.closed;
   }
 
-  /** Send `text` as `user` (exactly these bytes), then collect what everyone received. */
-  async act(user: string, text: string): Promise<Record<string, string>> {
+  /**
+   * Send `text` as `user` (exactly these bytes), then collect what everyone received. `expectReply`: the
+   * sender is sure to be answered (e.g. registering again): wait for that answer up to maxWaitMs.
+   */
+  async act(user: string, text: string, expectReply = false): Promise<Record<string, string>> {
     const probeUser = this.users.get(user);
     if (!probeUser) throw new Error(`probe: ${user} is not connected`);
-    for (const other of this.users.values()) other.take(); // what came before is not an answer to this
+    let late = false;
+    for (const other of this.users.values()) late = other.take() !== '' || late; // what came before is not an answer to this
+    if (late) this.lengthen(this.quietMs * 2);
+    const sentAt = Date.now();
+    const lastBefore = probeUser.lastDataMs;
     await probeUser.write(text);
-    await this.quiet(this.options.maxWaitMs);
+    await this.quiet(this.options.maxWaitMs, expectReply ? probeUser : undefined);
+    // Silence from the sender gets a second quiet period: on a busy machine an answer read as silence would
+    // become the answer to the next line (the costliest misreading a draft can make).
+    if (probeUser.lastDataMs === lastBefore && !probeUser.closed) await this.quiet(this.options.maxWaitMs);
+    if (probeUser.lastDataMs !== lastBefore) this.slowestAnswerMs = Math.max(this.slowestAnswerMs, probeUser.lastDataMs - sentAt);
+    this.lengthen(this.slowestAnswerMs * 2);
     const received: Record<string, string> = {};
     for (const [name, other] of this.users) received[name] = other.take();
     this.log.push({ user, sent: text, received });
     return received;
+  }
+
+  private lengthen(ms: number): void {
+    this.quietMs = Math.min(this.options.maxWaitMs, Math.max(this.quietMs, Math.round(ms)));
   }
 
   private async firstOutput(probeUser: ProbeUser, maxMs: number): Promise<void> {
@@ -127,15 +157,17 @@ export class Probe {
     while (probeUser.lastDataMs === 0 && !probeUser.closed && Date.now() - start < maxMs) await sleep(20);
   }
 
-  /** Wait until no user received anything for quietMs (at most maxMs). */
-  private async quiet(maxMs: number): Promise<void> {
+  /** Wait until no user received anything for the quiet period (and `awaited` received something), at most maxMs. */
+  private async quiet(maxMs: number, awaited?: ProbeUser): Promise<void> {
     const start = Date.now();
-    await sleep(this.options.quietMs);
+    const before = awaited?.lastDataMs;
+    await sleep(this.quietMs);
     for (;;) {
       const last = Math.max(0, ...[...this.users.values()].map((u) => u.lastDataMs));
       const idle = Date.now() - last;
-      if (idle >= this.options.quietMs || Date.now() - start >= maxMs) return;
-      await sleep(this.options.quietMs - idle);
+      const answered = awaited === undefined || awaited.lastDataMs !== before || awaited.closed;
+      if ((idle >= this.quietMs && answered) || Date.now() - start >= maxMs) return;
+      await sleep(Math.max(20, this.quietMs - idle));
     }
   }
 

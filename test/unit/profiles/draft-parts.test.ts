@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { commonPrefix, difference, generalize, WILD } from '../../../harness/draft/generalize.ts';
 import { candidates, usageForms } from '../../../harness/draft/spellings.ts';
 import { main } from '../../../harness/profile-draft.ts';
+import { inferSplit } from '../../../harness/draft/split.ts';
+import { inferErrors } from '../../../harness/draft/errors.ts';
 
 test('generalize: the probe\'s values become placeholders or groups, the rest stays literal', () => {
   const known = [{ value: 'ap12', field: 'from' }, { value: 'r12', field: 'channel' }, { value: 'hi there', field: 'text' }];
@@ -26,6 +28,47 @@ test('commonPrefix and difference stop at word boundaries', () => {
   assert.deepEqual(difference('JOIN r 2 \u0000', 'JOIN r 0 \u0000'), { prefix: 'JOIN r ', a: '2', b: '0', suffix: ' \u0000' });
   assert.deepEqual(difference('[JOINED] r as admin!', '[JOINED] r, welcome!'), { prefix: '[JOINED] r', a: ' as admin', b: ', welcome', suffix: '!' });
   assert.deepEqual(difference('OK JOIN r owner', 'OK JOIN r other'), { prefix: 'OK JOIN r ', a: 'owner', b: 'other', suffix: '' }, 'not split inside a word');
+});
+
+test('inferSplit: a marker that starts both glued replies and appears inside no reply seen alone', () => {
+  const singles = ['[WELCOME] ap12', 'ap12*\nbp12', '[MSG] ap12: hi [there]'];
+  assert.equal(inferSplit('[INFO] ap12 left r1', '[INFO] bp12 is now admin of r1', singles), '(?=\\[[A-Z]+\\] )');
+  assert.equal(inferSplit('*** ap12 left', '*** bp12 is the owner', singles), '(?=\\*\\*\\* )');
+  assert.equal(inferSplit('INFO: ap12 left', 'INFO: bp12 is the owner', singles), '(?=[A-Z]+: )');
+  assert.equal(inferSplit('ap12 est parti', 'Vous êtes le nouveau administrateur', singles), undefined, 'a plain word is no marker');
+  assert.equal(inferSplit('[INFO] ap12 left', '[INFO] bp12 owner', ['[MSG] ap12: see [INFO] here']), undefined, 'it would cut a reply seen alone');
+  assert.equal(inferSplit('ap12 left', '[INFO] bp12 owner', singles), undefined, 'the first reply does not start with it');
+});
+
+test('inferErrors: each refusal text gets the code of the situation that provoked it, unless seen in two', () => {
+  const known = [{ value: 'ep12', field: 'nick' }];
+  const read = inferErrors(
+    [
+      { text: '[ERROR] unknown command', code: 'UNKNOWN_COMMAND' },
+      { text: '[ERROR] join a channel first', code: 'NO_CHANNEL' },
+      { text: '[ERROR] join a channel first', code: 'NO_CHANNEL' },
+      { text: '[ERROR] not allowed', code: 'NOT_ADMIN' },
+      { text: '[ERROR] not allowed', code: 'ALREADY_MEMBER' },
+      { text: '[ERROR] no ep12 here', code: 'NO_SUCH_NICK' },
+    ],
+    { anchor: true, known, successUnits: ['[WELCOME] ep12'] },
+  )!;
+  assert.deepEqual(read.error, [
+    { match: '^\\[ERROR\\] unknown command$', code: 'UNKNOWN_COMMAND' },
+    { match: '^\\[ERROR\\] join a channel first$', code: 'NO_CHANNEL' },
+    { match: '^\\[ERROR\\] no \\S+ here$', code: 'NO_SUCH_NICK' },
+    '^\\[ERROR\\] not allowed$',
+    '^\\[ERROR\\] ',
+  ]);
+  assert.equal(read.errorCodes, true);
+  assert.match(read.unknown!, /UNKNOWN_COMMAND, NO_CHANNEL, NO_SUCH_NICK; a refusal of another kind is recognised by its start/);
+  const irc = inferErrors([{ text: ':chat 421 ep12 :Unknown', code: 'UNKNOWN_COMMAND' }, { text: ':chat 442 ep12 :Not on', code: 'NO_CHANNEL' }, { text: ':chat 443 ep12 :Already', code: 'ALREADY_MEMBER' }], { anchor: true, known, successUnits: [':chat 001 ep12 :Welcome'] })!;
+  assert.equal(irc.error.at(-1), '^:chat 4', 'a numeric class no success starts with');
+  const shared = inferErrors([{ text: 'ERR x', code: 'NOT_ADMIN' }, { text: 'OK x', code: 'NO_CHANNEL' }, { text: 'ERR y', code: 'NICK_IN_USE' }], { anchor: false, known: [], successUnits: ['ERR-free'] })!;
+  assert.deepEqual(shared.error, [{ match: 'ERR x', code: 'NOT_ADMIN' }, { match: 'OK x', code: 'NO_CHANNEL' }, { match: 'ERR y', code: 'NICK_IN_USE' }], 'no common start: no catch-all');
+  const named = inferErrors(['UNKNOWN_COMMAND', 'NO_CHANNEL', 'NOT_ADMIN'].map((code) => ({ text: `ERR ${code} why`, code })), { anchor: true, known: [], successUnits: [] })!;
+  assert.equal(named.error, '^ERR (?<code>[A-Z_]+)(?: (?<reason>.*))?$');
+  assert.equal(inferErrors([], { anchor: true, known: [], successUnits: [] }), undefined);
 });
 
 test('usage text: the server\'s own spellings come first, then the common ones', () => {
