@@ -644,9 +644,15 @@ class ScenarioSession implements Session {
    * names. Either way the error says which.
    */
   private async probeSilence(client: TestClient, error: unknown): Promise<unknown> {
-    if (!(error instanceof ExpectationError) || !client.isOpen || client.unansweredSends.length === 0 || !this.usesBarrier) return error;
+    if (!(error instanceof ExpectationError) || !client.isOpen || !this.usesBarrier) return error;
+    // Events caused by other users (a join, a message) may arrive after the request: they do not answer
+    // it, so they must not hide a dead handler (lines framing, where arrivals are numbered).
+    const since = this.afterRequest(client);
+    const onlyEvents = (): boolean =>
+      this.dialect.profile.framing === 'lines' && client.unconsumedNumbered().every((unit) => unit.seq <= since || this.dialect.anyEvent(unit.text) !== undefined);
+    const request = client.unansweredSends[0] ?? (onlyEvents() ? client.lastSent : undefined);
+    if (request === undefined) return error;
     const token = `b${(barrierCounter++).toString(36)}${randomBytes(3).toString('hex')}`;
-    const request = client.unansweredSends[0]!;
     const mark = client.requestMark();
     let clause: string;
     try {
@@ -654,7 +660,8 @@ class ScenarioSession implements Session {
       await client.expect(this.dialect.barrierMatcher(token), { timeoutMs: Math.min(this.params.timeoutMs, SILENCE_PROBE_MS), description: `the answer to a barrier request (token ${token})`, after: mark });
       clause = ' (the connection still answers: a barrier request sent after it was answered, so the server ignored the request)';
     } catch {
-      if (!client.isOpen || client.unansweredSends.length < 2) return error; // something did arrive, or it closed: the message says so
+      // Something did arrive, or it closed: the message says so.
+      if (!client.isOpen || (client.unansweredSends.length < 2 && !onlyEvents())) return error;
       clause =
         `: the server stopped answering on this connection after ${JSON.stringify(request)}: nothing arrived for it, nor for a barrier ` +
         'request sent after it, and the connection is still open: its handler may have died (an uncaught exception in its thread?)';
