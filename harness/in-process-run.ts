@@ -17,6 +17,8 @@ export interface InProcessRun {
   target: TargetController;
   /** Absolute feature paths or globs. */
   features: string[];
+  /** Cucumber tag expression selecting the scenarios (default: all). */
+  tags?: string;
   /** Step definitions: absolute globs to import, or a support library loaded once and reused across runs. */
   support: { importPaths: string[] } | ISupportCodeLibrary;
   /** Per-expectation timeout of the steps. */
@@ -50,7 +52,7 @@ export async function runSuiteInProcess(run: InProcessRun): Promise<boolean> {
     };
     const support = 'importPaths' in run.support ? { importPaths: run.support.importPaths, requireModules: [], requirePaths: [], loaders: [] } : run.support;
     const options: IRunOptions = {
-      sources: sources(run.features, ''),
+      sources: sources(run.features, run.tags ?? ''),
       support,
       runtime: runtime(parameters, { parallel: 0, failFast: run.failFast }),
       formats: { stdout: 'summary', files: {}, publish: false, options: {} },

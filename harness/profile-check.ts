@@ -10,8 +10,10 @@ import { loadProfile, ProfileError } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
 import { describeVariants } from './dialect/variants.ts';
 import { placeholders } from './dialect/template.ts';
+import { describeUngradable, ungradableScenarios } from './profile-gaps.ts';
+import { RubricError } from '../grading/rubric.ts';
 
-const USAGE = 'usage: npm run profile:check -- <profile name (profiles/<name>.json) or path>';
+const USAGE = 'usage: npm run profile:check -- [--no-scenarios] [--rubric <name|path>] <profile name (profiles/<name>.json) or path>';
 
 /** `^` at the start or `$` at the end of a pattern (not escaped): anchored. */
 function isAnchored(source: string): boolean {
@@ -168,30 +170,81 @@ export function describeProfile(profile: Profile): string {
   return out.join('\n');
 }
 
-/** Returns the exit code; prints to the given streams (tests pass their own). */
-export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
-  let target: string | undefined;
+interface CheckArgs {
+  target: string;
+  /** List the scenarios the profile makes not gradable (a run against the bundled reference server). */
+  scenarios: boolean;
+  rubric?: string;
+}
+
+function parseCheckArgs(argv: string[]): CheckArgs {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'no-scenarios': { type: 'boolean', default: false }, rubric: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new Error('expected exactly one profile');
+  return { target: positionals[0]!, scenarios: !values['no-scenarios'], ...(values.rubric !== undefined ? { rubric: values.rubric } : {}) };
+}
+
+/**
+ * Validate and describe; returns the exit code and, when valid, the profile. Prints to the given streams
+ * (tests pass their own).
+ */
+function check(argv: string[], out: (text: string) => void, err: (text: string) => void): { code: number; profile?: Profile; args?: CheckArgs } {
+  let args: CheckArgs;
   try {
-    const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-    if (positionals.length !== 1) throw new Error('expected exactly one profile');
-    target = positionals[0];
+    args = parseCheckArgs(argv);
   } catch (error) {
     err(`${(error as Error).message}\n${USAGE}`);
-    return 2;
+    return { code: 2 };
   }
   try {
-    out(describeProfile(loadProfile(target!)));
-    return 0;
+    const profile = loadProfile(args.target);
+    out(describeProfile(profile));
+    return { code: 0, profile, args };
   } catch (error) {
     if (error instanceof ProfileError) {
       err(error.message);
-      return 2;
+      return { code: 2 };
     }
     throw error;
   }
 }
 
+/** The profile's description only (no scenario run): the exit code. */
+export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
+  return check(argv, out, err).code;
+}
+
+/**
+ * The command: the description, then (unless --no-scenarios) which scenarios each missing field makes
+ * not gradable and the points at stake under the rubric (course by default; harness/profile-gaps.ts).
+ */
+export async function mainWithScenarios(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  const { code, profile, args } = check(argv, out, err);
+  if (code !== 0 || !profile || !args?.scenarios) return code;
+  out('');
+  out('running the rubric\'s scenarios against the bundled reference server with what this profile lacks ...');
+  try {
+    out(describeUngradable(await ungradableScenarios(profile, args.rubric !== undefined ? { rubric: args.rubric } : {})));
+  } catch (error) {
+    if (error instanceof RubricError) {
+      err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  return 0;
+}
+
 // Only when run as the CLI, not when imported by tests.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2), (t) => console.log(t), (t) => console.error(t));
+  mainWithScenarios(process.argv.slice(2), (t) => console.log(t), (t) => console.error(t)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exit(3);
+    },
+  );
 }
