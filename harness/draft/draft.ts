@@ -15,7 +15,7 @@ import type { RawProfile } from '../dialect/profile-types.ts';
 import { difference, generalize, linesOf, WILD, type Known } from './generalize.ts';
 import { Probe, type ProbeOptions } from './probe.ts';
 import { candidates, usageForms } from './spellings.ts';
-import { inferSplit } from './split.ts';
+import { inferSplit, leadingMarker } from './split.ts';
 import { inferErrors } from './errors.ts';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -140,7 +140,10 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     const errors: Array<{ text: string; code: string }> = [];
     /** Units known to be successes: an error prefix must not start any of them. */
     const successes: string[] = [registered.reply, greeting];
-    const isError = (text: string) => text !== '' && (ERROR_WORDS.test(text) || errors.some((e) => e.text === unitOf(text)));
+    /** The marker the unknown-command refusal starts with (`!!! `), when no success starts with it: refusals are marked so. */
+    let errorMarker: string | undefined;
+    const isError = (text: string) =>
+      text !== '' && (ERROR_WORDS.test(text) || errors.some((e) => e.text === unitOf(text)) || (errorMarker !== undefined && unitOf(text).startsWith(errorMarker)));
 
     // ---- LIST before any channel ----------------------------------------------------------------
     // Kept whatever they say ("Il n'y a pas de chaines" reads like a refusal): the spelling that later lists
@@ -187,6 +190,14 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     const unknownTemplate = `${join ? (/^(.*?)JOIN/.exec(join.template)?.[1] ?? prefix) : prefix}{word}`;
     const unknownWord = `XQ${rand(4).toUpperCase()}`;
     const unknownReply = (await send('a', unknownTemplate, { word: unknownWord })).a ?? '';
+    // A nonsense command word is refused: its answer is a refusal even in words the draft does not know, and
+    // the marker it starts with marks refusals, if no success seen so far starts with it.
+    const unknownMarker = leadingMarker(unitOf(unknownReply))?.literal;
+    const marksSuccess = (marker: string) => [registered.reply, join?.owner ?? '', memberReply].flatMap(unitsOf).some((unit) => unit.startsWith(marker));
+    if (unknownMarker !== undefined && unknownMarker.trim().length >= 2 && !unknownReply.includes(nickOf('a')) && !marksSuccess(unknownMarker)) {
+      errorMarker = unknownMarker;
+      note('replies.error marker', 'medium', `the answer to the unknown command ${JSON.stringify(unknownWord)} starts with ${JSON.stringify(unknownMarker)}, which starts no success seen`);
+    }
     if (isError(unknownReply)) errors.push({ text: unitOf(unknownReply), code: 'UNKNOWN_COMMAND' });
     /** A refusal that is the unknown-command answer (the word tried in place of ours): a wrong spelling, not a rule. */
     const looksUnknown = (reply: string, template: string): boolean => {
@@ -563,7 +574,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       const [before = '', after = ''] = mark.length === 2 ? mark : [];
       // The owner group sits on the mark's side (before the nick if marked on both sides: @alice@).
       const member =
-        before !== '' ? `^(?<owner>${escape(before)})?(?<nick>[^\\s${escapeClass(before + after)}]+)(?:${escape(after)})?$`
+        before !== '' ? `^(?<owner>${escape(before)})?(?<nick>[^\\s${escapeClass(before + after)}]+)${after ? `(?:${escape(after)})?` : ''}$`
         : after !== '' ? `^(?<nick>[^\\s${escapeClass(after)}]+)(?<owner>${escape(after)})?$`
         : `^(?<nick>\\S+)$`;
       if (head === '' && tail === '' && framing === 'idle') {

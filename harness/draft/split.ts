@@ -14,12 +14,18 @@ const MARKER = /^([^A-Za-z0-9\s]+)([A-Za-z]*)([^A-Za-z0-9\s]*)( ?)/;
 /** A marker without leading punctuation needs an upper-case word and closing punctuation (`INFO: `). */
 const WORD_MARKER = /^()([A-Z]{2,})([^A-Za-z0-9\s]+)( ?)/;
 
-export function inferSplit(first: string, rest: string, singles: readonly string[]): string | undefined {
-  const found = MARKER.exec(rest) ?? WORD_MARKER.exec(rest);
+/** The marker `text` starts with: as written (`[INFO] `) and as a pattern of its shape (`\\[[A-Z]+\\] `). */
+export function leadingMarker(text: string): { literal: string; shape: string } | undefined {
+  const found = MARKER.exec(text) ?? WORD_MARKER.exec(text);
   if (!found) return undefined;
-  const [, open = '', word = '', close = '', space = ''] = found;
+  const [literal, open = '', word = '', close = '', space = ''] = found;
   const wordClass = word === '' ? '' : /^[A-Z]+$/.test(word) ? '[A-Z]+' : /^[a-z]+$/.test(word) ? '[a-z]+' : '[A-Za-z]+';
-  const marker = `${escapeRegExp(open)}${wordClass}${escapeRegExp(close)}${space}`;
+  return { literal, shape: `${escapeRegExp(open)}${wordClass}${escapeRegExp(close)}${space}` };
+}
+
+export function inferSplit(first: string, rest: string, singles: readonly string[]): string | undefined {
+  const marker = leadingMarker(rest)?.shape;
+  if (marker === undefined) return undefined;
   const at = new RegExp(`^(?:${marker})`);
   const inside = new RegExp(`[^]${marker}`);
   if (!at.test(first) || !at.test(rest)) return undefined;

@@ -3,7 +3,8 @@
  * within 2 points (/20) of the grade its hand-written profile gives. Measured on translator fixtures of four
  * dialects (the reference core behind another wording, so both profiles grade the same correct rules):
  * structured tokens (`MSG room 2 alice text`), the seed's free French text, `[COMMAND] JOIN x` without
- * terminators, and IRC-like `:alice PRIVMSG #r :hi`. The draft is made in-process against the fixture; both
+ * terminators, and IRC-like `:alice PRIVMSG #r :hi`; and a fifth written after the drafter (stars: `*** ` notices
+ * glued without line endings, `!!! ` refusals in words the drafter does not know). The draft is made in-process against the fixture; both
  * profiles then grade it through `npm run grade` (child processes, as a grader would). A draft that leaves
  * everything out would be "within 2 points" for nothing, so the draft must also grade at least half as many
  * scenarios as the hand-written profile does.
@@ -27,6 +28,7 @@ import { tokensTranslator } from '../../fixtures/dialect-servers/tokens-translat
 import { seedTranslator } from '../../fixtures/dialect-servers/seed-translator.ts';
 import { bracketTranslator } from '../../fixtures/dialect-servers/bracket-translator.ts';
 import { ircTranslator } from '../../fixtures/dialect-servers/irc-translator.ts';
+import { starsTranslator } from '../../fixtures/dialect-servers/stars-translator.ts';
 
 const TAGS = process.env.DRAFT_GOAL_TAGS ?? '@who or @leave';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draft-goal-'));
@@ -42,6 +44,8 @@ const DIALECTS: Dialect[] = [
   { name: 'seed', translator: () => seedTranslator() },
   { name: 'bracket', translator: bracketTranslator },
   { name: 'irc', translator: ircTranslator },
+  // Written after the drafter, to check it on a dialect it was not tuned on (its hand profile: profiles/stars.json).
+  { name: 'stars', translator: starsTranslator },
 ];
 
 /** The grade on the /20 scale, and how many scenarios counted. */

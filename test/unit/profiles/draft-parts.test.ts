@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { commonPrefix, difference, generalize, WILD } from '../../../harness/draft/generalize.ts';
 import { candidates, usageForms } from '../../../harness/draft/spellings.ts';
 import { main } from '../../../harness/profile-draft.ts';
-import { inferSplit } from '../../../harness/draft/split.ts';
+import { inferSplit, leadingMarker } from '../../../harness/draft/split.ts';
 import { inferErrors } from '../../../harness/draft/errors.ts';
 
 test('generalize: the probe\'s values become placeholders or groups, the rest stays literal', () => {
@@ -38,6 +38,9 @@ test('inferSplit: a marker that starts both glued replies and appears inside no 
   assert.equal(inferSplit('ap12 est parti', 'Vous êtes le nouveau administrateur', singles), undefined, 'a plain word is no marker');
   assert.equal(inferSplit('[INFO] ap12 left', '[INFO] bp12 owner', ['[MSG] ap12: see [INFO] here']), undefined, 'it would cut a reply seen alone');
   assert.equal(inferSplit('ap12 left', '[INFO] bp12 owner', singles), undefined, 'the first reply does not start with it');
+  assert.deepEqual(leadingMarker('!!! what is that?'), { literal: '!!! ', shape: '!!! ' });
+  assert.deepEqual(leadingMarker('[ERROR] unknown command'), { literal: '[ERROR] ', shape: '\\[[A-Z]+\\] ' });
+  assert.equal(leadingMarker('Commande inconnue'), undefined);
 });
 
 test('inferErrors: each refusal text gets the code of the situation that provoked it, unless seen in two', () => {
