@@ -1,4 +1,4 @@
-/** One client line to its command (§5): the checks every command shares, in the order of §6. */
+/** One client line to its command (§5): the checks every command shares, in the order of §6.1. */
 import type { Effect } from './effects.ts';
 import type { ServerState, User } from './state.ts';
 import { ProtocolError } from './errors.ts';

@@ -92,7 +92,7 @@ export const current: CommandSpec = {
       reply(ctx, ok('CURRENT', currentChannel(user).name));
       return;
     }
-    // A malformed name is CHANNEL_INVALID, not NOT_MEMBER (§5.12), though §6 lists NOT_MEMBER first.
+    // A malformed name is CHANNEL_INVALID, checked before NOT_MEMBER (§5.12, §6.1).
     checkChannelName(name);
     const channel = state.channels.get(name);
     if (channel === undefined || !channel.members.has(user)) fail('NOT_MEMBER', `you are not a member of ${name}`);
