@@ -8,20 +8,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Envelope } from '@cucumber/messages';
-import { PROJECT_ROOT, tsxCommand } from '../proof/support/conformance-run.ts';
+import { located, PROJECT_ROOT, tsxCommand } from '../proof/support/conformance-run.ts';
 import { renderPage } from '../../support/headless-chromium.ts';
-
-/** `features/x.feature:LINE` of a scenario, found by its name (lines move when the features are edited). */
-function located(feature: string, name: string): string {
-  const line = readFileSync(path.join(PROJECT_ROOT, feature), 'utf8').split('\n').findIndex((l) => l.trim() === `Scenario: ${name}`);
-  assert.ok(line >= 0, `no scenario "${name}" in ${feature}`);
-  return `${feature}:${line + 1}`;
-}
 
 const FAILING = located('features/channel-messages.feature', 'The sender gets no copy of their own message');
 const PASSING = located('features/ping.feature', 'A token is echoed verbatim');
@@ -37,7 +29,9 @@ async function conformance(args: string[]) {
   return { exitCode: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
 }
 
-describe('a failure, everywhere it is shown', () => {
+// The checks only read the one run's output and reports (the browser ones write their own page): they
+// run together, so the three headless chromium start-ups overlap.
+describe('a failure, everywhere it is shown', { concurrency: true }, () => {
   let reports: string;
   let run: Awaited<ReturnType<typeof conformance>>;
   before(async () => {

@@ -6,12 +6,14 @@
  * The child is bounded: it is killed after `deadlineMs`, and that is reported as `timedOut` (a
  * hanging run is a test failure, never a hanging test).
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import type { Envelope } from '@cucumber/messages';
+import { IdGenerator, type Envelope, type Scenario } from '@cucumber/messages';
+import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { buildRunModel, type ScenarioResult } from '../../../../harness/reports/run-model.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -105,4 +107,37 @@ export function namesWithOutcome(run: ConformanceRun, outcome: ScenarioResult['o
     .filter((s) => s.outcome === outcome)
     .map(scenarioKey)
     .sort();
+}
+
+/**
+ * `features/x.feature:LINE` of a scenario found by its name (lines move when the features are edited):
+ * its `Scenario:` line, or for an example of a Scenario Outline the line of its Examples row (the name
+ * with the row's values, as reports show it). Throws when no scenario has that name.
+ */
+export function located(feature: string, name: string): string {
+  const uri = path.join(PROJECT_ROOT, feature);
+  const newId = IdGenerator.incrementing();
+  const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(uri, 'utf8'));
+  const lines = new Map<string, number>();
+  const visit = (children: readonly { scenario?: Scenario; rule?: { children: readonly { scenario?: Scenario }[] } }[]): void => {
+    for (const child of children) {
+      if (child.rule) visit(child.rule.children);
+      const scenario = child.scenario;
+      if (!scenario) continue;
+      lines.set(scenario.id, scenario.location.line);
+      for (const examples of scenario.examples) for (const row of examples.tableBody) lines.set(row.id, row.location.line);
+    }
+  };
+  visit(document.feature?.children ?? []);
+  const pickle = compile(document, uri, newId).find((p) => p.name === name);
+  // An example's pickle names its scenario first, then its row.
+  const line = pickle === undefined ? undefined : lines.get(pickle.astNodeIds[pickle.astNodeIds.length - 1]!) ?? lines.get(pickle.astNodeIds[0]!);
+  if (line === undefined) throw new Error(`no scenario "${name}" in ${feature}`);
+  return `${feature}:${line}`;
+}
+
+/** The `features/x.feature:LINE` of a scenarioKey ("features/x.feature: Name"). */
+export function locatedKey(key: string): string {
+  const at = key.indexOf(': ');
+  return located(key.slice(0, at), key.slice(at + 2));
 }
