@@ -25,7 +25,7 @@ export interface ConformanceRunOptions {
   tags: string;
   /** Extra CLI arguments (e.g. --timeout, feature paths). */
   extraArgs?: string[];
-  /** The child is killed after this long (default 60 s). */
+  /** The child is killed after this long (default 120 s: a bound for a hang, generous for a busy machine where three runs share two cores). */
   deadlineMs?: number;
   /** Node flags for the runner process (e.g. a heap limit). */
   nodeFlags?: string[];
@@ -59,7 +59,7 @@ export async function runConformanceCli(options: ConformanceRunOptions): Promise
     {
       cwd: PROJECT_ROOT,
       reject: false,
-      timeout: options.deadlineMs ?? 60_000,
+      timeout: options.deadlineMs ?? 120_000,
       killSignal: 'SIGKILL',
       env: { NO_COLOR: '1', FORCE_COLOR: '0' },
       stdin: 'ignore',
