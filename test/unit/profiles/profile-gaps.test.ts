@@ -2,6 +2,8 @@
  * profile:check's list of the scenarios a profile makes not gradable (harness/profile-gaps.ts, issue #14):
  * the gap profile (canonical minus what the profile lacks), the missing field each reason names, and the
  * list with its points under a rubric, found by running the scenarios against the bundled reference server.
+ * That run is Cucumber's, in this process (harness/in-process-run.ts): test/unit-files.mjs therefore gives
+ * this file a process of its own.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
