@@ -6,7 +6,7 @@
  * A fixed quiet period (300 ms) is safe but makes a whole suite take minutes. Here the harness LEARNS how
  * fast the server answers: each reply it waits for (the greeting, registration, any command with a
  * reply) gives a sample, from the moment the line was sent to the moment its reply was recognised. Once
- * MIN_SAMPLES are in, the wait is MULTIPLIER x the 90th percentile of the last WINDOW samples (one stray
+ * MIN_SAMPLES are in, the wait is MULTIPLIER x the 90th percentile of the last WINDOW samples (those of the last FRESH_MS when there are enough) (one stray
  * hiccup of a loaded machine does not make every later wait long), never below FLOOR_MS and never above
  * the ceiling; until then it is the configured quiet period. Waits count from the scenario's last send,
  * so a check right after another wait, with nothing sent in between, costs nothing. A server that is slow therefore gets
@@ -63,6 +63,12 @@ export const MULTIPLIER = 4;
 export const MIN_SAMPLES = 3;
 /** How many recent samples the percentile is taken over. */
 export const WINDOW = 64;
+/**
+ * Among them, only those of the last FRESH_MS count when there are at least MIN_SAMPLES such: a burst
+ * of slow replies (a hundred clients starting at once on a 2-core machine) says how the machine was
+ * then, and must not keep every wait at the ceiling long after it ended.
+ */
+export const FRESH_MS = 10_000;
 /** Which percentile of the recent samples stands for the server's latency. */
 export const PERCENTILE = 0.9;
 /** The shortest adaptive wait, ms: below it a scheduling hiccup of this machine could hide a reply. */
@@ -72,7 +78,7 @@ export const LATE_MARGIN = 2;
 
 export class QuietWait {
   private settings: QuietWaitSettings;
-  private readonly recent: number[] = [];
+  private readonly recent: Array<{ ms: number; at: number }> = [];
   private samples = 0;
   private waits = 0;
   private freeChecks = 0;
@@ -85,7 +91,10 @@ export class QuietWait {
   private lateFloorMs = 0;
   private lateFloorUntil = 0;
 
-  constructor(settings: QuietWaitSettings) {
+  constructor(
+    settings: QuietWaitSettings,
+    private readonly now: () => number = Date.now,
+  ) {
     this.settings = settings;
   }
 
@@ -98,7 +107,7 @@ export class QuietWait {
   recordLatency(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
     this.samples += 1;
-    this.recent.push(ms);
+    this.recent.push({ ms, at: this.now() });
     if (this.recent.length > WINDOW) this.recent.shift();
   }
 
@@ -122,7 +131,10 @@ export class QuietWait {
 
   private get latency(): number | undefined {
     if (this.recent.length === 0) return undefined;
-    const sorted = [...this.recent].sort((a, b) => a - b);
+    const since = this.now() - FRESH_MS;
+    const fresh = this.recent.filter((s) => s.at >= since);
+    const pool = fresh.length >= MIN_SAMPLES ? fresh : this.recent.slice(-MIN_SAMPLES);
+    const sorted = pool.map((s) => s.ms).sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(PERCENTILE * sorted.length))];
   }
 

@@ -1,7 +1,7 @@
 /** The adaptive quiet wait's arithmetic (harness/quiet-wait.ts): learning, floor, ceiling, back-off, its note. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeQuietWait, FLOOR_MS, LATE_MARGIN, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/quiet-wait.ts';
+import { describeQuietWait, FLOOR_MS, FRESH_MS, LATE_MARGIN, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/quiet-wait.ts';
 
 const settings = { quietMs: 300, ceilingMs: 1000, adaptive: true };
 
@@ -35,6 +35,29 @@ describe('QuietWait', () => {
     assert.equal(q.waitMs(), MULTIPLIER * 100);
     for (let i = 0; i < WINDOW; i++) q.recordLatency(2);
     assert.equal(q.waitMs(), FLOOR_MS);
+  });
+
+  it('a burst of slow replies stops counting FRESH_MS later, once enough newer ones came', () => {
+    let now = 0;
+    const q = new QuietWait(settings, () => now);
+    for (let i = 0; i < 40; i++) q.recordLatency(500); // a crowd starting at once
+    assert.equal(q.waitMs(), 1000, 'during the burst: the ceiling');
+    now += FRESH_MS + 1;
+    assert.equal(q.waitMs(), 1000, 'no fresh sample yet: the last ones still count');
+    for (let i = 0; i < MIN_SAMPLES - 1; i++) q.recordLatency(2);
+    assert.equal(q.waitMs(), 1000, 'too few fresh samples: the last MIN_SAMPLES, slow among them');
+    q.recordLatency(2);
+    assert.equal(q.waitMs(), FLOOR_MS, 'enough fresh samples: the burst is over');
+  });
+
+  it('slow replies that keep coming keep counting', () => {
+    let now = 0;
+    const q = new QuietWait(settings, () => now);
+    for (let i = 0; i < 20; i++) {
+      q.recordLatency(i % 5 === 0 ? 100 : 2);
+      now += 1000;
+    }
+    assert.equal(q.waitMs(), MULTIPLIER * 100);
   });
 
   it('a late arrival lengthens the waits at once to LATE_MARGIN x its lateness, for a window of samples and waits, and is counted', () => {
