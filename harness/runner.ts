@@ -315,9 +315,9 @@ export async function runConformance(
     const hardStop = setTimeout(() => process.exit(130), INTERRUPT_HARD_STOP_MS);
     hardStop.unref();
     const recorded = recordedEnvelopes;
-    stopping = Promise.allSettled([target.stop(), control?.close()])
-      .then(() => finishReports(recorded))
-      .finally(() => process.exit(130));
+    // The reports are written while the target stops, not after: nothing is recorded any more, and a
+    // target slow to die (or a control connection slow to close) must not leave the run without them.
+    stopping = Promise.allSettled([target.stop(), control?.close(), finishReports(recorded)]).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
