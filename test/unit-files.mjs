@@ -5,7 +5,7 @@
  *
  * Two kinds of files:
  * - those that start other processes (the conformance CLI, the grader, the client, a fixture server, a
- *   browser, a sandbox): each runs in its own `node --test` process, the longest first, four at a time
+ *   browser, a sandbox), or measure their own process (memory, learned latencies): each runs in its own `node --test` process, the longest first, four at a time
  *   (`--test-concurrency=4`): they mostly wait on their children, so two cores stay busy;
  * - the others (in-process tests of pure modules and of servers on port 0): all of them run in ONE
  *   process, test/unit-in-one-process.mjs. Each file in its own process cost a node + tsx start-up
@@ -18,6 +18,12 @@ import { fileURLToPath } from 'node:url';
 
 /** Source that starts another process (directly or through a helper that does). */
 const SPAWNS = /runConformanceCli|in-process-run|harness\/cli\.ts|grading\/cli\.ts|ClientProcess|bench\/cli\.ts|net\/cli\.ts|child_process|execa|spawn|headless-chromium/;
+/**
+ * Files that must not share their process: they measure the process itself (its memory, or reply latencies
+ * learned from its event loop), which other files' garbage and timers would skew. A file can also ask for
+ * its own process with the comment `unit-files: own process`.
+ */
+const OWN_PROCESS = /memoryUsage|heapUsed|unit-files: own process/;
 /** The longest of them (measured: each is a minute or more of wall time on a busy 2-core machine). */
 const LONGEST = ['test/unit/proof/broken-servers.test.ts', 'test/unit/profiles/fixture-runs.test.ts', 'test/unit/proof/console-proof.test.ts', 'test/unit/resilience/misbehaving-targets.test.ts'];
 /** Runs every in-process file in one process (it imports them). */
@@ -37,16 +43,20 @@ function testFiles() {
     .sort();
 }
 
-const spawns = (file) => SPAWNS.test(readFileSync(path.join(ROOT, file), 'utf8'));
+/** True for a file that runs in its own process: it starts other processes, or measures its own. */
+const alone = (file) => {
+  const source = readFileSync(path.join(ROOT, file), 'utf8');
+  return SPAWNS.test(source) || OWN_PROCESS.test(source);
+};
 
 /** The files that start no other process: run together by IN_ONE_PROCESS. */
 export function inProcessFiles() {
-  return testFiles().filter((f) => !spawns(f));
+  return testFiles().filter((f) => !alone(f));
 }
 
 /** What `node --test` is given: the longest files first, the in-process group next, then the other spawning files. */
 export function unitTestEntries() {
-  const spawning = testFiles().filter(spawns);
+  const spawning = testFiles().filter(alone);
   const longest = LONGEST.filter((f) => spawning.includes(f));
   return [...longest, IN_ONE_PROCESS, ...spawning.filter((f) => !longest.includes(f))];
 }

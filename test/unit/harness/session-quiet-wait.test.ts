@@ -1,3 +1,4 @@
+// unit-files: own process (the quiet waits are learned from reply latencies measured on this process's event loop)
 /**
  * The Session's quiet waits without a barrier (harness/quiet-wait.ts): it learns the reply latency, waits
  * by it, notices a reply that came after it stopped waiting (and lengthens the waits), gives a silent
