@@ -2,9 +2,11 @@
  * profile:draft's probing session and the draft it writes. Four users (a, b, c, d) try the course's
  * commands in their common spellings and in the server's own (from its usage text), in a fixed script
  * that produces each observable once: registration (and which names the server takes), the channel list
- * empty and not, joins (owner, members, the join notice), a message, a private message, WHO, refusals
- * (unknown command, joining twice, a member kicking, a message from the lobby, a nick in use), a kick,
- * a plain departure and the owner's (the new owner), a goodbye and the others' quit notice, a ping.
+ * empty and not, joins (owner, members, the join notice), WHO (early: a bare list in replies without line
+ * endings decides idle framing), a message, a private message (and one to nobody), refusals (unknown
+ * command, joining twice, a member kicking, a message from the lobby, a nick in use, a command before
+ * registering), a kick, a plain departure and the owner's (the new owner; replies glued in one burst give
+ * wire.split), a goodbye and the others' quit notice, a ping. Refusals become replies.error (errors.ts).
  *
  * Every field written is what was seen, generalised only over the probe's own values; each comes with
  * its evidence (the exchange) and a confidence; what the script could not see is listed and left out,
