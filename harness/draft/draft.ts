@@ -122,6 +122,10 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
       probe.close('n');
       return reply.includes(nick) && !ERROR_WORDS.test(reply);
     };
+    // A nick PROTOCOL.md §3.1 forbids ("!"): its refusal, read once refusals can be told (below), is NICK_INVALID.
+    await probe.open('n');
+    const badNickReply = (await send('n', registered.template, { nick: `u!${rand(3)}` }))['n'] ?? '';
+    probe.close('n');
     const nickRule: { allowed?: string; maxLength?: number } = {};
     if (!(await accepts(`u_${rand(4)}`))) nickRule.allowed = 'A-Za-z0-9';
     for (const length of [16, 12, 10, 8]) {
@@ -138,6 +142,8 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
 
     for (const user of ['b', 'c', 'd']) await open(user);
     const known: Known[] = ['a', 'b', 'c', 'd'].map((u) => ({ value: nickOf(u), field: 'nick' }));
+    /** The user who tries odd channel names at the end. */
+    const channelTester = `n${rand(5)}`;
 
     const errors: Array<{ text: string; code: string }> = [];
     /** Units known to be successes: an error prefix must not start any of them. */
@@ -327,6 +333,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     const inUse = (await send('f', registered.template, { nick: nickOf('b') })).f ?? '';
     if (isError(inUse)) errors.push({ text: unitOf(inUse), code: 'NICK_IN_USE' });
     probe.close('f');
+    if (isError(badNickReply)) errors.push({ text: unitOf(badNickReply), code: 'NICK_INVALID' });
     // A command before registering (only when registering takes a command word: else any line is a nick attempt).
     if (join && /[A-Za-z]/.test(registered.template.replace('{nick}', ''))) {
       await probe.open('g');
@@ -414,8 +421,15 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     // ---- channel names the server takes (a fresh user joins odd names last: nothing else depends on them) ----
     if (join) {
       await probe.open('n');
-      await send('n', registered.template, { nick: `n${rand(5)}` });
+      await send('n', registered.template, { nick: channelTester });
       const joins = async (channel: string) => !isError((await send('n', join!.template, { channel }))['n'] ?? '');
+      // A channel name PROTOCOL.md §3.2 forbids ("!"): CHANNEL_INVALID; a join without a channel: SYNTAX. A server
+      // with one catch-all refusal for the codes it does not name ("Erreur de commande") shows it in both: then
+      // that text gets no code (errors.ts), and neither does any other situation it was seen in.
+      const badChannel = (await send('n', join!.template, { channel: `${channelPrefix}c!${rand(3)}` }))['n'] ?? '';
+      if (isError(badChannel)) errors.push({ text: unitOf(badChannel), code: 'CHANNEL_INVALID' });
+      const noChannel = (await send('n', join!.template.replace(/ ?\{channel\}/, ''), {}))['n'] ?? '';
+      if (isError(noChannel)) errors.push({ text: unitOf(noChannel), code: 'SYNTAX' });
       const rule: { allowed?: string; maxLength?: number; prefix?: string } = channelPrefix ? { prefix: channelPrefix } : {};
       if (!(await joins(`${channelPrefix}c_${rand(4)}`))) rule.allowed = `A-Za-z0-9${channelPrefix ? escapeClass(channelPrefix) : ''}`;
       for (const length of [32, 20, 16, 12, 10, 8]) {
@@ -450,7 +464,7 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
 
     // ---- errors ------------------------------------------------------------------------------------------
-    const errorNicks: Known[] = [...'abcdefgz'].map((u) => ({ value: nickOf(u), field: 'nick' }));
+    const errorNicks: Known[] = [...[...'abcdefgz'].map(nickOf), channelTester].map((value) => ({ value, field: 'nick' }));
     const refusals = inferErrors(errors, { anchor, known: [...errorNicks, ...knownChannels()], successUnits: successes.flatMap(unitsOf) });
     if (refusals === undefined) missing('replies.error', 'no refusal was seen');
     else {
