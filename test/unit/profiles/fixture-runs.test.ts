@@ -132,6 +132,7 @@ describe('shipped profiles graded against fixture servers of their dialect', { c
         priv('A private message from the lobby is refused'),
         priv('A target in another channel is refused and receives nothing'),
         priv('A target who is not connected is refused'),
+        priv('An empty target from the lobby is a syntax error, not "no channel"'),
         priv('One wrong target means nobody receives anything'),
         who('Listing the members from the lobby is refused'),
       ], noCodes);
