@@ -51,6 +51,20 @@ export function processGroupMembers(pgid: number): number[] {
   return [...members];
 }
 
+/** The scheduler state letter of each thread of `pid` (R running or runnable, S sleeping, ...). */
+function threadStates(pid: number): string[] {
+  const states: string[] = [];
+  for (const tid of safeReaddir(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      states.push(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return states;
+}
+
 /** Socket inodes held open by `pid`. */
 function socketInodes(pid: number): string[] {
   const inodes: string[] = [];
@@ -120,6 +134,16 @@ export class GroupSockets {
     let count = 0;
     for (const inode of this.held()) if (!this.listeningInodes.has(inode)) count += 1;
     return count;
+  }
+
+  /**
+   * Some thread of the group is runnable (state R): it has work it has not done yet. On a loaded machine a
+   * server may wait its turn for the CPU for longer than a quiet pause, with the departures of a scenario's
+   * connections still unread: its unchanged socket count then means "not yet", not "never".
+   */
+  running(): boolean {
+    this.held(); // refreshes the member list at most every 500 ms
+    return this.members.some((pid) => threadStates(pid).includes('R'));
   }
 
   private held(): Set<string> {

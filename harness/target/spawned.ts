@@ -183,6 +183,7 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
         ? {
             listening: () => !gone && sockets.listening(),
             openConnections: () => (gone ? 0 : sockets.connections()),
+            running: () => !gone && sockets.running(),
           }
         : {}),
       stop,

@@ -35,6 +35,11 @@ export interface TargetInstance {
    * their departures. Absent where the harness cannot tell.
    */
   openConnections?(): number;
+  /**
+   * Whether a process of the server is runnable right now (it has work not done yet, e.g. departures it
+   * has not read because the machine is busy). Absent where the harness cannot tell.
+   */
+  running?(): boolean;
   /** Stop it and wait until it is gone (bounded). Never throws. */
   stop(): Promise<void>;
   /** Last-resort synchronous kill, for process 'exit' handlers. */

@@ -77,6 +77,31 @@ test('a server that dies when a client leaves: readiness does not kill it; its t
   await post<EndResponse>(control, '/end', { mark: second.mark, failed: false, teardownAt: Date.now() - 1, name: 'second' });
 });
 
+test('a server slow to handle a departure (busy, or waiting for the CPU) is still seen dying of it before the next scenario', async (t) => {
+  // It holds the closed connection's socket, unchanged, for longer than a quiet pause: only its being
+  // runnable all along tells "not yet" from "never" (a server that keeps departed sockets).
+  const target = spawnedServer({ command: `${FRAGILE} --busy-before-dying-ms 1200`, startTimeoutMs: 10_000, operPassword: undefined });
+  t.after(() => target.stop());
+  await target.start();
+  const control = await startControlServer(target, 'run');
+  t.after(() => control.close());
+
+  const first = await post<BeginResponse>(control, '/begin', { uri: 'a.feature', tags: [], name: 'first' });
+  const socket = await echoOnce(first.target, 'hello');
+  const teardownAt = Date.now();
+  socket.destroy();
+  const ended = await post<EndResponse>(control, '/end', { mark: first.mark, failed: false, teardownAt, name: 'first' });
+  assert.equal(ended.disconnectCrashes.length, 1, 'its death was waited for, and is the teardown\'s finding');
+  assert.match(ended.disconnectCrashes[0]!, /target crashed: exited with code 9/);
+  const second = await post<BeginResponse>(control, '/begin', { uri: 'a.feature', tags: [], name: 'second' });
+  assert.deepEqual(second.earlierCrashes, []);
+  assert.notEqual(second.target.port, first.target.port, 'the next scenario gets a restarted server');
+  const again = await echoOnce(second.target, 'still here');
+  again.destroy();
+  const secondEnd = await post<EndResponse>(control, '/end', { mark: second.mark, failed: false, teardownAt: Date.now() - 1, name: 'second' });
+  assert.deepEqual(secondEnd.crashes, [], 'nothing of the first scenario is charged to the second');
+});
+
 test('a death during the steps is the scenario\'s block, once; another scenario that saw it gets a pointer', async (t) => {
   const target = spawnedServer({ command: ECHO, startTimeoutMs: 10_000, operPassword: undefined });
   t.after(() => target.stop());
