@@ -49,7 +49,7 @@ export class ClientProcess {
   }
 
   /** Waits until stdout matches `pattern` (checked as output arrives), or fails after `timeoutMs` with the output so far. */
-  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const match = this.stdout.match(pattern);
@@ -62,7 +62,7 @@ export class ClientProcess {
   }
 
   /** Waits for the exit, killing the client if it takes longer than `timeoutMs`. */
-  async exit(timeoutMs = 15_000): Promise<Exited> {
+  async exit(timeoutMs = 60_000): Promise<Exited> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

@@ -30,7 +30,7 @@ const screenOf = (session: string): string => tmux('capture-pane', '-p', '-t', s
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Polls the tmux screen (of `session`, 'chat' by default) until `pattern` matches (bounded), returning the screen. */
-async function screenMatching(pattern: RegExp, timeoutMs = 15_000, session = 'chat'): Promise<string> {
+async function screenMatching(pattern: RegExp, timeoutMs = 45_000, session = 'chat'): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = screenOf(session);
@@ -164,7 +164,7 @@ describe(`interactive client in a pseudo-terminal (${version ?? 'no tmux'})`, ()
     const command = ['env', '-u', 'NO_COLOR', 'TERM=xterm-256color', quote(process.execPath), '--import', quote(TSX_LOADER), quote(CLI_PATH), '--port', String(server.port), '--nick', 'hue'].join(' ');
     tmux('new-session', '-d', '-s', 'colour', '-x', '100', '-y', '10', `${command}; sleep 120`);
     const coloured = async (pattern: RegExp): Promise<string> => {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 45_000;
       for (;;) {
         const text = tmux('capture-pane', '-e', '-p', '-t', 'colour');
         if (pattern.test(text)) return text;
@@ -198,7 +198,7 @@ describe(`/RECONNECT in the interactive client, the reference server stopped and
     tmux('send-keys', '-t', 'recon', '-l', text);
     tmux('send-keys', '-t', 'recon', 'Enter');
   };
-  const shows = (pattern: RegExp): Promise<string> => screenMatching(pattern, 15_000, 'recon');
+  const shows = (pattern: RegExp): Promise<string> => screenMatching(pattern, 45_000, 'recon');
   /** A raw user in #back, registered once the server has welcomed them. */
   const bea = async (): Promise<RawUser> => {
     const user = new RawUser(port);

@@ -18,13 +18,13 @@ function tempReports(t: { after(fn: () => void): void }): string {
 }
 
 async function grade(args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
-  const run = await execa(process.execPath, ['--import', 'tsx', 'grading/cli.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 60_000 });
+  const run = await execa(process.execPath, ['--import', 'tsx', 'grading/cli.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 240_000 });
   return { exitCode: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
 }
 
 const readGrade = (dir: string): Grade => JSON.parse(fs.readFileSync(path.join(dir, 'grade.json'), 'utf8')) as Grade;
 
-test('reference server, VPL format: a running Grade line per scenario, comments, the final grade; Gradescope file agrees', { timeout: 60_000 }, async (t) => {
+test('reference server, VPL format: a running Grade line per scenario, comments, the final grade; Gradescope file agrees', { timeout: 240_000 }, async (t) => {
   const reports = tempReports(t);
   const run = await grade(['--tags', '@list', '--format', 'vpl', '--reports', reports]);
   assert.equal(run.exitCode, 0, run.stderr);
@@ -41,7 +41,7 @@ test('reference server, VPL format: a running Grade line per scenario, comments,
   assert.equal(results.tests.length, g.scenarios.length);
 });
 
-test('a time budget too short for anything: every scenario is reported as cut by the budget, earns nothing, and the run says cut', { timeout: 60_000 }, async (t) => {
+test('a time budget too short for anything: every scenario is reported as cut by the budget, earns nothing, and the run says cut', { timeout: 240_000 }, async (t) => {
   const reports = tempReports(t);
   const run = await grade(['--tags', '@who', '--budget', '0.001', '--reports', reports]);
   assert.equal(run.exitCode, 1);
@@ -62,7 +62,7 @@ test('a time budget too short for anything: every scenario is reported as cut by
   assert.ok(gradescope.tests.every((test) => /\[cut by the budget, not graded\]/.test(test.name)));
 });
 
-test('a server that never starts is graded 0 with the reason, not a crash of the grader', { timeout: 60_000 }, async (t) => {
+test('a server that never starts is graded 0 with the reason, not a crash of the grader', { timeout: 240_000 }, async (t) => {
   const reports = tempReports(t);
   // Sandboxed (the default) in an empty folder of its own.
   const run = await grade(['--server', 'sleep 30 # {port}', '--start-timeout', '500', '--tags', '@ping', '--reports', reports, '--submission-dir', reports]);
@@ -74,7 +74,7 @@ test('a server that never starts is graded 0 with the reason, not a crash of the
   assert.ok(g.scenarios.length > 0 && g.scenarios.every((s) => s.status === 'not-run'));
 });
 
-test('usage errors exit 2 with one line', { timeout: 30_000 }, async () => {
+test('usage errors exit 2 with one line', { timeout: 120_000 }, async () => {
   const run = await grade(['--rubric', 'no-such-rubric']);
   assert.equal(run.exitCode, 2);
   assert.match(run.stderr, /^grade: no such rubric/);
@@ -83,7 +83,7 @@ test('usage errors exit 2 with one line', { timeout: 30_000 }, async () => {
   assert.match(none.stderr, /no scenario matches/);
 });
 
-test('instructor marks in the feature files: @points:N weighs a scenario, @hidden withholds details and sets the Gradescope visibility', { timeout: 60_000 }, async (t) => {
+test('instructor marks in the feature files: @points:N weighs a scenario, @hidden withholds details and sets the Gradescope visibility', { timeout: 240_000 }, async (t) => {
   const reports = tempReports(t);
   const features = fs.mkdtempSync(path.join(os.tmpdir(), 'marked-features-'));
   t.after(() => fs.rmSync(features, { recursive: true, force: true }));

@@ -59,7 +59,7 @@ describe('readiness detection', { skip }, () => {
     profile.server = { port, readiness: 'listening', restart: 'feature' };
     const file = path.join(dir, 'fixed-port.json');
     await writeFile(file, JSON.stringify(profile));
-    const run = await runConformanceCli({ server: `${FRAGILE} ${port} --all-interfaces --die-on-probe`, tags: '@who', extraArgs: ['--profile', file], deadlineMs: 120_000 });
+    const run = await runConformanceCli({ server: `${FRAGILE} ${port} --all-interfaces --die-on-probe`, tags: '@who', extraArgs: ['--profile', file], deadlineMs: 300_000 });
     after(() => removeReports(run));
     assert.equal(run.exitCode, 0, run.stderr + run.stdout.slice(-2000));
     assert.deepEqual(namesWithOutcome(run, 'failed'), []);

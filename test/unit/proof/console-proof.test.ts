@@ -46,7 +46,7 @@ describe('the console scenarios catch a console that breaks the rule', { concurr
       server: tsxCommand('test/fixtures/console/strict-console-server.ts', '{port}'),
       tags: '@console',
       extraArgs: ['--timeout', '1000'],
-      deadlineMs: 120_000,
+      deadlineMs: 420_000,
     });
     runs.push(run);
     assert.equal(run.timedOut, false, describeRun(run));
@@ -61,7 +61,7 @@ describe('the console scenarios catch a console that breaks the rule', { concurr
     const run = await runConformanceCli({
       server: tsxCommand('reference-server/net/cli.ts', '--port', '{port}'),
       tags: '@console',
-      deadlineMs: 120_000,
+      deadlineMs: 420_000,
     });
     runs.push(run);
     assert.equal(run.exitCode, 0, describeRun(run));

@@ -23,7 +23,7 @@ describe('--diff and --repeat on broken servers', { concurrency: 2 }, () => {
     for (const run of runs) await removeReports(run);
   });
   const cli = async (name: string, tags: string, extraArgs: string[]): Promise<ConformanceRun> => {
-    const run = await runConformanceCli({ server: server(name), tags, extraArgs, deadlineMs: 120_000 });
+    const run = await runConformanceCli({ server: server(name), tags, extraArgs, deadlineMs: 300_000 });
     runs.push(run);
     assert.equal(run.timedOut, false, `the run did not end:\n${run.stdout.slice(-3000)}`);
     return run;

@@ -38,7 +38,7 @@ describe('each @load invariant fails on a server that breaks it, and only there'
         server: tsxCommand(`test/fixtures/broken-servers/${proof.server}.ts`, '{port}'),
         tags: '@load',
         extraArgs: [FEATURE, '--seed', '20'],
-        deadlineMs: 120_000,
+        deadlineMs: 300_000,
       });
       runs.push(run);
       const output = `exit ${run.exitCode}\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-1000)}`;

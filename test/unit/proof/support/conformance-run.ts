@@ -59,7 +59,7 @@ export async function runConformanceCli(options: ConformanceRunOptions): Promise
     {
       cwd: PROJECT_ROOT,
       reject: false,
-      timeout: options.deadlineMs ?? 120_000,
+      timeout: options.deadlineMs ?? 300_000,
       killSignal: 'SIGKILL',
       env: { NO_COLOR: '1', FORCE_COLOR: '0' },
       stdin: 'ignore',
