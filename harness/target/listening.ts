@@ -29,14 +29,8 @@ export function processGroupMembers(pgid: number): number[] {
   const procs: Array<{ pid: number; ppid: number; pgrp: number }> = [];
   for (const name of safeReaddir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      // Fields after the command name (which may contain spaces and parentheses): state ppid pgrp ...
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.push({ pid: Number(name), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-    } catch {
-      // The process ended meanwhile.
-    }
+    const fields = statFields(`/proc/${name}/stat`);
+    if (fields) procs.push({ pid: Number(name), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
   }
   const members = new Set(procs.filter((p) => p.pgrp === pgid).map((p) => p.pid));
   for (let grew = true; grew; ) {
@@ -55,14 +49,23 @@ export function processGroupMembers(pgid: number): number[] {
 function threadStates(pid: number): string[] {
   const states: string[] = [];
   for (const tid of safeReaddir(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      states.push(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-    } catch {
-      // The thread ended meanwhile.
-    }
+    const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+    if (fields) states.push(fields[0]!);
   }
   return states;
+}
+
+/**
+ * The fields of a /proc stat file after the command name (which may contain spaces and parentheses):
+ * state ppid pgrp ...; undefined when the process or thread ended meanwhile.
+ */
+function statFields(file: string): string[] | undefined {
+  try {
+    const stat = readFileSync(file, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Socket inodes held open by `pid`. */
