@@ -5,7 +5,7 @@
  * restarted server that listens; readiness never opens a connection, so a server that dies when a
  * silent client leaves survives its own start; a @server-wide scenario gets the next one a fresh server.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
@@ -50,8 +50,13 @@ function echoOnce(address: TargetAddress, line: string): Promise<net.Socket> {
   });
 }
 
-test('a server that dies when a client leaves: readiness does not kill it; its teardown death is a finding, seen before the next scenario', async (t) => {
-  const target = spawnedServer({ command: FRAGILE, startTimeoutMs: 10_000, operPassword: undefined });
+/**
+ * One scenario talks, then closes its connection on a server that dies of that: the death is the
+ * teardown's finding, seen before /end answers, and the next scenario gets a restarted server and
+ * nothing of the first one's.
+ */
+async function teardownDeathThenNextScenario(t: TestContext, command: string): Promise<void> {
+  const target = spawnedServer({ command, startTimeoutMs: 10_000, operPassword: undefined });
   t.after(() => target.stop());
   await target.start();
   await sleep(300);
@@ -65,7 +70,7 @@ test('a server that dies when a client leaves: readiness does not kill it; its t
   socket.destroy();
   const ended = await post<EndResponse>(control, '/end', { mark: first.mark, failed: false, teardownAt, name: 'first' });
   assert.deepEqual(ended.crashes, [], 'not a crash of its steps');
-  assert.equal(ended.disconnectCrashes.length, 1, 'seen before /end answered');
+  assert.equal(ended.disconnectCrashes.length, 1, 'its death was waited for: seen before /end answered');
   assert.ok(ended.disconnectCrashes[0]!.startsWith(DISCONNECT_CRASH_PREFIX));
   assert.match(ended.disconnectCrashes[0]!, /target crashed: exited with code 9/);
 
@@ -74,33 +79,17 @@ test('a server that dies when a client leaves: readiness does not kill it; its t
   assert.notEqual(second.target.port, first.target.port, 'restarted');
   const again = await echoOnce(second.target, 'still here'); // accepted at once: it listened before /begin answered
   again.destroy();
-  await post<EndResponse>(control, '/end', { mark: second.mark, failed: false, teardownAt: Date.now() - 1, name: 'second' });
-});
-
-test('a server slow to handle a departure (busy, or waiting for the CPU) is still seen dying of it before the next scenario', async (t) => {
-  // It holds the closed connection's socket, unchanged, for longer than a quiet pause: only its being
-  // runnable all along tells "not yet" from "never" (a server that keeps departed sockets).
-  const target = spawnedServer({ command: `${FRAGILE} --busy-before-dying-ms 1200`, startTimeoutMs: 10_000, operPassword: undefined });
-  t.after(() => target.stop());
-  await target.start();
-  const control = await startControlServer(target, 'run');
-  t.after(() => control.close());
-
-  const first = await post<BeginResponse>(control, '/begin', { uri: 'a.feature', tags: [], name: 'first' });
-  const socket = await echoOnce(first.target, 'hello');
-  const teardownAt = Date.now();
-  socket.destroy();
-  const ended = await post<EndResponse>(control, '/end', { mark: first.mark, failed: false, teardownAt, name: 'first' });
-  assert.equal(ended.disconnectCrashes.length, 1, 'its death was waited for, and is the teardown\'s finding');
-  assert.match(ended.disconnectCrashes[0]!, /target crashed: exited with code 9/);
-  const second = await post<BeginResponse>(control, '/begin', { uri: 'a.feature', tags: [], name: 'second' });
-  assert.deepEqual(second.earlierCrashes, []);
-  assert.notEqual(second.target.port, first.target.port, 'the next scenario gets a restarted server');
-  const again = await echoOnce(second.target, 'still here');
-  again.destroy();
   const secondEnd = await post<EndResponse>(control, '/end', { mark: second.mark, failed: false, teardownAt: Date.now() - 1, name: 'second' });
   assert.deepEqual(secondEnd.crashes, [], 'nothing of the first scenario is charged to the second');
-});
+}
+
+test('a server that dies when a client leaves: readiness does not kill it; its teardown death is a finding, seen before the next scenario', (t) =>
+  teardownDeathThenNextScenario(t, FRAGILE));
+
+// It holds the closed connection's socket, unchanged, for longer than a quiet pause: only its being
+// runnable all along tells "not yet" from "never" (a server that keeps departed sockets).
+test('a server slow to handle a departure (busy, or waiting for the CPU) is still seen dying of it before the next scenario', (t) =>
+  teardownDeathThenNextScenario(t, `${FRAGILE} --busy-before-dying-ms 1200`));
 
 test('a death during the steps is the scenario\'s block, once; another scenario that saw it gets a pointer', async (t) => {
   const target = spawnedServer({ command: ECHO, startTimeoutMs: 10_000, operPassword: undefined });
