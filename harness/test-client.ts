@@ -19,6 +19,7 @@
  */
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import { ANSI_INCOMPLETE_TAIL, stripAnsi } from './dialect/ansi.ts';
 import { escapeInvisible, type Transcript } from './transcript.ts';
 import { ProcessLink, type Link } from './process-link.ts';
 import type { SandboxSpec } from './target/sandbox.ts';
@@ -80,10 +81,6 @@ export const DEFAULT_MAX_UNCONSUMED_CHARS = 4 * 1024 * 1024;
 const RECENT_LINES_KEPT = 12;
 const RECENT_LINE_MAX_CHARS = 300;
 
-// CSI sequences, OSC sequences (ended by BEL or ESC \), and two-character escapes.
-export const ANSI_ESCAPE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-// An escape that may still be incomplete at the end of a chunk: kept until the next chunk.
-const ANSI_INCOMPLETE_TAIL = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*)?$/;
 
 interface Waiter {
   matcher: Matcher<unknown>;
@@ -504,7 +501,7 @@ export class TestClient {
     } else {
       this.ansiCarry = '';
     }
-    return all.replace(ANSI_ESCAPE, '');
+    return stripAnsi(all);
   }
 
   private append(text: string): void {

@@ -12,9 +12,8 @@ import { loadProfile, ProfileError } from '../harness/dialect/load-profile.ts';
 import type { Profile } from '../harness/dialect/profile-types.ts';
 import type { Matcher } from '../harness/test-client.ts';
 import { NotGradableError } from '../harness/session-api.ts';
+import { stripAnsi } from '../harness/dialect/ansi.ts';
 import { DialectUnavailableError, type Classified, type ClientCommand, type CommandName, type Dialect, type Expecting } from './protocol.ts';
-
-const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-_]/g;
 
 /** Which data lines a command's answer carries, for display. */
 const DATA_KIND: Partial<Record<CommandName, 'help' | 'history' | 'filedata'>> = { help: 'help', history: 'history', recv: 'filedata' };
@@ -98,7 +97,7 @@ export function dialectFromProfile(profile: Profile): Dialect {
     },
     renderBarrier: (token) => (engine.hasBarrier ? withoutEnding(engine.barrierRequest(token)) : undefined),
     classify: (line, expecting) => {
-      const text = profile.stripAnsi ? line.replace(ANSI_ESCAPE, '') : line;
+      const text = profile.stripAnsi ? stripAnsi(line) : line;
       const expected = expecting === undefined ? undefined : classifyExpected(text, expecting);
       if (expected) return expected;
       const event = engine.anyEvent(text);

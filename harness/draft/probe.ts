@@ -7,7 +7,7 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientCommand, ProcessLink, type Link } from '../process-link.ts';
-import { ANSI_ESCAPE } from '../test-client.ts';
+import { stripAnsi } from '../dialect/ansi.ts';
 
 export interface ProbeOptions {
   host: string;
@@ -38,7 +38,7 @@ class ProbeUser {
 
   constructor(readonly link: Link) {
     link.on('data', (chunk: Buffer) => {
-      this.buffer += this.decoder.write(chunk).replace(ANSI_ESCAPE, '');
+      this.buffer += stripAnsi(this.decoder.write(chunk));
       this.lastDataMs = Date.now();
     });
     link.on('error', () => {});
