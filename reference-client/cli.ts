@@ -9,7 +9,7 @@ import { ExitCode } from './exit-codes.ts';
 import { runInteractive } from './interactive.ts';
 import { parseClientOptions, USAGE, type ClientOptions } from './options.ts';
 import { UsageError } from '../common/cli-support.ts';
-import { DialectUnavailableError, loadDialect } from './protocol.ts';
+import { DialectUnavailableError, loadDialect } from './protocol-profile.ts';
 import { runScript } from './script-mode.ts';
 
 async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<ExitCode> {
   const profileIsPath = profile !== undefined && (profile.includes('/') || profile.includes(path.sep) || profile.endsWith('.json'));
   let dialect;
   try {
-    dialect = await loadDialect(profileIsPath ? path.resolve(cwd, profile) : profile);
+    dialect = loadDialect(profileIsPath ? path.resolve(cwd, profile) : profile);
   } catch (error) {
     if (!(error instanceof DialectUnavailableError)) throw error;
     process.stderr.write(`chat client: ${error.message}\n`);

@@ -1,8 +1,9 @@
 /**
- * `--profile`: the client's Dialect (protocol.ts) backed by a dialect profile (profiles/*.json) and
- * the harness's dialect engine, so the client speaks and reads a server exactly the way the
- * conformance suite does: commands rendered by the profile's templates, replies, data lines and
- * events recognised by its patterns.
+ * The client's Dialect (protocol.ts), read from a dialect profile (profiles/*.json) by the harness's
+ * dialect engine, so the client speaks and reads a server exactly the way the conformance suite does:
+ * commands rendered by the profile's templates, replies, data lines and events recognised by its
+ * patterns. Without --profile it reads profiles/canonical.json, the one description of docs/PROTOCOL.md's
+ * wire format that the harness and the bench read too.
  *
  * Limits: line framing only (a `stream` profile is read line by line); a registration script is
  * supported when it is `commands.register`, or one send optionally followed by one expect.
@@ -13,7 +14,10 @@ import type { Profile } from '../harness/dialect/profile-types.ts';
 import type { Matcher } from '../harness/test-client.ts';
 import { NotGradableError } from '../harness/session-api.ts';
 import { stripAnsi } from '../harness/dialect/ansi.ts';
-import { DialectUnavailableError, type Classified, type ClientCommand, type CommandName, type Dialect, type Expecting } from './protocol.ts';
+import type { Classified, ClientCommand, CommandName, Dialect, Expecting } from './protocol.ts';
+
+/** The profile spoken without --profile: PROTOCOL.md's own dialect. */
+export const DEFAULT_PROFILE = 'canonical';
 
 /** Which data lines a command's answer carries, for display. */
 const DATA_KIND: Partial<Record<CommandName, 'help' | 'history' | 'filedata'>> = { help: 'help', history: 'history', recv: 'filedata' };
@@ -54,7 +58,12 @@ export function dialectFromProfile(profile: Profile): Dialect {
         if (nicks.length > 1 && separator === undefined) return undefined;
         args = { ...args, nicks: nicks.join(separator ?? '') };
       }
-      return withoutEnding(engine.render(command.name, args));
+      const line = withoutEnding(engine.render(command.name, args));
+      // A message whose text starts with '/' rendered as a line starting with it would be read as a
+      // command. A rawWire server reads canonical lines, where '//' starts such a message (PROTOCOL.md §5),
+      // as the user typed it (typed-commands.ts).
+      if (command.name === 'say' && profile.rawWire && args.text?.startsWith('/') && line.startsWith(args.text)) return `/${line}`;
+      return line;
     } catch (error) {
       if (error instanceof NotGradableError) return undefined;
       throw error;
@@ -115,8 +124,18 @@ export function dialectFromProfile(profile: Profile): Dialect {
   };
 }
 
-/** The dialect of `--profile NAME|PATH`; a missing or invalid profile is a DialectUnavailableError (usage). */
-export function profileDialect(nameOrPath: string): Dialect {
+export class DialectUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DialectUnavailableError';
+  }
+}
+
+/**
+ * The dialect to speak: `--profile NAME|PATH`, or profiles/canonical.json without it. A missing or
+ * invalid profile is a DialectUnavailableError (a usage error).
+ */
+export function loadDialect(nameOrPath: string = DEFAULT_PROFILE): Dialect {
   try {
     return dialectFromProfile(loadProfile(nameOrPath));
   } catch (error) {

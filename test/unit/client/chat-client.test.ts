@@ -5,8 +5,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ChatClient, type ChatClientListener } from '../../../reference-client/chat-client.ts';
-import { canonicalDialect } from '../../../reference-client/protocol.ts';
-import { dialectFromProfile } from '../../../reference-client/protocol-profile.ts';
+import { dialectFromProfile, loadDialect } from '../../../reference-client/protocol-profile.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
 
 /** A server that answers each received line with `answer(line)` (lines, joined by \n), all in one write. */
@@ -62,7 +61,7 @@ test('pipelined commands get their own replies in order; data lines go to the co
   });
   closers.push(server.close);
   const listener = recorder();
-  const client = await ChatClient.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: 5000 }, canonicalDialect, listener);
+  const client = await ChatClient.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: 5000 }, loadDialect(), listener);
   closers.push(() => client.close(1000));
 
   const [help, join, who] = await Promise.all([

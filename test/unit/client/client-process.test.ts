@@ -15,11 +15,8 @@ let server: ChatServer;
 let workDir: string;
 const clients: ClientProcess[] = [];
 
-/** Extra options for every client of the current suite: the dialect under test. */
-let dialectArgs: readonly string[] = [];
-
 function client(args: readonly string[], cwd?: string): ClientProcess {
-  const c = new ClientProcess(['--host', '127.0.0.1', '--port', String(server.port), ...dialectArgs, ...args], cwd ? { cwd } : {});
+  const c = new ClientProcess(['--host', '127.0.0.1', '--port', String(server.port), ...args], cwd ? { cwd } : {});
   clients.push(c);
   return c;
 }
@@ -35,120 +32,117 @@ after(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-// The built-in canonical dialect, and the same protocol read through the profile engine (profiles/canonical.json).
-for (const dialect of [[], ['--profile', 'canonical']] as const) {
-  describe(`two clients through piped stdin${dialect.length ? ` (${dialect.join(' ')})` : ''}`, () => {
-    // Its own server: the same nicks in each dialect's suite never meet.
-    let shared: ChatServer;
-    before(async () => {
-      dialectArgs = dialect;
-      shared = server;
-      server = await startChatServer();
-    });
-    after(async () => {
-      dialectArgs = [];
-      await server.close();
-      server = shared;
-    });
-
-    test('chat in a channel, private message, WHO with the owner mark, clean exit 0', async () => {
-      const alice = client(['--nick', 'alice']);
-      const bob = client(['--nick', 'bob']);
-      alice.line('/JOIN #room');
-      await alice.waitFor(/\[#room\] joined; you created it/);
-      bob.line('/JOIN #room');
-      await bob.waitFor(/\[#room\] joined\n/);
-      await alice.waitFor(/\[#room\] \* bob joined/);
-
-      bob.line('hello   alice, spaces kept');
-      await alice.waitFor(/\[#room\] <bob> hello {3}alice, spaces kept/);
-      alice.line('/MSG bob a secret');
-      await bob.waitFor(/\[private\] <alice> a secret/);
-      await alice.waitFor(/\[private\] to bob: a secret/);
-
-      bob.line('/WHO');
-      await bob.waitFor(/\[#room\] members: ~alice bob /);
-
-      bob.line('/BYE');
-      assert.deepEqual(await bob.exit(), { code: 0, signal: null });
-      await alice.waitFor(/\* bob quit/);
-      alice.end();
-      assert.deepEqual(await alice.exit(), { code: 0, signal: null });
-      assert.equal(alice.stderr, '');
-      // A plain message is never echoed back (§5.6): bob's screen has no "<bob>" line.
-      assert.doesNotMatch(bob.stdout, /<bob>/);
-    });
-
-    test('a file goes from /SEND to /RECV byte for byte, and an existing file is not overwritten without --force', async () => {
-      const content = randomBytes(200_000); // several /DATA and FILEDATA chunks, bytes of every value
-      const source = path.join(workDir, 'photo.bin');
-      await writeFile(source, content);
-      const inbox = await mkdtemp(path.join(workDir, 'inbox-'));
-      await writeFile(path.join(inbox, 'taken.bin'), 'keep me');
-
-      const carol = client(['--nick', 'carol']);
-      const dave = client(['--nick', 'dave'], inbox);
-      carol.line('/JOIN #files');
-      await carol.waitFor(/joined; you created it/);
-      dave.line('/JOIN #files');
-      await carol.waitFor(/\* dave joined/);
-
-      carol.line(`/SEND dave ${source}`);
-      await carol.waitFor(/sent photo\.bin \(200000 bytes\) to dave/);
-      await dave.waitFor(/\* carol sent you a file: photo\.bin \(200000 bytes\)/);
-
-      // Refused locally BEFORE asking the server, so the file is still waiting afterwards.
-      dave.line('/RECV photo.bin taken.bin');
-      await dave.waitFor(/error RECV: .*taken\.bin already exists; give another path or add --force/);
-      assert.equal(await readFile(path.join(inbox, 'taken.bin'), 'utf8'), 'keep me');
-
-      dave.line('/RECV photo.bin');
-      await dave.waitFor(/saved photo\.bin \(200000 bytes from carol\) to /);
-      assert.ok((await readFile(path.join(inbox, 'photo.bin'))).equals(content), 'received bytes differ from the sent ones');
-
-      // The same name again: nothing waits any more.
-      dave.line('/RECV photo.bin again.bin');
-      await dave.waitFor(/error RECV: receive refused: NO_SUCH_FILE/);
-
-      // --force overwrites.
-      carol.line(`/SEND dave ${source}`);
-      await dave.waitFor(/sent you a file: photo\.bin[^\n]*\n(?:.*\n)*.*sent you a file: photo\.bin/);
-      dave.line('/RECV photo.bin taken.bin --force');
-      await dave.waitFor(/saved photo\.bin \(200000 bytes from carol\) to .*taken\.bin/);
-      assert.ok((await readFile(path.join(inbox, 'taken.bin'))).equals(content));
-
-      carol.end();
-      dave.end();
-      assert.equal((await carol.exit()).code, 0);
-      assert.equal((await dave.exit()).code, 0);
-    });
-
-    test('lines wait for their replies in order, and events that reached the server before the script ended are printed', async () => {
-      const erin = client(['--nick', 'erin']);
-      erin.line('/JOIN #late');
-      await erin.waitFor(/joined; you created it/);
-      // frank's whole script is written before it even connects: each line waits for the previous reply.
-      const frank = client([]);
-      frank.line('frank');
-      frank.line('/JOIN #late');
-      frank.line('hi from a script');
-      await erin.waitFor(/\[#late\] <frank> hi from a script/);
-      // The server's greeting first, then the script: a script never races the HELLO.
-      assert.match(frank.stdout, /^connected to [^\n]*\n> frank\nwelcome, frank/);
-
-      // erin speaks; her PONG proves the server has queued the MSG for frank (§2.1). Only then does
-      // frank's script end: frank must still print the message before exiting.
-      erin.line('late news');
-      erin.line('/PING sent');
-      await erin.waitFor(/pong sent/);
-      frank.end();
-      assert.equal((await frank.exit()).code, 0);
-      assert.match(frank.stdout, /\[#late\] <erin> late news/);
-      erin.end();
-      assert.equal((await erin.exit()).code, 0);
-    });
+// Without --profile the client reads profiles/canonical.json, as `--profile canonical` does.
+describe('two clients through piped stdin', () => {
+  // Its own server: its nicks never meet those of the other suites.
+  let shared: ChatServer;
+  before(async () => {
+    shared = server;
+    server = await startChatServer();
   });
-}
+  after(async () => {
+    await server.close();
+    server = shared;
+  });
+
+  test('chat in a channel, private message, WHO with the owner mark, clean exit 0', async () => {
+    const alice = client(['--nick', 'alice']);
+    // The profile named: the same dialect as the default.
+    const bob = client(['--profile', 'canonical', '--nick', 'bob']);
+    alice.line('/JOIN #room');
+    await alice.waitFor(/\[#room\] joined; you created it/);
+    bob.line('/JOIN #room');
+    await bob.waitFor(/\[#room\] joined\n/);
+    await alice.waitFor(/\[#room\] \* bob joined/);
+
+    bob.line('hello   alice, spaces kept');
+    await alice.waitFor(/\[#room\] <bob> hello {3}alice, spaces kept/);
+    alice.line('/MSG bob a secret');
+    await bob.waitFor(/\[private\] <alice> a secret/);
+    await alice.waitFor(/\[private\] to bob: a secret/);
+
+    bob.line('/WHO');
+    await bob.waitFor(/\[#room\] members: ~alice bob /);
+
+    bob.line('/BYE');
+    assert.deepEqual(await bob.exit(), { code: 0, signal: null });
+    await alice.waitFor(/\* bob quit/);
+    alice.end();
+    assert.deepEqual(await alice.exit(), { code: 0, signal: null });
+    assert.equal(alice.stderr, '');
+    // A plain message is never echoed back (§5.6): bob's screen has no "<bob>" line.
+    assert.doesNotMatch(bob.stdout, /<bob>/);
+  });
+
+  test('a file goes from /SEND to /RECV byte for byte, and an existing file is not overwritten without --force', async () => {
+    const content = randomBytes(200_000); // several /DATA and FILEDATA chunks, bytes of every value
+    const source = path.join(workDir, 'photo.bin');
+    await writeFile(source, content);
+    const inbox = await mkdtemp(path.join(workDir, 'inbox-'));
+    await writeFile(path.join(inbox, 'taken.bin'), 'keep me');
+
+    const carol = client(['--nick', 'carol']);
+    const dave = client(['--nick', 'dave'], inbox);
+    carol.line('/JOIN #files');
+    await carol.waitFor(/joined; you created it/);
+    dave.line('/JOIN #files');
+    await carol.waitFor(/\* dave joined/);
+
+    carol.line(`/SEND dave ${source}`);
+    await carol.waitFor(/sent photo\.bin \(200000 bytes\) to dave/);
+    await dave.waitFor(/\* carol sent you a file: photo\.bin \(200000 bytes\)/);
+
+    // Refused locally BEFORE asking the server, so the file is still waiting afterwards.
+    dave.line('/RECV photo.bin taken.bin');
+    await dave.waitFor(/error RECV: .*taken\.bin already exists; give another path or add --force/);
+    assert.equal(await readFile(path.join(inbox, 'taken.bin'), 'utf8'), 'keep me');
+
+    dave.line('/RECV photo.bin');
+    await dave.waitFor(/saved photo\.bin \(200000 bytes from carol\) to /);
+    assert.ok((await readFile(path.join(inbox, 'photo.bin'))).equals(content), 'received bytes differ from the sent ones');
+
+    // The same name again: nothing waits any more.
+    dave.line('/RECV photo.bin again.bin');
+    await dave.waitFor(/error RECV: receive refused: NO_SUCH_FILE/);
+
+    // --force overwrites.
+    carol.line(`/SEND dave ${source}`);
+    await dave.waitFor(/sent you a file: photo\.bin[^\n]*\n(?:.*\n)*.*sent you a file: photo\.bin/);
+    dave.line('/RECV photo.bin taken.bin --force');
+    await dave.waitFor(/saved photo\.bin \(200000 bytes from carol\) to .*taken\.bin/);
+    assert.ok((await readFile(path.join(inbox, 'taken.bin'))).equals(content));
+
+    carol.end();
+    dave.end();
+    assert.equal((await carol.exit()).code, 0);
+    assert.equal((await dave.exit()).code, 0);
+  });
+
+  test('lines wait for their replies in order, and events that reached the server before the script ended are printed', async () => {
+    const erin = client(['--nick', 'erin']);
+    erin.line('/JOIN #late');
+    await erin.waitFor(/joined; you created it/);
+    // frank's whole script is written before it even connects: each line waits for the previous reply.
+    const frank = client([]);
+    frank.line('frank');
+    frank.line('/JOIN #late');
+    frank.line('hi from a script');
+    await erin.waitFor(/\[#late\] <frank> hi from a script/);
+    // The server's greeting first, then the script: a script never races the HELLO.
+    assert.match(frank.stdout, /^connected to [^\n]*\n> frank\nwelcome, frank/);
+
+    // erin speaks; her PONG proves the server has queued the MSG for frank (§2.1). Only then does
+    // frank's script end: frank must still print the message before exiting.
+    erin.line('late news');
+    erin.line('/PING sent');
+    await erin.waitFor(/pong sent/);
+    frank.end();
+    assert.equal((await frank.exit()).code, 0);
+    assert.match(frank.stdout, /\[#late\] <erin> late news/);
+    erin.end();
+    assert.equal((await erin.exit()).code, 0);
+  });
+});
 
 describe('/HELP and /RECONNECT', () => {
   test('/HELP prints one help in titled sections, each command once, without asking the server', async () => {
