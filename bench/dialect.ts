@@ -1,5 +1,6 @@
 /**
  * The "bench dialect": the four things the load generator needs from a wire protocol, and nothing else.
+ * Built from a harness profile (bench/profile.ts), or built in here for real IRC, which has none.
  *
  * A load generator only registers, joins one channel and says lines in it, so it does not need the
  * harness's full dialect engine (which renders every command and parses every event). Keeping this
@@ -42,21 +43,6 @@ export interface BenchDialect {
   eol: string;
 }
 
-/** PROTOCOL.md's canonical dialect: bare nick, /JOIN, plain lines; MSG events; OK/ERR replies. */
-export const canonicalDialect: BenchDialect = {
-  name: 'canonical',
-  origin: { builtin: 'canonical' },
-  greeting: /^HELLO /,
-  register: (nick) => [nick],
-  registered: /^OK WELCOME /,
-  registerFailed: /^ERR /,
-  join: (channel) => [`/JOIN ${channel}`],
-  joined: (channel) => new RegExp(`^OK JOIN ${escapeRegExp(channel)}( |$)`),
-  say: (_channel, text) => text,
-  deliveryLine: /^MSG \S+ \S+ \S/,
-  eol: '\n',
-};
-
 /**
  * IRC (RFC 1459/2812 as spoken by ngircd and InspIRCd): NICK/USER, JOIN, PRIVMSG. Registration is done
  * when the server sends numeric 001; a join is done at the end of the NAMES list (366) for that channel.
@@ -77,8 +63,11 @@ export const ircDialect: BenchDialect = {
   eol: '\r\n',
 };
 
+/**
+ * Dialects with no harness profile. PROTOCOL.md's is not one of them: it is read from
+ * profiles/canonical.json (bench/profile.ts), the one description of the canonical wire format.
+ */
 export const BUILTIN_DIALECTS: Readonly<Record<string, BenchDialect>> = {
-  canonical: canonicalDialect,
   irc: ircDialect,
 };
 

@@ -5,21 +5,27 @@
  * engine and reduced to what the bench needs: its registration script, its `join` and `say` commands,
  * its error replies and its `message` event, unless the name is a built-in bench dialect (`irc`, real IRC
  * for bench:compare; the harness's profiles/irc.json is then given by its path). So `--profile canonical`
- * speaks exactly what profiles/canonical.json says, like the conformance suite does.
+ * (the default, and the compare's canonical targets) speaks exactly what profiles/canonical.json says,
+ * like the conformance suite does. Only registration and joins are recognised through the profile's
+ * patterns; deliveries are found by their payload (payload.ts), so the profile costs the hot path nothing.
  */
 import { existsSync } from 'node:fs';
 import { Dialect } from '../harness/dialect/dialect.ts';
 import { loadProfile, resolveProfilePath } from '../harness/dialect/load-profile.ts';
-import { anyOf, BUILTIN_DIALECTS, ircDialect, type BenchDialect, type DialectOrigin, type LineTest } from './dialect.ts';
+import { anyOf, BUILTIN_DIALECTS, type BenchDialect, type DialectOrigin, type LineTest } from './dialect.ts';
 
 export async function resolveDialect(profile: string): Promise<BenchDialect> {
   const builtin = BUILTIN_DIALECTS[profile];
   // `irc` is real IRC (ngircd, InspIRCd in bench:compare): it keeps its name over profiles/irc.json, the
-  // IRC-like student dialect of the conformance fixtures, which is reached by its path. For any other
-  // name a harness profile wins (profiles/canonical.json over the built-in canonical fallback).
-  if (builtin === ircDialect) return builtin;
+  // IRC-like student dialect of the conformance fixtures, which is reached by its path.
+  if (builtin !== undefined) return builtin;
   if (existsSync(resolveProfilePath(profile))) return dialectFromHarnessProfile(profile);
   throw new Error(`unknown profile "${profile}": not a harness profile (${resolveProfilePath(profile)} does not exist) nor a built-in bench dialect (${Object.keys(BUILTIN_DIALECTS).join(', ')})`);
+}
+
+/** PROTOCOL.md's dialect, read from profiles/canonical.json exactly as `--profile canonical` reads it. */
+export function canonicalDialect(): BenchDialect {
+  return dialectFromHarnessProfile('canonical');
 }
 
 /** Rebuilds a dialect from its origin (in a worker thread). */

@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalDialect, ircDialect, type BenchDialect } from './dialect.ts';
+import { ircDialect, type BenchDialect } from './dialect.ts';
+import { canonicalDialect } from './profile.ts';
 
 export interface CompareTarget {
   /** Short key used on the command line (--targets) and in the JSON. */
@@ -44,7 +45,7 @@ const node = `"${process.execPath}" --import tsx`;
 export const referenceTarget: CompareTarget = {
   key: 'reference',
   label: 'reference',
-  dialect: canonicalDialect,
+  dialect: canonicalDialect(),
   unavailable: () => (existsSync(path.join(REPO_ROOT, 'reference-server/net/cli.ts')) ? undefined : 'reference-server/net/cli.ts not found'),
   // 20000 connections: the idle test needs 10,000 registered clients plus the readiness probe.
   command: (port) => `${node} reference-server/net/cli.ts --port ${port} --max-connections 20000`,
@@ -53,7 +54,7 @@ export const referenceTarget: CompareTarget = {
 export const pythonTarget: CompareTarget = {
   key: 'python',
   label: 'python threads',
-  dialect: canonicalDialect,
+  dialect: canonicalDialect(),
   unavailable: () => (onPath('python3') ? undefined : 'python3 not installed'),
   command: (port) => `python3 bench/baselines/threaded_server.py --port ${port}`,
 };
@@ -61,7 +62,7 @@ export const pythonTarget: CompareTarget = {
 export const nodeRelayTarget: CompareTarget = {
   key: 'node-relay',
   label: 'naive node',
-  dialect: canonicalDialect,
+  dialect: canonicalDialect(),
   unavailable: () => undefined,
   command: (port) => `${node} bench/baselines/naive-relay.ts --port ${port}`,
 };
@@ -87,7 +88,7 @@ function buildEpollRelay(): string | undefined {
 export const epollTarget: CompareTarget = {
   key: 'c-epoll',
   label: 'C epoll',
-  dialect: canonicalDialect,
+  dialect: canonicalDialect(),
   unavailable: buildEpollRelay,
   command: (port) => `"${path.join(BUILD_DIR, 'epoll_relay')}" --port ${port}`,
 };

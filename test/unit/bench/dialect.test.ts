@@ -1,24 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalDialect, ircDialect } from '../../../bench/dialect.ts';
+import { ircDialect } from '../../../bench/dialect.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dialectFromHarnessProfile, resolveDialect } from '../../../bench/profile.ts';
+import { canonicalDialect, dialectFromHarnessProfile, resolveDialect } from '../../../bench/profile.ts';
 import { isLoopback, parseTarget } from '../../../bench/run.ts';
-
-test('canonical bench dialect: bare nick, /JOIN, plain line; recognises the spec replies', () => {
-  assert.deepEqual(canonicalDialect.register('b1'), ['b1']);
-  assert.deepEqual(canonicalDialect.join('#bench'), ['/JOIN #bench']);
-  assert.equal(canonicalDialect.say('#bench', '~0.1.2'), '~0.1.2');
-  assert.ok(canonicalDialect.greeting!.test('HELLO chat-conformance 1'));
-  assert.ok(canonicalDialect.registered.test('OK WELCOME b1'));
-  assert.ok(canonicalDialect.registerFailed.test('ERR NICK_IN_USE b1'));
-  assert.ok(canonicalDialect.joined('#bench').test('OK JOIN #bench owner'));
-  assert.ok(!canonicalDialect.joined('#bench').test('OK JOIN #bench2 owner'));
-  assert.ok(canonicalDialect.deliveryLine.test('MSG #bench b0 ~0.1.2'));
-  assert.ok(!canonicalDialect.deliveryLine.test('ERR SYNTAX ~0.1.2'));
-});
 
 test('irc bench dialect: NICK/USER, JOIN, PRIVMSG; 001 and 366 end the steps; PING is answered', () => {
   assert.deepEqual(ircDialect.register('b1'), ['NICK b1', 'USER b1 0 * :b1']);
@@ -37,7 +24,7 @@ test('--profile irc is the built-in IRC dialect (the harness profile irc by its 
   const harnessIrc = await resolveDialect('profiles/irc.json');
   assert.deepEqual(harnessIrc.origin, { profile: 'profiles/irc.json' });
   assert.equal(harnessIrc.say('#bench', 'hi'), 'PRIVMSG * :hi', 'its say names no channel: the current one');
-  await assert.rejects(resolveDialect('nope'), /canonical, irc/);
+  await assert.rejects(resolveDialect('nope'), /not a harness profile \(.*nope\.json does not exist\) nor a built-in bench dialect \(irc\)/);
 });
 
 test('--target accepts loopback only', () => {
@@ -49,9 +36,10 @@ test('--target accepts loopback only', () => {
   assert.throws(() => parseTarget('1459'), /host:port/);
 });
 
-test('--profile canonical goes through the harness profile: same wire text and recognition as PROTOCOL.md', async () => {
+test('--profile canonical (and the compare\'s canonical targets) go through the harness profile: wire text and recognition as PROTOCOL.md', async () => {
   const dialect = await resolveDialect('canonical');
   assert.deepEqual(dialect.origin, { profile: 'canonical' });
+  assert.deepEqual(canonicalDialect().origin, { profile: 'canonical' }, 'no built-in copy of the canonical dialect');
   assert.deepEqual(dialect.register('b1'), ['b1']);
   assert.deepEqual(dialect.join('#bench'), ['/JOIN #bench']);
   assert.equal(dialect.say('#bench', '~0.1.2'), '~0.1.2');
@@ -60,8 +48,10 @@ test('--profile canonical goes through the harness profile: same wire text and r
   assert.ok(dialect.registered.test('OK WELCOME b1'));
   assert.ok(dialect.registerFailed.test('ERR NICK_IN_USE taken'));
   assert.ok(dialect.joined('#bench').test('OK JOIN #bench member'));
+  assert.ok(!dialect.registered.test('ERR NICK_IN_USE b1'));
   assert.ok(dialect.deliveryLine.test('MSG #bench b0 ~0.1.2'));
   assert.ok(!dialect.deliveryLine.test('OK SAY #bench'));
+  assert.ok(!dialect.deliveryLine.test('ERR SYNTAX ~0.1.2'));
 });
 
 test('a harness profile the bench cannot drive is refused with the reason', () => {

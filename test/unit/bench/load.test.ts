@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { runLoad, WARMUP_DELIVERIES } from '../../../bench/load.ts';
-import { canonicalDialect } from '../../../bench/dialect.ts';
+import { canonicalDialect } from '../../../bench/profile.ts';
 import { startNaiveRelay } from '../../../bench/baselines/naive-relay.ts';
 
 function portOf(server: net.Server): number {
@@ -13,7 +13,7 @@ function portOf(server: net.Server): number {
 test('several senders with a small window: every delivery counted once, in order', async (t) => {
   const relay = await startNaiveRelay(0);
   t.after(() => relay.close());
-  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect, clients: 6, senders: 3, messages: 40, window: 2, idleTimeoutMs: 5000 });
+  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect(), clients: 6, senders: 3, messages: 40, window: 2, idleTimeoutMs: 5000 });
   assert.equal(result.expected, 3 * 40 * 5);
   assert.equal(result.received, result.expected);
   assert.equal(result.lost, 0);
@@ -28,7 +28,7 @@ test('clients spread over three worker threads: windows advance across shards, n
   const relay = await startNaiveRelay(0);
   t.after(() => relay.close());
   // window 1: each message must be seen by all 6 recipients, in three shards, before the next is sent.
-  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect, clients: 7, senders: 3, messages: 30, window: 1, workers: 3, idleTimeoutMs: 5000 });
+  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect(), clients: 7, senders: 3, messages: 30, window: 1, workers: 3, idleTimeoutMs: 5000 });
   assert.equal(result.workers, 3);
   assert.equal(result.received, 3 * 30 * 6);
   assert.equal(result.lost, 0);
@@ -39,7 +39,7 @@ test('clients spread over three worker threads: windows advance across shards, n
 test('a fixed rate is honoured as an upper bound and still delivers everything', async (t) => {
   const relay = await startNaiveRelay(0);
   t.after(() => relay.close());
-  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect, clients: 3, senders: 1, messages: 20, rate: 200, warmup: 0 });
+  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect(), clients: 3, senders: 1, messages: 20, rate: 200, warmup: 0 });
   assert.equal(result.lost, 0);
   assert.equal(result.rate, 200);
   // 20 messages at 200/s cannot finish in much less than 95 ms (the first is sent at once).
@@ -78,7 +78,7 @@ async function startLossyRelay(): Promise<net.Server> {
 test('lost deliveries are reported when the server drops messages (bounded by the idle timeout)', async (t) => {
   const relay = await startLossyRelay();
   t.after(() => relay.close());
-  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect, clients: 3, senders: 1, messages: 30, warmup: 0, idleTimeoutMs: 300 });
+  const result = await runLoad({ host: '127.0.0.1', port: portOf(relay), dialect: canonicalDialect(), clients: 3, senders: 1, messages: 30, warmup: 0, idleTimeoutMs: 300 });
   assert.equal(result.ended, 'idle-timeout');
   assert.ok(result.lost > 0, `lost ${result.lost}`);
   assert.equal(result.received + result.lost, result.expected);
@@ -93,5 +93,5 @@ test('setup fails clearly when registration is refused', async (t) => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => server.close());
-  await assert.rejects(runLoad({ host: '127.0.0.1', port: portOf(server), dialect: canonicalDialect, clients: 2, senders: 1, messages: 1 }), /registration refused: ERR SERVER_FULL/);
+  await assert.rejects(runLoad({ host: '127.0.0.1', port: portOf(server), dialect: canonicalDialect(), clients: 2, senders: 1, messages: 1 }), /registration refused: ERR SERVER_FULL/);
 });
