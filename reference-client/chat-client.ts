@@ -79,6 +79,11 @@ export class ChatClient {
   readonly announcedFiles = new Map<string, number[]>();
   /** True once the server has sent KILLED to us. */
   killed = false;
+  /**
+   * True while a /SEND of this connection runs (execute.ts): one at a time, since the protocol has one
+   * upload per connection and a new /SEND replaces it. Per client, so clients in one process never block each other.
+   */
+  uploading = false;
 
   private readonly pending: Pending[] = [];
   private barriers = 0;

@@ -36,9 +36,6 @@ export function localPath(typed: string, cwd: string): string {
 /** Files from this size on get a progress indicator. */
 const PROGRESS_FROM_BYTES = 64 * 1024;
 
-/** One /SEND at a time: the protocol has one upload per connection and a new /SEND replaces it. */
-let uploading = false;
-
 function progressFor(ctx: ExecuteContext, verb: string, name: string): Progress {
   let shown = -1;
   return (done, total) => {
@@ -75,17 +72,17 @@ async function run(typed: Executable, ctx: ExecuteContext): Promise<void> {
       return;
     }
     case 'send-file': {
-      if (uploading) {
+      if (client.uploading) {
         output.show(renderError('BUSY', 'an upload is still running; wait for it to finish', style));
         return;
       }
-      uploading = true;
+      client.uploading = true;
       try {
         const result = await sendFile(client, typed.nick, localPath(typed.path, ctx.cwd), progressFor(ctx, 'sending', typed.path));
         output.status?.(undefined);
         output.show(result.ok ? style('green', result.message) : renderError('SEND', result.message, style));
       } finally {
-        uploading = false;
+        client.uploading = false;
       }
       return;
     }

@@ -3,9 +3,14 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { ChatClient, type ChatClientListener } from '../../../reference-client/chat-client.ts';
+import { execute } from '../../../reference-client/execute.ts';
 import { dialectFromProfile, loadDialect } from '../../../reference-client/protocol-profile.ts';
+import { makeStyle } from '../../../reference-client/render.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
 
 /** A server that answers each received line with `answer(line)` (lines, joined by \n), all in one write. */
@@ -113,4 +118,32 @@ test('a silent command (no reply on success) is settled by the barrier; a refusa
   assert.equal(after.reply.ok, true, 'the refused command’s own barrier answer must not be taken for the next one');
   assert.equal(client.waiting, 0);
   assert.deepEqual(listener.seen, [], 'no barrier answer is left over as an unexpected line');
+});
+
+test('two clients in one process: an upload running on one does not make the other\'s /SEND busy', async () => {
+  // The /SEND to "slow" is never answered, so that upload stays running; the one to "bob" is accepted.
+  const server = await scriptedServer((line) => {
+    if (line === '/SEND bob f.txt 3') return ['OK SEND bob f.txt 3'];
+    if (line.startsWith('/DATA ')) return ['OK DATA 3 3'];
+    return [];
+  });
+  closers.push(server.close);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'client-upload-'));
+  closers.push(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'f.txt'), 'abc');
+  const connect = () => ChatClient.connect({ host: '127.0.0.1', port: server.port, connectTimeoutMs: 5000 }, loadDialect(), recorder());
+  const [first, second] = [await connect(), await connect()];
+  closers.push(() => second.close(1000));
+  const shown = { first: [] as string[], second: [] as string[] };
+  const context = (client: ChatClient, lines: string[]) => ({ client, style: makeStyle(false), output: { show: (text: string) => void lines.push(text) }, cwd: dir });
+
+  const stuck = execute({ kind: 'send-file', nick: 'slow', path: 'f.txt' }, context(first, shown.first));
+  await execute({ kind: 'send-file', nick: 'bob', path: 'f.txt' }, context(second, shown.second));
+  assert.deepEqual(shown.second, ['sent f.txt (3 bytes) to bob']);
+
+  await execute({ kind: 'send-file', nick: 'bob', path: 'f.txt' }, context(first, shown.first));
+  assert.deepEqual(shown.first, ['error BUSY: an upload is still running; wait for it to finish'], 'one upload at a time per connection still');
+  await first.close(1000); // ends the stuck upload (its reply will never come)
+  await stuck;
+  assert.equal(first.uploading, false);
 });
