@@ -98,15 +98,16 @@ test('every command of the catalogue has its profile entry, scenarios, rubric ca
 });
 
 test('a command added to the catalogue alone is reported, each missing piece by name (the check can fail)', async () => {
-  const topic: CommandFacts = { word: 'TOPIC', args: [], text: 'text', channel: true, role: 'admin', tag: '@topic', level: 'v1', help: { usage: '/TOPIC <text>', text: 'set the topic of your current channel' } };
-  assert.deepEqual(check({ ...COMMANDS, topic }, await places()), [
-    'topic: no entry in profiles/canonical.json "commands"',
-    'topic: no scenario in features/ is tagged @topic',
-    'topic: no category of rubrics/course.json takes @v1 @topic',
-    'topic: no category of rubrics/strict.json takes @v1 @topic',
-    'topic: no row in the command table of docs/PROTOCOL.md §6',
-    "topic: no line of the reference server's /HELP starts with /TOPIC",
-    'topic: the reference client does not accept the typed line "/TOPIC hello there"',
-    "topic: the reference client's default dialect cannot render it",
+  // A made-up command (so that no real one ever takes its name), shaped like docs/ADDING-A-COMMAND.md's /TOPIC.
+  const frobnicate: CommandFacts = { word: 'FROBNICATE', args: [], text: 'text', channel: true, role: 'admin', tag: '@frobnicate', level: 'v1', help: { usage: '/FROBNICATE <text>', text: 'frobnicate your current channel' } };
+  assert.deepEqual(check({ ...COMMANDS, frobnicate }, await places()), [
+    'frobnicate: no entry in profiles/canonical.json "commands"',
+    'frobnicate: no scenario in features/ is tagged @frobnicate',
+    'frobnicate: no category of rubrics/course.json takes @v1 @frobnicate',
+    'frobnicate: no category of rubrics/strict.json takes @v1 @frobnicate',
+    'frobnicate: no row in the command table of docs/PROTOCOL.md §6',
+    "frobnicate: no line of the reference server's /HELP starts with /FROBNICATE",
+    'frobnicate: the reference client does not accept the typed line "/FROBNICATE hello there"',
+    "frobnicate: the reference client's default dialect cannot render it",
   ]);
 });
