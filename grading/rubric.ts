@@ -3,8 +3,11 @@
  * JSON, validated against rubrics/rubric.schema.json (ajv), then every tag expression is compiled so a
  * typo fails before a single server is started.
  *
- * A scenario counts in the FIRST category whose expression matches it (so a catch-all category can come
- * last); `checkCoverage` reports the scenarios no category takes and those several categories match.
+ * A scenario counts in the FIRST category whose expression matches it; `checkCoverage` reports the
+ * scenarios no category takes and those several categories match, and `requireCoverage` refuses a rubric
+ * that leaves any (the shipped rubrics must grade every scenario of features/ exactly once). Their
+ * categories name the command tags they take, with no catch-all ("@v1 and not (...)"): a new command's
+ * scenarios then land in no category, and that is an error, instead of silently in the wrong one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -147,6 +150,19 @@ export function checkCoverage(rubric: Rubric, scenarios: readonly ScenarioInfo[]
     else if (ids.length > 1) coverage.overlapping.push({ scenario, categories: ids });
   }
   return coverage;
+}
+
+/**
+ * Throws RubricError naming every scenario that no category grades, or that several categories match (it
+ * would count in the first one only by the order of the categories).
+ */
+export function requireCoverage(rubric: Rubric, scenarios: readonly ScenarioInfo[]): void {
+  const { uncovered, overlapping } = checkCoverage(rubric, scenarios);
+  const problems = [
+    ...uncovered.map((s) => `${s.key} (${s.tags.join(' ')}) is in no category`),
+    ...overlapping.map((o) => `${o.scenario.key} (${o.scenario.tags.join(' ')}) is in several categories: ${o.categories.join(', ')}`),
+  ];
+  if (problems.length > 0) throw new RubricError(`${rubric.source}: every scenario must be in exactly one category:\n  ${problems.join('\n  ')}`);
 }
 
 /** Weight of a scenario inside its category: `@points:N` (N > 0), default 1. */

@@ -12,55 +12,18 @@
  */
 
 import type { ConsoleDialect } from './dialect/console.ts';
-import type { ReadNeed } from './dialect/dialect.ts';
-import type { VariantName, Variants } from './dialect/variants.ts';
+import type { Member, ReadNeed } from './dialect/dialect.ts';
+import type { Variants } from './dialect/variants.ts';
 import type { SandboxSpec } from './target/sandbox.ts';
+import type { CommandName, EventName } from '../common/commands.ts';
 
-/** Every action a user can perform. Arguments are REAL names (use Session.nick / Session.channel). */
-export type CommandName =
-  | 'register' // { nick }
-  | 'help' // {}
-  | 'ping' // { token? }
-  | 'list' // {}
-  | 'join' // { channel }
-  | 'leave' // {}
-  | 'who' // {}
-  | 'say' // { text }
-  | 'msg' // use Session.msg(user, nicks, text): the profile joins the nicks with its separator
-  | 'bye' // {}
-  | 'kick' // { nick }
-  | 'ren' // { channel }
-  | 'current' // { channel? }
-  | 'nick' // { nick }
-  | 'grant' // { nick }
-  | 'revoke' // { nick }
-  | 'send' // { nick, name, size }
-  | 'data' // { base64 }
-  | 'recv' // { name }
-  | 'history' // { count? }
-  | 'oper' // { password }
-  | 'global' // { text }
-  | 'kill' // { nick }
-  | 'ban' // { nick }
-  | 'unban' // { address }
-  | 'unknown'; // { word } an unknown command word, to check the error path
-
-/** Every asynchronous event a user can observe. Field values are REAL names. */
-export type EventName =
-  | 'message' // { channel, from, text }
-  | 'private' // { from, text }
-  | 'joined' // { channel, nick }
-  | 'left' // { channel, nick }
-  | 'quit' // { nick }
-  | 'kicked' // { channel, nick, by }
-  | 'renamed' // { old, new }
-  | 'owner' // { channel, nick }
-  | 'granted' // { channel, nick, by }
-  | 'revoked' // { channel, nick, by }
-  | 'nick' // { old, new }
-  | 'file' // { from, name, size }
-  | 'global' // { from, text }
-  | 'killed'; // { by, reason }
+/**
+ * Every action a user can perform, and every asynchronous event a user can observe, with their arguments
+ * and fields: the command catalogue (common/commands.ts). Arguments and field values are REAL names
+ * (use Session.nick / Session.channel); `msg` goes through Session.msg(user, nicks, text), as the profile
+ * joins the nicks with its separator; `unknown` sends an unknown command word, to check the error path.
+ */
+export type { CommandName, EventName } from '../common/commands.ts';
 
 /** One step of an ordered expectation (Session.expectEventsInOrder). Field values are REAL names. */
 export interface ExpectedEvent {
@@ -98,36 +61,8 @@ export interface ReceivedUnit {
   fields?: Record<string, string>;
 }
 
-/** One member as reported by WHO. */
-export interface Member {
-  nick: string;
-  role: 'owner' | 'admin' | 'member';
-}
-
-/**
- * Thrown when the active profile cannot express an action or recognise an event that a scenario
- * needs. The runner reports such scenarios as "not gradable with this profile", never as pass or fail.
- */
-export class NotGradableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotGradableError';
-  }
-}
-
-/**
- * Not gradable because the server follows a course variant its profile declares (harness/dialect/variants.ts):
- * the scenario checks the very rule the variant replaces. The step wrapper also attaches the variant, so
- * a strict grade can count it as failed.
- */
-export class VariantNotGradableError extends NotGradableError {
-  constructor(
-    readonly variant: VariantName,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type { Member } from './dialect/dialect.ts';
+export { NotGradableError, VariantNotGradableError } from './not-gradable.ts';
 
 /** What a dialect may or may not offer; see Session.requireCapability. */
 export type Capability =

@@ -28,6 +28,7 @@ import {
 } from './session-api.ts';
 import { Dialect, type Fields, type ReadNeed, type ReplyUnit } from './dialect/dialect.ts';
 import { ConsoleDialect } from './dialect/console.ts';
+import { COMMAND_FACTS } from '../common/commands.ts';
 import { loadProfile } from './dialect/load-profile.ts';
 import type { Profile } from './dialect/profile-types.ts';
 import { Memberships } from './memberships.ts';
@@ -61,8 +62,6 @@ let barrierCounter = 0;
 /** Requests per write in sendRepeatedly: small writes, so a close is noticed soon after it happens. */
 const REPEAT_BATCH = 100;
 
-/** Commands that act on the current channel (PROTOCOL.md §4.1); `current` only without argument. */
-const CHANNEL_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['say', 'leave', 'who', 'msg', 'kick', 'ren', 'grant', 'revoke', 'send', 'history']);
 
 class ScenarioSession implements Session {
   private readonly dialect: Dialect;
@@ -287,7 +286,9 @@ class ScenarioSession implements Session {
   private requireLobbyFor(user: string, command: CommandName, args: Record<string, string | undefined>): void {
     const profile = this.dialect.profile;
     if (profile.lobby || !this.memberships.inLobby(user)) return;
-    const needsChannel = CHANNEL_COMMANDS.has(command) || (command === 'current' && args.channel === undefined);
+    // PROTOCOL.md §4.1: the catalogue says which commands act on the current channel, some only without their optional argument (/CURRENT).
+    const { channel, optional = [] } = COMMAND_FACTS[command];
+    const needsChannel = channel === true || (channel === 'without-argument' && optional.every((arg) => args[arg] === undefined));
     if (!needsChannel) return;
     if (profile.variants.lobby === 'default-channel') {
       throw new VariantNotGradableError(

@@ -2,10 +2,11 @@
  * Tab completion: command words at the start of a line, known nicks where a command takes a nick.
  * Shaped as a node:readline completer.
  */
+import { COMMAND_ENTRIES } from '../common/commands.ts';
 import { COMMAND_WORDS } from './typed-commands.ts';
 
-/** Commands whose first argument is a nick (for /MSG, the nick after the last ';'). */
-const NICK_FIRST = new Set(['/MSG', '/KICK', '/GRANT', '/REVOKE', '/SEND', '/KILL', '/BAN']);
+/** Commands whose first argument names another user (for /MSG, the nick after the last ';'): the catalogue's targetsUser. */
+const NICK_FIRST = new Set(COMMAND_ENTRIES.flatMap(([, facts]) => (facts.targetsUser && facts.word !== undefined ? [`/${facts.word}`] : [])));
 
 export function complete(line: string, knownNicks: Iterable<string>): [string[], string] {
   if (/^\/[^ \t]*$/.test(line)) {

@@ -6,6 +6,7 @@
  * writes one. A line that does not fit its command's syntax is kept raw, so that with the canonical
  * dialect the server (the authority) answers it with ERR SYNTAX.
  */
+import { COMMAND_ENTRIES, helpSummary } from '../common/commands.ts';
 import type { ClientCommand, CommandName } from './protocol.ts';
 
 export type Typed =
@@ -38,30 +39,6 @@ interface ClientCommandSpec {
   summary: string;
 }
 
-/** Commands sent to the server, in /HELP order. */
-export const TYPED_COMMANDS: Readonly<Record<string, ServerCommandSpec>> = {
-  LIST: { name: 'list', usage: '/LIST', summary: 'list the channels', shape: { args: [] } },
-  JOIN: { name: 'join', usage: '/JOIN <channel>', summary: 'join (or create) a channel, make it current', shape: { args: ['channel'] } },
-  LEAVE: { name: 'leave', usage: '/LEAVE', summary: 'leave the current channel', shape: { args: [] } },
-  WHO: { name: 'who', usage: '/WHO', summary: 'members of the current channel (~owner @admin)', shape: { args: [] } },
-  MSG: { name: 'msg', usage: '/MSG <nick>[;<nick>...] <text>', summary: 'private message', shape: { args: ['nicks'], text: 'text' } },
-  CURRENT: { name: 'current', usage: '/CURRENT [<channel>]', summary: 'show or select the current channel', shape: { args: [], optional: ['channel'] } },
-  NICK: { name: 'nick', usage: '/NICK <nick>', summary: 'change your nick', shape: { args: ['nick'] } },
-  KICK: { name: 'kick', usage: '/KICK <nick>', summary: 'remove a member [admin]', shape: { args: ['nick'] } },
-  REN: { name: 'ren', usage: '/REN <channel>', summary: 'rename the current channel [admin]', shape: { args: ['channel'] } },
-  GRANT: { name: 'grant', usage: '/GRANT <nick>', summary: 'make a member admin [owner]', shape: { args: ['nick'] } },
-  REVOKE: { name: 'revoke', usage: '/REVOKE <nick>', summary: 'take admin rights back [owner]', shape: { args: ['nick'] } },
-  HISTORY: { name: 'history', usage: '/HISTORY [n]', summary: 'last messages of the current channel', shape: { args: [], optional: ['count'] } },
-  DATA: { name: 'data', usage: '/DATA <base64>', summary: 'raw upload chunk (the client does this for /SEND)', shape: { args: ['base64'] } },
-  PING: { name: 'ping', usage: '/PING [token]', summary: 'check the connection', shape: { args: [], optional: ['token'] } },
-  OPER: { name: 'oper', usage: '/OPER <password>', summary: 'become operator', shape: { args: ['password'] } },
-  GLOBAL: { name: 'global', usage: '/GLOBAL <text>', summary: 'broadcast to everybody [operator]', shape: { args: [], text: 'text' } },
-  KILL: { name: 'kill', usage: '/KILL <nick>', summary: 'disconnect a user [operator]', shape: { args: ['nick'] } },
-  BAN: { name: 'ban', usage: '/BAN <nick>', summary: "disconnect a user and ban their address [operator]", shape: { args: ['nick'] } },
-  UNBAN: { name: 'unban', usage: '/UNBAN <address>', summary: 'lift a ban [operator]', shape: { args: ['address'] } },
-  BYE: { name: 'bye', usage: '/BYE', summary: 'disconnect and quit (also Ctrl-D, Ctrl-C)', shape: { args: [] } },
-};
-
 /** Commands the client answers or carries out itself, in /HELP order. */
 export const CLIENT_COMMANDS: Readonly<Record<string, ClientCommandSpec>> = {
   HELP: { usage: '/HELP', summary: 'this help (the client\'s: the server is not asked)' },
@@ -69,6 +46,18 @@ export const CLIENT_COMMANDS: Readonly<Record<string, ClientCommandSpec>> = {
   RECV: { usage: '/RECV <name> [<path>] [--force]', summary: 'save a received file (never overwrites without --force)' },
   RECONNECT: { usage: '/RECONNECT', summary: 'connect again to the same server: same nick, current channel joined again' },
 };
+
+/**
+ * Commands sent to the server, in /HELP order: every command of the catalogue (common/commands.ts) with a
+ * command word and a help line, except those the client carries out itself (CLIENT_COMMANDS).
+ */
+export const TYPED_COMMANDS: Readonly<Record<string, ServerCommandSpec>> = Object.fromEntries(
+  COMMAND_ENTRIES.flatMap(([name, facts]) => {
+    if (facts.word === undefined || facts.help === undefined || Object.hasOwn(CLIENT_COMMANDS, facts.word)) return [];
+    const shape: ArgShape = facts.text === undefined ? { args: facts.args, optional: facts.optional ?? [] } : { args: facts.args, text: facts.text };
+    return [[facts.word, { name, usage: facts.help.usage, summary: helpSummary(facts)!, shape }]];
+  }),
+);
 
 /** Command words, with their slash, for tab completion. */
 export const COMMAND_WORDS: readonly string[] = [...Object.keys(CLIENT_COMMANDS), ...Object.keys(TYPED_COMMANDS)].map((word) => `/${word}`);

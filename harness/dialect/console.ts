@@ -4,7 +4,8 @@
  * the harness can see it. Like the rest of the dialect it never touches a process or a socket: the
  * target control (harness/target) carries the typed line, this module only writes and reads text.
  */
-import { NotGradableError, type CommandName } from '../session-api.ts';
+import type { CommandName } from '../../common/commands.ts';
+import { NotGradableError } from '../not-gradable.ts';
 import { COMMAND_ARGS } from './catalogue.ts';
 import { Dialect, find, type ReplyUnit } from './dialect.ts';
 import type { ConsoleCommandName, ConsoleSpec } from './profile-types.ts';

@@ -3,12 +3,19 @@
  * (command + arguments -> wire text) and recognising (received text -> final reply, data line or
  * event, with named fields). It builds matchers for the test client; it never touches a socket.
  */
-import { NotGradableError, type CommandName, type EventName, type Member } from '../session-api.ts';
+import type { CommandName, EventName } from '../../common/commands.ts';
+import { NotGradableError } from '../not-gradable.ts';
 import type { Match, Matcher } from '../test-client.ts';
 import { COMMAND_ARGS, EVENT_FIELDS } from './catalogue.ts';
 import { eventPlaceholders, specificEventSource } from './event-template.ts';
 import type { CommandSpec, Profile, RegisterStep } from './profile-types.ts';
 import { escapeRegExp, fill, fillFirst, placeholders } from './template.ts';
+
+/** One member as reported by WHO (Session.who). */
+export interface Member {
+  nick: string;
+  role: 'owner' | 'admin' | 'member';
+}
 
 export type Fields = Record<string, string>;
 

@@ -3,7 +3,7 @@
  * and the compiled form the dialect engine uses (Profile: regular expressions built, templates
  * checked, defaults filled in).
  */
-import type { CommandName, EventName } from '../session-api.ts';
+import type { CommandName, EventName } from '../../common/commands.ts';
 import type { Variants } from './variants.ts';
 
 /** A JavaScript regular expression source; named groups carry fields. */

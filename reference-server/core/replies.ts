@@ -2,6 +2,7 @@
  * Every line the server sends, formatted in one place (PROTOCOL.md §2). Keywords and field order are
  * normative; `reason` texts and HELP wording are free (§2.1, §5.2).
  */
+import { COMMAND_ENTRIES, helpSummary } from '../../common/commands.ts';
 import type { ErrorCode } from './errors.ts';
 
 // ---- final replies (§2.1) -------------------------------------------------------------------------
@@ -56,33 +57,11 @@ export const event = {
 
 // ---- free wording ----------------------------------------------------------------------------------
 
-/** One HELP line per command (§5.2). */
-export const HELP_TEXTS: readonly string[] = [
-  '<text>                         send <text> to your current channel (//text sends /text)',
-  '/HELP                          this help',
-  '/PING [token]                  answered by PONG [token]',
-  '/LIST                          list the channels',
-  '/JOIN <channel>                join or create <channel> and make it current',
-  '/LEAVE                         leave your current channel (back to the lobby)',
-  '/WHO                           members of your current channel (~owner @admin)',
-  '/MSG <nick>[;<nick>...] <text> private message to members of your current channel',
-  '/BYE                           disconnect',
-  '/KICK <nick>                   [admin] remove <nick> from your current channel',
-  '/REN <channel>                 [admin] rename your current channel',
-  '/CURRENT [<channel>]           show or select your current channel',
-  '/NICK <nick>                   change your nick',
-  '/GRANT <nick>                  [owner] make <nick> an admin',
-  '/REVOKE <nick>                 [owner] take admin rights back from <nick>',
-  '/SEND <nick> <name> <size>     offer a file to a member of your current channel',
-  '/DATA <base64>                 next chunk of the file being sent',
-  '/RECV <name>                   receive a file waiting for you',
-  '/HISTORY [n]                   last n (default 20, at most 100) messages of your current channel',
-  '/OPER <password>               become an operator',
-  '/GLOBAL <text>                 [operator] message to every user',
-  '/KILL <nick>                   [operator] disconnect <nick>',
-  '/BAN <nick>                    [operator] disconnect <nick> and ban their address',
-  '/UNBAN <address>               [operator] lift a ban',
-];
+/**
+ * One HELP line per command (§5.2), from the command catalogue: the usage in a column of 30, then what
+ * the command does, in catalogue order.
+ */
+export const HELP_TEXTS: readonly string[] = COMMAND_ENTRIES.flatMap(([, facts]) => (facts.help === undefined ? [] : [`${facts.help.usage.padEnd(30)} ${helpSummary(facts)!}`]));
 
 export const KILL_REASON = 'disconnected by an operator';
 export const BAN_REASON = 'banned by an operator';

@@ -1,34 +1,19 @@
-/** Every command of §5 by its upper-case word: the dispatcher's only source of truth. */
+/**
+ * Every command of §5 by its upper-case word: the dispatcher's only source of truth. The words are the
+ * command catalogue's (common/commands.ts); each word's handler is the CommandSpec its family module
+ * exports under the word in lower case (`export const kick: CommandSpec` for KICK). A new command is its
+ * catalogue entry and its handler, nothing here; the `satisfies` below makes a word without a handler a
+ * compile error.
+ */
+import { COMMAND_WORDS, type CommandWord } from '../../../common/commands.ts';
 import type { CommandSpec } from './context.ts';
-import { bye, help, nick, ping } from './session.ts';
-import { current, join, leave, list, who } from './channels.ts';
-import { history, msg } from './messages.ts';
-import { grant, kick, ren, revoke } from './admin.ts';
-import { data, recv, send } from './files.ts';
-import { ban, global, kill, oper, unban } from './operator.ts';
+import * as session from './session.ts';
+import * as channels from './channels.ts';
+import * as messages from './messages.ts';
+import * as admin from './admin.ts';
+import * as files from './files.ts';
+import * as operator from './operator.ts';
 
-export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>([
-  ['HELP', help],
-  ['PING', ping],
-  ['LIST', list],
-  ['JOIN', join],
-  ['LEAVE', leave],
-  ['WHO', who],
-  ['MSG', msg],
-  ['BYE', bye],
-  ['KICK', kick],
-  ['REN', ren],
-  ['CURRENT', current],
-  ['NICK', nick],
-  ['GRANT', grant],
-  ['REVOKE', revoke],
-  ['SEND', send],
-  ['DATA', data],
-  ['RECV', recv],
-  ['HISTORY', history],
-  ['OPER', oper],
-  ['GLOBAL', global],
-  ['KILL', kill],
-  ['BAN', ban],
-  ['UNBAN', unban],
-]);
+const HANDLERS = { ...session, ...channels, ...messages, ...admin, ...files, ...operator } satisfies Record<Lowercase<CommandWord>, CommandSpec>;
+
+export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map<string, CommandSpec>(COMMAND_WORDS.map((word) => [word, HANDLERS[word.toLowerCase() as Lowercase<CommandWord>]]));

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../harness/runner.ts';
-import { categoryOf, checkCoverage, compileRubric, loadRubric, pointShares, RubricError, scenarioWeight } from '../../../grading/rubric.ts';
+import { categoryOf, checkCoverage, compileRubric, loadRubric, pointShares, requireCoverage, RubricError, scenarioWeight } from '../../../grading/rubric.ts';
 import { scenarioClass } from '../../../grading/classes.ts';
-import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
+import { featureFiles, readScenarios, type ScenarioInfo } from '../../../grading/scenarios.ts';
 
 function rubricError(spec: unknown): string {
   try {
@@ -49,12 +49,26 @@ for (const name of ['course', 'strict']) {
   test(`the ${name} rubric: every scenario of features/ in exactly one category, 20 points`, () => {
     const rubric = loadRubric(name, PROJECT_ROOT);
     assert.ok(allScenarios.length > 100);
-    const coverage = checkCoverage(rubric, allScenarios);
-    assert.deepEqual(coverage.uncovered.map((s) => s.key), [], 'scenarios no category grades');
-    assert.deepEqual(coverage.overlapping.map((o) => `${o.scenario.key}: ${o.categories.join(', ')}`), [], 'scenarios in several categories');
+    requireCoverage(rubric, allScenarios);
     assert.equal(rubric.categories.reduce((sum, c) => sum + c.points, 0), 20);
   });
+
+  test(`the ${name} rubric has no catch-all: a scenario of a command it does not name is in no category, and refused`, () => {
+    const rubric = loadRubric(name, PROJECT_ROOT);
+    // A new command's scenario on every level of the grid, added without naming its tag in the rubric
+    // (a made-up command, so that no real one ever takes its name).
+    const newCommand = ['@v0', '@v1', '@extension', '@bonus'].map((level, i): ScenarioInfo => ({ key: `features/frobnicate.feature:${i + 1}`, uri: 'features/frobnicate.feature', line: i + 1, name: 'x', feature: 'Frobnicate', tags: [level, '@frobnicate', '@course', '@core'] }));
+    assert.deepEqual(newCommand.filter((s) => categoryOf(rubric, s.tags) !== undefined).map((s) => s.tags.join(' ')), []);
+    assert.throws(() => requireCoverage(rubric, [...allScenarios, newCommand[1]!]), (error: unknown) => error instanceof RubricError && /features\/frobnicate\.feature:2 .* is in no category/.test(error.message));
+  });
 }
+
+test('requireCoverage also refuses a scenario two categories match', () => {
+  const r = compileRubric({ title: 't', categories: [ok, { id: 'b', title: 'B', points: 1, tags: '@b' }] }, 'r.json');
+  const both: ScenarioInfo = { key: 'f.feature:1', uri: 'f.feature', line: 1, name: 'x', feature: 'F', tags: ['@a', '@b'] };
+  assert.deepEqual(checkCoverage(r, [both]).overlapping.map((o) => o.categories), [['a', 'b']]);
+  assert.throws(() => requireCoverage(r, [both]), /f\.feature:1 \(@a @b\) is in several categories: a, b/);
+});
 
 test('the course rubric grades the course: @spec apart in one small named category, @core carrying at least half of every other category', () => {
   const rubric = loadRubric('course', PROJECT_ROOT);

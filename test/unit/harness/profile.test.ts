@@ -121,8 +121,9 @@ describe('profile:check CLI', () => {
     const result = run(['canonical']);
     assert.equal(result.code, 0);
     assert.match(result.out, /profile "canonical" .* is valid/);
-    assert.match(result.out, /commands it can express \(26\/26\)/);
-    assert.match(result.out, /events it can recognise \(14\/14\)/);
+    // The canonical profile expresses every command and event of the catalogue (common/commands.ts).
+    assert.ok(result.out.includes(`commands it can express (${COMMAND_NAMES.length}/${COMMAND_NAMES.length})`), result.out);
+    assert.ok(result.out.includes(`events it can recognise (${EVENT_NAMES.length}/${EVENT_NAMES.length})`), result.out);
     assert.match(result.out, /barrier {6}yes/);
   });
 

@@ -8,13 +8,18 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EVENTS } from '../../../common/commands.ts';
 
 const stepsDir = fileURLToPath(new URL('../../../steps/', import.meta.url));
 
-/** Keywords of PROTOCOL.md §2 (replies, data lines, events) and its command words. */
+/**
+ * Keywords of PROTOCOL.md §2 that start a line: replies and data lines (with the reply words WELCOME and
+ * SAY, which are no command word), and every event of the command catalogue. Command words are caught
+ * as "/WORD" below.
+ */
 const KEYWORDS = [
-  'OK', 'ERR', 'PONG', 'HELP', 'HISTORY', 'FILEDATA', 'HELLO', 'MSG', 'PRIV', 'JOIN', 'LEAVE', 'QUIT', 'KICK', 'RENAME',
-  'OWNER', 'GRANT', 'REVOKE', 'NICK', 'FILE', 'GLOBAL', 'KILLED', 'WELCOME', 'SAY',
+  'OK', 'ERR', 'PONG', 'HELP', 'HISTORY', 'FILEDATA', 'HELLO', 'WELCOME', 'SAY',
+  ...Object.values(EVENTS).map((event) => event.keyword),
 ];
 
 /** A string literal that starts like a wire line: "/WORD", "OK ...", "ERR ...", "JOIN ..." ... */
