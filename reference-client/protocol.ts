@@ -7,7 +7,7 @@
  * dialect engine, profiles/canonical.json (docs/PROTOCOL.md) unless `--profile` names another. This
  * module holds types only, so that module depends on it and never the other way round (no import cycle).
  */
-import type { CommandName, EventName } from '../harness/session-api.ts';
+import type { CommandName, EventName } from '../common/commands.ts';
 
 export type { CommandName, EventName };
 

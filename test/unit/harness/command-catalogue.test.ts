@@ -18,7 +18,8 @@ import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
 import { PROFILES_DIR } from '../../../harness/dialect/load-profile.ts';
 import { PROJECT_ROOT } from '../../../harness/runner.ts';
 import * as core from '../../../reference-server/core/index.ts';
-import { loadDialect, type ClientCommand, type Dialect } from '../../../reference-client/protocol.ts';
+import type { ClientCommand, Dialect } from '../../../reference-client/protocol.ts';
+import { loadDialect } from '../../../reference-client/protocol-profile.ts';
 import { parseTyped } from '../../../reference-client/typed-commands.ts';
 
 /** What the catalogue is checked against: the repository as it is. */
@@ -54,7 +55,7 @@ async function places(): Promise<Places> {
     rubrics: ['course', 'strict'].map((name) => ({ name, rubric: loadRubric(name, PROJECT_ROOT) })),
     serverHelp: serverHelp(),
     // No --profile: the dialect the client speaks by default, the canonical one.
-    clientDialect: await loadDialect(undefined),
+    clientDialect: loadDialect(),
   };
 }
 
