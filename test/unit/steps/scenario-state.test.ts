@@ -7,6 +7,7 @@
  * a new port), a limited instance of the server, a ban by an operator and one from the console (both
  * lifted, and followed by a restart), files compared byte for byte. Code that wrote the target into the
  * parameters (as target-hooks.ts and startLimitedTarget once did) fails every such scenario here.
+ * The types say the same at compile time: readonly-config.typecheck.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
