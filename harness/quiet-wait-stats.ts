@@ -1,7 +1,7 @@
 /**
  * How what the quiet waits learned (harness/quiet-wait.ts) reaches the run's notes: the runner makes a
  * folder and names it in the environment its parallel workers inherit; at the end of the run each process
- * that ran scenarios writes its summary there (steps/support/quiet-wait-hook.ts); the runner reads them.
+ * that ran scenarios writes its summary there (steps/support/hooks.ts); the runner reads them.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -36,9 +36,8 @@ import { writeAnnotatedHtml } from './reports/annotated-html.ts';
 import { EXIT_OK, UsageError, usageErrorFrom } from '../common/cli-support.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** The runner's own support code, always loaded whatever --steps says. */
-const TARGET_HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'target-hooks.ts');
-const QUIET_WAIT_HOOK = path.join(PROJECT_ROOT, 'steps', 'support', 'quiet-wait-hook.ts');
+/** The runner's own support code, always loaded whatever --steps says: target control, quiet-wait statistics. */
+const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
 /** The Cucumber plugin that orders the scenarios (harness/scenario-order.ts). */
 const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'scenario-order.ts');
 
@@ -382,7 +381,7 @@ export async function runConformance(
 
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression, order(0)),
-      support: { importPaths: [...new Set([...options.steps, TARGET_HOOKS, QUIET_WAIT_HOOK])], requireModules: [], requirePaths: [], loaders: [] },
+      support: { importPaths: [...new Set([...options.steps, HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
       // --parallel N: N lanes over this process and one worker (harness/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: {

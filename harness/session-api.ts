@@ -221,44 +221,48 @@ export interface Session {
   comparableTranscript(): string[];
 }
 
-/** What the runner passes to every scenario through Cucumber's worldParameters. */
+/**
+ * What the runner passes to every scenario through Cucumber's worldParameters: the run's configuration,
+ * the same for every scenario, so read-only all the way down. What changes during a run (the target's
+ * address after a restart, a scenario's limited instance) is the World's (steps/support/world.ts).
+ */
 export interface HarnessParameters {
-  target: { host: string; port: number };
+  readonly target: { readonly host: string; readonly port: number };
   /** Profile name (profiles/<name>.json) or a path. */
-  profile: string;
+  readonly profile: string;
   /** Per-expectation timeout, ms. */
-  timeoutMs: number;
+  readonly timeoutMs: number;
   /** Quiet period for negative checks when the profile has no barrier, ms. */
-  quietMs: number;
+  readonly quietMs: number;
   /** Force the quiet-period fallback even when the profile has a barrier (to measure its cost). */
-  forceQuiet?: boolean;
+  readonly forceQuiet?: boolean;
   /** Always wait the whole quiet period instead of one learned from the server's reply latency (harness/quiet-wait.ts). */
-  fixedQuiet?: boolean;
+  readonly fixedQuiet?: boolean;
   /** True when the runner started the target itself and no other client uses it (@pristine scenarios may run). */
-  pristine: boolean;
+  readonly pristine: boolean;
   /** Operator password of the target, when known (@operator scenarios need it). */
-  operPassword?: string;
+  readonly operPassword?: string;
   /**
    * Client-driven mode: a shell command with {host} and {port} that starts the submission's own client.
    * Each user is then one such process (stdin: what the user types; stdout: what the user sees), and
    * the profile describes typed lines and displayed text instead of the wire.
    */
-  client?: string;
+  readonly client?: string;
   /**
    * Which scenarios attach their transcripts: those that failed (default), or all of them (--repeat and the
    * reference run of --diff, which compare runs of one scenario).
    */
-  transcripts?: 'failed' | 'all';
+  readonly transcripts?: 'failed' | 'all';
   /** Also attach the comparable transcript (Session.comparableTranscript) wherever the TCP transcript goes (--diff, --repeat). */
-  comparable?: boolean;
+  readonly comparable?: boolean;
   /** Seed of the run's random choices (--seed): the @load storms' users replay the same choices with it. */
-  seed?: number;
+  readonly seed?: number;
   /** Multiplies the number of users of the @load storms (--load-scale; default 1: the small size CI runs). */
-  loadScale?: number;
+  readonly loadScale?: number;
   /** Loopback URL of the runner's target-control endpoint (restart, crash reports), when it spawned the target. */
-  controlUrl?: string;
+  readonly controlUrl?: string;
   /** The control endpoint's per-run secret (sent with every request; the target never sees it). */
-  controlSecret?: string;
+  readonly controlSecret?: string;
   /** The sandbox the submission's processes run in (its --client program too), when grading sandboxes them. */
-  sandbox?: SandboxSpec;
+  readonly sandbox?: SandboxSpec;
 }

@@ -51,6 +51,11 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** What the quiet waits learn and use (tests); default: the process's shared one. */
   quietWait?: QuietWait;
+  /**
+   * Where each new connection goes, asked at every connect; default: params.target. The steps' World passes
+   * its own: a scenario's target changes (a restart, a limited instance) while the run's parameters do not.
+   */
+  target?: () => HarnessParameters['target'];
 }
 
 export function createSession(params: HarnessParameters, options: SessionOptions = {}): Session {
@@ -130,7 +135,7 @@ class ScenarioSession implements Session {
       sendPauseMs: profile.sendPauseMs,
       ...(profile.split !== undefined || profile.expand.length > 0 ? { unitTransform: (unit: string) => this.dialect.units(unit) } : {}),
     };
-    const { host, port } = this.params.target;
+    const { host, port } = this.options.target?.() ?? this.params.target;
     this.stimulus();
     const client =
       this.params.client !== undefined

@@ -4,9 +4,10 @@
  * (steps/support/console.ts), never written here.
  */
 import assert from 'node:assert/strict';
-import { After, Then, When } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';
-import { banInPlace, consoleDialect, expectAcceptedIfReadable, lastAnswer, liftBan, rememberBan, typeCommand, typeLiteral } from './support/console.ts';
+import { bannedAddresses, consoleDialect, expectAcceptedIfReadable, lastAnswer, typeCommand, typeLiteral } from './support/console.ts';
+import { liftBan, placedBan } from './support/bans.ts';
 import { describe, expectErrorCode } from './support/steps-helpers.ts';
 
 When('the server console broadcasts {string}', async function (this: ChatWorld, text: string) {
@@ -26,13 +27,13 @@ When('the server console tries to kill {user}', async function (this: ChatWorld,
 
 When('the server console bans {user}', async function (this: ChatWorld, user: string) {
   await typeCommand(this, 'ban', { nick: this.nick(user) });
-  rememberBan(this); // first: lifted after the scenario even if the check below fails
+  this.bans.push({ from: 'console', addresses: bannedAddresses(this) }); // first: lifted after the scenario even if the check below fails
   expectAcceptedIfReadable(this, `banning ${user}`);
   this.users.set(user, 'gone');
 });
 
 When('the server console lifts the ban', async function (this: ChatWorld) {
-  assert.ok(await liftBan(this), 'no console ban to lift: an earlier step must ban someone from the console');
+  await liftBan(this, placedBan(this, 'console'));
 });
 
 When('the server console reads the line {string}', async function (this: ChatWorld, line: string) {
@@ -62,14 +63,4 @@ Then('the console answers with the error {code}', function (this: ChatWorld, cod
 Then('the console does not answer', function (this: ChatWorld) {
   const answer = lastAnswer(this);
   assert.equal(answer, undefined, `the console should not have answered, but ${answer ? describe(answer) : ''}`);
-});
-
-/** A console ban left in place would refuse every later connection from this machine: lift it, best effort. */
-After(async function (this: ChatWorld) {
-  if (!banInPlace(this)) return;
-  try {
-    await liftBan(this);
-  } catch {
-    // The scenario already reports its own failure; a failed clean-up must not hide it.
-  }
 });

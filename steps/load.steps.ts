@@ -6,41 +6,29 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { runStorm, scaled, type StormLog, type StormSize } from '../harness/load/storm.ts';
+import { runStorm, scaled } from '../harness/load/storm.ts';
 import { describeViolations, INVARIANTS, type InvariantName } from '../harness/load/invariants.ts';
 import type { ChatWorld } from './support/world.ts';
 
 /** Tens of users, each waiting for every reply: bounded by the Session's timeouts, this only stops a runaway. */
 const STORM_TIMEOUT_MS = 120_000;
 
-interface LoadState {
-  size?: Omit<StormSize, 'seed' | 'rounds'>;
-  log?: StormLog;
-}
-const states = new WeakMap<ChatWorld, LoadState>();
-const stateOf = (world: ChatWorld): LoadState => {
-  let state = states.get(world);
-  if (!state) states.set(world, (state = {}));
-  return state;
-};
-
 Given('a crowd of {int} users in {int} channels, {int} of them staying in each channel', function (this: ChatWorld, users: number, channels: number, stayers: number) {
-  stateOf(this).size = { users, channels, stayers };
+  this.crowd = { users, channels, stayers };
 });
 
 When(
   'the crowd joins, leaves, kicks, grants, changes nick, talks and quits at the same time for {int} rounds',
   { timeout: STORM_TIMEOUT_MS },
   async function (this: ChatWorld, rounds: number) {
-    const state = stateOf(this);
-    if (!state.size) throw new Error('no crowd: a "Given a crowd of ..." step must come first');
-    const size = scaled({ ...state.size, rounds }, this.parameters.loadScale ?? 1);
-    state.log = await runStorm(this.session, { ...size, seed: this.parameters.seed ?? randomInt(2 ** 31) });
+    if (!this.crowd) throw new Error('no crowd: a "Given a crowd of ..." step must come first');
+    const size = scaled({ ...this.crowd, rounds }, this.parameters.loadScale ?? 1);
+    this.stormLog = await runStorm(this.session, { ...size, seed: this.parameters.seed ?? randomInt(2 ** 31) });
   },
 );
 
 function check(world: ChatWorld, name: InvariantName, rule: string): void {
-  const log = stateOf(world).log;
+  const log = world.stormLog;
   if (!log) throw new Error('no storm: a "When the crowd ..." step must come first');
   const violations = INVARIANTS[name](log);
   assert.ok(violations.length === 0, describeViolations(rule, violations, log));

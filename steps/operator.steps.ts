@@ -7,6 +7,7 @@ import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectErrorCode, expectSuccess, field } from './support/steps-helpers.ts';
 import { markServerWide } from './support/target-control.ts';
+import { liftBan, placedBan } from './support/bans.ts';
 
 function password(world: ChatWorld): string {
   const value = world.parameters.operPassword;
@@ -69,7 +70,7 @@ When('{user} bans {user}', async function (this: ChatWorld, user: string, target
   const reply = this.lastReply(user);
   expectSuccess(this, user, reply, `banning ${target}`);
   this.users.set(target, 'gone');
-  this.ban = { by: user, address: field(reply, 'address') };
+  this.bans.push({ from: 'user', user, address: field(reply, 'address') });
 });
 
 When('{user} tries to ban {user}', async function (this: ChatWorld, user: string, target: string) {
@@ -78,10 +79,7 @@ When('{user} tries to ban {user}', async function (this: ChatWorld, user: string
 });
 
 When('{user} lifts the ban', async function (this: ChatWorld, user: string) {
-  assert.ok(this.ban, 'no ban to lift: an earlier step must ban someone');
-  const reply = this.remember(user, await this.session.run(user, 'unban', { address: this.ban.address }));
-  expectSuccess(this, user, reply, 'lifting the ban');
-  this.ban = undefined;
+  await liftBan(this, placedBan(this, 'user'), user);
 });
 
 When('{user} tries to unban the address {string}', async function (this: ChatWorld, user: string, address: string) {

@@ -260,7 +260,7 @@ export class Dialect {
 
   // ---- events -----------------------------------------------------------------------------
 
-  eventPatterns(event: EventName): RegExp[] {
+  eventPatterns(event: EventName): ReadonlyArray<RegExp> {
     const patterns = this.profile.events[event];
     if (!patterns) throw new NotGradableError(`profile "${this.name}" cannot recognise the event "${event}" (no events.${event})`);
     return patterns;

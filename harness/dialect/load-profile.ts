@@ -14,6 +14,9 @@ import { eventPlaceholders, genericEventSource } from './event-template.ts';
 import { placeholders } from './template.ts';
 import type { CommandSpec, ConsoleCommandName, ConsoleSpec, ErrorPattern, Profile, RawCommand, RawConsoleSpec, RawPatterns, RawProfile, RawSeparator, RegisterStep } from './profile-types.ts';
 
+/** A compiled part while the Compiler fills it in; the Profile it becomes is read-only. */
+type Building<T> = { -readonly [K in keyof T]: T[K] };
+
 export const PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 const SCHEMA_PATH = path.join(PROFILES_DIR, 'profile.schema.json');
 
@@ -162,12 +165,12 @@ class Compiler {
   compile(source: string): Profile {
     const raw = this.raw;
     const framing = raw.wire?.framing ?? 'lines';
-    const commands: Profile['commands'] = {};
+    const commands: Building<Profile['commands']> = {};
     for (const [name, command] of Object.entries(raw.commands)) {
       if (isCommandName(name) && command !== undefined) commands[name] = this.command(name, command);
     }
-    const events: Profile['events'] = {};
-    const eventTemplates: Profile['eventTemplates'] = {};
+    const events: Building<Profile['events']> = {};
+    const eventTemplates: Building<Profile['eventTemplates']> = {};
     for (const [name, patterns] of Object.entries(raw.events)) {
       if (isEventName(name) && patterns !== undefined) {
         const fields: string[] = [...EVENT_FIELDS[name]];
@@ -268,7 +271,7 @@ class Compiler {
 
   /** The console section; a command it does not spell out is typed as the users' command (canonical console). */
   private console(raw: RawConsoleSpec, commands: Profile['commands']): ConsoleSpec {
-    const typed: ConsoleSpec['commands'] = {};
+    const typed: Building<ConsoleSpec['commands']> = {};
     for (const name of CONSOLE_COMMANDS) {
       const own = raw.commands?.[name];
       if (own === undefined) {

@@ -67,19 +67,19 @@ export type RawSeparator = string | { regex: RawPattern };
 /** What names a server accepts (profile "names"): generated names are made to fit. */
 export interface NameRule {
   /** Inside of a regex character class, e.g. "A-Za-z0-9". */
-  allowed?: string;
-  maxLength?: number;
+  readonly allowed?: string;
+  readonly maxLength?: number;
   /** Text every name starts with (e.g. "#"). */
-  prefix?: string;
+  readonly prefix?: string;
 }
 
 /** Per field name: wire value -> the value the harness means (role "1" -> "owner", code "4" -> "NOT_ADMIN"). */
-export type ValueMap = Record<string, Record<string, string>>;
+export type ValueMap = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** One received unit that says several things, rewritten into several units. */
 export interface ExpandRule {
-  match: RegExp;
-  into: string[];
+  readonly match: RegExp;
+  readonly into: ReadonlyArray<string>;
 }
 
 /** The operator commands a server console takes (PROTOCOL.md §5.18). */
@@ -95,83 +95,85 @@ export interface RawConsoleSpec {
 /** The server console, compiled: who users see acting, how each command is typed, how its answer reads. */
 export interface ConsoleSpec {
   /** The by/from field users see for the console's actions ("*" in PROTOCOL.md §5.18). */
-  actor: string;
+  readonly actor: string;
   /** Alternatives per command, as in CommandSpec.templates; a command missing here cannot be typed. */
-  commands: Partial<Record<ConsoleCommandName, string[]>>;
+  readonly commands: Readonly<Partial<Record<ConsoleCommandName, ReadonlyArray<string>>>>;
   /** Output lines that are the console's answer; group `reply` is read as a final reply. Empty: unreadable. */
-  answer: RegExp[];
+  readonly answer: ReadonlyArray<RegExp>;
 }
 
 /** How a spawned submission behaves as a process (profile "server" section). */
 export interface ServerSpec {
   /** The port it hard-codes; the runner then uses it and runs scenarios one at a time. */
-  port?: number;
+  readonly port?: number;
   /** How the runner knows it is up: a probe connection (default) or its listening sockets in /proc. */
-  readiness?: 'connect' | 'listening';
+  readonly readiness?: 'connect' | 'listening';
   /** Default isolation (restart per run, feature or scenario). */
-  restart?: 'run' | 'feature' | 'scenario';
+  readonly restart?: 'run' | 'feature' | 'scenario';
 }
 
 export interface ErrorPattern {
-  pattern: RegExp;
+  readonly pattern: RegExp;
   /** Fixed code for free-text errors; otherwise the pattern's `code` group, if any. */
-  code?: string;
+  readonly code?: string;
 }
 
 export interface CommandSpec {
   /** Alternatives, most specific first: the first whose placeholders all have values is used. */
-  templates: string[];
+  readonly templates: ReadonlyArray<string>;
   /** This command's success reply patterns, when stricter than the generic ok. */
-  ok: RegExp[];
-  data: RegExp[];
-  silent: boolean;
-  nickSeparator?: string;
+  readonly ok: ReadonlyArray<RegExp>;
+  readonly data: ReadonlyArray<RegExp>;
+  readonly silent: boolean;
+  readonly nickSeparator?: string;
 }
 
 /** An expect step's patterns may contain {nick} (the nick being registered), like event placeholders. */
-export type RegisterStep = { kind: 'send'; template: string } | { kind: 'expect'; patterns: RegExp[]; templates?: Array<string | undefined> };
+export type RegisterStep =
+  | { readonly kind: 'send'; readonly template: string }
+  | { readonly kind: 'expect'; readonly patterns: ReadonlyArray<RegExp>; readonly templates?: ReadonlyArray<string | undefined> };
 
 export interface Profile {
-  name: string;
-  description: string;
+  readonly name: string;
+  readonly description: string;
   /** Where it was loaded from, for messages. */
-  source: string;
-  framing: 'lines' | 'stream' | 'idle';
-  server: ServerSpec;
-  stripAnsi: boolean;
-  lineEnding: string;
+  readonly source: string;
+  readonly framing: 'lines' | 'stream' | 'idle';
+  readonly server: ServerSpec;
+  readonly stripAnsi: boolean;
+  readonly lineEnding: string;
   /** Least ms between two writes on one connection (0: none). */
-  sendPauseMs: number;
+  readonly sendPauseMs: number;
   /** idle framing: the silence that ends a unit. */
-  idleMs: number;
+  readonly idleMs: number;
   /** lines/idle framing: units are cut at each match. */
-  split?: RegExp;
+  readonly split?: RegExp;
   /** lines/idle framing: units rewritten into several. */
-  expand: ExpandRule[];
-  names: { nick?: NameRule; channel?: NameRule };
-  values: ValueMap;
-  greeting: RegExp[];
-  register: RegisterStep[];
-  okReply: RegExp[];
-  errorReply: ErrorPattern[];
-  commands: Partial<Record<CommandName, CommandSpec>>;
+  readonly expand: ReadonlyArray<ExpandRule>;
+  readonly names: { readonly nick?: NameRule; readonly channel?: NameRule };
+  readonly values: ValueMap;
+  readonly greeting: ReadonlyArray<RegExp>;
+  readonly register: ReadonlyArray<RegisterStep>;
+  readonly okReply: ReadonlyArray<RegExp>;
+  readonly errorReply: ReadonlyArray<ErrorPattern>;
+  readonly commands: Readonly<Partial<Record<CommandName, CommandSpec>>>;
   /** Each event's patterns with every {field} placeholder turned into a generic named group. */
-  events: Partial<Record<EventName, RegExp[]>>;
+  readonly events: Readonly<Partial<Record<EventName, ReadonlyArray<RegExp>>>>;
   /**
    * The same patterns as written, for those with {field} placeholders (else undefined at that index):
    * when a step expects a field's value, the placeholder becomes that exact (escaped) value, so the
    * event is found by content wherever it sits in glued, newline-less text.
    */
-  eventTemplates: Partial<Record<EventName, Array<string | undefined>>>;
-  who?: { separator: string | RegExp; member: RegExp };
-  list?: { separator: string | RegExp };
+  readonly eventTemplates: Readonly<Partial<Record<EventName, ReadonlyArray<string | undefined>>>>;
+  readonly who?: { readonly separator: string | RegExp; readonly member: RegExp };
+  readonly list?: { readonly separator: string | RegExp };
   /** Absent: the profile does not say how to drive the server's console (console scenarios not gradable). */
-  console?: ConsoleSpec;
-  barrier?: { send: string; expect: string };
-  lobby: boolean;
-  defaultChannel?: string;
-  rawWire: boolean;
-  errorCodes: boolean;
+  readonly console?: ConsoleSpec;
+  readonly barrier?: { readonly send: string; readonly expect: string };
+  readonly lobby: boolean;
+  readonly defaultChannel?: string;
+  readonly rawWire: boolean;
+  readonly errorCodes: boolean;
   /** The course variants the server follows; {} for none. */
-  variants: Variants;
+  readonly variants: Readonly<Variants>;
 }

@@ -1,6 +1,6 @@
 /**
  * The runner's loopback target-control endpoint. Cucumber runs scenarios in this process or in forked
- * workers; both reach the runner the same way, over HTTP on 127.0.0.1, from steps/support/target-hooks.ts:
+ * workers; both reach the runner the same way, over HTTP on 127.0.0.1, from steps/support/hooks.ts:
  *
  *   POST /begin {uri, tags}          -> {target: {host, port}, mark}  (a ready target; restarted when needed)
  *   POST /end   {mark, failed, limited?} -> {crashes: [text...]}      (deaths of the target since `mark`;

@@ -49,14 +49,14 @@ export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = {
 /** Everything needed to wrap a command (serialisable: it travels to Cucumber workers for --client). */
 export type SandboxSpec = {
   /** The folder the submission's commands expect (`{dir}`, or the working directory), shown read-only. */
-  dir: string;
+  readonly dir: string;
   /** Where the content shown at `dir` really is (a private copy in batch mode; `dir` itself otherwise). */
-  source: string;
+  readonly source: string;
   /** More folders shown read-only at their own path (e.g. a shared course library). */
-  allow: string[];
+  readonly allow: ReadonlyArray<string>;
   /** Run as this uid and gid (only when the harness is root); undefined: as the harness's own user. */
-  uid?: number;
-  limits: SandboxLimits;
+  readonly uid?: number;
+  readonly limits: Readonly<SandboxLimits>;
 };
 
 /** Folders of the interpreters and their libraries, read-only; a symlink (merged /usr) is recreated as one. */

@@ -17,28 +17,12 @@ import { decodeEscapes, expandNames } from './steps-helpers.ts';
 import { typeConsoleLine } from './target-control.ts';
 import type { ChatWorld } from './world.ts';
 
-/** The last line typed on the console in this scenario and what the console showed for it. */
-interface Typed {
-  line: string;
+/** A line typed on the console and what the console showed for it (the World keeps the scenario's last one). */
+export interface TypedLine {
+  readonly line: string;
   /** The command it was rendered from; undefined for a literal line. */
-  command?: CommandName;
-  output: string[] | null;
-}
-
-interface ConsoleState {
-  last?: Typed;
-  /** A ban placed from the console and not lifted yet: the After hook lifts it whatever happened. */
-  ban?: { addresses: string[] };
-}
-
-const states = new WeakMap<ChatWorld, ConsoleState>();
-function stateOf(world: ChatWorld): ConsoleState {
-  let state = states.get(world);
-  if (!state) {
-    state = {};
-    states.set(world, state);
-  }
-  return state;
+  readonly command?: CommandName;
+  readonly output: ReadonlyArray<string> | null;
 }
 
 /** The profile's console (the scenario's Session builds it); NotGradableError when the profile has none. */
@@ -46,12 +30,12 @@ export function consoleDialect(world: ChatWorld): ConsoleDialect {
   return world.session.consoleDialect();
 }
 
-async function type(world: ChatWorld, line: string, command?: CommandName): Promise<Typed> {
+async function type(world: ChatWorld, line: string, command?: CommandName): Promise<TypedLine> {
   world.session.noteOutsideAction(); // what the console line makes the server send is not late
   const { output } = await typeConsoleLine(world, line);
   if (output === null) await sleep(world.parameters.quietMs);
-  const typed: Typed = { line, output, ...(command ? { command } : {}) };
-  stateOf(world).last = typed;
+  const typed: TypedLine = { line, output, ...(command ? { command } : {}) };
+  world.lastConsoleLine = typed;
   return typed;
 }
 
@@ -70,8 +54,8 @@ export async function typeLiteral(world: ChatWorld, text: string): Promise<void>
   await type(world, new TextDecoder().decode(decodeEscapes(expandNames(world, text))));
 }
 
-function lastTyped(world: ChatWorld): Typed {
-  const last = stateOf(world).last;
+function lastTyped(world: ChatWorld): TypedLine {
+  const last = world.lastConsoleLine;
   if (!last) throw new Error('nothing was typed on the server console yet: an earlier step must type a line');
   return last;
 }
@@ -114,36 +98,17 @@ export function expectAcceptedIfReadable(world: ChatWorld, what: string): Reply 
 }
 
 /**
- * Remember a console ban so it is lifted after the scenario, whatever the later checks say. The banned
- * address comes from the console's answer when it can be read; otherwise it is the address the
- * scenario's connections come from, as a server may write it (IPv4, or IPv4-mapped IPv6 on a dual-stack
- * socket).
+ * The addresses the console's last ban refused, to lift it later. From the console's answer when it can
+ * be read; otherwise the address the scenario's connections come from, as a server may write it (IPv4,
+ * or IPv4-mapped IPv6 on a dual-stack socket).
  */
-export function rememberBan(world: ChatWorld): void {
+export function bannedAddresses(world: ChatWorld): string[] {
   let address: string | undefined;
   try {
     address = lastAnswer(world)?.fields.address;
   } catch {
     // Unreadable or malformed answer: the step's own check reports it; the fallback addresses apply.
   }
-  const host = world.parameters.target.host;
-  stateOf(world).ban = { addresses: address !== undefined ? [address] : [host, `::ffff:${host}`] };
-}
-
-/** Lift the console's ban (the When step, and the After hook after a failure); false when there is none. */
-export async function liftBan(world: ChatWorld): Promise<boolean> {
-  const state = stateOf(world);
-  const ban = state.ban;
-  if (!ban) return false;
-  state.ban = undefined;
-  for (const address of ban.addresses) {
-    await typeCommand(world, 'unban', { address });
-    expectAcceptedIfReadable(world, `lifting the ban of ${address}`);
-  }
-  return true;
-}
-
-/** Whether a console ban is still in place (for the After hook). */
-export function banInPlace(world: ChatWorld): boolean {
-  return stateOf(world).ban !== undefined;
+  const host = world.target.host;
+  return address !== undefined ? [address] : [host, `::ffff:${host}`];
 }

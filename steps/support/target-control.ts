@@ -12,22 +12,31 @@ import type { ConsoleOutcome, ServerLimits } from '../../harness/target/types.ts
 /** Covers a bounded restart of the target (the runner bounds the start itself). */
 export const CONTROL_TIMEOUT_MS = 115_000;
 
-/** What the control helpers remember in the scenario's World. */
+/**
+ * What the control helpers remember in the scenario's World. Any World: the runner loads the target-control
+ * hooks with support code of its own too (its test fixtures), so this asks for no more than it uses.
+ */
 export type TargetControlWorld = IWorld<HarnessParameters> & {
+  /** Where the scenario's connections go, when it differs from the run's parameters.target: see scenarioTarget. */
+  target?: HarnessParameters['target'];
   /** Crash mark of the scenario's target (from /begin). */
   targetControlMark?: number;
   /** Ids of the limited instances this scenario started, stopped by its /end. */
   limitedTargets?: string[];
   /** The scenario did something whose effect outlives it on the server (a console line, a ban): see markServerWide. */
   serverWideAction?: boolean;
-  /** When the scenario's teardown began (epoch ms), set by closeConnections. */
+  /** When the scenario's teardown began (epoch ms), set by the ChatWorld's closeConnections. */
   teardownAt?: number;
-  /**
-   * Close every connection the scenario opened (after its last words: transcript, a ban lifted). Called by
-   * the target-control After hook before it asks what died, and safe to call twice.
-   */
-  closeConnections?(failed: boolean): Promise<void>;
 };
+
+/**
+ * The address this scenario's connections go to: the one the runner's control endpoint gave it (/begin after
+ * a restart, a limited instance), else the run's. Never written into `parameters`: they are the run's
+ * configuration, shared by every scenario.
+ */
+export function scenarioTarget(world: TargetControlWorld): HarnessParameters['target'] {
+  return world.target ?? world.parameters.target;
+}
 
 /** POST `body` to the control endpoint; a 501 (the target cannot) is NotGradableError, other errors throw. */
 export async function control<T>(world: TargetControlWorld, path: string, body: unknown): Promise<T> {
@@ -79,5 +88,5 @@ export async function startLimitedTarget(world: TargetControlWorld, limits: Serv
   if (!url) throw new NotGradableError('the harness can only set limits on the embedded reference server (this one was given with --target)');
   const started = await control<LimitedResponse>(world, '/limited', { limits });
   (world.limitedTargets ??= []).push(started.id);
-  Object.assign(world.parameters.target, started.target);
+  world.target = started.target;
 }

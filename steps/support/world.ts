@@ -1,17 +1,24 @@
 /**
- * The Cucumber World: one scenario's Session plus what steps must remember between each other
- * (each user's last Reply, who is registered). Steps never hold sockets; the Session does.
+ * The Cucumber World: everything one scenario owns, and nothing else does: its Session, the target its
+ * connections go to, what steps must remember between each other (each user's last Reply, who is
+ * registered, the files sent, the last console line, a @load storm's log) and the bans it placed.
+ * Cucumber makes a new World for every scenario, so none of it can leak into the next one; no step file
+ * keeps scenario state of its own. The run's configuration (`this.parameters`) is read-only and never
+ * changed here. Steps never hold sockets; the Session does. When each part of the scenario's life runs
+ * is steps/support/hooks.ts.
  */
-import { After, Before, BeforeStep, Status, World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
+import { World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session.ts';
 import { TRANSCRIPT_PREFIX } from '../../harness/reports/failure-evidence.ts';
 import { TRANSCRIPT_TITLE } from '../../harness/reports/cucumber-html.ts';
 import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
-import { excusedBeforeStart } from './variants.ts';
 import { COMPARABLE_PREFIX } from '../../harness/reports/side-by-side.ts';
 import { RENDER_MAX_CHARS } from '../../harness/transcript.ts';
+import type { StormLog, StormSize } from '../../harness/load/storm.ts';
+import { liftBansLeft, type PlacedBan } from './bans.ts';
+import type { TypedLine } from './console.ts';
 
 /**
  * Generous on purpose: the Session bounds every expectation itself with parameters.timeoutMs, so
@@ -34,8 +41,20 @@ export class ChatWorld extends World<HarnessParameters> {
    * Such a name is a nick, never a connection of its own: steps that would make it act say so.
    */
   readonly nickTakenBy = new Map<string, string>();
-  /** Set by /BAN steps so the After hook can lift a ban even when the scenario failed half-way. */
-  ban: { by: string; address: string } | undefined;
+  /**
+   * Where this scenario's connections go: the run's target at first, then what the target-control Before
+   * hook was told (a restart gives a new port) or a limited instance of this scenario (startLimitedTarget).
+   */
+  target: HarnessParameters['target'];
+  /** Bans this scenario placed and did not lift yet, oldest first: the teardown lifts them, even after a failure. */
+  readonly bans: PlacedBan[] = [];
+  /** What each generated file this scenario sent contained, by file name, to compare a fetch byte for byte. */
+  readonly sentFiles = new Map<string, Uint8Array>();
+  /** The last line typed on the server console in this scenario and what the console showed for it. */
+  lastConsoleLine: TypedLine | undefined;
+  /** The @load crowd a Given described (steps/load.steps.ts), and the log of the storm it then ran. */
+  crowd: Omit<StormSize, 'seed' | 'rounds'> | undefined;
+  stormLog: StormLog | undefined;
   readonly #nicks = new Map<string, string>();
   /** Counter that makes "next message" texts unique within the scenario. */
   #serial = 0;
@@ -46,6 +65,7 @@ export class ChatWorld extends World<HarnessParameters> {
 
   constructor(options: IWorldOptions<HarnessParameters>) {
     super(options);
+    this.target = options.parameters.target;
   }
 
   get session(): Session {
@@ -54,7 +74,8 @@ export class ChatWorld extends World<HarnessParameters> {
   }
 
   async openSession(): Promise<void> {
-    this.#session = await createSession(this.parameters);
+    // Read when a user connects, not now: a limited instance started by a step changes it mid-scenario.
+    this.#session = await createSession(this.parameters, { target: () => this.target });
   }
 
   get hasSession(): boolean {
@@ -94,9 +115,9 @@ export class ChatWorld extends World<HarnessParameters> {
   teardownAt: number | undefined;
 
   /**
-   * The scenario's last words (its transcript when it failed, a ban lifted), then every connection closed.
-   * Once: the target-control After hook calls it before asking the runner what died, and so does the
-   * World's own After hook, whichever runs first.
+   * The scenario's last words (its transcript when it failed, the bans it left lifted), then every
+   * connection closed. Once (the After hook in steps/support/hooks.ts, before the target-control one asks
+   * the runner what died).
    */
   async closeConnections(failed: boolean): Promise<void> {
     if (this.teardownAt !== undefined || !this.hasSession) return;
@@ -108,7 +129,7 @@ export class ChatWorld extends World<HarnessParameters> {
         if (!this.transcriptAttached) await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: TRANSCRIPT_TITLE });
         if (this.parameters.comparable) await this.attach(`${COMPARABLE_PREFIX}${this.session.comparableTranscript().join('\n')}`, { mediaType: 'text/plain', fileName: 'comparable transcript' });
       }
-      await liftBan(this);
+      await liftBansLeft(this);
     } finally {
       await this.session.closeAll();
     }
@@ -171,61 +192,7 @@ function isNotGradable(error: unknown): error is Error {
   return error instanceof Error && error.name === 'NotGradableError';
 }
 
-Before(async function (this: ChatWorld, { pickle }) {
-  const tags = new Set(pickle.tags.map((tag) => tag.name));
-  // Safety nets: the runner filters these out by tag expression; never let them pass silently.
-  if (tags.has('@pristine') && !this.parameters.pristine) return 'skipped';
-  if (tags.has('@operator') && !this.parameters.operPassword) return 'skipped';
-  await this.openSession();
-  const excused = excusedBeforeStart(this, tags);
-  if (excused) {
-    await this.attach(`not gradable: ${excused.why}`, 'text/plain');
-    await this.attach(`${VARIANT_PREFIX} ${excused.variant}: ${excused.why}`, 'text/plain');
-    return 'pending';
-  }
-  return undefined;
-});
-
-/**
- * "Then" observes what the "When" caused. When a When block starts (a When step after a Given or a
- * Then; its And/But steps belong to it), everything each connection received and no step checked is
- * forgotten, once a barrier per connection proved that all of it has arrived (PROTOCOL.md §2.1: the
- * setup's events were queued before the setup's last reply). So "bob receives nothing" means nothing
- * since the When, and "bob sees alice leave #room" cannot be satisfied by a leave from the setup.
- * Scenarios without a When keep everything, from the first step on.
- */
-BeforeStep(async function (this: ChatWorld, { pickleStep }) {
-  const action = pickleStep.type === 'Action';
-  const starts = action && !this.inAction;
-  this.inAction = action;
-  if (!starts || !this.hasSession) return;
-  try {
-    await this.session.discardReceived();
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    error.message = `before "${pickleStep.text}", the check that everything sent so far had arrived failed: ${error.message}`;
-    throw error;
-  }
-});
-
 /** Characters of transcripts one run (one worker process) may attach in full; then SMALL_TRANSCRIPT_CHARS each. */
 const RUN_TRANSCRIPT_BUDGET_CHARS = 16 * 1024 * 1024;
 const SMALL_TRANSCRIPT_CHARS = 8 * 1024;
 let transcriptBudget = RUN_TRANSCRIPT_BUDGET_CHARS;
-
-/** Also called, first, by the target-control After hook (steps/support/target-hooks.ts); runs once. */
-After(async function (this: ChatWorld, { result }) {
-  await this.closeConnections(result?.status === Status.FAILED);
-});
-
-/** A ban left in place would refuse every later connection from this machine: lift it, best effort. */
-async function liftBan(world: ChatWorld): Promise<void> {
-  const ban = world.ban;
-  if (!ban || !world.session.isConnected(ban.by)) return;
-  world.ban = undefined;
-  try {
-    await world.session.run(ban.by, 'unban', { address: ban.address });
-  } catch {
-    // The scenario already reports its own failure; a failed clean-up must not hide it.
-  }
-}

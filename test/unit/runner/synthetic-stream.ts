@@ -35,7 +35,7 @@ export function syntheticStream(featureName: string, uri: string, scenarios: Syn
       },
     }),
   );
-  out.push({ hook: { id: 'h1', name: 'target control: ready target', sourceReference: { uri: 'steps/support/target-hooks.ts', location: { line: 40 } } } });
+  out.push({ hook: { id: 'h1', name: 'target control: ready target', sourceReference: { uri: 'steps/support/hooks.ts', location: { line: 69 } } } });
   scenarios.forEach((s, i) =>
     out.push({ testCase: { id: `tc${i}`, pickleId: `p${i}`, testSteps: [{ id: `ts${i}-h`, hookId: 'h1' }, ...s.steps.map((_, j) => ({ id: `ts${i}-${j}`, pickleStepId: `ps${i}-${j}` }))] } }),
   );
