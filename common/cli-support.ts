@@ -9,7 +9,7 @@ export const EXIT_OK = 0;
 /**
  * Exit status of a command line the program cannot act on (an unknown option, a bad value, a missing
  * file): the user must fix it. Every program uses 2; their other statuses are their own, documented in
- * their help (the reference client's in reference-client/exit-codes.ts, the harness's in harness/runner.ts).
+ * their help (the reference client's in reference-client/exit-codes.ts, the harness's in harness/run/runner.ts).
  */
 export const EXIT_USAGE = 2;
 

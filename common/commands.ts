@@ -2,7 +2,7 @@
  * The command catalogue: every command and event of docs/PROTOCOL.md, with the facts that the harness,
  * the grader, the reference server and the reference client all need. It is the ONE list of commands:
  * the name types (CommandName, EventName), the profile vocabulary (harness/dialect/catalogue.ts), the
- * commands that need a channel (harness/session.ts), the reference server's /HELP and its dispatch
+ * commands that need a channel (harness/session/session.ts), the reference server's /HELP and its dispatch
  * table's words, the client's typed commands and tab completion are derived from it, and
  * test/unit/harness/command-catalogue.test.ts fails when a command here lacks a canonical profile entry,
  * a feature, a rubric category, a help line or a client rendering (docs/ADDING-A-COMMAND.md).

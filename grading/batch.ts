@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../harness/runner.ts';
+import { PROJECT_ROOT } from '../harness/run/runner.ts';
 import { UsageError } from '../common/cli-support.ts';
 import { systemErrorMessage } from '../common/plain-errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -41,7 +41,7 @@ const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.
 /**
  * Between the SIGTERM at the limit and the SIGKILL: the runner stops the server (1.5 s), writes the grade,
  * then the reports (cucumber.html made again from what was recorded: a few seconds for a big run on a
- * busy machine); it gives itself 8 s at most (harness/runner.ts).
+ * busy machine); it gives itself 8 s at most (harness/run/runner.ts).
  */
 const KILL_GRACE_MS = 10_000;
 

@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_INTERNAL } from '../harness/runner.ts';
+import { EXIT_INTERNAL } from '../harness/run/runner.ts';
 import { EXIT_USAGE, UsageError } from '../common/cli-support.ts';
-import { TargetStartError } from '../harness/target.ts';
+import { TargetStartError } from '../harness/target/index.ts';
 import { sandboxUnavailable } from '../harness/target/sandbox.ts';
 import { runBatch } from './batch.ts';
 import { GraderError, gradeRun } from './grade-run.ts';

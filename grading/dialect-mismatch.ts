@@ -13,7 +13,7 @@
  */
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
 
-/** How the test client says a failed wait saw text (harness/test-client.ts, harness/session.ts). */
+/** How the test client says a failed wait saw text (harness/wire/test-client.ts, harness/session/session.ts). */
 const RECEIVED_TEXT = /Last lines received by /;
 /** How it says a wait ended without a match (text or not): the deadline passed. */
 const UNMATCHED_WAIT = /within \d+ ms, but it did not arrive|Last lines received by /;

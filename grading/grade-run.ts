@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { internalErrorText, PROJECT_ROOT, runConformance, type RunnerIo, type RunnerOptions } from '../harness/runner.ts';
+import { internalErrorText, PROJECT_ROOT, runConformance, type RunnerIo, type RunnerOptions } from '../harness/run/runner.ts';
 import { UsageError, usageErrorFrom } from '../common/cli-support.ts';
 import { openGradeChannel } from './grade-channel.ts';
-import { TargetStartError } from '../harness/target.ts';
+import { TargetStartError } from '../harness/target/index.ts';
 import { loadProfile } from '../harness/dialect/load-profile.ts';
 import { describeVariants } from '../harness/dialect/variants.ts';
 import type { FilteredGroup } from '../harness/reports/run-context.ts';

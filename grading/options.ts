@@ -1,12 +1,12 @@
 /**
  * `npm run grade` command line (node:util parseArgs). Options that belong to the conformance runner are
- * handed, re-serialised, to harness/cli.ts's parser, so their meaning and validation are exactly the
+ * handed, re-serialised, to harness/cli/conformance.ts's parser, so their meaning and validation are exactly the
  * runner's; the rest are the grader's own.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseCommandLine, resolveProfile } from '../harness/cli.ts';
-import { PROJECT_ROOT, type RunnerOptions } from '../harness/runner.ts';
+import { parseCommandLine, resolveProfile } from '../harness/cli/conformance.ts';
+import { PROJECT_ROOT, type RunnerOptions } from '../harness/run/runner.ts';
 import { integerOption, UsageError, usageErrorFrom } from '../common/cli-support.ts';
 import { parseArgsMessage } from '../common/plain-errors.ts';
 

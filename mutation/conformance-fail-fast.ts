@@ -12,8 +12,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTarget } from '../harness/target.ts';
-import { runSuiteInProcess } from '../harness/in-process-run.ts';
+import { createTarget } from '../harness/target/index.ts';
+import { runSuiteInProcess } from '../harness/run/in-process-run.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Per-expectation timeout; the harness default. Shorter would risk killing mutants by mere load. */

@@ -11,9 +11,9 @@
 import { Dialect as ProfileEngine, MalformedReplyError, type ReplyUnit } from '../harness/dialect/dialect.ts';
 import { loadProfile, ProfileError } from '../harness/dialect/load-profile.ts';
 import type { Profile } from '../harness/dialect/profile-types.ts';
-import type { Matcher } from '../harness/test-client.ts';
-import { NotGradableError } from '../harness/session-api.ts';
-import { stripAnsi } from '../harness/dialect/ansi.ts';
+import type { Matcher } from '../harness/wire/test-client.ts';
+import { NotGradableError } from '../harness/session/session-api.ts';
+import { stripAnsi } from '../harness/wire/ansi.ts';
 import type { Classified, ClientCommand, CommandName, Dialect, Expecting } from './protocol.ts';
 
 /** The profile spoken without --profile: PROTOCOL.md's own dialect. */

@@ -11,14 +11,14 @@ import type { CommandName, EventName } from '../common/commands.ts';
 
 export type { CommandName, EventName };
 
-/** One action, with canonical argument names (see harness/session-api.ts). Real names only. */
+/** One action, with canonical argument names (see harness/session/session-api.ts). Real names only. */
 export interface ClientCommand {
   name: CommandName;
   /** For `msg`, `nicks` holds the targets joined by ';' (the dialect re-joins them its own way). */
   args: Record<string, string | undefined>;
 }
 
-/** What one received line means. Field names follow harness/session-api.ts. */
+/** What one received line means. Field names follow harness/session/session-api.ts. */
 export type Classified =
   | { kind: 'greeting'; fields: Record<string, string> }
   | { kind: 'event'; event: EventName; fields: Record<string, string> }

@@ -2,7 +2,7 @@
  * Channels as their members see them: joining, leaving, the current channel, WHO and LIST
  * (PROTOCOL.md §4, §5.3, §5.4, §5.5, §5.8, §5.12).
  */
-import { NotGradableError } from '../harness/session-api.ts';
+import { NotGradableError } from '../harness/session/session-api.ts';
 import assert from 'node:assert/strict';
 import type { DataTable } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';

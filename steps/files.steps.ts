@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectSuccess, field, requireReadable } from './support/steps-helpers.ts';
-import { NotGradableError } from '../harness/session-api.ts';
+import { NotGradableError } from '../harness/session/session-api.ts';
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);

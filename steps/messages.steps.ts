@@ -6,7 +6,7 @@ import type { DataTable } from '@cucumber/cucumber';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { decodeEscapes, ensureRegistered, expectSuccess, field, requireReadable } from './support/steps-helpers.ts';
-import { NotGradableError } from '../harness/session-api.ts';
+import { NotGradableError } from '../harness/session/session-api.ts';
 
 async function say(world: ChatWorld, user: string, text: string): Promise<void> {
   await ensureRegistered(world, user);

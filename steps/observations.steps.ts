@@ -3,7 +3,7 @@
  * users do (or provably do not) receive. Negative checks go through Session.expectNoEvent, which
  * uses the protocol's barrier (PROTOCOL.md §2.1) instead of sleeping.
  */
-import { VariantNotGradableError, type EventName, type ExpectedEvent } from '../harness/session-api.ts';
+import { VariantNotGradableError, type EventName, type ExpectedEvent } from '../harness/session/session-api.ts';
 import type { ChatWorld } from './support/world.ts';
 import { Then } from '@cucumber/cucumber';
 import { expectRefusal, expectSuccess } from './support/steps-helpers.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ChatWorld } from './support/world.ts';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ensureRegistered, expectFieldIfPresent, expectSuccess, field, requireReadable } from './support/steps-helpers.ts';
-import type { CommandName } from '../harness/session-api.ts';
+import type { CommandName } from '../harness/session/session-api.ts';
 import { escapeRegExp } from '../harness/dialect/template.ts';
 import { noteVariant } from './support/variants.ts';
 

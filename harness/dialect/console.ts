@@ -5,7 +5,7 @@
  * target control (harness/target) carries the typed line, this module only writes and reads text.
  */
 import type { CommandName } from '../../common/commands.ts';
-import { NotGradableError } from '../not-gradable.ts';
+import { NotGradableError } from './not-gradable.ts';
 import { COMMAND_ARGS } from './catalogue.ts';
 import { Dialect, find, type ReplyUnit } from './dialect.ts';
 import type { ConsoleCommandName, ConsoleSpec } from './profile-types.ts';

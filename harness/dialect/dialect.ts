@@ -4,8 +4,8 @@
  * event, with named fields). It builds matchers for the test client; it never touches a socket.
  */
 import type { CommandName, EventName } from '../../common/commands.ts';
-import { NotGradableError } from '../not-gradable.ts';
-import type { Match, Matcher } from '../test-client.ts';
+import { NotGradableError } from './not-gradable.ts';
+import type { Match, Matcher } from '../wire/test-client.ts';
 import { COMMAND_ARGS, EVENT_FIELDS } from './catalogue.ts';
 import { eventPlaceholders, specificEventSource } from './event-template.ts';
 import type { CommandSpec, Profile, RegisterStep } from './profile-types.ts';

@@ -6,8 +6,8 @@
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clientCommand, ProcessLink, type Link } from '../process-link.ts';
-import { stripAnsi } from '../dialect/ansi.ts';
+import { clientCommand, ProcessLink, type Link } from '../wire/process-link.ts';
+import { stripAnsi } from '../wire/ansi.ts';
 
 export interface ProbeOptions {
   host: string;

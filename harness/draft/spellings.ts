@@ -3,7 +3,7 @@
  * greeting or HELP: `[COMMAND] JOIN <channel>`, `* /JOIN <channel>: ...`, `PRIVMSG * :<text>`), then the
  * course's common spellings (`/JOIN x`, `JOIN x`, a bare line for a message, `message<text>`).
  */
-import type { CommandName } from '../session-api.ts';
+import type { CommandName } from '../session/session-api.ts';
 
 export type ProbedCommand = Extract<CommandName, 'register' | 'join' | 'say' | 'msg' | 'leave' | 'who' | 'list' | 'kick' | 'bye' | 'ping'>;
 

@@ -9,7 +9,7 @@
  * it as a member; a membership lasts, on that connection, from the JOIN reply to the LEAVE reply, the
  * KICK naming it, or its QUIT. Each user waits for the reply to a command before its next command.
  */
-import type { ReceivedUnit } from '../session-api.ts';
+import type { ReceivedUnit } from '../session/session-api.ts';
 import { parseLoadText, type ClientLog, type StormLog } from './storm.ts';
 
 /** [from, to) in arrival numbers of one connection; `to` is Infinity while still a member. */

@@ -16,8 +16,8 @@
  * The choices come from a seeded PRNG: the seed is noted in the transcript, and --seed replays the same
  * choices (the interleaving, decided by the server and the network, may still differ).
  */
-import { prng, type Random } from '../prng.ts';
-import type { CommandName, Member, ReceivedUnit, Session } from '../session-api.ts';
+import { prng, type Random } from './prng.ts';
+import type { CommandName, Member, ReceivedUnit, Session } from '../session/session-api.ts';
 
 export interface StormSize {
   users: number;

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { CucumberHtmlStream } from '@cucumber/html-formatter';
 import { AttachmentContentEncoding, type Envelope } from '@cucumber/messages';
-import { flakyWords } from '../repeats.ts';
+import { flakyWords } from './repeats.ts';
 import type { ScenarioResult } from './run-model.ts';
 
 function notes(s: ScenarioResult): Array<{ fileName: string; text: string }> {

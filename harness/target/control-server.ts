@@ -159,7 +159,7 @@ function hasSecret(req: http.IncomingMessage, secret: Buffer): boolean {
 
 /**
  * The endpoints of this process, by URL: a scenario running in the runner's own process (a serial run,
- * or --parallel lanes, harness/lanes.ts) calls the handler directly instead of going through HTTP on
+ * or --parallel lanes, harness/run/lanes.ts) calls the handler directly instead of going through HTTP on
  * loopback, which cost a few ms per request, two requests per scenario. Same secret, same answers.
  */
 const localEndpoints = new Map<string, { secret: string; handle: (path: string, body: unknown) => Promise<unknown> }>();

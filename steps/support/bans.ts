@@ -7,13 +7,7 @@
 import assert from 'node:assert/strict';
 import { expectAcceptedIfReadable, typeCommand } from './console.ts';
 import { expectSuccess } from './steps-helpers.ts';
-import type { ChatWorld } from './world.ts';
-
-export type PlacedBan =
-  /** `user` banned `address` with /BAN; lifted with /UNBAN on a connection (that user's by default). */
-  | { readonly from: 'user'; readonly user: string; readonly address: string }
-  /** Banned from the console; lifted by typing UNBAN for each address it may have been written as. */
-  | { readonly from: 'console'; readonly addresses: ReadonlyArray<string> };
+import type { ChatWorld, PlacedBan } from './world.ts';
 
 /** The scenario's latest ban placed this way; fails the step when an earlier step placed none. */
 export function placedBan<From extends PlacedBan['from']>(world: ChatWorld, from: From): Extract<PlacedBan, { from: From }> {

@@ -12,18 +12,10 @@ import assert from 'node:assert/strict';
 import type { ConsoleDialect } from '../../harness/dialect/console.ts';
 import type { ReplyUnit } from '../../harness/dialect/dialect.ts';
 import type { ConsoleCommandName } from '../../harness/dialect/profile-types.ts';
-import { NotGradableError, type CommandName, type Reply } from '../../harness/session-api.ts';
+import { NotGradableError, type CommandName, type Reply } from '../../harness/session/session-api.ts';
 import { decodeEscapes, expandNames } from './steps-helpers.ts';
 import { typeConsoleLine } from './target-control.ts';
-import type { ChatWorld } from './world.ts';
-
-/** A line typed on the console and what the console showed for it (the World keeps the scenario's last one). */
-export interface TypedLine {
-  readonly line: string;
-  /** The command it was rendered from; undefined for a literal line. */
-  readonly command?: CommandName;
-  readonly output: ReadonlyArray<string> | null;
-}
+import type { ChatWorld, TypedLine } from './world.ts';
 
 /** The profile's console (the scenario's Session builds it); NotGradableError when the profile has none. */
 export function consoleDialect(world: ChatWorld): ConsoleDialect {

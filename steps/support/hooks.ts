@@ -7,7 +7,7 @@
  * order, so the After hooks below are written in the reverse of the order they run in. Nothing else in
  * steps/ defines a hook, so this file alone decides.
  *
- * The runner loads this file with every run, whatever --steps says (harness/runner.ts), for target control
+ * The runner loads this file with every run, whatever --steps says (harness/run/runner.ts), for target control
  * and the quiet-wait statistics. Support code of its own (the runner's fixtures, test/fixtures/runner) brings
  * its own World: the target-control hooks work with any World, the ChatWorld's leave another World alone.
  *
@@ -22,10 +22,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { After, AfterAll, Before, BeforeStep, Status, setParallelCanAssign } from '@cucumber/cucumber';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
-import { sharedQuietWait } from '../../harness/quiet-wait.ts';
-import { QUIET_WAIT_STATS_ENV } from '../../harness/quiet-wait-stats.ts';
+import { sharedQuietWait } from '../../harness/wire/quiet-wait.ts';
+import { QUIET_WAIT_STATS_ENV } from '../../harness/run/quiet-wait-stats.ts';
 import { SERVER_WIDE_TAG, type BeginResponse, type EndResponse } from '../../harness/target/control-server.ts';
 import { CONTROL_TIMEOUT_MS, control, type TargetControlWorld } from './target-control.ts';
+import { liftBansLeft } from './bans.ts';
 import { excusedBeforeStart } from './variants.ts';
 import type { ChatWorld } from './world.ts';
 
@@ -152,14 +153,14 @@ After({ name: 'target control: crash reports', timeout: TARGET_HOOK_TIMEOUT_MS }
  */
 After(async function (this: AnyWorld, { result }) {
   if (!isChatWorld(this)) return;
-  await this.closeConnections(result?.status === Status.FAILED);
+  await this.closeConnections(result?.status === Status.FAILED, () => liftBansLeft(this));
 });
 
 // ---- After the run ----------------------------------------------------------------------------------
 
 /**
  * Each process that ran scenarios (the runner itself, or each parallel worker) leaves what its quiet waits
- * learned (harness/quiet-wait.ts) in the run's stats folder, for the runner to put in the run's notes.
+ * learned (harness/wire/quiet-wait.ts) in the run's stats folder, for the runner to put in the run's notes.
  */
 AfterAll(function () {
   const dir = process.env[QUIET_WAIT_STATS_ENV];

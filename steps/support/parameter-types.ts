@@ -5,7 +5,7 @@
  * "alice" and "#room" can appear in every scenario of a shared, long-running target.
  */
 import { defineParameterType } from '@cucumber/cucumber';
-import type { CommandName, EventName } from '../../harness/session-api.ts';
+import type { CommandName, EventName } from '../../harness/session/session-api.ts';
 import { COMMAND_ARGS } from '../../harness/dialect/catalogue.ts';
 import { splitUsers } from './steps-helpers.ts';
 
@@ -51,7 +51,7 @@ defineParameterType({
 
 /**
  * What a user may observe, in the words of the features, mapped to the Session's event names
- * (harness/session-api.ts EventName). Used by negative checks such as "bob receives no kick".
+ * (harness/session/session-api.ts EventName). Used by negative checks such as "bob receives no kick".
  */
 export const EVENT_WORDS = {
   'channel message': 'message',

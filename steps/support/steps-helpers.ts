@@ -4,8 +4,8 @@
  * text goes through the Session and its profile.
  */
 import assert from 'node:assert/strict';
-import { NotGradableError } from '../../harness/session-api.ts';
-import type { Reply } from '../../harness/session-api.ts';
+import { NotGradableError } from '../../harness/session/session-api.ts';
+import type { Reply } from '../../harness/session/session-api.ts';
 import type { ReadNeed } from '../../harness/dialect/dialect.ts';
 import type { ChatWorld } from './world.ts';
 

@@ -5,7 +5,7 @@
  * "not gradable" with the endpoint's reason, never as a failure of the server under test.
  */
 import type { IWorld } from '@cucumber/cucumber';
-import { NotGradableError, type HarnessParameters } from '../../harness/session-api.ts';
+import { NotGradableError, type HarnessParameters } from '../../harness/session/session-api.ts';
 import { CONTROL_SECRET_HEADER, localControl, type ConsoleResponse, type LimitedResponse } from '../../harness/target/control-server.ts';
 import type { ConsoleOutcome, ServerLimits } from '../../harness/target/types.ts';
 

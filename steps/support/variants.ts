@@ -3,7 +3,7 @@
  * `variant: ...` attachment each adaptation leaves, so a grade can excuse it (course rubric) or count it
  * as failed (strict rubric) and the reports can say which scenarios a variant changed.
  */
-import type { ExpectedEvent } from '../../harness/session-api.ts';
+import type { ExpectedEvent } from '../../harness/session/session-api.ts';
 import { NAME_GRAMMAR_TAG, variantNote, type VariantName } from '../../harness/dialect/variants.ts';
 import type { ChatWorld } from './world.ts';
 

@@ -9,16 +9,14 @@
  */
 import { World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
-import { createSession } from '../../harness/session.ts';
+import { createSession } from '../../harness/session/session.ts';
 import { TRANSCRIPT_PREFIX } from '../../harness/reports/failure-evidence.ts';
 import { TRANSCRIPT_TITLE } from '../../harness/reports/cucumber-html.ts';
-import type { HarnessParameters, Reply, Session } from '../../harness/session-api.ts';
+import type { CommandName, HarnessParameters, Reply, Session } from '../../harness/session/session-api.ts';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { COMPARABLE_PREFIX } from '../../harness/reports/side-by-side.ts';
-import { RENDER_MAX_CHARS } from '../../harness/transcript.ts';
+import { RENDER_MAX_CHARS } from '../../harness/wire/transcript.ts';
 import type { StormLog, StormSize } from '../../harness/load/storm.ts';
-import { liftBansLeft, type PlacedBan } from './bans.ts';
-import type { TypedLine } from './console.ts';
 
 /**
  * Generous on purpose: the Session bounds every expectation itself with parameters.timeoutMs, so
@@ -28,6 +26,21 @@ setDefaultTimeout(60_000);
 
 /** Where a user's connection stands, as far as the steps have driven it. */
 type UserState = 'connected' | 'registered' | 'gone';
+
+/** A ban a step placed, kept until it is lifted (steps/support/bans.ts). */
+export type PlacedBan =
+  /** `user` banned `address` with /BAN; lifted with /UNBAN on a connection (that user's by default). */
+  | { readonly from: 'user'; readonly user: string; readonly address: string }
+  /** Banned from the console; lifted by typing UNBAN for each address it may have been written as. */
+  | { readonly from: 'console'; readonly addresses: ReadonlyArray<string> };
+
+/** A line typed on the console and what the console showed for it (the World keeps the scenario's last one; steps/support/console.ts). */
+export interface TypedLine {
+  readonly line: string;
+  /** The command it was rendered from; undefined for a literal line. */
+  readonly command?: CommandName;
+  readonly output: ReadonlyArray<string> | null;
+}
 
 export class ChatWorld extends World<HarnessParameters> {
   #session: Session | undefined;
@@ -115,11 +128,12 @@ export class ChatWorld extends World<HarnessParameters> {
   teardownAt: number | undefined;
 
   /**
-   * The scenario's last words (its transcript when it failed, the bans it left lifted), then every
-   * connection closed. Once (the After hook in steps/support/hooks.ts, before the target-control one asks
-   * the runner what died).
+   * The scenario's last words (its transcript when it failed, then `lastSteps`: the hook lifts the bans it
+   * left there), then every connection closed. Once (the After hook in steps/support/hooks.ts, before the
+   * target-control one asks the runner what died). The bans come in as a callback so that this module,
+   * which every support module imports, imports none of them (no import cycle).
    */
-  async closeConnections(failed: boolean): Promise<void> {
+  async closeConnections(failed: boolean, lastSteps: () => Promise<void>): Promise<void> {
     if (this.teardownAt !== undefined || !this.hasSession) return;
     this.teardownAt = Date.now();
     try {
@@ -129,7 +143,7 @@ export class ChatWorld extends World<HarnessParameters> {
         if (!this.transcriptAttached) await this.attach(`${TRANSCRIPT_PREFIX}${this.transcriptForReport()}`, { mediaType: 'text/plain', fileName: TRANSCRIPT_TITLE });
         if (this.parameters.comparable) await this.attach(`${COMPARABLE_PREFIX}${this.session.comparableTranscript().join('\n')}`, { mediaType: 'text/plain', fileName: 'comparable transcript' });
       }
-      await liftBansLeft(this);
+      await lastSteps();
     } finally {
       await this.session.closeAll();
     }

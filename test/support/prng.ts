@@ -1,2 +1,2 @@
-/** The tests' seedable PRNG is the harness's own (one copy): harness/prng.ts. */
-export { prng, type Random } from '../../harness/prng.ts';
+/** The tests' seedable PRNG is the harness's own (one copy): harness/load/prng.ts. */
+export { prng, type Random } from '../../harness/load/prng.ts';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXIT_OK, EXIT_USAGE, integerOption, UsageError, usageErrorFrom } from '../../../common/cli-support.ts';
 import { ExitCode } from '../../../reference-client/exit-codes.ts';
-import { EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED } from '../../../harness/runner.ts';
+import { EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED } from '../../../harness/run/runner.ts';
 
 test('an integer option accepts whole decimal numbers in its range', () => {
   assert.equal(integerOption('port', '0', 0, 65535), 0);

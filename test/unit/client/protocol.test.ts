@@ -140,7 +140,7 @@ describe('a profile dialect (through the harness engine)', () => {
 });
 
 describe('a profile that strips ANSI escapes (wire.stripAnsi)', () => {
-  test('the client strips what the harness strips (harness/dialect/ansi.ts): an OSC title and a private CSI too', () => {
+  test('the client strips what the harness strips (harness/wire/ansi.ts): an OSC title and a private CSI too', () => {
     const colourful = dialectFromProfile(parseProfile(JSON.stringify({ ...LOOSE_SPEC, name: 'colourful', wire: { stripAnsi: true } }), 'colourful (test)'));
     assert.deepEqual(colourful.classify('\u001b]0;chat\u0007\u001b[>4;2mjoined #x\u001b[0m', { command: 'join' }), {
       kind: 'reply',

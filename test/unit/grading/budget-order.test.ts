@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetOrder } from '../../../grading/budget-order.ts';
 import { compileRubric } from '../../../grading/rubric.ts';
-import { orderScenarios } from '../../../harness/scenario-order.ts';
+import { orderScenarios } from '../../../harness/run/scenario-order.ts';
 import { info } from './helpers.ts';
 
 const rubric = compileRubric(

@@ -5,7 +5,7 @@ import { compileRubric } from '../../../grading/rubric.ts';
 import { computeGrade } from '../../../grading/score.ts';
 import { buildGradeMarkdown } from '../../../grading/outputs/grade-md.ts';
 import { buildClassHtml } from '../../../grading/class-report.ts';
-import { mergeRepeats } from '../../../harness/repeats.ts';
+import { mergeRepeats } from '../../../harness/reports/repeats.ts';
 import type { ScenarioResult } from '../../../harness/reports/run-model.ts';
 import { info, result } from './helpers.ts';
 

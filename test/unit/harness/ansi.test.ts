@@ -1,11 +1,11 @@
 /**
- * The one ANSI-stripping definition (harness/dialect/ansi.ts) that a profile's `wire.stripAnsi` means, in
+ * The one ANSI-stripping definition (harness/wire/ansi.ts) that a profile's `wire.stripAnsi` means, in
  * the harness's test client and in the reference client alike. The escapes below are those the client's
  * former regex (/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-_]/) left half in place.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANSI_INCOMPLETE_TAIL, stripAnsi } from '../../../harness/dialect/ansi.ts';
+import { ANSI_INCOMPLETE_TAIL, stripAnsi } from '../../../harness/wire/ansi.ts';
 
 test('colours, cursor moves and two-character escapes are removed, the text around them kept', () => {
   assert.equal(stripAnsi('\u001b[1;31mRED\u001b[0m text\u001b[2K\u001bM'), 'RED text');

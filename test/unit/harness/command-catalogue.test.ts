@@ -16,7 +16,7 @@ import { argumentsOf, COMMANDS, type CommandFacts } from '../../../common/comman
 import { categoryOf, loadRubric, type Rubric } from '../../../grading/rubric.ts';
 import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
 import { PROFILES_DIR } from '../../../harness/dialect/load-profile.ts';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 import * as core from '../../../reference-server/core/index.ts';
 import type { ClientCommand, Dialect } from '../../../reference-client/protocol.ts';
 import { loadDialect } from '../../../reference-client/protocol-profile.ts';

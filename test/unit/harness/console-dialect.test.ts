@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ConsoleDialect } from '../../../harness/dialect/console.ts';
 import { Dialect } from '../../../harness/dialect/dialect.ts';
 import { loadProfile, parseProfile, ProfileError, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
-import { NotGradableError } from '../../../harness/session-api.ts';
+import { NotGradableError } from '../../../harness/session/session-api.ts';
 
 const canonicalText = readFileSync(resolveProfilePath('canonical'), 'utf8');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Dialect, MalformedReplyError, type ReplyUnit } from '../../../harness/dialect/dialect.ts';
 import { loadProfile, parseProfile } from '../../../harness/dialect/load-profile.ts';
 import { COMMAND_NAMES, EVENT_NAMES } from '../../../harness/dialect/catalogue.ts';
-import { NotGradableError, type CommandName, type EventName } from '../../../harness/session-api.ts';
+import { NotGradableError, type CommandName, type EventName } from '../../../harness/session/session-api.ts';
 
 const canonical = new Dialect(loadProfile('canonical'));
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadProfile, parseProfile, ProfileError, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
 import { COMMAND_NAMES, EVENT_NAMES } from '../../../harness/dialect/catalogue.ts';
-import { main } from '../../../harness/profile-check.ts';
+import { main } from '../../../harness/cli/profile-check.ts';
 
 const canonicalText = readFileSync(resolveProfilePath('canonical'), 'utf8');
 

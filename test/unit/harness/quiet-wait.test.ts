@@ -1,7 +1,7 @@
-/** The adaptive quiet wait's arithmetic (harness/quiet-wait.ts): learning, floor, ceiling, back-off, its note. */
+/** The adaptive quiet wait's arithmetic (harness/wire/quiet-wait.ts): learning, floor, ceiling, back-off, its note. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeQuietWait, FLOOR_MS, FRESH_MS, LATE_MARGIN, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/quiet-wait.ts';
+import { describeQuietWait, FLOOR_MS, FRESH_MS, LATE_MARGIN, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/wire/quiet-wait.ts';
 
 const settings = { quietMs: 300, ceilingMs: 1000, adaptive: true };
 

@@ -8,8 +8,8 @@ import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { createSession } from '../../../harness/session.ts';
-import type { Session } from '../../../harness/session-api.ts';
+import { createSession } from '../../../harness/session/session.ts';
+import type { Session } from '../../../harness/session/session-api.ts';
 
 /** After registration (the first line, the nick), /NICK kills the connection's handler (after one event line); /LIST is ignored. */
 async function startServer(): Promise<{ port: number; close(): Promise<void> }> {

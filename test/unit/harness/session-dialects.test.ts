@@ -6,9 +6,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
-import { createSession } from '../../../harness/session.ts';
+import { createSession } from '../../../harness/session/session.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
-import type { HarnessParameters, Session } from '../../../harness/session-api.ts';
+import type { HarnessParameters, Session } from '../../../harness/session/session-api.ts';
 import type { Profile } from '../../../harness/dialect/profile-types.ts';
 
 const sessions: Session[] = [];

@@ -1,6 +1,6 @@
 // unit-files: own process (the quiet waits are learned from reply latencies measured on this process's event loop)
 /**
- * The Session's quiet waits without a barrier (harness/quiet-wait.ts): it learns the reply latency, waits
+ * The Session's quiet waits without a barrier (harness/wire/quiet-wait.ts): it learns the reply latency, waits
  * by it, notices a reply that came after it stopped waiting (and lengthens the waits), gives a silent
  * "success" a second look before a refusal expectation fails on it, and settles a row of silent lines once.
  */
@@ -10,10 +10,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
-import { createSession } from '../../../harness/session.ts';
+import { createSession } from '../../../harness/session/session.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
-import { MIN_SAMPLES, QuietWait } from '../../../harness/quiet-wait.ts';
-import type { Session } from '../../../harness/session-api.ts';
+import { MIN_SAMPLES, QuietWait } from '../../../harness/wire/quiet-wait.ts';
+import type { Session } from '../../../harness/session/session-api.ts';
 
 const sessions: Session[] = [];
 after(async () => {

@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../../../reference-server/index.ts';
-import { createSession } from '../../../harness/session.ts';
-import type { Session } from '../../../harness/session-api.ts';
+import { createSession } from '../../../harness/session/session.ts';
+import type { Session } from '../../../harness/session/session-api.ts';
 
 let server: RunningServer;
 const sessions: Session[] = [];

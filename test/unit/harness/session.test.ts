@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createSession } from '../../../harness/session.ts';
+import { createSession } from '../../../harness/session/session.ts';
 import { loadProfile, parseProfile, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
-import { NameMap } from '../../../harness/names.ts';
-import { NotGradableError, type HarnessParameters, type Session } from '../../../harness/session-api.ts';
+import { NameMap } from '../../../harness/session/names.ts';
+import { NotGradableError, type HarnessParameters, type Session } from '../../../harness/session/session-api.ts';
 import { startFakeCanonicalServer, type FakeServer } from './fake-canonical-server.ts';
 
 let server: FakeServer;

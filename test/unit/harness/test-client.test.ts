@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
-import { TestClient, regexMatcher, type Framing } from '../../../harness/test-client.ts';
-import { Transcript } from '../../../harness/transcript.ts';
+import { TestClient, regexMatcher, type Framing } from '../../../harness/wire/test-client.ts';
+import { Transcript } from '../../../harness/wire/transcript.ts';
 
 /** Test clients are destroyed, then every fake server, after the suite. */
 const clients: TestClient[] = [];

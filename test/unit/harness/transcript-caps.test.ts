@@ -1,7 +1,7 @@
 /** A transcript in a report is bounded whatever the server sent: long lines shortened, the whole kept to its ends. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keepEnds, RENDER_LINE_MAX_CHARS, RENDER_MAX_CHARS, Transcript } from '../../../harness/transcript.ts';
+import { keepEnds, RENDER_LINE_MAX_CHARS, RENDER_MAX_CHARS, Transcript } from '../../../harness/wire/transcript.ts';
 
 test('a megabyte line is shortened and says by how much; short lines are untouched', () => {
   const t = new Transcript(8 * 1024 * 1024, () => 0);

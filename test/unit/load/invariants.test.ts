@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAfterQuit, checkDelivery, checkNonMembers, checkOneOwner, checkViews, memberships } from '../../../harness/load/invariants.ts';
 import type { ClientLog, StormLog } from '../../../harness/load/storm.ts';
-import type { ReceivedUnit } from '../../../harness/session-api.ts';
+import type { ReceivedUnit } from '../../../harness/session/session-api.ts';
 
 const C = '#c';
 const msg = (seq: number, from: string, n: number, channel = C): ReceivedUnit => ({ seq, text: `MSG ${channel} ${from} load ${from} ${n}`, event: 'message', fields: { channel, from, text: `load ${from} ${n}` } });

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 
 test('a wrong profile: exit 2, one clear line per problem, no stack trace, no run', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bad-profile-'));
@@ -25,7 +25,7 @@ test('a wrong profile: exit 2, one clear line per problem, no stack trace, no ru
       capabilities: { lobby: true, rawWire: false, errorCodes: false },
     }),
   );
-  const result = await execa('node', ['--import', 'tsx', 'harness/cli.ts', '--profile', file, '--reports', path.join(dir, 'reports')], {
+  const result = await execa('node', ['--import', 'tsx', 'harness/cli/conformance.ts', '--profile', file, '--reports', path.join(dir, 'reports')], {
     cwd: PROJECT_ROOT,
     reject: false,
     timeout: 120_000, // generous: a busy machine can take most of a minute to start the CLI

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commonPrefix, difference, generalize, WILD } from '../../../harness/draft/generalize.ts';
 import { candidates, usageForms } from '../../../harness/draft/spellings.ts';
-import { main } from '../../../harness/profile-draft.ts';
+import { main } from '../../../harness/cli/profile-draft.ts';
 import { inferSplit, leadingMarker } from '../../../harness/draft/split.ts';
 import { inferErrors } from '../../../harness/draft/errors.ts';
 

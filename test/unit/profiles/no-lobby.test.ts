@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createSession } from '../../../harness/session.ts';
+import { createSession } from '../../../harness/session/session.ts';
 import { parseProfile, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
-import { NotGradableError } from '../../../harness/session-api.ts';
+import { NotGradableError } from '../../../harness/session/session-api.ts';
 
 test('no lobby: say, who and current-without-argument before the first join are not gradable', async () => {
   const raw = JSON.parse(readFileSync(resolveProfilePath('canonical'), 'utf8'));

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadProfile, parseProfile, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
-import { describeProfile, profileWarnings } from '../../../harness/profile-check.ts';
+import { describeProfile, profileWarnings } from '../../../harness/cli/profile-check.ts';
 
 describe('profile:check', () => {
   for (const name of ['canonical', 'lenient', 'seed', 'seed-client']) {

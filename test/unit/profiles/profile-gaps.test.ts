@@ -1,16 +1,16 @@
 /**
- * profile:check's list of the scenarios a profile makes not gradable (harness/profile-gaps.ts, issue #14):
+ * profile:check's list of the scenarios a profile makes not gradable (harness/run/profile-gaps.ts, issue #14):
  * the gap profile (canonical minus what the profile lacks), the missing field each reason names, and the
  * list with its points under a rubric, found by running the scenarios against the bundled reference server.
- * That run is Cucumber's, in this process (harness/in-process-run.ts): test/unit-files.mjs therefore gives
+ * That run is Cucumber's, in this process (harness/run/in-process-run.ts): test/unit-files.mjs therefore gives
  * this file a process of its own.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadProfile, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
-import { describeUngradable, gapProfile, missingField, ungradableScenarios } from '../../../harness/profile-gaps.ts';
-import { mainWithScenarios } from '../../../harness/profile-check.ts';
+import { describeUngradable, gapProfile, missingField, ungradableScenarios } from '../../../harness/run/profile-gaps.ts';
+import { mainWithScenarios } from '../../../harness/cli/profile-check.ts';
 
 const canonicalRaw = JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Record<string, any>;
 const FIXTURES = 'test/fixtures/unreadable-fields';

@@ -9,12 +9,12 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSession } from '../../../harness/session.ts';
+import { createSession } from '../../../harness/session/session.ts';
 import { loadProfile, parseProfile } from '../../../harness/dialect/load-profile.ts';
 import { Dialect } from '../../../harness/dialect/dialect.ts';
-import { NameMap } from '../../../harness/names.ts';
-import { profileWarnings } from '../../../harness/profile-check.ts';
-import { NotGradableError, type Session } from '../../../harness/session-api.ts';
+import { NameMap } from '../../../harness/session/names.ts';
+import { profileWarnings } from '../../../harness/cli/profile-check.ts';
+import { NotGradableError, type Session } from '../../../harness/session/session-api.ts';
 import type { Profile } from '../../../harness/dialect/profile-types.ts';
 import { startDialectServer, type DialectServer } from '../../fixtures/dialect-servers/support/dialect-server.ts';
 import { tokensTranslator } from '../../fixtures/dialect-servers/tokens-translator.ts';

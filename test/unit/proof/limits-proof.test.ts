@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Envelope } from '@cucumber/messages';
 import { loadConfiguration, loadSupport, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { runSuiteInProcess } from '../../../harness/in-process-run.ts';
+import { runSuiteInProcess } from '../../../harness/run/in-process-run.ts';
 import { embeddedReferenceServer, type StartReferenceServer } from '../../../harness/target/embedded.ts';
 import { LIMIT_KEYS } from '../../../harness/target/types.ts';
 import { buildRunModel, type ScenarioResult } from '../../../harness/reports/run-model.ts';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { completeHtmlReport, isWholePage, readEnvelopes } from '../../../harness/reports/complete-html.ts';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 
 const envelope = (id: string) => JSON.stringify({ testRunStarted: { timestamp: { seconds: 1, nanos: 0 }, id } });
 
@@ -37,7 +37,7 @@ test('a page cut short is made again from the messages; a whole page is left alo
 test('SIGTERM in the middle of a run: exit 130, and every report is written, cucumber.html a whole page', { timeout: 120_000 }, async (t) => {
   const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'sigterm-reports-'));
   t.after(() => fs.rmSync(reports, { recursive: true, force: true }));
-  const run = execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', '--tags', '@who or @list or @join', '--reports', reports], {
+  const run = execa(process.execPath, ['--import', 'tsx', 'harness/cli/conformance.ts', '--tags', '@who or @list or @join', '--reports', reports], {
     cwd: PROJECT_ROOT,
     reject: false,
     env: { NO_COLOR: '1' },

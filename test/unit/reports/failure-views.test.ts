@@ -19,7 +19,7 @@ const FAILING = located('features/channel-messages.feature', 'The sender gets no
 const PASSING = located('features/ping.feature', 'A token is echoed verbatim');
 
 async function conformance(args: string[]) {
-  const run = await execa(process.execPath, ['--import', 'tsx', 'harness/cli.ts', ...args], {
+  const run = await execa(process.execPath, ['--import', 'tsx', 'harness/cli/conformance.ts', ...args], {
     cwd: PROJECT_ROOT,
     reject: false,
     timeout: 120_000,

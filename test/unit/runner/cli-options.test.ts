@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execa } from 'execa';
-import { parseCommandLine, parseHostPort } from '../../../harness/cli.ts';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { parseCommandLine, parseHostPort } from '../../../harness/cli/conformance.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 import { UsageError } from '../../../common/cli-support.ts';
 
 const FIXTURE_PROFILE = 'test/fixtures/runner/profile.json';
@@ -80,7 +80,7 @@ test('usage errors are one readable line', () => {
 
 test('the CLI exits 2 with one line on stderr for a usage error, and 0 with the option list for --help', async () => {
   // Three independent CLI processes: started together, not one after the other.
-  const cli = (...args: string[]) => execa('node', ['--import', 'tsx', 'harness/cli.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
+  const cli = (...args: string[]) => execa('node', ['--import', 'tsx', 'harness/cli/conformance.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 120_000 });
   const [bad, version, help] = await Promise.all([cli('--parallel', 'many'), cli('--version'), cli('--help')]);
   assert.equal(bad.exitCode, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);

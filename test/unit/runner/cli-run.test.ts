@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 import { freePort, tryConnect } from '../../../harness/target/probe.ts';
 
 const FIXTURES = 'test/fixtures/runner';
@@ -19,7 +19,7 @@ const COMMON = ['--profile', `${FIXTURES}/profile.json`, '--steps', `${FIXTURES}
 async function conformance(args: string[]) {
   const reports = await fs.mkdtemp(path.join(os.tmpdir(), 'runner-test-'));
   after(() => fs.rm(reports, { recursive: true, force: true }));
-  const result = await execa('node', ['--import', 'tsx', 'harness/cli.ts', ...COMMON, '--reports', reports, ...args], {
+  const result = await execa('node', ['--import', 'tsx', 'harness/cli/conformance.ts', ...COMMON, '--reports', reports, ...args], {
     cwd: PROJECT_ROOT,
     reject: false,
     timeout: 90_000, // a hang fails the test instead of blocking the suite

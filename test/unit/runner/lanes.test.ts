@@ -1,5 +1,5 @@
 /**
- * The --parallel scheduler (harness/lanes.ts) over a fake in-process worker: up to n test cases at once,
+ * The --parallel scheduler (harness/run/lanes.ts) over a fake in-process worker: up to n test cases at once,
  * in plan order, setParallelCanAssign honoured (a scenario that must run alone runs alone), failures
  * counted, BeforeAll/AfterAll once. The forked worker side is exercised by the runner tests (--parallel).
  */
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runInLanes, setLanes } from '../../../harness/lanes.ts';
+import { runInLanes, setLanes } from '../../../harness/run/lanes.ts';
 
 interface Case {
   pickle: { name: string; tags: Array<{ name: string }> };

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
-import { needsFreshTarget, startControlServer, TargetStartError } from '../../../harness/target.ts';
+import { needsFreshTarget, startControlServer, TargetStartError } from '../../../harness/target/index.ts';
 import { CONTROL_SECRET_HEADER } from '../../../harness/target/control-server.ts';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;
 

@@ -7,9 +7,9 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSession } from '../../../harness/session.ts';
+import { createSession } from '../../../harness/session/session.ts';
 import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
-import type { Session } from '../../../harness/session-api.ts';
+import type { Session } from '../../../harness/session/session-api.ts';
 
 const sessions: Session[] = [];
 after(async () => {

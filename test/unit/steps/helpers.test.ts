@@ -2,8 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEscapes, ensureRegistered, expandNames, expectRefusal, parseMembers, repliesOwed, splitUsers } from '../../../steps/support/steps-helpers.ts';
-import { NotGradableError } from '../../../harness/session-api.ts';
-import type { Reply } from '../../../harness/session-api.ts';
+import { NotGradableError } from '../../../harness/session/session-api.ts';
+import type { Reply } from '../../../harness/session/session-api.ts';
 import type { ChatWorld } from '../../../steps/support/world.ts';
 
 /** Just the naming part of a World: logical name -> name with a scenario suffix. */

@@ -4,7 +4,7 @@
  * type become writable again, its `@ts-expect-error` is unused and the typecheck fails. At run time,
  * scenario-state.test.ts runs the suite with both frozen.
  */
-import type { HarnessParameters } from '../../../harness/session-api.ts';
+import type { HarnessParameters } from '../../../harness/session/session-api.ts';
 import type { Profile } from '../../../harness/dialect/profile-types.ts';
 
 export function writesTheTypesReject(parameters: HarnessParameters, profile: Profile): void {

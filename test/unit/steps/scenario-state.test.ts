@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Envelope } from '@cucumber/messages';
-import { runSuiteInProcess } from '../../../harness/in-process-run.ts';
+import { runSuiteInProcess } from '../../../harness/run/in-process-run.ts';
 import { embeddedReferenceServer } from '../../../harness/target/embedded.ts';
 import { loadProfile } from '../../../harness/dialect/load-profile.ts';
 import { buildRunModel } from '../../../harness/reports/run-model.ts';

@@ -1,5 +1,5 @@
 /**
- * The dialect seam (harness/session-api.ts): step definitions never contain a wire string. Every
+ * The dialect seam (harness/session/session-api.ts): step definitions never contain a wire string. Every
  * command and event goes through the Session and its profile, so a student's dialect can be graded
  * by writing a profile, never by editing steps. This test keeps it that way.
  */

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { TestClient } from '../../../harness/test-client.ts';
-import { Transcript } from '../../../harness/transcript.ts';
+import { TestClient } from '../../../harness/wire/test-client.ts';
+import { Transcript } from '../../../harness/wire/transcript.ts';
 
 test('a client that stopped reading sends, keeps nothing it receives, and sees the server close', async (t) => {
   const received: Buffer[] = [];

@@ -7,14 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
-import { startControlServer } from '../../../harness/target.ts';
+import { startControlServer } from '../../../harness/target/index.ts';
 import { CONTROL_SECRET_HEADER, MAX_BODY_BYTES, type ControlServer } from '../../../harness/target/control-server.ts';
 import { embeddedReferenceServer } from '../../../harness/target/embedded.ts';
 import { externalServer } from '../../../harness/target/external.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;
 

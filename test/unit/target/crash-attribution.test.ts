@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startControlServer } from '../../../harness/target.ts';
+import { startControlServer } from '../../../harness/target/index.ts';
 import { CONTROL_SECRET_HEADER, type BeginResponse, type ControlServer, type EndResponse } from '../../../harness/target/control-server.ts';
 import { CRASH_POINTER_PREFIX, DISCONNECT_CRASH_PREFIX } from '../../../harness/target/crash-notes.ts';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
-import { PROJECT_ROOT } from '../../../harness/runner.ts';
+import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
 
 const FRAGILE = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port} --die-on-close`;
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;

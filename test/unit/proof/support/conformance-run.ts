@@ -55,7 +55,7 @@ export async function runConformanceCli(options: ConformanceRunOptions): Promise
   const started = Date.now();
   const child = await execa(
     'node',
-    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli.ts', ...(options.server !== undefined ? ['--server', options.server] : []), '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])],
+    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli/conformance.ts', ...(options.server !== undefined ? ['--server', options.server] : []), '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])],
     {
       cwd: PROJECT_ROOT,
       reject: false,

@@ -1,13 +1,13 @@
 /** Target control entry point: which server the run talks to, and how the runner controls it. */
-import { embeddedReferenceServer } from './target/embedded.ts';
-import { externalServer } from './target/external.ts';
-import { spawnedServer } from './target/spawned.ts';
-import type { TargetAddress, TargetController } from './target/types.ts';
-import type { SandboxSpec } from './target/sandbox.ts';
+import { embeddedReferenceServer } from './embedded.ts';
+import { externalServer } from './external.ts';
+import { spawnedServer } from './spawned.ts';
+import type { TargetAddress, TargetController } from './types.ts';
+import type { SandboxSpec } from './sandbox.ts';
 
-export type { Isolation, TargetAddress, TargetController, CrashReport } from './target/types.ts';
-export { TargetStartError } from './target/types.ts';
-export { startControlServer, needsFreshTarget, PRISTINE_TAG } from './target/control-server.ts';
+export type { Isolation, TargetAddress, TargetController, CrashReport } from './types.ts';
+export { TargetStartError } from './types.ts';
+export { startControlServer, needsFreshTarget, PRISTINE_TAG } from './control-server.ts';
 
 export type TargetChoice =
   /** No target given: the bundled reference server, in this process. */

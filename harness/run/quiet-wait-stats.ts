@@ -1,12 +1,12 @@
 /**
- * How what the quiet waits learned (harness/quiet-wait.ts) reaches the run's notes: the runner makes a
+ * How what the quiet waits learned (harness/wire/quiet-wait.ts) reaches the run's notes: the runner makes a
  * folder and names it in the environment its parallel workers inherit; at the end of the run each process
  * that ran scenarios writes its summary there (steps/support/hooks.ts); the runner reads them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeQuietWait, type QuietWaitSummary } from './quiet-wait.ts';
+import { describeQuietWait, type QuietWaitSummary } from '../wire/quiet-wait.ts';
 
 export const QUIET_WAIT_STATS_ENV = 'CHAT_CONFORMANCE_QUIET_WAIT_STATS';
 

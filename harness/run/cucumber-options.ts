@@ -1,9 +1,9 @@
 /**
- * The Cucumber options every run of the suite shares, whoever runs it (the runner, harness/runner.ts;
- * an in-process run, harness/in-process-run.ts), so that they cannot drift apart.
+ * The Cucumber options every run of the suite shares, whoever runs it (the runner, harness/run/runner.ts;
+ * an in-process run, harness/run/in-process-run.ts), so that they cannot drift apart.
  */
 import type { IRunOptions, ISourcesCoordinates } from '@cucumber/cucumber/api';
-import type { HarnessParameters } from './session-api.ts';
+import type { HarnessParameters } from '../session/session-api.ts';
 
 /** `order`: 'defined', or `random:<seed>` for --shuffle (the same seed gives the same order). */
 export function sources(features: string[], tagExpression: string, order: ISourcesCoordinates['order'] = 'defined'): ISourcesCoordinates {

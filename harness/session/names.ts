@@ -9,7 +9,7 @@
  */
 
 import { randomInt } from 'node:crypto';
-import type { NameRule } from './dialect/profile-types.ts';
+import type { NameRule } from '../dialect/profile-types.ts';
 
 const NICK_MAX = 16;
 const CHANNEL_MAX = 32;

@@ -12,34 +12,34 @@ import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
 import { loadSources, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { runtime, sources } from './cucumber-options.ts';
-import { readScenarios, scenarioKey } from '../grading/scenarios.ts';
+import { readScenarios, scenarioKey } from '../../grading/scenarios.ts';
 import type { Envelope } from '@cucumber/messages';
-import type { HarnessParameters } from './session-api.ts';
-import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from './target.ts';
-import { SERVER_WIDE_TAG, type ControlServer } from './target/control-server.ts';
+import type { HarnessParameters } from '../session/session-api.ts';
+import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from '../target/index.ts';
+import { SERVER_WIDE_TAG, type ControlServer } from '../target/control-server.ts';
 import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.ts';
-import { prepareSandbox, type PreparedSandbox } from './target/sandbox.ts';
-import { buildJunitXml } from './reports/junit.ts';
-import { addReportScript } from './reports/cucumber-html.ts';
-import { completeHtmlReport, trimMessageReports } from './reports/complete-html.ts';
-import type { FilteredGroup, RunContext } from './reports/run-context.ts';
-import { RunModelBuilder, type RunModel, type ScenarioResult } from './reports/run-model.ts';
-import { buildSummaryMarkdown, verdict } from './reports/summary-md.ts';
-import { ProgressBar } from './console/progress.ts';
-import { painterFor } from './console/style.ts';
-import { formatFailure, formatSummary } from './console/summary.ts';
+import { prepareSandbox, type PreparedSandbox } from '../target/sandbox.ts';
+import { buildJunitXml } from '../reports/junit.ts';
+import { addReportScript } from '../reports/cucumber-html.ts';
+import { completeHtmlReport, trimMessageReports } from '../reports/complete-html.ts';
+import type { FilteredGroup, RunContext } from '../reports/run-context.ts';
+import { RunModelBuilder, type RunModel, type ScenarioResult } from '../reports/run-model.ts';
+import { buildSummaryMarkdown, verdict } from '../reports/summary-md.ts';
+import { ProgressBar } from '../console/progress.ts';
+import { painterFor } from '../console/style.ts';
+import { formatFailure, formatSummary } from '../console/summary.ts';
 import { setLanes } from './lanes.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
-import { flakyWords, mergeRepeats, scenarioKeyOf } from './repeats.ts';
+import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
-import { writeAnnotatedHtml } from './reports/annotated-html.ts';
-import { EXIT_OK, UsageError, usageErrorFrom } from '../common/cli-support.ts';
+import { writeAnnotatedHtml } from '../reports/annotated-html.ts';
+import { EXIT_OK, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The runner's own support code, always loaded whatever --steps says: target control, quiet-wait statistics. */
 const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
-/** The Cucumber plugin that orders the scenarios (harness/scenario-order.ts). */
-const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'scenario-order.ts');
+/** The Cucumber plugin that orders the scenarios (harness/run/scenario-order.ts). */
+const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.ts');
 
 export const REPORT_FILES = ['summary.md', 'cucumber.html', 'junit.xml', 'messages.ndjson'] as const;
 
@@ -382,7 +382,7 @@ export async function runConformance(
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression, order(0)),
       support: { importPaths: [...new Set([...options.steps, HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
-      // --parallel N: N lanes over this process and one worker (harness/lanes.ts), not N worker processes.
+      // --parallel N: N lanes over this process and one worker (harness/run/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: {
         stdout: 'summary',

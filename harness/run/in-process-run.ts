@@ -2,16 +2,16 @@
  * The conformance suite run inside this process, against a target this process controls, with no report
  * files: for tools that need the suite's verdict rather than its reports (the mutation runner,
  * mutation/conformance-fail-fast.ts, and proofs that swap in a deliberately broken target). The same
- * features, step definitions, parameters and control endpoint as `npm run conformance` (harness/runner.ts),
+ * features, step definitions, parameters and control endpoint as `npm run conformance` (harness/run/runner.ts),
  * so what such a tool measures is the suite itself.
  */
 import { Writable } from 'node:stream';
 import type { Envelope } from '@cucumber/messages';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { startControlServer } from './target.ts';
+import { startControlServer } from '../target/index.ts';
 import { runtime, sources } from './cucumber-options.ts';
-import type { TargetController } from './target/types.ts';
-import type { HarnessParameters } from './session-api.ts';
+import type { TargetController } from '../target/types.ts';
+import type { HarnessParameters } from '../session/session-api.ts';
 
 export interface InProcessRun {
   target: TargetController;

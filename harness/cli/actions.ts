@@ -1,18 +1,18 @@
 /**
  * What the conformance command does besides running the suite: say its version, list a selection, find
  * the scenarios that failed last time, and build the JSON summary (`--json`). Pure functions over files
- * and the run model; harness/cli.ts wires them to the command line.
+ * and the run model; harness/cli/conformance.ts wires them to the command line.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Envelope } from '@cucumber/messages';
-import { studentMessage, ruleInWords } from './reports/failure-evidence.ts';
-import type { RunContext } from './reports/run-context.ts';
-import { buildRunModel, totals, type RunModel } from './reports/run-model.ts';
-import { verdict } from './reports/summary-md.ts';
-import { PROJECT_ROOT, REPORT_FILES, type PlannedScenario } from './runner.ts';
-import { UsageError } from '../common/cli-support.ts';
-import type { FilteredGroup } from './reports/run-context.ts';
+import { studentMessage, ruleInWords } from '../reports/failure-evidence.ts';
+import type { RunContext } from '../reports/run-context.ts';
+import { buildRunModel, totals, type RunModel } from '../reports/run-model.ts';
+import { verdict } from '../reports/summary-md.ts';
+import { PROJECT_ROOT, REPORT_FILES, type PlannedScenario } from '../run/runner.ts';
+import { UsageError } from '../../common/cli-support.ts';
+import type { FilteredGroup } from '../reports/run-context.ts';
 
 export async function versionText(): Promise<string> {
   const pkg = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };

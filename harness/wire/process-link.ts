@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { sandboxArgv, type SandboxSpec } from './target/sandbox.ts';
+import { sandboxArgv, type SandboxSpec } from '../target/sandbox.ts';
 
 /** The few things a TestClient needs from its connection: a TCP socket and a ProcessLink both have them. */
 export interface Link {

@@ -1,5 +1,5 @@
 /**
- * One scenario's Session (harness/session-api.ts): logical names mapped to unique real names, the
+ * One scenario's Session (harness/session/session-api.ts): logical names mapped to unique real names, the
  * scenario's connections, and every action rendered and recognised through the dialect profile.
  *
  * Soundness of negative checks: `expectNoEvent` relies on PROTOCOL.md §2.1. The caller has already
@@ -8,7 +8,7 @@
  * observing user is answered after those events, on the same TCP connection, in order. Once the
  * barrier's answer is in, "not among the received units" means "not sent". Without a barrier (or
  * with forceQuiet) the check waits until the scenario has sent nothing for a quiet period instead, and
- * says so in its message: a period learned from the server's reply latency (harness/quiet-wait.ts), or
+ * says so in its message: a period learned from the server's reply latency (harness/wire/quiet-wait.ts), or
  * the configured one with fixedQuiet.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,18 +26,18 @@ import {
   type Reply,
   type Session,
 } from './session-api.ts';
-import { Dialect, type Fields, type ReadNeed, type ReplyUnit } from './dialect/dialect.ts';
-import { ConsoleDialect } from './dialect/console.ts';
-import { COMMAND_FACTS } from '../common/commands.ts';
-import { loadProfile } from './dialect/load-profile.ts';
-import type { Profile } from './dialect/profile-types.ts';
+import { Dialect, type Fields, type ReadNeed, type ReplyUnit } from '../dialect/dialect.ts';
+import { ConsoleDialect } from '../dialect/console.ts';
+import { COMMAND_FACTS } from '../../common/commands.ts';
+import { loadProfile } from '../dialect/load-profile.ts';
+import type { Profile } from '../dialect/profile-types.ts';
 import { Memberships } from './memberships.ts';
 import { NameMap } from './names.ts';
-import type { Variants } from './dialect/variants.ts';
-import { clientCommand } from './process-link.ts';
-import { QuietWait, sharedQuietWait } from './quiet-wait.ts';
-import { ExpectationError, TestClient, type Matcher } from './test-client.ts';
-import { ARROWS, Transcript, escapeInvisible } from './transcript.ts';
+import type { Variants } from '../dialect/variants.ts';
+import { clientCommand } from '../wire/process-link.ts';
+import { QuietWait, sharedQuietWait } from '../wire/quiet-wait.ts';
+import { ExpectationError, TestClient, type Matcher } from '../wire/test-client.ts';
+import { ARROWS, Transcript, escapeInvisible } from '../wire/transcript.ts';
 
 /** How long a connection that gave no reply gets to answer a barrier request (probeSilence). */
 const SILENCE_PROBE_MS = 2000;

@@ -10,11 +10,11 @@
 import path from 'node:path';
 import type { ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { runSuiteInProcess } from './in-process-run.ts';
-import { RunModelBuilder, type ScenarioResult } from './reports/run-model.ts';
-import { comparableLines, renderSideBySide } from './reports/side-by-side.ts';
-import { scenarioKeyOf } from './repeats.ts';
-import type { HarnessParameters } from './session-api.ts';
-import { embeddedReferenceServer } from './target/embedded.ts';
+import { RunModelBuilder, type ScenarioResult } from '../reports/run-model.ts';
+import { comparableLines, renderSideBySide } from '../reports/side-by-side.ts';
+import { scenarioKeyOf } from '../reports/repeats.ts';
+import type { HarnessParameters } from '../session/session-api.ts';
+import { embeddedReferenceServer } from '../target/embedded.ts';
 
 export const CANONICAL = 'canonical';
 

@@ -8,15 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_INTERNAL, planRun, PROJECT_ROOT, runConformance, type RunnerOptions } from './runner.ts';
-import { EXIT_USAGE, integerOption, UsageError, usageErrorFrom } from '../common/cli-support.ts';
-import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from './target.ts';
-import { loadProfile, ProfileError } from './dialect/load-profile.ts';
-import { FLOOR_MS, MULTIPLIER } from './quiet-wait.ts';
-import { parseArgsMessage } from '../common/plain-errors.ts';
-import { formatList, jsonSummary, lastFailures, versionText } from './cli-actions.ts';
-import type { RunContext } from './reports/run-context.ts';
-import type { RunModel } from './reports/run-model.ts';
+import { EXIT_INTERNAL, planRun, PROJECT_ROOT, runConformance, type RunnerOptions } from '../run/runner.ts';
+import { EXIT_USAGE, integerOption, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
+import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from '../target/index.ts';
+import { loadProfile, ProfileError } from '../dialect/load-profile.ts';
+import { FLOOR_MS, MULTIPLIER } from '../wire/quiet-wait.ts';
+import { parseArgsMessage } from '../../common/plain-errors.ts';
+import { formatList, jsonSummary, lastFailures, versionText } from './actions.ts';
+import type { RunContext } from '../reports/run-context.ts';
+import type { RunModel } from '../reports/run-model.ts';
 
 export const HELP = `Usage: npm run conformance -- [options] [feature files, file:line or globs...]
 

@@ -18,17 +18,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Envelope } from '@cucumber/messages';
-import { COMMAND_NAMES, EVENT_NAMES } from './dialect/catalogue.ts';
-import { resolveProfilePath } from './dialect/load-profile.ts';
-import type { Profile } from './dialect/profile-types.ts';
+import { COMMAND_NAMES, EVENT_NAMES } from '../dialect/catalogue.ts';
+import { resolveProfilePath } from '../dialect/load-profile.ts';
+import type { Profile } from '../dialect/profile-types.ts';
 import { runSuiteInProcess } from './in-process-run.ts';
-import { buildRunModel } from './reports/run-model.ts';
-import { createTarget } from './target.ts';
-import { categoryOf, loadRubric, pointShares, scenarioWeight, type Rubric } from '../grading/rubric.ts';
-import { featureFiles, readScenarios, scenarioKey } from '../grading/scenarios.ts';
-import { pts } from '../grading/outputs/format.ts';
+import { buildRunModel } from '../reports/run-model.ts';
+import { createTarget } from '../target/index.ts';
+import { categoryOf, loadRubric, pointShares, scenarioWeight, type Rubric } from '../../grading/rubric.ts';
+import { featureFiles, readScenarios, scenarioKey } from '../../grading/scenarios.ts';
+import { pts } from '../../grading/outputs/format.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Canonical's JSON as written (profiles/canonical.json), the base the gaps are cut out of. */
 type Raw = Record<string, any>;

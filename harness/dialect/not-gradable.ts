@@ -3,7 +3,7 @@
  * through. Its own module (re-exported by session-api.ts) so that harness/dialect/* need not import
  * session-api.ts, which imports their types: no import cycle between the two.
  */
-import type { VariantName } from './dialect/variants.ts';
+import type { VariantName } from './variants.ts';
 
 /**
  * Thrown when the active profile cannot express an action or recognise an event that a scenario

@@ -5,8 +5,8 @@
  * reports are conservative; the rubric decides how a grade counts it, grading/score.ts), with its failing
  * run's step and transcript, and the passing and failing runs side by side.
  */
-import type { Outcome, ScenarioResult } from './reports/run-model.ts';
-import { comparableLines, renderSideBySide } from './reports/side-by-side.ts';
+import type { Outcome, ScenarioResult } from './run-model.ts';
+import { comparableLines, renderSideBySide } from './side-by-side.ts';
 
 export const scenarioKeyOf = (s: Pick<ScenarioResult, 'uri' | 'line'>): string => `${s.uri}:${s.line ?? '?'}`;
 

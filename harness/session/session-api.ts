@@ -11,11 +11,11 @@
  * each other's users or channels on a shared, long-running target.
  */
 
-import type { ConsoleDialect } from './dialect/console.ts';
-import type { Member, ReadNeed } from './dialect/dialect.ts';
-import type { Variants } from './dialect/variants.ts';
-import type { SandboxSpec } from './target/sandbox.ts';
-import type { CommandName, EventName } from '../common/commands.ts';
+import type { ConsoleDialect } from '../dialect/console.ts';
+import type { Member, ReadNeed } from '../dialect/dialect.ts';
+import type { Variants } from '../dialect/variants.ts';
+import type { SandboxSpec } from '../target/sandbox.ts';
+import type { CommandName, EventName } from '../../common/commands.ts';
 
 /**
  * Every action a user can perform, and every asynchronous event a user can observe, with their arguments
@@ -23,7 +23,7 @@ import type { CommandName, EventName } from '../common/commands.ts';
  * (use Session.nick / Session.channel); `msg` goes through Session.msg(user, nicks, text), as the profile
  * joins the nicks with its separator; `unknown` sends an unknown command word, to check the error path.
  */
-export type { CommandName, EventName } from '../common/commands.ts';
+export type { CommandName, EventName } from '../../common/commands.ts';
 
 /** One step of an ordered expectation (Session.expectEventsInOrder). Field values are REAL names. */
 export interface ExpectedEvent {
@@ -61,8 +61,8 @@ export interface ReceivedUnit {
   fields?: Record<string, string>;
 }
 
-export type { Member } from './dialect/dialect.ts';
-export { NotGradableError, VariantNotGradableError } from './not-gradable.ts';
+export type { Member } from '../dialect/dialect.ts';
+export { NotGradableError, VariantNotGradableError } from '../dialect/not-gradable.ts';
 
 /** What a dialect may or may not offer; see Session.requireCapability. */
 export type Capability =
@@ -210,7 +210,7 @@ export interface Session {
   /** Close every connection of the scenario, whatever happened. Never throws. */
   closeAll(): Promise<void>;
   /** Human-readable transcript of every byte sent and received in the scenario. */
-  /** The scenario's wire transcript, rendered in at most about `maxChars` characters (harness/transcript.ts). */
+  /** The scenario's wire transcript, rendered in at most about `maxChars` characters (harness/wire/transcript.ts). */
   transcript(maxChars?: number): string;
   /**
    * The transcript as lines that two runs of the scenario (two servers) can be compared by (--diff,
@@ -236,7 +236,7 @@ export interface HarnessParameters {
   readonly quietMs: number;
   /** Force the quiet-period fallback even when the profile has a barrier (to measure its cost). */
   readonly forceQuiet?: boolean;
-  /** Always wait the whole quiet period instead of one learned from the server's reply latency (harness/quiet-wait.ts). */
+  /** Always wait the whole quiet period instead of one learned from the server's reply latency (harness/wire/quiet-wait.ts). */
   readonly fixedQuiet?: boolean;
   /** True when the runner started the target itself and no other client uses it (@pristine scenarios may run). */
   readonly pristine: boolean;

@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { parseHostPort } from './cli.ts';
-import { createTarget, TargetStartError, type TargetController } from './target.ts';
-import { draftProfile } from './draft/draft.ts';
-import { parseProfile, ProfileError } from './dialect/load-profile.ts';
+import { parseHostPort } from './conformance.ts';
+import { createTarget, TargetStartError, type TargetController } from '../target/index.ts';
+import { draftProfile } from '../draft/draft.ts';
+import { parseProfile, ProfileError } from '../dialect/load-profile.ts';
 import { profileWarnings } from './profile-check.ts';
-import { UsageError } from '../common/cli-support.ts';
+import { UsageError } from '../../common/cli-support.ts';
 
 export const DRAFT_HELP = `Usage: npm run profile:draft -- (--server "<command with {port}>" | --target <host:port>) [options]
 
@@ -106,7 +106,7 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
 
 /** The schema, relative to where the draft is written (editors validate it). */
 function schemaPath(file: string): string {
-  const schema = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'profiles', 'profile.schema.json');
+  const schema = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'profiles', 'profile.schema.json');
   return path.relative(path.dirname(file), schema).split(path.sep).join('/');
 }
 

@@ -19,10 +19,10 @@
  */
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { ANSI_INCOMPLETE_TAIL, stripAnsi } from './dialect/ansi.ts';
+import { ANSI_INCOMPLETE_TAIL, stripAnsi } from './ansi.ts';
 import { escapeInvisible, type Transcript } from './transcript.ts';
 import { ProcessLink, type Link } from './process-link.ts';
-import type { SandboxSpec } from './target/sandbox.ts';
+import type { SandboxSpec } from '../target/sandbox.ts';
 
 export type Framing = 'lines' | 'stream' | 'idle';
 

@@ -5,13 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { COMMAND_ARGS, COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES } from './dialect/catalogue.ts';
-import { loadProfile, ProfileError } from './dialect/load-profile.ts';
-import type { Profile } from './dialect/profile-types.ts';
-import { describeVariants } from './dialect/variants.ts';
-import { placeholders } from './dialect/template.ts';
-import { describeUngradable, ungradableScenarios } from './profile-gaps.ts';
-import { RubricError } from '../grading/rubric.ts';
+import { COMMAND_ARGS, COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES } from '../dialect/catalogue.ts';
+import { loadProfile, ProfileError } from '../dialect/load-profile.ts';
+import type { Profile } from '../dialect/profile-types.ts';
+import { describeVariants } from '../dialect/variants.ts';
+import { placeholders } from '../dialect/template.ts';
+import { describeUngradable, ungradableScenarios } from '../run/profile-gaps.ts';
+import { RubricError } from '../../grading/rubric.ts';
 
 const USAGE = 'usage: npm run profile:check -- [--no-scenarios] [--rubric <name|path>] <profile name (profiles/<name>.json) or path>';
 
@@ -219,7 +219,7 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
 
 /**
  * The command: the description, then (unless --no-scenarios) which scenarios each missing field makes
- * not gradable and the points at stake under the rubric (course by default; harness/profile-gaps.ts).
+ * not gradable and the points at stake under the rubric (course by default; harness/run/profile-gaps.ts).
  */
 export async function mainWithScenarios(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const { code, profile, args } = check(argv, out, err);
