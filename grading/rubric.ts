@@ -34,8 +34,24 @@ export interface CategorySpec {
 /** How a flaky scenario counts (--repeat): as failed, or as the verdict of most of its runs. */
 export type FlakyPolicy = 'failed' | 'majority';
 
+/**
+ * A rubric written on top of another's categories (course.json on strict.json): the base's categories, in
+ * order, each restricted to the scenarios `within` selects and with the points `points` gives it, then this
+ * rubric's own `categories`. Only the categories come from the base: title, policies and shares are this
+ * rubric's. A command's tag is then named in one rubric's categories, not in each.
+ */
+export interface ExtendsSpec {
+  /** The base rubric: a file, relative to this one. */
+  rubric: string;
+  /** A tag expression every inherited category's expression is and-ed with (`@course`). */
+  within?: string;
+  /** Points of inherited categories, by id, instead of the base's. */
+  points?: Record<string, number>;
+}
+
 export interface RubricSpec {
   title: string;
+  extends?: ExtendsSpec;
   description?: string;
   hiddenVisibility?: Visibility;
   /** Share of each category's points that its @core scenarios carry (see pointShares). */
@@ -81,14 +97,42 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`).join('; ');
 }
 
-/** Validate and compile a parsed rubric. Throws RubricError naming every problem it can see. */
-export function compileRubric(spec: unknown, source: string): Rubric {
+function validated(spec: unknown, source: string): RubricSpec {
   const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as object;
   const validate = new Ajv({ allErrors: true }).compile(schema);
   if (!validate(spec)) throw new RubricError(`${source}: ${describeErrors(validate.errors)}`);
-  const rubric = spec as RubricSpec;
+  return spec as RubricSpec;
+}
+
+/** A rubric's categories, its base's first when it extends one (`dir`: where `extends.rubric` is relative to). */
+function categorySpecs(rubric: RubricSpec, source: string, dir: string, chain: readonly string[]): CategorySpec[] {
+  const base = rubric.extends;
+  if (base === undefined) return rubric.categories;
+  const file = path.resolve(dir, base.rubric);
+  if (chain.includes(file)) throw new RubricError(`${source}: extends "${base.rubric}", which extends it back (${[...chain, file].join(' -> ')})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new RubricError(`${source}: extends: cannot read the rubric "${base.rubric}" (${file}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const inherited = categorySpecs(validated(parsed, file), file, path.dirname(file), [...chain, file]);
+  const unknown = Object.keys(base.points ?? {}).filter((id) => !inherited.some((c) => c.id === id));
+  if (unknown.length > 0) throw new RubricError(`${source}: extends.points names categories "${base.rubric}" does not have: ${unknown.join(', ')}`);
+  return [
+    ...inherited.map((c) => ({ ...c, ...(base.within === undefined ? {} : { tags: `${base.within} and (${c.tags})` }), points: base.points?.[c.id] ?? c.points })),
+    ...rubric.categories,
+  ];
+}
+
+/**
+ * Validate and compile a parsed rubric. Throws RubricError naming every problem it can see. `dir` is where a
+ * base rubric it extends is looked for (its own directory when loaded from a file).
+ */
+export function compileRubric(spec: unknown, source: string, dir: string = RUBRICS_DIR): Rubric {
+  const rubric = validated(spec, source);
   const ids = new Set<string>();
-  const categories: Category[] = rubric.categories.map((c) => {
+  const categories: Category[] = categorySpecs(rubric, source, dir, [path.resolve(dir, path.basename(source))]).map((c) => {
     if (ids.has(c.id)) throw new RubricError(`${source}: category id "${c.id}" is used twice`);
     ids.add(c.id);
     let matches: Category['matches'];
@@ -127,7 +171,7 @@ export function loadRubric(nameOrPath: string = DEFAULT_RUBRIC, cwd: string = pr
   } catch (error) {
     throw new RubricError(`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return compileRubric(parsed, path.relative(cwd, file) || file);
+  return compileRubric(parsed, path.relative(cwd, file) || file, path.dirname(file));
 }
 
 /** The category a scenario counts in (the first that matches), or undefined. */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { COMMAND_ARGS, EVENT_FIELDS, isCommandName, isEventName } from './catalogue.ts';
+import { COMMAND_ARGS, COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES, isCommandName, isEventName } from './catalogue.ts';
 import { eventPlaceholders, genericEventSource } from './event-template.ts';
 import { placeholders } from './template.ts';
 import type { CommandSpec, ConsoleCommandName, ConsoleSpec, ErrorPattern, Profile, RawCommand, RawConsoleSpec, RawPatterns, RawProfile, RawSeparator, RegisterStep } from './profile-types.ts';
@@ -63,7 +63,7 @@ export function parseProfile(text: string, source: string): Profile {
     throw new ProfileError(`${source}: not valid JSON: ${(error as Error).message}`);
   }
   json = withBase(json, source, [source]);
-  const problems = validateAgainstSchema(json);
+  const problems = [...validateAgainstSchema(json), ...unknownNames(json)];
   // Compiling assumes the shape the schema guarantees: only compile a profile that passed it.
   const compiler = new Compiler(json as RawProfile);
   const profile = problems.length === 0 ? compiler.compile(source) : undefined;
@@ -144,6 +144,27 @@ function describeAjvError(error: ErrorObject): string {
     default:
       return `${jsonPath(error.instancePath)}: ${error.message ?? error.keyword}`;
   }
+}
+
+/**
+ * The schema takes any name under `commands` and `events` (so it need not repeat the catalogue): a name
+ * the catalogue (common/commands.ts) does not know is refused here, like a property the format lacks.
+ */
+function unknownNames(json: unknown): string[] {
+  if (!isPlainObject(json)) return [];
+  const problems: string[] = [];
+  const sections = [
+    ['commands', isCommandName, COMMAND_NAMES],
+    ['events', isEventName, EVENT_NAMES],
+  ] as const;
+  for (const [section, known, names] of sections) {
+    const entries = json[section];
+    if (!isPlainObject(entries)) continue; // the schema says what is wrong with it
+    for (const name of Object.keys(entries)) {
+      if (!known(name)) problems.push(`${section}.${name}: unknown ${section === 'commands' ? 'command' : 'event'} (not in the catalogue, common/commands.ts: ${names.join(', ')})`);
+    }
+  }
+  return problems;
 }
 
 function dedupe(lines: string[]): string[] {

@@ -13,6 +13,7 @@
  * so the scenarios that need it are "not gradable" rather than graded on a guess.
  */
 import { randomBytes } from 'node:crypto';
+import { COMMAND_ENTRIES } from '../../common/commands.ts';
 import type { RawProfile } from '../dialect/profile-types.ts';
 import { difference, generalize, linesOf, WILD, type Known } from './generalize.ts';
 import { Probe, type ProbeOptions } from './probe.ts';
@@ -475,7 +476,10 @@ export async function draftProfile(options: ProbeOptions & { name: string }): Pr
     }
     if (profile.commands.join || profile.commands.say) profile.commands.unknown = unknownTemplate;
 
-    for (const command of ['help', 'current', 'ren', 'nick', 'grant', 'revoke', 'history', 'send', 'oper', 'global'] as const) {
+    // Every catalogue command the probe did not fill, so a command added to common/commands.ts is named here
+    // with no edit. Not register: how a user registers is drafted above, in the register steps.
+    for (const [command, facts] of COMMAND_ENTRIES) {
+      if (command === 'register' || facts.probe) continue;
       if (!profile.commands[command]) missing(`commands.${command}`, 'not probed: write it by hand if the server has it');
     }
     missing('capabilities.rawWire', 'left false: literal canonical lines are only meaningful for servers that follow PROTOCOL.md exactly');

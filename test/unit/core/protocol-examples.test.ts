@@ -10,43 +10,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { COMMAND_WORDS } from '../../../common/commands.ts';
 import * as core from '../../../reference-server/core/index.ts';
 import type { ConnId, Effect, ServerState } from '../../../reference-server/core/index.ts';
+import { readExamples, readProtocol, type Example } from '../../support/protocol-doc.ts';
 
-const PROTOCOL = fileURLToPath(new URL('../../../docs/PROTOCOL.md', import.meta.url));
 /** The address every example connection comes from (documentation range, RFC 5737). */
 const ADDRESS = '192.0.2.7';
 const OPER_PASSWORD = 'secret';
 const FREE_TEXT = '…';
-
-interface Example {
-  /** The line of PROTOCOL.md where the block starts, for failure messages. */
-  line: number;
-  setup: string[];
-  steps: Array<{ user: string; direction: 'C' | 'S'; text: string }>;
-}
-
-function readExamples(markdown: string): Example[] {
-  const lines = markdown.split('\n');
-  const examples: Example[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const setup = /^<!-- example setup: (.*) -->$/.exec(lines[i]!);
-    if (!setup) continue;
-    assert.match(lines[i + 1] ?? '', /^```$/, `PROTOCOL.md:${i + 2}: an example setup comment must be followed by a fenced block`);
-    const example: Example = { line: i + 2, setup: setup[1] === 'none' ? [] : setup[1]!.split('|').map((s) => s.trim()), steps: [] };
-    for (i += 2; lines[i] !== '```'; i++) {
-      assert.ok(i < lines.length, `PROTOCOL.md:${example.line}: the example block never ends`);
-      const step = /^(\w+) +([CS]): (.*)$/.exec(lines[i]!);
-      assert.ok(step, `PROTOCOL.md:${i + 1}: not "<user> C: ..." or "<user> S: ...": ${lines[i]}`);
-      example.steps.push({ user: step[1]!, direction: step[2] as 'C' | 'S', text: step[3]! });
-    }
-    examples.push(example);
-  }
-  return examples;
-}
 
 /** One example's server: the reference core, and what each user received, in order. */
 class Replay {
@@ -134,7 +106,7 @@ function replay(example: Example): void {
   }
 }
 
-const examples = readExamples(fs.readFileSync(PROTOCOL, 'utf8'));
+const examples = readExamples(readProtocol());
 
 test('PROTOCOL.md has a wire example for every command of §5', () => {
   const sent = new Set(examples.flatMap((e) => e.steps.filter((s) => s.direction === 'C').map((s) => /^\/(\w+)/.exec(s.text)?.[1]?.toUpperCase() ?? 'SAY')));

@@ -125,3 +125,37 @@ test('feature scenarios carry inherited tags, their Rule and the PROTOCOL.md sec
   assert.ok(first.rule && first.rule.length > 0);
   assert.match(first.sections ?? '', /§5\.10/);
 });
+
+test('the course rubric is the strict one\'s categories, restricted to @course, then its own (extends): a command is placed in one file', () => {
+  const course = loadRubric('course', PROJECT_ROOT);
+  const strict = loadRubric('strict', PROJECT_ROOT);
+  const inherited = course.categories.slice(0, strict.categories.length);
+  assert.deepEqual(inherited.map((c) => c.id), strict.categories.map((c) => c.id));
+  assert.deepEqual(inherited.map((c) => c.tags), strict.categories.map((c) => `@course and (${c.tags})`));
+  assert.deepEqual(
+    inherited.filter((c, i) => c.points !== strict.categories[i]!.points).map((c) => [c.id, c.points]),
+    [['v0-session', 1.5], ['v1-current', 1]],
+  );
+  assert.deepEqual(course.categories.slice(strict.categories.length).map((c) => c.id), ['spec']);
+});
+
+test('extends: a base that does not exist, points for a category it lacks, and a cycle are refused', async () => {
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rubric-extends-'));
+  try {
+    const write = (name: string, spec: object) => writeFile(path.join(dir, name), JSON.stringify(spec));
+    await write('base.json', { title: 'b', categories: [ok] });
+    await write('points.json', { title: 'p', extends: { rubric: 'base.json', points: { nope: 1 } }, categories: [{ id: 'b', title: 'B', points: 1, tags: '@b' }] });
+    await write('missing.json', { title: 'm', extends: { rubric: 'none.json' }, categories: [{ id: 'b', title: 'B', points: 1, tags: '@b' }] });
+    await write('one.json', { title: '1', extends: { rubric: 'two.json' }, categories: [ok] });
+    await write('two.json', { title: '2', extends: { rubric: 'one.json' }, categories: [ok] });
+    assert.throws(() => loadRubric(path.join(dir, 'points.json')), /extends\.points names categories "base\.json" does not have: nope/);
+    assert.throws(() => loadRubric(path.join(dir, 'missing.json')), /extends: cannot read the rubric "none\.json"/);
+    assert.throws(() => loadRubric(path.join(dir, 'one.json')), /extends it back/);
+    const child = compileRubric({ title: 'c', extends: { rubric: 'base.json', within: '@x', points: { a: 3 } }, categories: [{ id: 'b', title: 'B', points: 1, tags: '@b' }] }, 'c.json', dir);
+    assert.deepEqual(child.categories.map((c) => [c.id, c.tags, c.points]), [['a', '@x and (@a)', 3], ['b', '@b', 1]]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

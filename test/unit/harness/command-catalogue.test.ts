@@ -5,7 +5,8 @@
  *
  * The pieces: a row in PROTOCOL.md's command table (§6), a canonical profile entry (profiles/canonical.json), scenarios tagged with the command's
  * feature tag (features/), a category in each shipped rubric (no catch-all takes it: rubrics/*.json), a
- * line of the reference server's /HELP, and the reference client typing and rendering it (through its
+ * line of the reference server's /HELP, an optional feature of grading/manifest.ts for an extension or
+ * bonus command, and the reference client typing and rendering it (through its
  * public API: the typed-command parser and its default dialect, whatever that dialect is built from).
  */
 import { test } from 'node:test';
@@ -14,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { argumentsOf, COMMANDS, type CommandFacts } from '../../../common/commands.ts';
 import { categoryOf, loadRubric, type Rubric } from '../../../grading/rubric.ts';
+import { optionalFeatureOf } from '../../../grading/manifest.ts';
 import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
 import { PROFILES_DIR } from '../../../harness/dialect/load-profile.ts';
 import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
@@ -74,6 +76,11 @@ function missingPieces(name: string, facts: CommandFacts, where: Places): string
     // A scenario of the command's main effect on its level: the rubric must name the tag in a category.
     if (categoryOf(compiled, [`@${facts.level}`, facts.tag, '@course', '@core']) === undefined) missing.push(`${name}: no category of rubrics/${rubric}.json takes @${facts.level} ${facts.tag}`);
   }
+  // An extension or bonus command's scenarios must belong to an optional feature a submission can declare
+  // not implemented (grading/manifest.ts); otherwise they would silently count as required.
+  if ((facts.level === 'extension' || facts.level === 'bonus') && optionalFeatureOf([`@${facts.level}`, facts.tag]) === undefined) {
+    missing.push(`${name}: no optional feature of grading/manifest.ts (OPTIONAL_FEATURES) takes ${facts.tag}`);
+  }
   if (facts.probe) return missing; // the harness's unknown word: not in PROTOCOL.md, no help line, not typed by anyone
   if (!where.protocolTable.has(name)) missing.push(`${name}: no row in the command table of docs/PROTOCOL.md §6`);
   const usage = facts.word === undefined ? facts.help?.usage : `/${facts.word}`;
@@ -111,4 +118,9 @@ test('a command added to the catalogue alone is reported, each missing piece by 
     'frobnicate: the reference client does not accept the typed line "/FROBNICATE hello there"',
     "frobnicate: the reference client's default dialect cannot render it",
   ]);
+});
+
+test('an extension or bonus command with no optional feature in grading/manifest.ts is reported', async () => {
+  const frobnicate: CommandFacts = { word: 'FROBNICATE', args: [], tag: '@frobnicate', level: 'bonus', help: { usage: '/FROBNICATE', text: 'frobnicate' } };
+  assert.ok(check({ frobnicate }, await places()).includes('frobnicate: no optional feature of grading/manifest.ts (OPTIONAL_FEATURES) takes @frobnicate'));
 });

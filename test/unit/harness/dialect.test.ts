@@ -2,40 +2,73 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dialect, MalformedReplyError, type ReplyUnit } from '../../../harness/dialect/dialect.ts';
 import { loadProfile, parseProfile } from '../../../harness/dialect/load-profile.ts';
-import { COMMAND_NAMES, EVENT_NAMES } from '../../../harness/dialect/catalogue.ts';
+import { COMMAND_NAMES, EVENT_NAMES, isCommandName } from '../../../harness/dialect/catalogue.ts';
+import { COMMAND_FACTS } from '../../../common/commands.ts';
+import { exchanges, readExamples, readProtocol, successReplies } from '../../support/protocol-doc.ts';
 import { NotGradableError, type CommandName, type EventName } from '../../../harness/session/session-api.ts';
 
 const canonical = new Dialect(loadProfile('canonical'));
 
-/** Every canonical command: arguments, the wire line (docs/PROTOCOL.md §6), a success reply and its fields. */
-const COMMANDS: Record<CommandName, { args: Record<string, string>; wire: string; ok: string; fields: Record<string, string> }> = {
-  register: { args: { nick: 'alice' }, wire: '/NICK alice', ok: 'OK WELCOME alice', fields: { nick: 'alice' } },
-  help: { args: {}, wire: '/HELP', ok: 'OK HELP', fields: {} },
-  ping: { args: { token: 't1' }, wire: '/PING t1', ok: 'PONG t1', fields: { token: 't1' } },
-  list: { args: {}, wire: '/LIST', ok: 'OK LIST #a #b', fields: { channels: '#a #b' } },
-  join: { args: { channel: '#room' }, wire: '/JOIN #room', ok: 'OK JOIN #room member', fields: { channel: '#room', role: 'member' } },
-  leave: { args: {}, wire: '/LEAVE', ok: 'OK LEAVE #room', fields: { channel: '#room' } },
-  who: { args: {}, wire: '/WHO', ok: 'OK WHO #room ~alice @bob carol', fields: { channel: '#room', members: '~alice @bob carol' } },
-  say: { args: { text: 'hello  world' }, wire: 'hello  world', ok: 'OK SAY #room', fields: { channel: '#room' } },
-  msg: { args: { nicks: 'bob;carol', text: 'hi there' }, wire: '/MSG bob;carol hi there', ok: 'OK MSG bob;carol', fields: { nicks: 'bob;carol' } },
-  bye: { args: {}, wire: '/BYE', ok: 'OK BYE', fields: {} },
-  kick: { args: { nick: 'bob' }, wire: '/KICK bob', ok: 'OK KICK #room bob', fields: { channel: '#room', nick: 'bob' } },
-  ren: { args: { channel: '#new' }, wire: '/REN #new', ok: 'OK REN #room #new', fields: { old: '#room', new: '#new' } },
-  current: { args: { channel: '#b' }, wire: '/CURRENT #b', ok: 'OK CURRENT #b', fields: { channel: '#b' } },
-  nick: { args: { nick: 'alicia' }, wire: '/NICK alicia', ok: 'OK NICK alice alicia', fields: { old: 'alice', new: 'alicia' } },
-  grant: { args: { nick: 'bob' }, wire: '/GRANT bob', ok: 'OK GRANT #room bob', fields: { channel: '#room', nick: 'bob' } },
-  revoke: { args: { nick: 'bob' }, wire: '/REVOKE bob', ok: 'OK REVOKE #room bob', fields: { channel: '#room', nick: 'bob' } },
-  send: { args: { nick: 'bob', name: 'a.txt', size: '12' }, wire: '/SEND bob a.txt 12', ok: 'OK SEND bob a.txt 12', fields: { nick: 'bob', name: 'a.txt', size: '12' } },
-  data: { args: { base64: 'aGVsbG8=' }, wire: '/DATA aGVsbG8=', ok: 'OK DATA 5 12', fields: { received: '5', size: '12' } },
-  recv: { args: { name: 'a.txt' }, wire: '/RECV a.txt', ok: 'OK RECV a.txt 12 alice', fields: { name: 'a.txt', size: '12', from: 'alice' } },
-  history: { args: { count: '5' }, wire: '/HISTORY 5', ok: 'OK HISTORY #room 2', fields: { channel: '#room', count: '2' } },
-  oper: { args: { password: 's3cret' }, wire: '/OPER s3cret', ok: 'OK OPER', fields: {} },
-  global: { args: { text: 'hear ye' }, wire: '/GLOBAL hear ye', ok: 'OK GLOBAL', fields: {} },
-  kill: { args: { nick: 'bob' }, wire: '/KILL bob', ok: 'OK KILL bob', fields: { nick: 'bob' } },
-  ban: { args: { nick: 'bob' }, wire: '/BAN bob', ok: 'OK BAN bob 127.0.0.1', fields: { nick: 'bob', address: '127.0.0.1' } },
-  unban: { args: { address: '127.0.0.1' }, wire: '/UNBAN 127.0.0.1', ok: 'OK UNBAN 127.0.0.1', fields: { address: '127.0.0.1' } },
-  unknown: { args: { word: 'FLY' }, wire: '/FLY', ok: 'OK FLY', fields: { command: 'FLY' } },
-};
+/**
+ * Every command's canonical rendering and success reply, taken from the spec rather than from a table here:
+ * each line a wire example of docs/PROTOCOL.md sends (an exact transcript of the reference server) that is
+ * answered by a success, with the arguments the line carries (read by the catalogue's argument list) and the
+ * fields its reply has by the command's success reply in the §6 table. A new command's examples are then
+ * written once, in PROTOCOL.md, and canonical.json must render and read them.
+ */
+interface Success {
+  command: CommandName;
+  where: string;
+  sent: string;
+  args: Record<string, string>;
+  reply: string;
+  fields: Record<string, string>;
+}
+
+const protocol = readProtocol();
+const shapes = successReplies(protocol);
+
+function successes(): Success[] {
+  const found: Success[] = [];
+  for (const { where, sent, reply } of exchanges(readExamples(protocol))) {
+    if (reply.startsWith('ERR')) continue;
+    const commands = [...shapes].filter(([, { pattern }]) => pattern.test(reply));
+    assert.equal(commands.length, 1, `${where}: "${reply}" is the success reply of exactly one command of §6 (${commands.map(([c]) => c).join(', ') || 'none'})`);
+    const [name, { pattern }] = commands[0]!;
+    assert.ok(isCommandName(name), `${where}: §6 row "${name}" is not a command of the catalogue`);
+    const fields = Object.fromEntries(Object.entries(pattern.exec(reply)!.groups ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    found.push({ command: name, where, sent, args: argumentsIn(name, sent, where), reply, fields });
+  }
+  return found;
+}
+
+/**
+ * The arguments of a line as PROTOCOL.md §5 writes it: `/WORD`, then the single-word arguments in the
+ * catalogue's order (those that may be left out last), then the text that takes the rest of the line. A
+ * plain line (a message, or a nick before registration, §5.1) is all text.
+ */
+function argumentsIn(command: CommandName, line: string, where: string): Record<string, string> {
+  const facts = COMMAND_FACTS[command];
+  const word = facts.word === undefined ? undefined : new RegExp(`^/${facts.word}(?: |$)`).exec(line);
+  if (!word) {
+    const whole = facts.text ?? (facts.args.length === 1 && command === 'register' ? facts.args[0] : undefined);
+    assert.ok(whole !== undefined, `${where}: "${line}" does not start with /${facts.word ?? '?'} (${command})`);
+    return { [whole]: line };
+  }
+  let rest = line.slice(word[0].length);
+  const args: Record<string, string> = {};
+  for (const name of [...facts.args, ...(facts.optional ?? [])]) {
+    if (rest === '') break;
+    const [first, ...others] = rest.split(' ');
+    args[name] = first!;
+    rest = others.join(' ');
+  }
+  if (facts.text !== undefined && rest !== '') args[facts.text] = rest;
+  else assert.equal(rest, '', `${where}: "${line}" has more arguments than ${command} takes`);
+  return args;
+}
+
+const SUCCESSES = successes();
 
 /** Every canonical event as PROTOCOL.md §2.2 shows it, with its fields. */
 const EVENTS: Record<EventName, { line: string; fields: Record<string, string> }> = {
@@ -60,16 +93,28 @@ function classify(command: CommandName | undefined, text: string): ReplyUnit | u
 }
 
 describe('canonical dialect: rendering', () => {
-  it('the tables cover every command and event', () => {
-    assert.deepEqual(Object.keys(COMMANDS).sort(), [...COMMAND_NAMES].sort());
-    assert.deepEqual(Object.keys(EVENTS).sort(), [...EVENT_NAMES].sort());
+  it('PROTOCOL.md has a success example of every command (but the harness\'s unknown-command probe)', () => {
+    const shown = new Set(SUCCESSES.map((s) => s.command));
+    assert.deepEqual(
+      COMMAND_NAMES.filter((c) => !COMMAND_FACTS[c].probe && !shown.has(c)),
+      [],
+      'commands with no wire example in PROTOCOL.md answered by their success reply',
+    );
+    assert.deepEqual(Object.keys(EVENTS).sort(), [...EVENT_NAMES].sort(), 'the table of events covers every event');
   });
 
-  for (const [command, { args, wire }] of Object.entries(COMMANDS) as Array<[CommandName, (typeof COMMANDS)[CommandName]]>) {
-    it(`renders ${command} as "${wire}"`, () => {
-      assert.equal(canonical.render(command, args), `${wire}\n`);
+  for (const { command, where, sent, args } of SUCCESSES) {
+    it(`renders ${command} as "${sent}" (${where})`, () => {
+      // Registration has two canonical forms (§5.1): the bare nick of the registration step, and /NICK.
+      const register = loadProfile('canonical').register[0]!;
+      const bare = command === 'register' && register.kind === 'send' && !sent.startsWith('/') ? canonical.renderRegisterStep(register.template, args.nick!) : undefined;
+      assert.equal(bare ?? canonical.render(command, args), `${sent}\n`);
     });
   }
+
+  it('renders the unknown-command probe as its word after a slash', () => {
+    assert.equal(canonical.render('unknown', { word: 'FLY' }), '/FLY\n');
+  });
 
   it('uses the argument-less alternative when an optional argument is absent', () => {
     assert.equal(canonical.render('current'), '/CURRENT\n');
@@ -93,9 +138,9 @@ describe('canonical dialect: rendering', () => {
 });
 
 describe('canonical dialect: recognising replies', () => {
-  for (const [command, { ok, fields }] of Object.entries(COMMANDS) as Array<[CommandName, (typeof COMMANDS)[CommandName]]>) {
-    it(`recognises the success reply to ${command}: "${ok}"`, () => {
-      assert.deepEqual(classify(command, ok), { kind: 'ok', fields, raw: ok });
+  for (const { command, where, reply, fields } of SUCCESSES) {
+    it(`recognises the success reply to ${command}: "${reply}" (${where}), with the fields of §6`, () => {
+      assert.deepEqual(classify(command, reply), { kind: 'ok', fields, raw: reply });
     });
   }
 
@@ -140,7 +185,7 @@ describe('canonical dialect: recognising replies', () => {
   });
 
   it('parses WHO members with their roles and LIST channels', () => {
-    const who = classify('who', COMMANDS.who.ok)!;
+    const who = classify('who', 'OK WHO #room ~alice @bob carol')!;
     assert.deepEqual(canonical.parseMembers(who.fields, []), [
       { nick: 'alice', role: 'owner' },
       { nick: 'bob', role: 'admin' },

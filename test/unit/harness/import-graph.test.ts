@@ -2,7 +2,7 @@
  * The architecture, checked (issue #18): no import cycle anywhere in the project's own code, and the
  * harness's layers depend on one another in one direction only, the one harness/README.md draws
  * (target <- wire <- dialect <- session <- ... <- run <- cli). A cycle is how layers silently melt into one: each of the
- * two cycles this test was written against (harness/session-api.ts <-> harness/dialect/*, and
+ * two cycles this test was written against (harness/session/session-api.ts <-> harness/dialect/*, and
  * reference-client/protocol.ts <-> protocol-profile.ts hidden by a dynamic import) made a "low" module
  * know a "high" one.
  */

@@ -52,6 +52,7 @@ describe('profile loading', () => {
         delete p.capabilities.errorCodes;
         p.capabilities.lobby = 'yes';
         p.commands.jion = '/JOIN {channel}';
+        p.events.joind = '^JOIN (?<channel>\\S+) (?<nick>\\S+)$';
         p.wire.framing = 'words';
         p.register[0] = { sned: '{nick}' };
         p.commands.who.ok = 42;
@@ -60,8 +61,9 @@ describe('profile loading', () => {
     assert.deepEqual(problems.sort(), [
       'capabilities.errorCodes: missing (required)',
       'capabilities.lobby: must be boolean',
-      'commands.jion: unknown property (not in the profile format)',
+      `commands.jion: unknown command (not in the catalogue, common/commands.ts: ${COMMAND_NAMES.join(', ')})`,
       'commands.who.ok: must be string or array',
+      `events.joind: unknown event (not in the catalogue, common/commands.ts: ${EVENT_NAMES.join(', ')})`,
       'register[0].sned: unknown property (not in the profile format)',
       'wire.framing: must be one of "lines", "stream", "idle"',
     ]);
