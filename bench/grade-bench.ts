@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../common/project-root.ts';
 import { GRADE_SCHEMA, type Grade } from '../grading/score.ts';
 import { pickFixtures, type GradeFixture } from './grade-fixtures.ts';
 

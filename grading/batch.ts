@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../common/project-root.ts';
 import { UsageError } from '../common/cli-support.ts';
 import { systemErrorMessage } from '../common/plain-errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { internalErrorText, PROJECT_ROOT, runConformance, type RunnerIo, type RunnerOptions } from '../harness/run/runner.ts';
+import { internalErrorText, runConformance, type RunnerIo, type RunnerOptions } from '../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../common/project-root.ts';
 import { UsageError, usageErrorFrom } from '../common/cli-support.ts';
 import { openGradeChannel } from './grade-channel.ts';
 import { TargetStartError } from '../harness/target/index.ts';

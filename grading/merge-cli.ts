@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../common/project-root.ts';
 import { EXIT_OK, EXIT_USAGE, integerOption } from '../common/cli-support.ts';
 import { writeClassReports } from './batch.ts';
 import { findGradeFiles, findShardManifests, mergeGrades, missingFromShards, SHARD_MANIFEST } from './merge.ts';

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCommandLine, resolveProfile } from '../harness/cli/conformance.ts';
-import { PROJECT_ROOT, type RunnerOptions } from '../harness/run/runner.ts';
+import type { RunnerOptions } from '../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../common/project-root.ts';
 import { integerOption, UsageError, usageErrorFrom } from '../common/cli-support.ts';
 import { parseArgsMessage } from '../common/plain-errors.ts';
 

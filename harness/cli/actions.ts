@@ -10,7 +10,8 @@ import { studentMessage, ruleInWords } from '../reports/failure-evidence.ts';
 import type { RunContext } from '../reports/run-context.ts';
 import { buildRunModel, totals, type RunModel } from '../reports/run-model.ts';
 import { verdict } from '../reports/summary-md.ts';
-import { PROJECT_ROOT, REPORT_FILES, type PlannedScenario } from '../run/runner.ts';
+import { REPORT_FILES, type PlannedScenario } from '../run/runner.ts';
+import { PROJECT_ROOT } from '../../common/project-root.ts';
 import { UsageError } from '../../common/cli-support.ts';
 import type { FilteredGroup } from '../reports/run-context.ts';
 

@@ -8,7 +8,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { randomInt } from 'node:crypto';
 import { loadSources, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { runtime, sources } from './cucumber-options.ts';
@@ -34,8 +33,8 @@ import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
 import { writeAnnotatedHtml } from '../reports/annotated-html.ts';
 import { EXIT_OK, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
+import { PROJECT_ROOT } from '../../common/project-root.ts';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The runner's own support code, always loaded whatever --steps says: target control, quiet-wait statistics. */
 const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
 /** The Cucumber plugin that orders the scenarios (harness/run/scenario-order.ts). */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { benchGradeMarkdown, fixtureResult, main, type BenchGradeReport } from '../../../bench/grade-bench.ts';
 import { GRADE_FIXTURES, pickFixtures } from '../../../bench/grade-fixtures.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import type { Grade } from '../../../grading/score.ts';
 
 test('the fixtures cover barrier, no barrier, slow, crashy and client mode; --only picks and checks names', () => {

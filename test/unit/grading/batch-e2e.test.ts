@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import type { Grade } from '../../../grading/score.ts';
 import { FIXTURE_SANDBOX_ALLOW } from '../../support/sandbox-allow.ts';
 

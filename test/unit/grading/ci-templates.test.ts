@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const CI = path.join(PROJECT_ROOT, 'docs', 'ci');
 const read = (file: string): string => fs.readFileSync(path.join(CI, file), 'utf8');

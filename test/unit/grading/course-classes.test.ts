@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { scenarioClass } from '../../../grading/classes.ts';
 import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
 

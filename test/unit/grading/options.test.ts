@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { UsageError } from '../../../common/cli-support.ts';
 import { parseGradeCommandLine, parseShard } from '../../../grading/options.ts';
 

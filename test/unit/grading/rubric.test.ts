@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { categoryOf, checkCoverage, compileRubric, loadRubric, pointShares, requireCoverage, RubricError, scenarioWeight } from '../../../grading/rubric.ts';
 import { scenarioClass } from '../../../grading/classes.ts';
 import { featureFiles, readScenarios, type ScenarioInfo } from '../../../grading/scenarios.ts';

@@ -18,7 +18,7 @@ import { categoryOf, loadRubric, type Rubric } from '../../../grading/rubric.ts'
 import { optionalFeatureOf } from '../../../grading/manifest.ts';
 import { featureFiles, readScenarios } from '../../../grading/scenarios.ts';
 import { PROFILES_DIR } from '../../../harness/dialect/load-profile.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import * as core from '../../../reference-server/core/index.ts';
 import type { ClientCommand, Dialect } from '../../../reference-client/protocol.ts';
 import { loadDialect } from '../../../reference-client/protocol-profile.ts';

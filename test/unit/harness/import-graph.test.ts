@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 /** The folders whose modules are checked (tests and fixtures may import anything). */
 const SOURCE_FOLDERS = ['harness', 'steps', 'reference-server', 'reference-client', 'common', 'grading', 'bench'];

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 test('a wrong profile: exit 2, one clear line per problem, no stack trace, no run', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bad-profile-'));

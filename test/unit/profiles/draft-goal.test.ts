@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { draftProfile } from '../../../harness/draft/draft.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
 import type { Grade } from '../../../grading/score.ts';

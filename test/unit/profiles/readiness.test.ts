@@ -14,7 +14,7 @@ import { canWatchListeningSockets, listeningPortsOfGroup } from '../../../harnes
 import { freePort } from '../../../harness/target/probe.ts';
 import { resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
 import { namesWithOutcome, removeReports, runConformanceCli } from '../proof/support/conformance-run.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const FRAGILE = 'node --import tsx test/fixtures/dialect-servers/canonical.ts';
 const skip = canWatchListeningSockets() ? false : 'needs Linux /proc';

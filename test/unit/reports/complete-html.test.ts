@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { completeHtmlReport, isWholePage, readEnvelopes } from '../../../harness/reports/complete-html.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const envelope = (id: string) => JSON.stringify({ testRunStarted: { timestamp: { seconds: 1, nanos: 0 }, id } });
 

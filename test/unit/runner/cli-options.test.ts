@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseCommandLine, parseHostPort } from '../../../harness/cli/conformance.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { UsageError } from '../../../common/cli-support.ts';
 
 const FIXTURE_PROFILE = 'test/fixtures/runner/profile.json';

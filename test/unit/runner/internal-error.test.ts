@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseCommandLine } from '../../../harness/cli/conformance.ts';
-import { PROJECT_ROOT, runConformance, type RunnerIo } from '../../../harness/run/runner.ts';
+import { runConformance, type RunnerIo } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 test('a RangeError during the run still leaves junit.xml and summary.md, which name it', { timeout: 90_000 }, async (t) => {
   const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'internal-error-'));

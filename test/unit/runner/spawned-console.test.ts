@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { spawnedLauncher } from '../../../harness/target/spawned.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress, TargetInstance } from '../../../harness/target/types.ts';

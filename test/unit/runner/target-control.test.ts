@@ -8,7 +8,7 @@ import { CONTROL_SECRET_HEADER } from '../../../harness/target/control-server.ts
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;
 

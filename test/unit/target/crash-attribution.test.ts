@@ -15,7 +15,7 @@ import { CONTROL_SECRET_HEADER, type BeginResponse, type ControlServer, type End
 import { CRASH_POINTER_PREFIX, DISCONNECT_CRASH_PREFIX } from '../../../harness/target/crash-notes.ts';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import type { TargetAddress } from '../../../harness/target/types.ts';
-import { PROJECT_ROOT } from '../../../harness/run/runner.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const FRAGILE = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port} --die-on-close`;
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;

@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { IdGenerator, type Envelope, type Scenario } from '@cucumber/messages';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { buildRunModel, type ScenarioResult } from '../../../../harness/reports/run-model.ts';
+import { PROJECT_ROOT } from '../../../../common/project-root.ts';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export { PROJECT_ROOT };
 
 export interface ConformanceRunOptions {
   /** Value of --server: a shell command with {port}; the embedded reference server when absent. */
