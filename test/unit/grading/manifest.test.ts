@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { optionalFeatureOf, readManifest } from '../../../grading/manifest.ts';
+import { OPTIONAL_FEATURES, optionalFeatureOf, readManifest } from '../../../grading/manifest.ts';
 import { compileRubric } from '../../../grading/rubric.ts';
 import { computeGrade, type Grade } from '../../../grading/score.ts';
 import { buildGradeMarkdown } from '../../../grading/outputs/grade-md.ts';
@@ -24,6 +24,15 @@ const write = (name: string, text: string): string => {
   fs.writeFileSync(file, text);
   return file;
 };
+
+test('manifest.schema.json names exactly the optional features the grader knows (one list, checked)', () => {
+  // The schema is what a student's editor validates against; a feature added to OPTIONAL_FEATURES but not
+  // to the schema would make a correct manifest look wrong there (and the reverse, a claim the grader ignores).
+  const schema = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'grading', 'manifest.schema.json'), 'utf8')) as {
+    properties: { implements: { items: { enum: string[] } } };
+  };
+  assert.deepEqual([...schema.properties.implements.items.enum].sort(), OPTIONAL_FEATURES.map((f) => f.id).sort());
+});
 
 test('reading: none, a valid one, and bad ones said in words (never a throw)', () => {
   assert.deepEqual(readManifest(path.join(tmp, 'absent.json')), {});
