@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { schemaValidator } from '../common/json-schema.ts';
 
 export const MANIFEST_FILE = 'chat-conformance.json';
 const SCHEMA_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'manifest.schema.json');
@@ -68,7 +68,7 @@ export function readManifest(file: string): ManifestReading {
   } catch (error) {
     return { problem: `${MANIFEST_FILE} is not valid JSON (${(error as Error).message}): ignored` };
   }
-  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as object);
+  const validate = schemaValidator(SCHEMA_FILE);
   if (!validate(parsed)) {
     const why = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`).join('; ');
     return { problem: `${MANIFEST_FILE} ignored: ${why} (known features: ${OPTIONAL_FEATURES.map((f) => f.id).join(', ')})` };

@@ -12,7 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { schemaValidator } from '../common/json-schema.ts';
 import { CORE_TAG } from './classes.ts';
 import { tagMatcher, type ScenarioInfo } from './scenarios.ts';
 
@@ -98,8 +99,7 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
 }
 
 function validated(spec: unknown, source: string): RubricSpec {
-  const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as object;
-  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const validate = schemaValidator(SCHEMA_FILE);
   if (!validate(spec)) throw new RubricError(`${source}: ${describeErrors(validate.errors)}`);
   return spec as RubricSpec;
 }

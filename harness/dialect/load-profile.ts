@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { schemaValidator } from '../../common/json-schema.ts';
 import { COMMAND_ARGS, COMMAND_NAMES, EVENT_FIELDS, EVENT_NAMES, isCommandName, isEventName } from './catalogue.ts';
 import { eventPlaceholders, genericEventSource } from './event-template.ts';
 import { placeholders } from './template.ts';
@@ -111,13 +112,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 // ---- schema validation ------------------------------------------------------------------------
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-
 function validateAgainstSchema(json: unknown): string[] {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  }
+  const validator = schemaValidator(SCHEMA_PATH);
   if (validator(json)) return [];
   return dedupe((validator.errors ?? []).map(describeAjvError));
 }
