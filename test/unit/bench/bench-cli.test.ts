@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -14,7 +15,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 test('npm run bench (5 clients x 1 sender x 20 messages) against the reference server: full report, lost 0', async () => {
   const { stdout } = await run(
     'npm',
-    ['run', '--silent', 'bench', '--', '--server', 'node --import tsx reference-server/net/cli.ts --port {port}', '--clients', '5', '--senders', '1', '--messages', '20', '--json'],
+    ['run', '--silent', 'bench', '--', '--server', fixtureCommand('reference-server/net/cli.ts', '--port', '{port}'), '--clients', '5', '--senders', '1', '--messages', '20', '--json'],
     { cwd: root, timeout: 60_000 },
   );
   const report = JSON.parse(stdout);

@@ -11,6 +11,7 @@ import { benchGradeMarkdown, fixtureResult, main, type BenchGradeReport } from '
 import { GRADE_FIXTURES, pickFixtures } from '../../../bench/grade-fixtures.ts';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import type { Grade } from '../../../grading/score.ts';
+import { fixtureBundle } from '../../support/fixture-command.ts';
 
 test('the fixtures cover barrier, no barrier, slow, crashy and client mode; --only picks and checks names', () => {
   assert.deepEqual(GRADE_FIXTURES.map((f) => f.name), ['barrier', 'barrier-parallel', 'no-barrier', 'slow', 'crashy', 'client']);
@@ -52,7 +53,7 @@ test('smoke: one fixture graded on a few scenarios leaves its table and JSON', {
 });
 
 test('the dialect fixture server crashes on its n-th connection with --crash-every n', { timeout: 60_000 }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/dialect-servers/seed.ts', '0', '--crash-every', '2'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixtureBundle('test/fixtures/dialect-servers/seed.ts'), '0', '--crash-every', '2'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
@@ -70,7 +71,7 @@ test('the dialect fixture server crashes on its n-th connection with --crash-eve
 });
 
 test('the dialect fixture server writes its replies late with --reply-delay', { timeout: 60_000 }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/dialect-servers/seed.ts', '0', '--reply-delay', '300'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fixtureBundle('test/fixtures/dialect-servers/seed.ts'), '0', '--reply-delay', '300'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
     const port = Number(/:(\d+)/.exec(chunk.toString())![1]);

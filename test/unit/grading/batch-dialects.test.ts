@@ -14,13 +14,14 @@ import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { profileFor } from '../../../grading/batch.ts';
 import type { Grade } from '../../../grading/score.ts';
+import { fixtureBundle } from '../../support/fixture-command.ts';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'dialect-servers');
 
 function submission(root: string, name: string, fixture: string, profile?: string): void {
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'run.sh'), `cd ${JSON.stringify(PROJECT_ROOT)} && exec node --import tsx ${JSON.stringify(path.join(FIXTURES, fixture))} "$1"\n`);
+  fs.writeFileSync(path.join(dir, 'run.sh'), `cd ${JSON.stringify(PROJECT_ROOT)} && exec node ${JSON.stringify(fixtureBundle(path.join(FIXTURES, fixture)))} "$1"\n`);
   if (profile !== undefined) fs.copyFileSync(path.join(PROJECT_ROOT, 'profiles', `${profile}.json`), path.join(dir, 'profile.json'));
 }
 

@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { freePort } from '../../../harness/target/probe.ts';
 import { PortLocks } from '../../../grading/port-lock.ts';
 import type { Grade } from '../../../grading/score.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 test('PortLocks: one holder per port at a time, in the order they asked; other ports are not held up', async () => {
   const locks = new PortLocks();
@@ -44,7 +45,7 @@ test('two submissions on the same fixed port, --jobs 2: both graded in full, one
     // The reference server, but always on `port`, like a submission that hard-codes it.
     fs.writeFileSync(
       path.join(dir, 'server.sh'),
-      `cd ${JSON.stringify(PROJECT_ROOT)} && exec node --import tsx reference-server/net/cli.ts --host 127.0.0.1 --port ${port}\n`,
+      `cd ${JSON.stringify(PROJECT_ROOT)} && exec ${fixtureCommand('reference-server/net/cli.ts', '--host', '127.0.0.1', '--port', String(port))}\n`,
     );
     fs.writeFileSync(path.join(dir, 'profile.json'), JSON.stringify({ ...canonical, name: `fixed-${name}`, server: { port } }));
   }

@@ -15,7 +15,8 @@ import { computeGrade, type Grade } from '../../../grading/score.ts';
 import { buildGradeMarkdown } from '../../../grading/outputs/grade-md.ts';
 import { buildClassHtml } from '../../../grading/class-report.ts';
 import { info, result } from './helpers.ts';
-import { PROJECT_ROOT, tsxCommand } from '../proof/support/conformance-run.ts';
+import { PROJECT_ROOT } from '../proof/support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -87,7 +88,7 @@ test('end to end: a server without the extensions, whose manifest claims /HISTOR
     'node',
     [
       '--import', 'tsx', 'grading/cli.ts',
-      '--server', tsxCommand('test/fixtures/broken-servers/no-extensions.ts', '{port}'),
+      '--server', fixtureCommand('test/fixtures/broken-servers/no-extensions.ts', '{port}'),
       '--rubric', 'strict',
       '--tags', '@extension',
       '--timeout', '1000',

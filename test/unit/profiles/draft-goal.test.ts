@@ -32,6 +32,7 @@ import { seedTranslator } from '../../fixtures/dialect-servers/seed-translator.t
 import { bracketTranslator } from '../../fixtures/dialect-servers/bracket-translator.ts';
 import { ircTranslator } from '../../fixtures/dialect-servers/irc-translator.ts';
 import { starsTranslator } from '../../fixtures/dialect-servers/stars-translator.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const TAGS = process.env.DRAFT_GOAL_TAGS ?? '@who or @leave';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'draft-goal-'));
@@ -56,7 +57,7 @@ async function grade(fixture: string, profile: string, label: string): Promise<{
   const reports = path.join(dir, label);
   const run = await execa(
     process.execPath,
-    ['--import', 'tsx', 'grading/cli.ts', '--server', `node --import tsx test/fixtures/dialect-servers/${fixture}.ts {port}`, '--no-sandbox', '--profile', profile, '--tags', TAGS, '--timeout', '2000', '--quiet-ms', '250', '--start-timeout', '60000', '--parallel', '4', '--reports', reports],
+    ['--import', 'tsx', 'grading/cli.ts', '--server', fixtureCommand(`test/fixtures/dialect-servers/${fixture}.ts`, '{port}'), '--no-sandbox', '--profile', profile, '--tags', TAGS, '--timeout', '2000', '--quiet-ms', '250', '--start-timeout', '60000', '--parallel', '4', '--reports', reports],
     { cwd: PROJECT_ROOT, reject: false, timeout: 900_000 },
   );
   const file = path.join(reports, 'grade.json');

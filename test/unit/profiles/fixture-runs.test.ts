@@ -10,7 +10,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from '../proof/support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from '../proof/support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const FIXTURES = 'test/fixtures/dialect-servers';
 const runs: ConformanceRun[] = [];
@@ -59,7 +60,7 @@ const SEED_SAY_NOT_GRADABLE = [
 describe('shipped profiles graded against fixture servers of their dialect', { concurrency: 3 }, () => {
   describe('the seed profile against the seed fixture (French free text, glued, no newline, no barrier)', () => {
     it('passes or is not gradable exactly where expected, with no failure', async () => {
-      const run = await grade(`node --import tsx ${FIXTURES}/seed.ts {port}`, '@say or @leave', ['--profile', 'seed', '--quiet-ms', '200']);
+      const run = await grade(fixtureCommand(`${FIXTURES}/seed.ts`, '{port}'), '@say or @leave', ['--profile', 'seed', '--quiet-ms', '200']);
       assert.deepEqual(namesWithOutcome(run, 'failed'), [], failures(run));
       assert.equal(run.exitCode, 0, run.stderr);
       assert.deepEqual(namesWithOutcome(run, 'passed'), [
@@ -79,7 +80,7 @@ describe('shipped profiles graded against fixture servers of their dialect', { c
     });
 
     it('still detects a broken rule: a seed server that echoes messages to their sender fails that scenario only', async () => {
-      const run = await grade(`node --import tsx ${FIXTURES}/seed-echo-to-sender.ts {port}`, '@say', ['--profile', 'seed', '--quiet-ms', '200']);
+      const run = await grade(fixtureCommand(`${FIXTURES}/seed-echo-to-sender.ts`, '{port}'), '@say', ['--profile', 'seed', '--quiet-ms', '200']);
       assert.equal(run.exitCode, 1, run.stderr);
       assert.deepEqual(namesWithOutcome(run, 'failed'), [ch('The sender gets no copy of their own message')]);
       assert.deepEqual(namesWithOutcome(run, 'passed'), SEED_SAY_PASSED.filter((name) => !name.includes('no copy')));
@@ -91,7 +92,7 @@ describe('shipped profiles graded against fixture servers of their dialect', { c
     it('grades the seed fixture through the fixture client, and every client process is gone afterwards', async () => {
       const marker = `dialect-client-test-${process.pid}`;
       const client = `node ${FIXTURES}/seed-client.mjs {host} {port} ${marker}`;
-      const run = await grade(`node --import tsx ${FIXTURES}/seed.ts {port}`, '@say', ['--profile', 'seed-client', '--client', client, '--quiet-ms', '200']);
+      const run = await grade(fixtureCommand(`${FIXTURES}/seed.ts`, '{port}'), '@say', ['--profile', 'seed-client', '--client', client, '--quiet-ms', '200']);
       assert.deepEqual(namesWithOutcome(run, 'failed'), [], failures(run));
       assert.equal(run.exitCode, 0, run.stderr);
       assert.deepEqual(namesWithOutcome(run, 'passed'), SEED_SAY_PASSED);
@@ -102,7 +103,7 @@ describe('shipped profiles graded against fixture servers of their dialect', { c
 
   describe('the lenient profile against the lenient fixture (canonical commands, free English replies in colour)', () => {
     it('passes or is not gradable exactly where expected, with no failure', async () => {
-      const run = await grade(`node --import tsx ${FIXTURES}/lenient.ts {port}`, '@who or @kick or @msg', ['--profile', 'lenient']);
+      const run = await grade(fixtureCommand(`${FIXTURES}/lenient.ts`, '{port}'), '@who or @kick or @msg', ['--profile', 'lenient']);
       assert.deepEqual(namesWithOutcome(run, 'failed'), [], failures(run));
       assert.equal(run.exitCode, 0, run.stderr);
       // Scenarios that name an error code are not gradable: the lenient replies carry none (issue #4).
@@ -148,7 +149,7 @@ describe('shipped profiles graded against fixture servers of their dialect', { c
 
   describe('the canonical profile against the reference server, its canonical speaker', () => {
     it('passes every selected scenario, none of them not gradable', async () => {
-      const run = await grade(tsxCommand('reference-server/net/cli.ts', '--port', '{port}'), '@who or @msg', ['--profile', 'canonical']);
+      const run = await grade(fixtureCommand('reference-server/net/cli.ts', '--port', '{port}'), '@who or @msg', ['--profile', 'canonical']);
       assert.deepEqual(namesWithOutcome(run, 'failed'), [], failures(run));
       assert.deepEqual(namesWithOutcome(run, 'not-gradable'), []);
       assert.equal(run.exitCode, 0, run.stderr);

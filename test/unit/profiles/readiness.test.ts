@@ -15,8 +15,9 @@ import { freePort } from '../../../harness/target/probe.ts';
 import { resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
 import { namesWithOutcome, removeReports, runConformanceCli } from '../proof/support/conformance-run.ts';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
-const FRAGILE = 'node --import tsx test/fixtures/dialect-servers/canonical.ts';
+const FRAGILE = fixtureCommand('test/fixtures/dialect-servers/canonical.ts');
 const skip = canWatchListeningSockets() ? false : 'needs Linux /proc';
 
 describe('readiness detection', { skip }, () => {

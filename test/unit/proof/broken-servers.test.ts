@@ -11,7 +11,8 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { locatedKey, namesWithOutcome, removeReports, runConformanceCli, scenarioKey, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { locatedKey, namesWithOutcome, removeReports, runConformanceCli, scenarioKey, type ConformanceRun } from './support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 import { OPER_PASSWORD as OWNER_BEFORE_DEPARTURE_OPER_PASSWORD } from '../../fixtures/broken-servers/owner-before-departure.ts';
 
 interface Proof {
@@ -209,7 +210,7 @@ const PROOFS: Proof[] = [
   },
 ];
 
-const serverCommand = (name: string): string => tsxCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
+const serverCommand = (name: string): string => fixtureCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
 
 function describeRun(run: ConformanceRun): string {
   return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;

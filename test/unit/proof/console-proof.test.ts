@@ -7,7 +7,8 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const feature = (name: string) => `features/console.feature: ${name}`;
 
@@ -43,7 +44,7 @@ describe('the console scenarios catch a console that breaks the rule', { concurr
 
   it('strict-console-server (only "/COMMAND" exactly): fails the loose-syntax scenarios, passes the rest', async () => {
     const run = await runConformanceCli({
-      server: tsxCommand('test/fixtures/console/strict-console-server.ts', '{port}'),
+      server: fixtureCommand('test/fixtures/console/strict-console-server.ts', '{port}'),
       tags: '@console',
       extraArgs: ['--timeout', '1000'],
       deadlineMs: 420_000,
@@ -59,7 +60,7 @@ describe('the console scenarios catch a console that breaks the rule', { concurr
 
   it('control: the spawned reference server passes every gradable console scenario', async () => {
     const run = await runConformanceCli({
-      server: tsxCommand('reference-server/net/cli.ts', '--port', '{port}'),
+      server: fixtureCommand('reference-server/net/cli.ts', '--port', '{port}'),
       tags: '@console',
       deadlineMs: 420_000,
     });

@@ -11,9 +11,10 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
-const server = (name: string): string => tsxCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
+const server = (name: string): string => fixtureCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
 const NO_ECHO = 'features/channel-messages.feature:37';
 const report = (run: ConformanceRun, file: string): Promise<string> => readFile(path.join(run.reportsDir, file), 'utf8');
 

@@ -6,7 +6,8 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const FEATURE = 'features/load.feature';
 const SCENARIOS = {
@@ -35,7 +36,7 @@ describe('each @load invariant fails on a server that breaks it, and only there'
   for (const proof of PROOFS) {
     it(`${proof.server}: ${proof.fails.length === 0 ? 'passes every invariant' : `fails "${proof.fails[0]!.split(': ')[1]}" only`}`, async () => {
       const run = await runConformanceCli({
-        server: tsxCommand(`test/fixtures/broken-servers/${proof.server}.ts`, '{port}'),
+        server: fixtureCommand(`test/fixtures/broken-servers/${proof.server}.ts`, '{port}'),
         tags: '@load',
         extraArgs: [FEATURE, '--seed', '20'],
         deadlineMs: 300_000,

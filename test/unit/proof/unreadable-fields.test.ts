@@ -11,7 +11,8 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const runs: ConformanceRun[] = [];
 after(async () => {
@@ -85,7 +86,7 @@ const CASES: Case[] = [
 ];
 
 const profilePath = (name: string): string => `test/fixtures/unreadable-fields/${name}.profile.json`;
-const brokenServer = (name: string): string => tsxCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
+const brokenServer = (name: string): string => fixtureCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
 
 async function run(options: { server?: string; profile?: string; tags: string }): Promise<ConformanceRun> {
   const result = await runConformanceCli({

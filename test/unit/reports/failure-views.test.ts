@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Envelope } from '@cucumber/messages';
-import { located, PROJECT_ROOT, tsxCommand } from '../proof/support/conformance-run.ts';
+import { located, PROJECT_ROOT } from '../proof/support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 import { renderPage } from '../../support/headless-chromium.ts';
 
 const FAILING = located('features/channel-messages.feature', 'The sender gets no copy of their own message');
@@ -36,7 +37,7 @@ describe('a failure, everywhere it is shown', { concurrency: true }, () => {
   let run: Awaited<ReturnType<typeof conformance>>;
   before(async () => {
     reports = await mkdtemp(path.join(os.tmpdir(), 'failure-views-'));
-    const server = tsxCommand('test/fixtures/broken-servers/echo-to-sender.ts', '{port}');
+    const server = fixtureCommand('test/fixtures/broken-servers/echo-to-sender.ts', '{port}');
     run = await conformance(['--server', server, '--reports', reports, '--json', FAILING, PASSING]);
   });
   after(async () => {

@@ -7,9 +7,10 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { removeReports, runConformanceCli, tsxCommand, type ConformanceRun } from '../proof/support/conformance-run.ts';
+import { removeReports, runConformanceCli, type ConformanceRun } from '../proof/support/conformance-run.ts';
+import { fixtureCommand } from '../../support/fixture-command.ts';
 
-const target = (name: string): string => tsxCommand(`test/fixtures/misbehaving-targets/${name}.ts`, '{port}');
+const target = (name: string): string => fixtureCommand(`test/fixtures/misbehaving-targets/${name}.ts`, '{port}');
 
 function describeRun(run: ConformanceRun): string {
   return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;

@@ -11,9 +11,10 @@ import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { spawnedLauncher } from '../../../harness/target/spawned.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
 import type { TargetAddress, TargetInstance } from '../../../harness/target/types.ts';
+import { fixtureBundle } from '../../support/fixture-command.ts';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test/fixtures/console/stdin-echo-server.mjs');
-const REFERENCE = `"${process.execPath}" --import tsx reference-server/net/cli.ts --port {port}`;
+const REFERENCE = `"${process.execPath}" ${fixtureBundle('reference-server/net/cli.ts')} --port {port}`;
 const WAIT_MS = 10_000;
 
 async function launch(command: string): Promise<TargetInstance> {

@@ -45,11 +45,6 @@ export interface ConformanceRun {
   reportFiles: string[];
 }
 
-/** `node --import tsx <fixture>`: how tests start a TypeScript fixture server (npx would add a second of startup). */
-export function tsxCommand(relativeScript: string, ...args: string[]): string {
-  return ['node', '--import', 'tsx', relativeScript, ...args].join(' ');
-}
-
 export async function runConformanceCli(options: ConformanceRunOptions): Promise<ConformanceRun> {
   const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'proof-reports-'));
   const started = Date.now();
