@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Source that starts another process (directly or through a helper that does). */
-const SPAWNS = /runConformanceCli|fixtureCommand|fixtureBundle|in-process-run|harness\/cli\/conformance\.ts|grading\/cli\.ts|ClientProcess|bench\/cli\.ts|net\/cli\.ts|child_process|execa|spawn|headless-chromium/;
+const SPAWNS = /runConformanceCli|runConformanceInProcess|fixtureCommand|fixtureBundle|in-process-run|harness\/cli\/conformance\.ts|grading\/cli\.ts|ClientProcess|bench\/cli\.ts|net\/cli\.ts|child_process|execa|spawn|headless-chromium/;
 /**
  * Files that must not share their process: they measure the process itself (its memory, or reply latencies
  * learned from its event loop), which other files' garbage and timers would skew. A file can also ask for

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EXIT_INTERNAL, planRun, runConformance, type RunnerOptions } from '../run/runner.ts';
+import { EXIT_INTERNAL, planRun, runConformance, type RunnerIo, type RunnerOptions } from '../run/runner.ts';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
 import { EXIT_USAGE, integerOption, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
 import { TargetStartError, type Isolation, type TargetAddress, type TargetChoice } from '../target/index.ts';
@@ -245,12 +245,16 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The command: its exit code. `io` and `cwd` are the process's own when run as a command; a process that
+ * runs several suites (the proof tests) gives its own streams and gets the same behaviour.
+ */
+export async function main(argv: string[], io: RunnerIo = { stdout: process.stdout, stderr: process.stderr }, cwd: string = process.cwd()): Promise<number> {
   const json = argv.includes('--json');
   try {
-    const parsed = parseCommandLine(argv);
+    const parsed = parseCommandLine(argv, cwd);
     if (parsed.help) {
-      process.stdout.write(`${parsed.show === 'version' ? await versionText() : HELP}\n`);
+      io.stdout.write(`${parsed.show === 'version' ? await versionText() : HELP}\n`);
       return 0;
     }
     const { options, actions } = parsed;
@@ -260,47 +264,47 @@ export async function main(argv: string[]): Promise<number> {
     if (actions.rerunFailed) {
       const failed = await lastFailures(options.reportsDir);
       if (failed.length === 0) {
-        const note = `nothing failed in the last run (${path.relative(process.cwd(), options.reportsDir) || '.'}/messages.ndjson): nothing to re-run`;
-        process.stderr.write(`conformance: ${note}\n`);
-        if (json) process.stdout.write(`${JSON.stringify({ result: 'PASS', exitCode: 0, note })}\n`);
+        const note = `nothing failed in the last run (${path.relative(cwd, options.reportsDir) || '.'}/messages.ndjson): nothing to re-run`;
+        io.stderr.write(`conformance: ${note}\n`);
+        if (json) io.stdout.write(`${JSON.stringify({ result: 'PASS', exitCode: 0, note })}\n`);
         return 0;
       }
       options.features = failed;
     }
     if (actions.list) {
       const plan = await planRun(options);
-      process.stdout.write(`${json ? JSON.stringify(plan, null, 2) : formatList(plan)}\n`);
+      io.stdout.write(`${json ? JSON.stringify(plan, null, 2) : formatList(plan)}\n`);
       return 0;
     }
-    if (!json) return await runConformance(options);
+    if (!json) return await runConformance(options, io);
     // --json: stdout carries the JSON only; what a person reads goes to stderr.
     let finished: { model: RunModel; context: RunContext } | undefined;
-    const exitCode = await runConformance(options, { stdout: process.stderr, stderr: process.stderr }, { onFinished: (model, context) => void (finished = { model, context }) });
-    if (finished) process.stdout.write(`${JSON.stringify(jsonSummary(finished.model, finished.context, options.reportsDir, exitCode), null, 2)}\n`);
+    const exitCode = await runConformance(options, { stdout: io.stderr, stderr: io.stderr }, { onFinished: (model, context) => void (finished = { model, context }) });
+    if (finished) io.stdout.write(`${JSON.stringify(jsonSummary(finished.model, finished.context, options.reportsDir, exitCode), null, 2)}\n`);
     return exitCode;
   } catch (error) {
-    const code = reportError(error);
-    if (json) process.stdout.write(`${JSON.stringify({ result: 'ERROR', exitCode: code, error: error instanceof Error ? error.message : String(error) })}\n`);
+    const code = reportError(error, io.stderr);
+    if (json) io.stdout.write(`${JSON.stringify({ result: 'ERROR', exitCode: code, error: error instanceof Error ? error.message : String(error) })}\n`);
     return code;
   }
 }
 
 /** One line on stderr for an error that stops the command before or instead of a run; the exit code. */
-function reportError(error: unknown): number {
+function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
   if (error instanceof ProfileError) {
-    process.stderr.write(`conformance: ${error.message}\n`);
+    stderr.write(`conformance: ${error.message}\n`);
     return EXIT_USAGE;
   }
   if (error instanceof UsageError) {
-    process.stderr.write(`conformance: ${error.message} (see --help)\n`);
+    stderr.write(`conformance: ${error.message} (see --help)\n`);
     return EXIT_USAGE;
   }
   if (error instanceof TargetStartError) {
-    process.stderr.write(`conformance: ${error.message}\n`);
+    stderr.write(`conformance: ${error.message}\n`);
     return EXIT_USAGE;
   }
   // Anything else (broken support code, a bug, RangeError): the harness's failure, with its own exit code.
-  process.stderr.write(`conformance: internal error of the harness (not the server's fault): ${error instanceof Error ? error.message : String(error)}\n`);
+  stderr.write(`conformance: internal error of the harness (not the server's fault): ${error instanceof Error ? error.message : String(error)}\n`);
   return EXIT_INTERNAL;
 }
 

@@ -40,6 +40,14 @@ const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
 /** The Cucumber plugin that orders the scenarios (harness/run/scenario-order.ts). */
 const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.ts');
 
+/**
+ * Support code already loaded in this process, by its import paths. Node imports a module once per
+ * process, so a second run that asked Cucumber to import the same step files would find no step
+ * definitions: it reuses the library instead (a process that runs several suites, e.g. the tests).
+ */
+const loadedSupport = new Map<string, ISupportCodeLibrary>();
+const supportKey = (options: RunnerOptions): string => [...new Set([...options.steps, HOOKS])].join('\n');
+
 export const REPORT_FILES = ['summary.md', 'cucumber.html', 'junit.xml', 'messages.ndjson'] as const;
 
 export interface RunnerOptions {
@@ -380,7 +388,7 @@ export async function runConformance(
 
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression, order(0)),
-      support: { importPaths: [...new Set([...options.steps, HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
+      support: loadedSupport.get(supportKey(options)) ?? { importPaths: [...new Set([...options.steps, HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
       // --parallel N: N lanes over this process and one worker (harness/run/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: {
@@ -416,6 +424,7 @@ export async function runConformance(
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
       else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
     }
+    loadedSupport.set(supportKey(options), support);
     // Interrupted: the signal handler writes the reports of what ran and exits; nothing more is recorded.
     if (stopping) await stopping;
     progress?.clear();

@@ -78,7 +78,7 @@ export const LATE_MARGIN = 2;
 
 export class QuietWait {
   private settings: QuietWaitSettings;
-  private readonly recent: Array<{ ms: number; at: number }> = [];
+  private recent: Array<{ ms: number; at: number }> = [];
   private samples = 0;
   private waits = 0;
   private freeChecks = 0;
@@ -101,6 +101,24 @@ export class QuietWait {
   /** Take the run's settings (they arrive with the first scenario); what was learned is kept. */
   configure(settings: QuietWaitSettings): void {
     this.settings = settings;
+  }
+
+  /**
+   * Forget what was learned and counted: a new run, perhaps against another server, starts from the
+   * configured quiet period (a process that runs several suites one after the other, e.g. the tests).
+   */
+  forget(): void {
+    this.recent = [];
+    this.samples = 0;
+    this.waits = 0;
+    this.freeChecks = 0;
+    this.waitedMs = 0;
+    this.minWait = undefined;
+    this.maxWait = undefined;
+    this.lateArrivals = 0;
+    this.worstLate = undefined;
+    this.lateFloorMs = 0;
+    this.lateFloorUntil = 0;
   }
 
   /** A reply arrived `ms` after the line it answers was sent. */

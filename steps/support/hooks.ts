@@ -20,7 +20,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { After, AfterAll, Before, BeforeStep, Status, setParallelCanAssign } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, Status, setParallelCanAssign } from '@cucumber/cucumber';
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { sharedQuietWait } from '../../harness/wire/quiet-wait.ts';
 import { QUIET_WAIT_STATS_ENV } from '../../harness/run/quiet-wait-stats.ts';
@@ -154,6 +154,13 @@ After({ name: 'target control: crash reports', timeout: TARGET_HOOK_TIMEOUT_MS }
 After(async function (this: AnyWorld, { result }) {
   if (!isChatWorld(this)) return;
   await this.closeConnections(result?.status === Status.FAILED, () => liftBansLeft(this));
+});
+
+// ---- Before the run ----------------------------------------------------------------------------------
+
+/** A run learns its server's reply latency from nothing (a process may run several suites one after the other). */
+BeforeAll(function () {
+  sharedQuietWait.forget();
 });
 
 // ---- After the run ----------------------------------------------------------------------------------

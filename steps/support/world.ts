@@ -7,7 +7,7 @@
  * changed here. Steps never hold sockets; the Session does. When each part of the scenario's life runs
  * is steps/support/hooks.ts.
  */
-import { World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
+import { BeforeAll, World, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { createSession } from '../../harness/session/session.ts';
 import { TRANSCRIPT_PREFIX } from '../../harness/reports/failure-evidence.ts';
@@ -210,3 +210,8 @@ function isNotGradable(error: unknown): error is Error {
 const RUN_TRANSCRIPT_BUDGET_CHARS = 16 * 1024 * 1024;
 const SMALL_TRANSCRIPT_CHARS = 8 * 1024;
 let transcriptBudget = RUN_TRANSCRIPT_BUDGET_CHARS;
+
+// Each run gets the whole budget (a process may run several suites one after the other, e.g. the tests).
+BeforeAll(function () {
+  transcriptBudget = RUN_TRANSCRIPT_BUDGET_CHARS;
+});

@@ -4,13 +4,14 @@
  * every rule of PROTOCOL.md and only SAY things differently: through the right profile, every selected
  * scenario must pass or be "not gradable" exactly where the dialect cannot express it, with no failure.
  * A wrong-rule variant shows a real fault is still caught through a free-text, newline-less profile.
- * The conformance CLI runs as a child process, as a grader would run it; selections are small tag
- * sets so the unit suite stays fast (runs without a barrier wait a quiet period per silent command).
+ * The conformance command runs as a grader would run it (in this process: proof/support/conformance-run.ts);
+ * selections are small tag sets so the unit suite stays fast (runs without a barrier wait a quiet period
+ * per silent command).
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from '../proof/support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceInProcess, type ConformanceRun } from '../proof/support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const FIXTURES = 'test/fixtures/dialect-servers';
@@ -20,7 +21,7 @@ after(async () => {
 });
 
 async function grade(server: string, tags: string, extraArgs: string[]): Promise<ConformanceRun> {
-  const run = await runConformanceCli({ server, tags, extraArgs: ['--timeout', '3000', ...extraArgs], deadlineMs: 170_000 });
+  const run = await runConformanceInProcess({ server, tags, extraArgs: ['--timeout', '3000', ...extraArgs], deadlineMs: 170_000 });
   runs.push(run);
   assert.equal(run.timedOut, false, 'the run ended by itself');
   return run;
@@ -55,9 +56,8 @@ const SEED_SAY_NOT_GRADABLE = [
   ch('Saying something in the lobby is refused'), // names NO_CHANNEL, and the seed replies carry no codes
 ];
 
-// Each run is its own CLI process with its own fixture server, port and reports: three at a time, as the
-// proof files do (they mostly wait: quiet periods, start-ups), instead of one after the other.
-describe('shipped profiles graded against fixture servers of their dialect', { concurrency: 3 }, () => {
+// Each run has its own fixture server, port and reports; the runs take turns in this process.
+describe('shipped profiles graded against fixture servers of their dialect', () => {
   describe('the seed profile against the seed fixture (French free text, glued, no newline, no barrier)', () => {
     it('passes or is not gradable exactly where expected, with no failure', async () => {
       const run = await grade(fixtureCommand(`${FIXTURES}/seed.ts`, '{port}'), '@say or @leave', ['--profile', 'seed', '--quiet-ms', '200']);

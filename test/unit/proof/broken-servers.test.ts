@@ -1,7 +1,8 @@
 /**
  * The proof that the features can fail (issue #3 item 5). Each broken server in
- * test/fixtures/broken-servers/ is the reference core with ONE deliberate fault; the conformance CLI
- * is run against it exactly as a grader would (`--server`), on a focused tag selection, and we assert:
+ * test/fixtures/broken-servers/ is the reference core with ONE deliberate fault; the conformance command
+ * is run against it as a grader would (`--server`, in this process: support/conformance-run.ts), on a
+ * focused tag selection, and we assert:
  * - exit code 1;
  * - the failing scenarios are EXACTLY the ones that check the broken rule (not one more: a fault that
  *   made unrelated scenarios fail would mean the harness, not the rule, is what failed);
@@ -11,7 +12,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { locatedKey, namesWithOutcome, removeReports, runConformanceCli, scenarioKey, type ConformanceRun } from './support/conformance-run.ts';
+import { locatedKey, namesWithOutcome, removeReports, runConformanceInProcess, scenarioKey, type ConformanceRun } from './support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 import { OPER_PASSWORD as OWNER_BEFORE_DEPARTURE_OPER_PASSWORD } from '../../fixtures/broken-servers/owner-before-departure.ts';
 
@@ -216,9 +217,9 @@ function describeRun(run: ConformanceRun): string {
   return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;
 }
 
-// Each proof is its own CLI run against its own server on its own port, with its own reports: three at a
-// time keeps two cores busy through the servers' start-ups and the harness's waits (the longest unit file).
-describe('deliberately broken servers fail exactly the scenarios of the rule they break', { concurrency: 3 }, () => {
+// Each proof is its own run against its own server on its own port, with its own reports; the runs take
+// turns in this process (runConformanceInProcess).
+describe('deliberately broken servers fail exactly the scenarios of the rule they break', () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);
@@ -226,7 +227,7 @@ describe('deliberately broken servers fail exactly the scenarios of the rule the
 
   for (const proof of PROOFS) {
     it(`${proof.server}: fails ${proof.fails.length} scenario(s) of "${proof.tags}", passes the rest`, async () => {
-      const run = await runConformanceCli({ server: serverCommand(proof.server), tags: proof.tags, extraArgs: proof.extraArgs });
+      const run = await runConformanceInProcess({ server: serverCommand(proof.server), tags: proof.tags, extraArgs: proof.extraArgs });
       runs.push(run);
       assert.equal(run.timedOut, false, `the run did not end: ${describeRun(run)}`);
       assert.equal(run.exitCode, 1, `a broken server must make the run fail: ${describeRun(run)}`);
@@ -240,7 +241,7 @@ describe('deliberately broken servers fail exactly the scenarios of the rule the
   }
 
   it('never-answers: every scenario fails on its own timeout, and the run ends', async () => {
-    const run = await runConformanceCli({ server: serverCommand('never-answers'), tags: '@ping', extraArgs: ['--timeout', '500'] });
+    const run = await runConformanceInProcess({ server: serverCommand('never-answers'), tags: '@ping', extraArgs: ['--timeout', '500'] });
     runs.push(run);
     assert.equal(run.timedOut, false, `the run did not end: ${describeRun(run)}`);
     assert.equal(run.exitCode, 1, describeRun(run));
@@ -259,7 +260,7 @@ describe('deliberately broken servers fail exactly the scenarios of the rule the
     // The no-fault server has no operator password: its @operator scenarios are left out, as they always were here.
     const keys = [...new Set(PROOFS.flatMap((p) => [...p.fails, ...(p.unsettled ?? [])]))].filter((k) => !k.startsWith('features/operator.feature')).sort();
     const tags = [...new Set(PROOFS.map((p) => `(${p.tags})`))].join(' or ');
-    const run = await runConformanceCli({ server: serverCommand('no-fault'), tags, extraArgs: keys.map(locatedKey) });
+    const run = await runConformanceInProcess({ server: serverCommand('no-fault'), tags, extraArgs: keys.map(locatedKey) });
     runs.push(run);
     assert.equal(run.exitCode, 0, describeRun(run));
     assert.deepEqual(namesWithOutcome(run, 'passed'), keys, 'every scenario a proof fails passes without the fault');

@@ -7,7 +7,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceInProcess, type ConformanceRun } from './support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const feature = (name: string) => `features/console.feature: ${name}`;
@@ -35,15 +35,15 @@ function describeRun(run: ConformanceRun): string {
   return `exit ${run.exitCode}${run.timedOut ? ' (killed at the deadline)' : ''}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-2000)}`;
 }
 
-// Two independent CLI runs (own server, port and reports): side by side.
-describe('the console scenarios catch a console that breaks the rule', { concurrency: 2 }, () => {
+// Two independent runs (own server, port and reports), taking turns in this process.
+describe('the console scenarios catch a console that breaks the rule', () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);
   });
 
   it('strict-console-server (only "/COMMAND" exactly): fails the loose-syntax scenarios, passes the rest', async () => {
-    const run = await runConformanceCli({
+    const run = await runConformanceInProcess({
       server: fixtureCommand('test/fixtures/console/strict-console-server.ts', '{port}'),
       tags: '@console',
       extraArgs: ['--timeout', '1000'],
@@ -59,7 +59,7 @@ describe('the console scenarios catch a console that breaks the rule', { concurr
   });
 
   it('control: the spawned reference server passes every gradable console scenario', async () => {
-    const run = await runConformanceCli({
+    const run = await runConformanceInProcess({
       server: fixtureCommand('reference-server/net/cli.ts', '--port', '{port}'),
       tags: '@console',
       deadlineMs: 420_000,

@@ -1,5 +1,5 @@
 /**
- * --diff and --repeat can fail, and say why (issue #20 items 1 and 2), run with the CLI as a grader would:
+ * --diff and --repeat can fail, and say why (issue #20 items 1 and 2), run with the command as a grader would:
  * - --diff against anyone-can-kick: each failed scenario is run against the reference server too, and the
  *   side by side marks the first divergence (the refusal code) in the terminal, summary.md, junit.xml and
  *   cucumber.html; against the no-fault server nothing fails, so nothing is compared.
@@ -11,20 +11,20 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceInProcess, type ConformanceRun } from './support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const server = (name: string): string => fixtureCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
 const NO_ECHO = 'features/channel-messages.feature:37';
 const report = (run: ConformanceRun, file: string): Promise<string> => readFile(path.join(run.reportsDir, file), 'utf8');
 
-describe('--diff and --repeat on broken servers', { concurrency: 2 }, () => {
+describe('--diff and --repeat on broken servers', () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);
   });
   const cli = async (name: string, tags: string, extraArgs: string[]): Promise<ConformanceRun> => {
-    const run = await runConformanceCli({ server: server(name), tags, extraArgs, deadlineMs: 300_000 });
+    const run = await runConformanceInProcess({ server: server(name), tags, extraArgs, deadlineMs: 300_000 });
     runs.push(run);
     assert.equal(run.timedOut, false, `the run did not end:\n${run.stdout.slice(-3000)}`);
     return run;

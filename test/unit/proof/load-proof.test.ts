@@ -1,12 +1,12 @@
 /**
- * The @load invariants can fail (issue #20 item 3): features/load.feature is run with the conformance CLI,
- * as a grader would, against deliberately broken servers that each break ONE invariant under load, and
+ * The @load invariants can fail (issue #20 item 3): features/load.feature is run with the conformance command,
+ * as a grader would (in this process), against deliberately broken servers that each break ONE invariant under load, and
  * exactly the scenario of that invariant must fail while the four others pass. The no-fault server (the
  * same network loop) passes all five. A fixed --seed keeps the harness's choices the same on every run.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceInProcess, type ConformanceRun } from './support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const FEATURE = 'features/load.feature';
@@ -27,7 +27,7 @@ const PROOFS: Array<{ server: string; fails: string[] }> = [
   { server: 'load-echo-after-bye', fails: [SCENARIOS.afterQuit] },
 ];
 
-describe('each @load invariant fails on a server that breaks it, and only there', { concurrency: 2 }, () => {
+describe('each @load invariant fails on a server that breaks it, and only there', () => {
   const runs: ConformanceRun[] = [];
   after(async () => {
     for (const run of runs) await removeReports(run);
@@ -35,7 +35,7 @@ describe('each @load invariant fails on a server that breaks it, and only there'
 
   for (const proof of PROOFS) {
     it(`${proof.server}: ${proof.fails.length === 0 ? 'passes every invariant' : `fails "${proof.fails[0]!.split(': ')[1]}" only`}`, async () => {
-      const run = await runConformanceCli({
+      const run = await runConformanceInProcess({
         server: fixtureCommand(`test/fixtures/broken-servers/${proof.server}.ts`, '{port}'),
         tags: '@load',
         extraArgs: [FEATURE, '--seed', '20'],

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { DISCONNECT_CRASH_PREFIX } from '../../../harness/target/crash-notes.ts';
 import type { Grade } from '../../../grading/score.ts';
-import { namesWithOutcome, PROJECT_ROOT, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, PROJECT_ROOT, removeReports, runConformanceInProcess, type ConformanceRun } from './support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const runs: ConformanceRun[] = [];
@@ -43,7 +43,7 @@ async function grade(fixture: string, tags: string, extraArgs: string[]): Promis
 }
 
 it('a server that dies on every disconnect: only the dropped-connection rules fail, nothing fails because of an earlier scenario', { timeout: 300_000 }, async () => {
-  const run = await runConformanceCli({
+  const run = await runConformanceInProcess({
     server: fixtureCommand('test/fixtures/student-habits/dies-on-peer-disconnect.ts', '{port}'),
     tags: '@bye or @list',
     deadlineMs: 280_000,
@@ -62,7 +62,7 @@ it('a server that dies on every disconnect: only the dropped-connection rules fa
 });
 
 it('a console that bans by address with no UNBAN: only the console ban scenario fails; the ban does not leak', { timeout: 300_000 }, async () => {
-  const run = await runConformanceCli({
+  const run = await runConformanceInProcess({
     server: fixtureCommand('test/fixtures/student-habits/console-ban-by-address.ts', '{port}'),
     tags: '(@console and (@ban or @kill)) or @list',
     deadlineMs: 280_000,
@@ -74,7 +74,7 @@ it('a console that bans by address with no UNBAN: only the console ban scenario 
 });
 
 it('a handler thread that dies on /NICK: only the /NICK scenarios fail, each naming the connection that stopped answering', { timeout: 300_000 }, async () => {
-  const run = await runConformanceCli({
+  const run = await runConformanceInProcess({
     server: fixtureCommand('test/fixtures/student-habits/handler-dies-on-nick.ts', '{port}'),
     tags: '(@nick and @core) or @list',
     deadlineMs: 280_000,

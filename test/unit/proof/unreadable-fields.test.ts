@@ -1,5 +1,5 @@
 /**
- * Not gradable means not gradable (issue #14, part 4), proved with the CLI as a grader runs it: a check
+ * Not gradable means not gradable (issue #14, part 4), proved with the command as a grader runs it: a check
  * on a field the profile cannot read (WHO roles without a role group, error codes without a code group,
  * help lines without a help data pattern) is "not gradable" with a reason naming the missing profile
  * field, never failed: against the reference server AND against a server that breaks that very rule.
@@ -11,7 +11,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { namesWithOutcome, removeReports, runConformanceCli, type ConformanceRun } from './support/conformance-run.ts';
+import { namesWithOutcome, removeReports, runConformanceInProcess, type ConformanceRun } from './support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const runs: ConformanceRun[] = [];
@@ -89,7 +89,7 @@ const profilePath = (name: string): string => `test/fixtures/unreadable-fields/$
 const brokenServer = (name: string): string => fixtureCommand(`test/fixtures/broken-servers/${name}.ts`, '{port}');
 
 async function run(options: { server?: string; profile?: string; tags: string }): Promise<ConformanceRun> {
-  const result = await runConformanceCli({
+  const result = await runConformanceInProcess({
     ...(options.server !== undefined ? { server: options.server } : {}),
     tags: options.tags,
     extraArgs: options.profile ? ['--profile', profilePath(options.profile)] : [],
@@ -106,7 +106,7 @@ function assertNotGradable(result: ConformanceRun, c: Case): void {
   for (const s of result.scenarios.filter((x) => x.outcome === 'not-gradable')) assert.match(s.notGradableReason ?? '', c.reason);
 }
 
-describe('a field the profile cannot read is not gradable, never failed; with the field, the check fails a broken server', { concurrency: 3 }, () => {
+describe('a field the profile cannot read is not gradable, never failed; with the field, the check fails a broken server', () => {
   for (const c of CASES) {
     it(`${c.field}: reference server with ${c.profile}: the checks are not gradable, naming the missing field; none fails`, { timeout: 180_000 }, async () => {
       const result = await run({ profile: c.profile, tags: c.tags });

@@ -1,10 +1,15 @@
 /**
- * Runs the conformance CLI as a child process, exactly as a grader would, and reads back what it
- * decided: exit code, console output, and every scenario's outcome folded from messages.ndjson by the
- * harness's own run model (the same source summary.md and junit.xml are built from).
- *
- * The child is bounded: it is killed after `deadlineMs`, and that is reported as `timedOut` (a
- * hanging run is a test failure, never a hanging test).
+ * Runs the conformance command, exactly as a grader would, and reads back what it decided: exit code,
+ * console output, and every scenario's outcome folded from messages.ndjson by the harness's own run model
+ * (the same source summary.md and junit.xml are built from). Two ways, same arguments, same result shape:
+ * - runConformanceCli: a child process (`node --import tsx harness/cli/conformance.ts ...`), killed after
+ *   `deadlineMs`. For what only a process shows: the harness never hanging or crashing on a hostile
+ *   target, its exit, its terminal output, its memory.
+ * - runConformanceInProcess: the same command's `main` in this process, one run at a time. For proofs about
+ *   the suite's verdict (which scenarios a broken server fails): a child costs about 2 s of CPU in node
+ *   and tsx start-up before its first scenario, and the proofs make some 60 runs (issue #17).
+ * Either way a run that does not end by `deadlineMs` is reported as `timedOut` (a test failure, never a
+ * hanging test).
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +18,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { IdGenerator, type Envelope, type Scenario } from '@cucumber/messages';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
+import { Writable } from 'node:stream';
 import { buildRunModel, type ScenarioResult } from '../../../../harness/reports/run-model.ts';
 import { PROJECT_ROOT } from '../../../../common/project-root.ts';
 
@@ -45,12 +51,17 @@ export interface ConformanceRun {
   reportFiles: string[];
 }
 
+/** The command's arguments for `options`, its reports in `reportsDir`. */
+function commandArgs(options: ConformanceRunOptions, reportsDir: string): string[] {
+  return [...(options.server !== undefined ? ['--server', options.server] : []), '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])];
+}
+
 export async function runConformanceCli(options: ConformanceRunOptions): Promise<ConformanceRun> {
   const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'proof-reports-'));
   const started = Date.now();
   const child = await execa(
     'node',
-    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli/conformance.ts', ...(options.server !== undefined ? ['--server', options.server] : []), '--tags', options.tags, '--reports', reportsDir, ...(options.extraArgs ?? [])],
+    [...(options.nodeFlags ?? []), '--import', 'tsx', 'harness/cli/conformance.ts', ...commandArgs(options, reportsDir)],
     {
       cwd: PROJECT_ROOT,
       reject: false,
@@ -61,22 +72,55 @@ export async function runConformanceCli(options: ConformanceRunOptions): Promise
       maxBuffer: 16 * 1024 * 1024,
     },
   );
-  const wallMs = Date.now() - started;
+  return readBack({ exitCode: child.exitCode, timedOut: child.timedOut, stdout: String(child.stdout ?? ''), stderr: String(child.stderr ?? ''), wallMs: Date.now() - started, reportsDir });
+}
+
+/** The in-process run under way (they run one at a time: a run's quiet waits and transcripts are per process). */
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+export async function runConformanceInProcess(options: ConformanceRunOptions): Promise<ConformanceRun> {
+  if (options.nodeFlags !== undefined) throw new Error('node flags need a process of their own: use runConformanceCli');
+  const previous = inProcessQueue;
+  let done: () => void = () => {};
+  inProcessQueue = new Promise<void>((resolve) => (done = resolve));
+  await previous;
+  try {
+    const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'proof-reports-'));
+    const stdout = new TextSink();
+    const stderr = new TextSink();
+    const started = Date.now();
+    const deadlineMs = options.deadlineMs ?? 300_000;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), deadlineMs)));
+    const io = { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream };
+    // Imported here: the files that only run the command as a child do not load the harness.
+    const { main } = await import('../../../../harness/cli/conformance.ts');
+    const outcome = await Promise.race([main(commandArgs(options, reportsDir), io, PROJECT_ROOT), deadline]);
+    clearTimeout(timer);
+    const timedOut = outcome === 'timed out';
+    return readBack({ exitCode: timedOut ? undefined : outcome, timedOut, stdout: stdout.text, stderr: stderr.text, wallMs: Date.now() - started, reportsDir });
+  } finally {
+    done();
+  }
+}
+
+/** A stream that keeps what is written to it. */
+class TextSink extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += String(chunk);
+    callback();
+  }
+}
+
+/** What a run left: its report files and every scenario of messages.ndjson. */
+async function readBack(run: Omit<ConformanceRun, 'scenarios' | 'reportFiles'>): Promise<ConformanceRun> {
   const reportFiles: string[] = [];
   for (const name of ['summary.md', 'junit.xml', 'messages.ndjson', 'cucumber.html']) {
-    if (await readFile(path.join(reportsDir, name)).then(() => true, () => false)) reportFiles.push(name);
+    if (await readFile(path.join(run.reportsDir, name)).then(() => true, () => false)) reportFiles.push(name);
   }
-  const scenarios = reportFiles.includes('messages.ndjson') ? await readScenarios(path.join(reportsDir, 'messages.ndjson')) : [];
-  return {
-    exitCode: child.exitCode,
-    timedOut: child.timedOut,
-    stdout: String(child.stdout ?? ''),
-    stderr: String(child.stderr ?? ''),
-    wallMs,
-    reportsDir,
-    scenarios,
-    reportFiles,
-  };
+  const scenarios = reportFiles.includes('messages.ndjson') ? await readScenarios(path.join(run.reportsDir, 'messages.ndjson')) : [];
+  return { ...run, scenarios, reportFiles };
 }
 
 async function readScenarios(file: string): Promise<ScenarioResult[]> {
