@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_INTERNAL } from '../harness/run/runner.ts';
+import { EXIT_INTERNAL, type RunnerIo } from '../harness/run/runner.ts';
 import { EXIT_USAGE, UsageError } from '../common/cli-support.ts';
 import { TargetStartError } from '../harness/target/index.ts';
 import { sandboxUnavailable } from '../harness/target/sandbox.ts';
@@ -14,21 +14,26 @@ import { GRADE_HELP, parseGradeCommandLine, type GradeCommand } from './options.
 import { gradeLine } from './outputs/format.ts';
 import { loadRubric, RubricError, DEFAULT_RUBRIC } from './rubric.ts';
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The command: its exit code. `io` and `cwd` are the process's own when run as a command; a process that
+ * grades several runs one after the other (the tests) gives its own streams.
+ */
+export async function main(argv: string[], io: RunnerIo = { stdout: process.stdout, stderr: process.stderr }, cwd: string = process.cwd()): Promise<number> {
   try {
-    const command = parseGradeCommandLine(argv);
+    const command = parseGradeCommandLine(argv, cwd);
     if (command.mode === 'help') {
-      process.stdout.write(`${GRADE_HELP}\n`);
+      io.stdout.write(`${GRADE_HELP}\n`);
       return 0;
     }
     const refusal = sandboxRefusal(command);
     if (refusal !== undefined) {
-      process.stderr.write(`grade: ${refusal}\n`);
+      io.stderr.write(`grade: ${refusal}\n`);
       return EXIT_USAGE;
     }
     const rubric = loadRubric(command.rubric ?? DEFAULT_RUBRIC);
-    if (command.mode === 'batch') return await runBatch(command, rubric);
-    const { grade, exitCode } = await gradeRun({
+    if (command.mode === 'batch') return await runBatch(command, rubric, io.stdout);
+    const { grade, exitCode } = await gradeRun(
+      {
       runner: command.runner,
       featurePaths: command.featurePaths,
       rubric,
@@ -36,18 +41,20 @@ export async function main(argv: string[]): Promise<number> {
       ...(command.budgetS !== undefined ? { budgetS: command.budgetS } : {}),
       ...(command.name !== undefined ? { submission: command.name } : {}),
       ...(command.manifest !== undefined ? { manifest: command.manifest } : {}),
-    });
-    const where = path.relative(process.cwd(), command.reportsDir) || '.';
-    process.stdout.write(`Grade: ${gradeLine(grade, 3)} (${grade.state}); ${where}/grade.md, grade.json, results.json\n`);
+      },
+      io,
+    );
+    const where = path.relative(cwd, command.reportsDir) || '.';
+    io.stdout.write(`Grade: ${gradeLine(grade, 3)} (${grade.state}); ${where}/grade.md, grade.json, results.json\n`);
     return exitCode;
   } catch (error) {
     if (error instanceof UsageError || error instanceof RubricError || error instanceof TargetStartError) {
-      process.stderr.write(`grade: ${error.message}${error instanceof UsageError ? ' (see --help)' : ''}\n`);
+      io.stderr.write(`grade: ${error.message}${error instanceof UsageError ? ' (see --help)' : ''}\n`);
       return EXIT_USAGE;
     }
     // The grader's own failure (GraderError: a grade saying so was written), or a bug before any grade.
     const detail = error instanceof GraderError && error.cause instanceof Error ? error.cause : error;
-    process.stderr.write(`grade: internal error of the grader (not the submission's fault): ${detail instanceof Error ? (detail.stack ?? detail.message) : String(detail)}\n`);
+    io.stderr.write(`grade: internal error of the grader (not the submission's fault): ${detail instanceof Error ? (detail.stack ?? detail.message) : String(detail)}\n`);
     return EXIT_INTERNAL;
   }
 }

@@ -41,12 +41,21 @@ const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
 const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.ts');
 
 /**
- * Support code already loaded in this process, by its import paths. Node imports a module once per
- * process, so a second run that asked Cucumber to import the same step files would find no step
- * definitions: it reuses the library instead (a process that runs several suites, e.g. the tests).
+ * The support code this process loaded for its first run. Node imports a module once per process, so a
+ * second run that asked Cucumber to import the same step files would find no step definitions: it
+ * reuses the library (a process that runs several suites one after the other, e.g. the tests). A run
+ * with other support files cannot get them registered here at all: it is refused, not run without steps.
  */
-const loadedSupport = new Map<string, ISupportCodeLibrary>();
-const supportKey = (options: RunnerOptions): string => [...new Set([...options.steps, HOOKS])].join('\n');
+let loadedSupport: { paths: string; library: ISupportCodeLibrary } | undefined;
+
+function supportFor(options: RunnerOptions): IRunOptions['support'] {
+  const importPaths = [...new Set([...options.steps, HOOKS])];
+  if (loadedSupport === undefined) return { importPaths, requireModules: [], requirePaths: [], loaders: [] };
+  if (loadedSupport.paths !== importPaths.join('\n')) {
+    throw new Error(`this process already ran the suite with other support code (${loadedSupport.paths.replaceAll('\n', ', ')}); a run with ${importPaths.join(', ')} needs a process of its own`);
+  }
+  return loadedSupport.library;
+}
 
 export const REPORT_FILES = ['summary.md', 'cucumber.html', 'junit.xml', 'messages.ndjson'] as const;
 
@@ -388,7 +397,7 @@ export async function runConformance(
 
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression, order(0)),
-      support: loadedSupport.get(supportKey(options)) ?? { importPaths: [...new Set([...options.steps, HOOKS])], requireModules: [], requirePaths: [], loaders: [] },
+      support: supportFor(options),
       // --parallel N: N lanes over this process and one worker (harness/run/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: {
@@ -424,7 +433,7 @@ export async function runConformance(
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
       else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
     }
-    loadedSupport.set(supportKey(options), support);
+    loadedSupport ??= { paths: [...new Set([...options.steps, HOOKS])].join('\n'), library: support };
     // Interrupted: the signal handler writes the reports of what ran and exits; nothing more is recorded.
     if (stopping) await stopping;
     progress?.clear();

@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { OPTIONAL_FEATURES, optionalFeatureOf, readManifest } from '../../../grading/manifest.ts';
 import { compileRubric } from '../../../grading/rubric.ts';
 import { computeGrade, type Grade } from '../../../grading/score.ts';
 import { buildGradeMarkdown } from '../../../grading/outputs/grade-md.ts';
 import { buildClassHtml } from '../../../grading/class-report.ts';
 import { info, result } from './helpers.ts';
-import { PROJECT_ROOT } from '../proof/support/conformance-run.ts';
+import { commandInProcess, PROJECT_ROOT } from '../proof/support/conformance-run.ts';
 import { fixtureCommand } from '../../support/fixture-command.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-'));
@@ -84,10 +83,9 @@ test('a grade with a manifest: same points, failures split into claimed-but-brok
 
 test('end to end: a server without the extensions, whose manifest claims /HISTORY only', { timeout: 180_000 }, async () => {
   const reports = path.join(tmp, 'reports');
-  const run = await execa(
-    'node',
+  const run = await commandInProcess(
+    'grade',
     [
-      '--import', 'tsx', 'grading/cli.ts',
       '--server', fixtureCommand('test/fixtures/broken-servers/no-extensions.ts', '{port}'),
       '--rubric', 'strict',
       '--tags', '@extension',
@@ -96,7 +94,7 @@ test('end to end: a server without the extensions, whose manifest claims /HISTOR
       '--reports', reports,
       '--no-sandbox', // the project's own fixture server
     ],
-    { cwd: PROJECT_ROOT, reject: false, timeout: 170_000, env: { NO_COLOR: '1' } },
+    170_000,
   );
   assert.equal(run.exitCode, 1, `${run.stdout}\n${run.stderr}`);
   const grade = JSON.parse(fs.readFileSync(path.join(reports, 'grade.json'), 'utf8')) as Grade;

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../common/project-root.ts';
+import { commandInProcess } from '../proof/support/conformance-run.ts';
 import type { Grade } from '../../../grading/score.ts';
 
 function tempReports(t: { after(fn: () => void): void }): string {
@@ -17,9 +16,9 @@ function tempReports(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
+/** `npm run grade -- <args>`, by its own main in this process (test/unit/proof/support/conformance-run.ts). */
 async function grade(args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
-  const run = await execa(process.execPath, ['--import', 'tsx', 'grading/cli.ts', ...args], { cwd: PROJECT_ROOT, reject: false, timeout: 240_000 });
-  return { exitCode: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
+  return commandInProcess('grade', args, 240_000);
 }
 
 const readGrade = (dir: string): Grade => JSON.parse(fs.readFileSync(path.join(dir, 'grade.json'), 'utf8')) as Grade;

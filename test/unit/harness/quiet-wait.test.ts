@@ -30,6 +30,16 @@ describe('QuietWait', () => {
     assert.ok(learned(Array(MIN_SAMPLES).fill(200)).waitMs() > 300);
   });
 
+  it('forget(): a new run starts from the configured quiet period, with nothing learned or counted', () => {
+    const q = learned(Array(MIN_SAMPLES).fill(200));
+    q.recordLateArrival(400);
+    q.noteWait(q.waitMs());
+    assert.notEqual(q.waitMs(), 300);
+    q.forget();
+    assert.equal(q.waitMs(), 300);
+    assert.deepEqual(q.summary(), new QuietWait(settings).summary());
+  });
+
   it('forgets slow samples once WINDOW newer ones came', () => {
     const q = learned([...Array(MIN_SAMPLES).fill(100), 2]);
     assert.equal(q.waitMs(), MULTIPLIER * 100);

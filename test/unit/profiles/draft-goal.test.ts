@@ -5,24 +5,23 @@
  * structured tokens (`MSG room 2 alice text`), the seed's free French text, `[COMMAND] JOIN x` without
  * terminators, and IRC-like `:alice PRIVMSG #r :hi`; and a fifth written after the drafter (stars: `*** ` notices
  * glued without line endings, `!!! ` refusals in words the drafter does not know). The draft is made in-process against the fixture; both
- * profiles then grade it through `npm run grade` (child processes, as a grader would). A draft that leaves
+ * profiles then grade it with `npm run grade`'s own main, in this process, one grade at a time. A draft that leaves
  * everything out would be "within 2 points" for nothing, so the draft must also grade at least half as many
  * scenarios as the hand-written profile does.
  *
  * Bounded: a tag selection (DRAFT_GOAL_TAGS overrides it; "" is the whole suite, the figures of the report
  * in docs/PROFILES.md). The five drafts run first, together and in this process (the drafter reads answers by
  * their quiet periods: beside ten grading processes on two cores, its fixtures answered late and a draft
- * failed); then the ten grades, each running its scenarios 4 at a time. Ten servers start at once on a
- * machine also running other test files: the fixtures get a long start timeout (start speed is not what
- * this measures), and a grade that is not complete fails with its own notes.
+ * failed); then the ten grades, each running its scenarios 4 at a time. On a machine also running other
+ * test files the fixtures get a long start timeout (start speed is not what this measures), and a grade
+ * that is not complete fails with its own notes.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../../common/project-root.ts';
+import { commandInProcess } from '../proof/support/conformance-run.ts';
 import { draftProfile } from '../../../harness/draft/draft.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
 import type { Grade } from '../../../grading/score.ts';
@@ -55,10 +54,10 @@ const DIALECTS: Dialect[] = [
 /** The grade on the /20 scale, and how many scenarios counted. */
 async function grade(fixture: string, profile: string, label: string): Promise<{ on20: number; counted: number; grade: Grade }> {
   const reports = path.join(dir, label);
-  const run = await execa(
-    process.execPath,
-    ['--import', 'tsx', 'grading/cli.ts', '--server', fixtureCommand(`test/fixtures/dialect-servers/${fixture}.ts`, '{port}'), '--no-sandbox', '--profile', profile, '--tags', TAGS, '--timeout', '2000', '--quiet-ms', '250', '--start-timeout', '60000', '--parallel', '4', '--reports', reports],
-    { cwd: PROJECT_ROOT, reject: false, timeout: 900_000 },
+  const run = await commandInProcess(
+    'grade',
+    ['--server', fixtureCommand(`test/fixtures/dialect-servers/${fixture}.ts`, '{port}'), '--no-sandbox', '--profile', profile, '--tags', TAGS, '--timeout', '2000', '--quiet-ms', '250', '--start-timeout', '60000', '--parallel', '4', '--reports', reports],
+    900_000,
   );
   const file = path.join(reports, 'grade.json');
   assert.ok(fs.existsSync(file), `${label}: no grade.json\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);

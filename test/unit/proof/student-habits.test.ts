@@ -29,7 +29,11 @@ after(async () => {
   for (const dir of reportDirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** `npm run grade` on one fixture (trusted code: --no-sandbox), bounded; its grade.json. */
+/**
+ * `npm run grade` on one fixture (trusted code: --no-sandbox), bounded; its grade.json. A child process:
+ * the grader adds its own support code (the budget hook), which this process, having run the suite
+ * without it, cannot load.
+ */
 async function grade(fixture: string, tags: string, extraArgs: string[]): Promise<Grade> {
   const reports = await mkdtemp(path.join(os.tmpdir(), 'habit-grade-'));
   reportDirs.push(reports);

@@ -78,30 +78,45 @@ export async function runConformanceCli(options: ConformanceRunOptions): Promise
 /** The in-process run under way (they run one at a time: a run's quiet waits and transcripts are per process). */
 let inProcessQueue: Promise<unknown> = Promise.resolve();
 
-export async function runConformanceInProcess(options: ConformanceRunOptions): Promise<ConformanceRun> {
-  if (options.nodeFlags !== undefined) throw new Error('node flags need a process of their own: use runConformanceCli');
+export interface InProcessCommand {
+  exitCode: number | undefined;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+}
+
+/**
+ * `npm run conformance -- <args>` or `npm run grade -- <args>`, run by the command's own main in this
+ * process after the runs before it, its output kept; bounded by `deadlineMs` (then `timedOut`).
+ */
+export async function commandInProcess(command: 'conformance' | 'grade', args: string[], deadlineMs = 300_000): Promise<InProcessCommand> {
   const previous = inProcessQueue;
   let done: () => void = () => {};
   inProcessQueue = new Promise<void>((resolve) => (done = resolve));
   await previous;
   try {
-    const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'proof-reports-'));
+    // Imported here: the files that only run the commands as children do not load the harness.
+    const { main } = command === 'conformance' ? await import('../../../../harness/cli/conformance.ts') : await import('../../../../grading/cli.ts');
     const stdout = new TextSink();
     const stderr = new TextSink();
     const started = Date.now();
-    const deadlineMs = options.deadlineMs ?? 300_000;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), deadlineMs)));
     const io = { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream };
-    // Imported here: the files that only run the command as a child do not load the harness.
-    const { main } = await import('../../../../harness/cli/conformance.ts');
-    const outcome = await Promise.race([main(commandArgs(options, reportsDir), io, PROJECT_ROOT), deadline]);
+    const outcome = await Promise.race([main(args, io, PROJECT_ROOT), deadline]);
     clearTimeout(timer);
     const timedOut = outcome === 'timed out';
-    return readBack({ exitCode: timedOut ? undefined : outcome, timedOut, stdout: stdout.text, stderr: stderr.text, wallMs: Date.now() - started, reportsDir });
+    return { exitCode: timedOut ? undefined : outcome, timedOut, stdout: stdout.text, stderr: stderr.text, wallMs: Date.now() - started };
   } finally {
     done();
   }
+}
+
+export async function runConformanceInProcess(options: ConformanceRunOptions): Promise<ConformanceRun> {
+  if (options.nodeFlags !== undefined) throw new Error('node flags need a process of their own: use runConformanceCli');
+  const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'proof-reports-'));
+  return readBack({ ...(await commandInProcess('conformance', commandArgs(options, reportsDir), options.deadlineMs)), reportsDir });
 }
 
 /** A stream that keeps what is written to it. */
