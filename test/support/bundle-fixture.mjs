@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
  * Bundles one TypeScript fixture (a test server) into one plain JavaScript file, for
- * test/support/fixture-command.ts: `node bundle-fixture.mjs <entry.ts> <out.mjs>`.
+ * test/support/fixture-command.ts: `node bundle-fixture.mjs <entry.ts> <out.mjs>`. Beside it,
+ * `<out>.inputs.json` lists the source files it was made from with their size and mtime, so that another
+ * test process can tell the bundle is still current. Both are written to temporary names and renamed
+ * into place, the list last: a reader that finds the list finds the bundle it describes.
  *
  * Plain JavaScript because a fixture server started through `node --import tsx` spends about 0.6 s of CPU
  * in tsx's module hooks before it listens, against about 0.15 s bundled; a unit run starts some 200 of
@@ -12,7 +15,7 @@
  * the project's files from where they are (common/project-root.ts) must not see the bundle's place. The
  * entry keeps the bundle's own, which is what its "am I the main module" check compares with argv[1].
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -40,9 +43,11 @@ const ownImportMeta = {
   },
 };
 
-await build({
+const temporary = `${outfile}.${process.pid}.tmp`;
+const result = await build({
   entryPoints: [entryPath],
-  outfile,
+  outfile: temporary,
+  metafile: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -52,3 +57,14 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [ownImportMeta],
 });
+
+const inputs = await Promise.all(
+  Object.keys(result.metafile.inputs).map(async (input) => {
+    const file = path.resolve(input);
+    const { size, mtimeMs } = await stat(file);
+    return { file, size, mtimeMs };
+  }),
+);
+await writeFile(`${temporary}.inputs.json`, JSON.stringify(inputs));
+await rename(temporary, outfile);
+await rename(`${temporary}.inputs.json`, `${outfile}.inputs.json`);

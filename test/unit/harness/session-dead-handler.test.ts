@@ -61,7 +61,7 @@ after(async () => {
 });
 
 function session(): Session {
-  const s = createSession({ target: { host: '127.0.0.1', port: server.port }, profile: 'canonical', timeoutMs: 1000, quietMs: 100, pristine: false });
+  const s = createSession({ target: { host: '127.0.0.1', port: server.port }, profile: 'canonical', timeoutMs: 3000, quietMs: 100, pristine: false });
   sessions.push(s);
   return s;
 }

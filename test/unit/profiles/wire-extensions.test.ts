@@ -113,7 +113,10 @@ describe('bracket dialect: no terminator, pause between sends, idle framing, spl
     const profile = loadProfile('bracket');
     const hasty = { ...profile, sendPauseMs: 0 };
     assert.ok(profileWarnings(hasty).some((w) => /wire\.lineEnding is ""/.test(w)), 'profile:check warns');
-    const paced = session(port, profile);
+    // The profile's 40 ms pause is for a server in a process of its own. This one shares the test's process:
+    // on a loaded machine the process can resume after the pause with the pause's timer due before the
+    // server's read of the first command, which then arrives glued to the second. A longer pause here.
+    const paced = session(port, { ...profile, sendPauseMs: 300 });
     const rushed = session(port, hasty);
     for (const s of [paced, rushed]) await s.register('alice');
     const pings = async (s: Session) => Promise.all([s.run('alice', 'ping', { token: 'one' }), s.run('alice', 'ping', { token: 'two' })]);
