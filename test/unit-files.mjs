@@ -24,8 +24,11 @@ const SPAWNS = /runConformanceCli|runConformanceInProcess|fixtureCommand|fixture
  * its own process with the comment `unit-files: own process`.
  */
 const OWN_PROCESS = /memoryUsage|heapUsed|unit-files: own process/;
-/** The longest of them (measured: each is a minute or more of wall time on a busy 2-core machine). */
-const LONGEST = ['test/unit/proof/broken-servers.test.ts', 'test/unit/profiles/fixture-runs.test.ts', 'test/unit/proof/console-proof.test.ts', 'test/unit/resilience/misbehaving-targets.test.ts'];
+/**
+ * The longest of them, started first (measured alone, two files at a time on this 2-core machine: 50 to
+ * 80 s of wall time each, most of it waiting: quiet periods, a submission cut off at its time limit).
+ */
+const LONGEST = ['test/unit/proof/broken-servers.test.ts', 'test/unit/profiles/draft-goal.test.ts', 'test/unit/grading/batch-e2e.test.ts', 'test/unit/hardening/adversarial-batch.test.ts'];
 /** Runs every in-process file in one process (it imports them). */
 export const IN_ONE_PROCESS = 'test/unit-in-one-process.mjs';
 
