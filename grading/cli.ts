@@ -34,13 +34,13 @@ export async function main(argv: string[], io: RunnerIo = { stdout: process.stdo
     if (command.mode === 'batch') return await runBatch(command, rubric, io.stdout);
     const { grade, exitCode } = await gradeRun(
       {
-      runner: command.runner,
-      featurePaths: command.featurePaths,
-      rubric,
-      vpl: command.vpl,
-      ...(command.budgetS !== undefined ? { budgetS: command.budgetS } : {}),
-      ...(command.name !== undefined ? { submission: command.name } : {}),
-      ...(command.manifest !== undefined ? { manifest: command.manifest } : {}),
+        runner: command.runner,
+        featurePaths: command.featurePaths,
+        rubric,
+        vpl: command.vpl,
+        ...(command.budgetS !== undefined ? { budgetS: command.budgetS } : {}),
+        ...(command.name !== undefined ? { submission: command.name } : {}),
+        ...(command.manifest !== undefined ? { manifest: command.manifest } : {}),
       },
       io,
     );

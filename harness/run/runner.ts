@@ -48,8 +48,11 @@ const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.t
  */
 let loadedSupport: { paths: string; library: ISupportCodeLibrary } | undefined;
 
+/** The support files a run imports: its step definitions and the runner's own hooks. */
+const supportPaths = (options: RunnerOptions): string[] => [...new Set([...options.steps, HOOKS])];
+
 function supportFor(options: RunnerOptions): IRunOptions['support'] {
-  const importPaths = [...new Set([...options.steps, HOOKS])];
+  const importPaths = supportPaths(options);
   if (loadedSupport === undefined) return { importPaths, requireModules: [], requirePaths: [], loaders: [] };
   if (loadedSupport.paths !== importPaths.join('\n')) {
     throw new Error(`this process already ran the suite with other support code (${loadedSupport.paths.replaceAll('\n', ', ')}); a run with ${importPaths.join(', ')} needs a process of its own`);
@@ -433,7 +436,7 @@ export async function runConformance(
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
       else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
     }
-    loadedSupport ??= { paths: [...new Set([...options.steps, HOOKS])].join('\n'), library: support };
+    loadedSupport ??= { paths: supportPaths(options).join('\n'), library: support };
     // Interrupted: the signal handler writes the reports of what ran and exits; nothing more is recorded.
     if (stopping) await stopping;
     progress?.clear();
