@@ -1,9 +1,12 @@
 /**
- * Runs the REAL client (reference-client/cli.ts) as a child process with piped stdio, for tests.
+ * Runs the REAL client (reference-client/cli.ts) as a child process with piped stdio, for tests: its
+ * code bundled into plain JavaScript (test/support/fixture-command.ts), which starts in a fraction of the
+ * CPU that tsx's hooks take. terminal.test.ts runs it through tsx in a real terminal, as users do.
  * Every wait is bounded; `kill()` is always safe to call from `after`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { fixtureBundle } from '../../support/fixture-command.ts';
 
 export const CLI_PATH = fileURLToPath(new URL('../../../reference-client/cli.ts', import.meta.url));
 /** tsx's loader as an absolute URL, so the client can run with any working directory. */
@@ -26,7 +29,7 @@ export class ClientProcess {
   private readonly child: ChildProcess;
 
   constructor(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-    this.child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_PATH, ...args], {
+    this.child = spawn(process.execPath, [fixtureBundle(CLI_PATH), ...args], {
       cwd: options.cwd ?? process.cwd(),
       // Not npm's record of where a surrounding `npm run` started: the client would take it for the user's directory.
       env: { ...withoutNpmDirectory(process.env), NO_COLOR: '1', ...options.env },
