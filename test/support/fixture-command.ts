@@ -42,9 +42,9 @@ export function bundleIsCurrent(outfile: string): boolean {
   });
 }
 
-/** The bundle of `relativeScript` (relative to the project): made on first use, remade when a source changed. */
-export function fixtureBundle(relativeScript: string): string {
-  const entry = path.resolve(PROJECT_ROOT, relativeScript);
+/** The bundle of `script` (relative to the project, or absolute): made on first use, remade when a source changed. */
+export function fixtureBundle(script: string): string {
+  const entry = path.resolve(PROJECT_ROOT, script);
   const known = bundles.get(entry);
   if (known !== undefined) return known;
   mkdirSync(FOLDER, { recursive: true });
@@ -52,13 +52,13 @@ export function fixtureBundle(relativeScript: string): string {
   const outfile = path.join(FOLDER, `${path.relative(PROJECT_ROOT, entry).replaceAll(path.sep, '__').replace(/\.ts$/, '')}.mjs`);
   if (!bundleIsCurrent(outfile)) {
     const built = spawnSync(process.execPath, [BUNDLER, entry, outfile], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
-    if (built.status !== 0) throw new Error(`could not bundle ${relativeScript} (exit ${built.status ?? built.signal}): ${built.stderr || built.error?.message}`);
+    if (built.status !== 0) throw new Error(`could not bundle ${script} (exit ${built.status ?? built.signal}): ${built.stderr || built.error?.message}`);
   }
   bundles.set(entry, outfile);
   return outfile;
 }
 
-/** `node <bundle of relativeScript> <args>`: a fixture server's command, `{port}` and all. */
-export function fixtureCommand(relativeScript: string, ...args: string[]): string {
-  return ['node', fixtureBundle(relativeScript), ...args].join(' ');
+/** `node <bundle of script> <args>`: a fixture server's command, `{port}` and all. */
+export function fixtureCommand(script: string, ...args: string[]): string {
+  return ['node', fixtureBundle(script), ...args].join(' ');
 }

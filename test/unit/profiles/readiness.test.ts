@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import { canWatchListeningSockets, listeningPortsOfGroup } from '../../../harness/target/listening.ts';
@@ -40,7 +41,7 @@ describe('readiness detection', { skip }, () => {
     // ...and the server dies of it, once the probe has closed: on a loaded machine that may take a while
     // longer than the harness's own short settle, so wait for the death itself (bounded).
     const deadline = Date.now() + 15_000;
-    while (target.crashCount() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (target.crashCount() === 0 && Date.now() < deadline) await sleep(20);
     const crashes = await target.crashesSince(0, true);
     assert.equal(crashes.length, 1);
     assert.match(crashes[0]!.text, /exited with code 1[\s\S]*crashing/);

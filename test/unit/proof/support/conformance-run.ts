@@ -15,10 +15,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { IdGenerator, type Envelope, type Scenario } from '@cucumber/messages';
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
-import { Writable } from 'node:stream';
 import { buildRunModel, type ScenarioResult } from '../../../../harness/reports/run-model.ts';
 import { PROJECT_ROOT } from '../../../../common/project-root.ts';
 
