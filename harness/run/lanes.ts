@@ -108,10 +108,13 @@ function forkWorker(worker: CucumberWorker, setting: WorkerSetting, onGone: (err
   const waiting: Array<(ok: boolean) => void> = [];
   let finishing = false;
   let closed = false;
+  /** Stopped while still starting (it ran nothing): its end is expected, whatever its exit code. */
+  let abandoned = false;
   const closedPromise = new Promise<void>((resolve) =>
     child.once('close', (code) => {
       closed = true;
       resolve();
+      if (abandoned) return;
       if (!finishing || code !== 0 || waiting.length > 0) onGone(new Error(`the scenario worker process ended unexpectedly (exit code ${code ?? '?'})`));
     }),
   );
@@ -149,7 +152,16 @@ function forkWorker(worker: CucumberWorker, setting: WorkerSetting, onGone: (err
     side,
     finish: async () => {
       finishing = true;
-      if (!closed) child.send({ type: 'FINALIZE' });
+      if (!closed) {
+        // A run shorter than the worker's start-up (a few scenarios) ends before it is READY: it ran nothing,
+        // so it has no AfterAll hooks to run, and Cucumber's worker crashes with a stack trace on the user's
+        // terminal when FINALIZE comes before its INITIALIZE is done. Stop it instead.
+        if (side.ready) child.send({ type: 'FINALIZE' });
+        else {
+          abandoned = true;
+          child.kill();
+        }
+      }
       await closedPromise;
     },
   };

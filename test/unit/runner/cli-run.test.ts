@@ -90,6 +90,21 @@ test('--parallel 2 loads TypeScript support code in the workers; @pristine and @
   assert.doesNotMatch(summary, /Filtered out/);
 });
 
+test('--parallel 2 on a run shorter than the worker\'s start-up: the worker is stopped quietly, no stack trace on the terminal', async () => {
+  // The suite's own features on the embedded server: three /PING scenarios end in milliseconds.
+  const reports = await fs.mkdtemp(path.join(os.tmpdir(), 'runner-test-'));
+  after(() => fs.rm(reports, { recursive: true, force: true }));
+  const result = await execa('node', ['--import', 'tsx', 'harness/cli/conformance.ts', '--parallel', '2', '--tags', '@ping', '--reports', reports], {
+    cwd: PROJECT_ROOT,
+    reject: false,
+    timeout: 90_000,
+    env: { NO_COLOR: '1' },
+  });
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.match(await fs.readFile(path.join(reports, 'summary.md'), 'utf8'), /Parallel workers: 2/);
+  assert.doesNotMatch(result.stderr, /Unexpected error|runAfterAllHooks|worker process ended/);
+});
+
 test('--parallel 3: @exclusive scenarios never share the server with another scenario', async () => {
   const { result, read } = await conformance(['--server', ECHO, '--parallel', '3', '--tags', '@scheduling', `${FIXTURES}/features`]);
   assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
