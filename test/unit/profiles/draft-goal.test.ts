@@ -91,12 +91,20 @@ async function measure(dialect: Dialect, { file, draftMs }: { file: string; draf
     `${dialect.name}: hand ${hand.on20.toFixed(2)}/20 (${hand.counted} counted, ${hand.grade.counts.failed} failed), ` +
     `draft ${drafted.on20.toFixed(2)}/20 (${drafted.counted} counted, ${drafted.grade.counts.failed} failed), ` +
     `difference ${Math.abs(hand.on20 - drafted.on20).toFixed(2)}; draft made in ${(draftMs / 1000).toFixed(1)} s`;
-  const failedByDraft = drafted.grade.scenarios.filter((s) => s.status === 'failed').map((s) => `  ${s.name}: ${(s.message ?? '').split('\n')[0]}`);
+  // Each failure, with either profile, named with its message: a failure here is either a drafting gap or the
+  // fixture's fault, and either is something to read, not a bare difference in points.
+  const failures = (g: Grade): string[] => g.scenarios.filter((s) => s.status === 'failed').map((s) => `    ${s.key} ${s.name} (at "${s.failingStep ?? '?'}"): ${(s.message ?? '').split('\n').slice(0, 3).join(' | ')}`);
+  const failedByHand = failures(hand.grade);
+  const failedByDraft = failures(drafted.grade);
   const problems = [
     Math.abs(hand.on20 - drafted.on20) > 2 ? 'more than 2 points apart' : '',
     drafted.counted * 2 < hand.counted ? 'the draft grades too few scenarios to compare' : '',
   ].filter(Boolean);
-  return { line: `${line}${failedByDraft.length ? `\n  failed with the draft:\n${failedByDraft.join('\n')}` : ''}`, problems };
+  const listed = [
+    failedByHand.length ? `\n  failed with the hand-written profile:\n${failedByHand.join('\n')}` : '',
+    failedByDraft.length ? `\n  failed with the draft:\n${failedByDraft.join('\n')}` : '',
+  ].join('');
+  return { line: `${line}${listed}`, problems };
 }
 
 test(`a drafted profile grades within 2 points /20 of the hand-written one (tags: ${TAGS || 'all'})`, { timeout: 1_800_000 }, async (t) => {
