@@ -57,8 +57,8 @@ Grading:
                              apart from those it claims (batch: read from each sub-folder)
   --reports <dir>            where reports go (default reports/)
 
-Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --fixed-quiet, --parallel, --isolation, --steps,
---seed, --load-scale, --repeat, --shuffle, --diff (grade.md then shows flaky verdicts and the side by side with
+Passed to the runner: --profile, --client, --tags, --timeout, --quiet-ms, --fixed-quiet, --run-ungradable, --parallel,
+--isolation, --steps, --seed, --load-scale, --repeat, --shuffle, --diff (grade.md then shows flaky verdicts and the side by side with
 the reference server; the rubric's "flaky" says how a flaky scenario counts).
 Feature paths default to features/.
 
@@ -77,6 +77,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'quiet-ms': { type: 'string' },
   'fixed-quiet': { type: 'boolean' },
+  'run-ungradable': { type: 'boolean' },
   parallel: { type: 'string' },
   isolation: { type: 'string' },
   steps: { type: 'string', multiple: true },
@@ -103,7 +104,7 @@ const OPTIONS = {
 } as const;
 
 /** Options the runner's own parser understands, passed on verbatim. */
-const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'fixed-quiet', 'parallel', 'isolation', 'steps', 'seed', 'load-scale', 'repeat'] as const;
+const RUNNER_OPTIONS = ['server', 'target', 'oper-password', 'start-timeout', 'profile', 'client', 'tags', 'timeout', 'quiet-ms', 'fixed-quiet', 'run-ungradable', 'parallel', 'isolation', 'steps', 'seed', 'load-scale', 'repeat'] as const;
 /** Runner flags without a value, passed on when given. */
 const RUNNER_FLAGS = ['diff', 'shuffle'] as const;
 

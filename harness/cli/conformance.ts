@@ -60,6 +60,9 @@ Selection and timing:
   --fixed-quiet              without a barrier, always wait --quiet-ms; by default the wait is learned:
                              ${MULTIPLIER} x the 90th percentile of the reply latency, at least ${FLOOR_MS} ms, at most
                              half of --timeout (the run's notes say what was learned)
+  --run-ungradable           also run the scenarios the profile cannot grade, up to the step it cannot
+                             express; by default they end "not gradable" before they start, found first
+                             against the bundled reference server with what the profile lacks
   --steps <glob>             support code to load, repeatable (default steps/**/*.ts)
   --seed <n>                 seed of the harness's random choices (the @load storms); printed by a failing
                              @load scenario, so a run can be replayed
@@ -101,6 +104,7 @@ const OPTIONS = {
   'quiet-ms': { type: 'string' },
   'force-quiet': { type: 'boolean' },
   'fixed-quiet': { type: 'boolean' },
+  'run-ungradable': { type: 'boolean' },
   steps: { type: 'string', multiple: true },
   seed: { type: 'string' },
   'load-scale': { type: 'string' },
@@ -228,6 +232,7 @@ export function parseCommandLine(argv: string[], cwd: string = process.cwd()): P
       quietMs: integer('quiet-ms', v['quiet-ms'], 300, 0),
       forceQuiet: v['force-quiet'] ?? false,
       ...(v['fixed-quiet'] ? { fixedQuiet: true } : {}),
+      ...(v['run-ungradable'] ? { runUngradable: true } : {}),
       isolation,
       reportsDir: path.resolve(cwd, v.reports ?? path.join(PROJECT_ROOT, 'reports')),
       features,

@@ -1,117 +1,30 @@
 /**
  * Which scenarios a profile makes "not gradable", and what they are worth (issue #14, `npm run profile:check`).
  *
- * Not from a table of what each step needs (it would drift from the steps): the suite itself is run, in
- * this process, against the bundled reference server with the canonical profile minus everything the
- * profile under check lacks (its "gaps": commands it cannot express, events it cannot recognise, reply
- * fields and data lines it does not read, WHO roles, error codes, capabilities, the console). Every
- * scenario that ends "not gradable" in that run is one the profile makes ungradable, for the reason the
- * steps give, which names the missing profile field. A scenario counts under the first missing field it
+ * Not from a table of what each step needs (it would drift from the steps): the same forecast a run makes
+ * before it starts (harness/run/known-ungradable.ts), i.e. the suite run in this process against the bundled
+ * reference server with the canonical profile minus everything the profile under check lacks (its "gaps",
+ * harness/dialect/gap-profile.ts). Every scenario that ends "not gradable" in that run is one the profile
+ * makes ungradable, for the reason the steps give, which names the missing profile field. A scenario counts under the first missing field it
  * meets (completing that field may reveal the next one).
  *
  * What is not carried over, and so not listed: the profile's names rules and course variants (profile:check
  * prints them apart), stream framing (the @load scenarios' numbered lines), and client-driven mode.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Envelope } from '@cucumber/messages';
-import { COMMAND_NAMES, EVENT_NAMES } from '../dialect/catalogue.ts';
+import { gapProfile, type Raw } from '../dialect/gap-profile.ts';
 import { resolveProfilePath } from '../dialect/load-profile.ts';
 import type { Profile } from '../dialect/profile-types.ts';
-import { runSuiteInProcess } from './in-process-run.ts';
+import { forecastUngradable } from './known-ungradable.ts';
 import { buildRunModel } from '../reports/run-model.ts';
-import { createTarget } from '../target/index.ts';
 import { categoryOf, loadRubric, pointShares, scenarioWeight, type Rubric } from '../../grading/rubric.ts';
 import { featureFiles, readScenarios, scenarioKey } from '../../grading/scenarios.ts';
 import { pts } from '../../grading/outputs/format.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Canonical's JSON as written (profiles/canonical.json), the base the gaps are cut out of. */
-type Raw = Record<string, any>;
-
-const groupsOf = (pattern: RegExp): Set<string> => new Set([...pattern.source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)].map((m) => m[1]!));
-
-/** `source` with the named groups `names` made non-capturing: the pattern still matches, those fields are not read. */
-function withoutGroups(source: string, names: ReadonlySet<string>): string {
-  return source.replace(/\(\?<([A-Za-z_]\w*)>/g, (whole, name: string) => (names.has(name) ? '(?:' : whole));
-}
-
-const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string]);
-
-/** A pattern list with the groups the profile cannot read (not in `readable`) made non-capturing. */
-function keepReadable(patterns: unknown, readable: ReadonlySet<string>): string[] {
-  return asList(patterns).map((source) => {
-    const unread = new Set([...source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)].map((m) => m[1]!).filter((name) => !readable.has(name)));
-    return withoutGroups(source, unread);
-  });
-}
-
-/**
- * Canonical's profile JSON with `profile`'s gaps cut out, under `profile`'s name (so the reasons name it).
- * Returns the JSON and what could not be carried over (said beside the list).
- */
-export function gapProfile(profile: Profile, canonical: Raw): { raw: Raw; notCarried: string[] } {
-  const raw = JSON.parse(JSON.stringify(canonical)) as Raw;
-  delete raw.$schema;
-  raw.name = profile.name;
-  raw.description = `canonical minus what profile "${profile.name}" lacks (npm run profile:check)`;
-  const notCarried: string[] = [];
-
-  const okGroups = new Set(profile.okReply.flatMap((p) => [...groupsOf(p)]));
-  for (const name of COMMAND_NAMES) {
-    const spec = profile.commands[name];
-    const mine = raw.commands[name] as Raw | undefined;
-    if (!mine) continue;
-    if (!spec) {
-      delete raw.commands[name];
-      continue;
-    }
-    // Only canonical's templates whose arguments one of the profile's templates takes: a scenario giving
-    // an argument no template of the profile uses is not gradable (Dialect.render).
-    const argSets = new Set(spec.templates.map((t) => [...t.matchAll(/\{([A-Za-z_]\w*)\}/g)].map((m) => m[1]).sort().join(',')));
-    const sends = asList(mine.send).filter((t) => argSets.has([...t.matchAll(/\{([A-Za-z_]\w*)\}/g)].map((m) => m[1]).sort().join(',')));
-    if (sends.length === 0) {
-      delete raw.commands[name];
-      continue;
-    }
-    mine.send = sends;
-    const readable = new Set([...okGroups, ...spec.ok.flatMap((p) => [...groupsOf(p)])]);
-    if (mine.ok !== undefined) mine.ok = keepReadable(mine.ok, readable);
-    if (mine.data !== undefined) {
-      if (spec.data.length === 0) delete mine.data;
-      else mine.data = keepReadable(mine.data, new Set(spec.data.flatMap((p) => [...groupsOf(p)])));
-    }
-    if (!spec.nickSeparator) delete mine.nickSeparator;
-  }
-  for (const name of EVENT_NAMES) if (!profile.events[name]) delete raw.events[name];
-
-  if (!profile.who) delete raw.who;
-  else {
-    const groups = groupsOf(profile.who.member);
-    const roles = groups.has('role') ? ['owner', 'admin'] : ['owner', 'admin'].filter((role) => groups.has(role));
-    raw.who.member = keepReadable(raw.who.member, new Set(['nick', ...roles]))[0];
-  }
-  if (!profile.list) delete raw.list;
-
-  const readsCodes = profile.errorCodes && profile.errorReply.some((e) => e.code !== undefined || groupsOf(e.pattern).has('code'));
-  if (!profile.errorCodes) raw.capabilities.errorCodes = false;
-  else if (!readsCodes) raw.replies.error = keepReadable(raw.replies.error, new Set(['reason']));
-  raw.capabilities.lobby = profile.lobby;
-  if (profile.defaultChannel !== undefined) raw.capabilities.defaultChannel = profile.defaultChannel;
-  raw.capabilities.rawWire = profile.rawWire;
-
-  if (!profile.console) delete raw.console;
-  else if (profile.console.answer.length === 0) delete raw.console.answer;
-
-  if (profile.framing === 'stream') notCarried.push('stream framing (the @load scenarios number the lines a user received: not gradable in stream framing)');
-  if (Object.keys(profile.names).length > 0) notCarried.push('names rules (scenarios needing a name they exclude are not gradable)');
-  if (Object.keys(profile.variants).length > 0) notCarried.push('course variants (listed above)');
-  return { raw, notCarried };
-}
 
 /** The missing profile field a "not gradable" reason names: the key scenarios are grouped under. */
 export function missingField(reason: string): string {
@@ -173,25 +86,20 @@ export async function ungradableScenarios(profile: Profile, options: { rubric?: 
   const rubric = loadRubric(options.rubric ?? 'course', ROOT);
   const canonical = JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Raw;
   const { raw, notCarried } = gapProfile(profile, canonical);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'profile-gaps-'));
-  const file = path.join(dir, 'gaps.json');
   const envelopes: Envelope[] = [];
-  try {
-    await writeFile(file, JSON.stringify(raw, null, 2));
-    await runSuiteInProcess({
-      target: createTarget({ kind: 'embedded' }),
+  await forecastUngradable(
+    {
+      profile,
+      clientDriven: false,
       features: [path.join(ROOT, 'features')],
-      tags: rubric.selection,
+      tagExpression: rubric.selection,
       support: { importPaths: [path.join(ROOT, 'steps', '**', '*.ts')] },
-      timeoutMs: options.timeoutMs ?? 2000,
-      failFast: false,
       cwd: ROOT,
-      parameters: { profile: file },
+      timeoutMs: options.timeoutMs ?? 2000,
       onEnvelope: (envelope) => envelopes.push(envelope),
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    },
+    raw,
+  );
   const points = pointsByScenario(rubric);
   const results = buildRunModel(envelopes).scenarios;
   const groups = new Map<string, UngradableGroup>();

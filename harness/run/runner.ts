@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { randomInt } from 'node:crypto';
-import { loadSources, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import { loadSources, loadSupport, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { runtime, sources } from './cucumber-options.ts';
 import { readScenarios, scenarioKey } from '../../grading/scenarios.ts';
 import type { Envelope } from '@cucumber/messages';
@@ -31,6 +31,9 @@ import { setLanes } from './lanes.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
+import { forecastNote, forecastUngradable, gapsOf } from './known-ungradable.ts';
+import { loadProfile } from '../dialect/load-profile.ts';
+import type { Profile } from '../dialect/profile-types.ts';
 import { writeAnnotatedHtml } from '../reports/annotated-html.ts';
 import { EXIT_OK, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
@@ -51,9 +54,13 @@ let loadedSupport: { paths: string; library: ISupportCodeLibrary } | undefined;
 /** The support files a run imports: its step definitions and the runner's own hooks. */
 const supportPaths = (options: RunnerOptions): string[] => [...new Set([...options.steps, HOOKS])];
 
-function supportFor(options: RunnerOptions): IRunOptions['support'] {
+/** The support library of `options`' files: loaded by this process's first run, the same library after. */
+async function supportLibrary(options: RunnerOptions): Promise<ISupportCodeLibrary> {
   const importPaths = supportPaths(options);
-  if (loadedSupport === undefined) return { importPaths, requireModules: [], requirePaths: [], loaders: [] };
+  if (loadedSupport === undefined) {
+    const library = await loadSupport({ sources: sources(options.features, ''), support: { importPaths, requireModules: [], requirePaths: [], loaders: [] } }, { cwd: PROJECT_ROOT });
+    loadedSupport = { paths: importPaths.join('\n'), library };
+  }
   if (loadedSupport.paths !== importPaths.join('\n')) {
     throw new Error(`this process already ran the suite with other support code (${loadedSupport.paths.replaceAll('\n', ', ')}); a run with ${importPaths.join(', ')} needs a process of its own`);
   }
@@ -101,6 +108,12 @@ export interface RunnerOptions {
   sandbox?: { dir: string; allow: string[] };
   /** Stop at the first failed scenario (the rest are reported skipped). */
   failFast?: boolean;
+  /**
+   * Run the scenarios the profile cannot grade too, up to the step it cannot express, instead of ending them
+   * "not gradable" before they start (harness/run/known-ungradable.ts). Slower; the same verdicts, unless the
+   * server fails such a scenario's setup (then "failed" instead of "not gradable").
+   */
+  runUngradable?: boolean;
   /** Failures on the terminal with the stack and node:assert's diff (the reports always have them). */
   verbose?: boolean;
 }
@@ -343,6 +356,8 @@ export async function runConformance(
   try {
     const selection = await select(options, target);
     context.filtered = selection.filtered;
+    const support = await supportLibrary(options);
+    const knownUngradable = await forecastFor(options, selection.tagExpression, support, context, io);
 
     const address = await target.start();
     context.target = target.describe();
@@ -388,6 +403,7 @@ export async function runConformance(
       ...(target.operPassword !== undefined ? { operPassword: target.operPassword } : {}),
       ...(control ? { controlUrl: control.url, controlSecret: control.secret } : {}),
       ...(sandbox ? { sandbox: sandbox.spec } : {}),
+      ...(knownUngradable ? { knownUngradable } : {}),
     };
 
     await clearReports(options.reportsDir);
@@ -400,7 +416,7 @@ export async function runConformance(
 
     const runOptions: IRunOptions = {
       sources: sources(options.features, selection.tagExpression, order(0)),
-      support: supportFor(options),
+      support,
       // --parallel N: N lanes over this process and one worker (harness/run/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: {
@@ -422,21 +438,19 @@ export async function runConformance(
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
     setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() });
-    let support: ISupportCodeLibrary;
     try {
-      ({ support } = await runCucumber(runOptions, environment, (envelope: Envelope) => {
+      await runCucumber(runOptions, environment, (envelope: Envelope) => {
         // After an interrupt the target is gone: what Cucumber still runs is not the server's doing.
         if (interrupted) return;
         recordedEnvelopes += 1;
         builder.add(envelope);
         if (comparing) envelopes.push(envelope);
-      }));
+      });
     } finally {
       setLanes(1);
       if (previousStats === undefined) delete process.env[QUIET_WAIT_STATS_ENV];
       else process.env[QUIET_WAIT_STATS_ENV] = previousStats;
     }
-    loadedSupport ??= { paths: supportPaths(options).join('\n'), library: support };
     // Interrupted: the signal handler writes the reports of what ran and exits; nothing more is recorded.
     if (stopping) await stopping;
     progress?.clear();
@@ -511,6 +525,34 @@ export async function runConformance(
     await target.stop();
     process.off('exit', killOnExit);
     sandbox?.dispose();
+  }
+}
+
+/**
+ * The scenarios the profile cannot grade, known before the run (harness/run/known-ungradable.ts), for the
+ * Before hook that ends them at once; undefined when there are none, with --run-ungradable, or when the
+ * forecast failed (said in the notes: every scenario then runs, as it would without a forecast).
+ */
+async function forecastFor(options: RunnerOptions, tagExpression: string, support: ISupportCodeLibrary, context: RunContext, io: RunnerIo): Promise<Record<string, string> | undefined> {
+  if (options.runUngradable) return undefined;
+  let profile: Profile;
+  try {
+    profile = loadProfile(options.profile);
+  } catch {
+    return undefined; // a profile that does not load fails the run itself, with its own message
+  }
+  const clientDriven = options.client !== undefined;
+  const gaps = gapsOf(profile, clientDriven);
+  if (gaps === undefined) return undefined;
+  if (io.stdout.isTTY) io.stdout.write(`Finding the scenarios profile ${profile.name} cannot grade (against the bundled reference server)...\n`);
+  try {
+    const forecast = await forecastUngradable({ profile, clientDriven, features: options.features, tagExpression, support, cwd: PROJECT_ROOT }, gaps);
+    if (forecast.reasons.size === 0) return undefined;
+    context.notes.push(forecastNote(forecast, profile.name));
+    return Object.fromEntries(forecast.reasons);
+  } catch (error) {
+    context.notes.push(`the forecast of the scenarios profile ${profile.name} cannot grade failed (${internalErrorText(error)}): every scenario ran against the server`);
+    return undefined;
   }
 }
 

@@ -249,6 +249,17 @@ export interface HarnessParameters {
    */
   readonly client?: string;
   /**
+   * Behave as in client-driven mode where it decides what can be graded (literal wire lines, a user who
+   * stops reading), while talking TCP: the forecast of what a client-driven run cannot grade runs against
+   * the bundled reference server this way (harness/run/known-ungradable.ts).
+   */
+  readonly asIfClientDriven?: boolean;
+  /**
+   * Scenarios known not gradable before the run (`uri:line` -> the reason): a hook ends each one at once,
+   * "not gradable" with that reason, without touching the target (harness/run/known-ungradable.ts).
+   */
+  readonly knownUngradable?: Readonly<Record<string, string>>;
+  /**
    * Which scenarios attach their transcripts: those that failed (default), or all of them (--repeat and the
    * reference run of --diff, which compare runs of one scenario).
    */

@@ -107,6 +107,11 @@ class ScenarioSession implements Session {
     this.quiet.configure({ quietMs: params.quietMs, ceilingMs: Math.max(params.quietMs, Math.floor(params.timeoutMs / 2)), adaptive: !params.fixedQuiet });
   }
 
+  /** Each user is a client program (--client), or the forecast of such a run (HarnessParameters.asIfClientDriven). */
+  private get clientDriven(): boolean {
+    return this.params.client !== undefined || this.params.asIfClientDriven === true;
+  }
+
   // ---- names ------------------------------------------------------------------------------
 
   nick(logical: string): string {
@@ -334,7 +339,7 @@ class ScenarioSession implements Session {
     data: string | Uint8Array,
     options: { pauseMsBetweenParts?: number; parts?: Array<string | Uint8Array> } = {},
   ): Promise<void> {
-    if (this.params.client !== undefined) {
+    if (this.clientDriven) {
       throw new NotGradableError('literal wire lines cannot be sent in client-driven mode (--client): the client program owns the wire');
     }
     if (!this.dialect.profile.rawWire) {
@@ -433,7 +438,7 @@ class ScenarioSession implements Session {
   }
 
   async stopReading(user: string): Promise<void> {
-    if (this.params.client !== undefined) {
+    if (this.clientDriven) {
       throw new NotGradableError('a client program cannot be made to stop reading (--client): the harness reads its output through a pipe');
     }
     await this.connect(user);

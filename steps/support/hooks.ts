@@ -28,6 +28,7 @@ import { SERVER_WIDE_TAG, type BeginResponse, type EndResponse } from '../../har
 import { CONTROL_TIMEOUT_MS, control, type TargetControlWorld } from './target-control.ts';
 import { liftBansLeft } from './bans.ts';
 import { excusedBeforeStart } from './variants.ts';
+import { knownUngradableReason } from '../../harness/run/known-ungradable.ts';
 import type { ChatWorld } from './world.ts';
 
 const PRISTINE = '@pristine';
@@ -62,6 +63,18 @@ function isChatWorld(world: AnyWorld): world is ChatWorld {
 }
 
 // ---- Before each scenario, in this order ------------------------------------------------------
+
+/**
+ * 0. A scenario the profile cannot grade, known before the run (harness/run/known-ungradable.ts): it ends
+ *    here, "not gradable" with the reason the forecast found, and costs the target nothing (no restart,
+ *    no connection). Its setup would only have spent the server's time up to the step it cannot express.
+ */
+Before({ name: 'not gradable with this profile (known before the run)' }, async function (this: AnyWorld, { pickle }) {
+  const reason = knownUngradableReason(this.parameters, pickle);
+  if (reason === undefined) return undefined;
+  await this.attach(`not gradable: ${reason}`, 'text/plain');
+  return 'pending';
+});
 
 /**
  * 1. The target first: /begin may restart the server (a new address), and its crash mark must be taken

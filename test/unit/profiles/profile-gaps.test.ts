@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadProfile, resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
-import { describeUngradable, gapProfile, missingField, ungradableScenarios } from '../../../harness/run/profile-gaps.ts';
+import { describeUngradable, missingField, ungradableScenarios } from '../../../harness/run/profile-gaps.ts';
+import { gapProfile } from '../../../harness/dialect/gap-profile.ts';
 import { mainWithScenarios } from '../../../harness/cli/profile-check.ts';
 
 const canonicalRaw = JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Record<string, any>;

@@ -1,0 +1,139 @@
+/**
+ * The scenarios a profile cannot grade, known before the run (issue #19): a student server without a
+ * barrier spends a quiet period after every silent command, and in client-driven mode a client program per
+ * user, so a scenario that ends "not gradable" at its last step (a command the profile cannot express, a
+ * field it cannot read, a literal wire line) used to cost seconds of setup first. Which scenarios those are
+ * depends on the profile and the mode only, not on the server: the runner finds them first, by running the
+ * selection against the bundled reference server, in this process, with the profile's gaps cut out of the
+ * canonical profile (harness/run/profile-gaps.ts, the same forecast `npm run profile:check` prints). The
+ * main run then ends each of them at once, "not gradable" with the reason the forecast found (a Before hook,
+ * steps/support/hooks.ts), and runs the others against the server as before.
+ *
+ * What the forecast does not carry over (names rules, course variants, stream framing: gapProfile's
+ * `notCarried`) is still found during the run, as before. A forecast that fails is said in the run's notes and
+ * changes nothing: every scenario then runs. `--run-ungradable` turns it off.
+ *
+ * A scenario the profile cannot grade to its end is not gradable as a whole: its points go to hand grading
+ * whatever its setup would have done against the server (the same server's setup bugs fail the scenarios
+ * that check those rules). So the set of hand-graded scenarios depends on the profile, not on the server.
+ */
+import fs from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import type { Envelope } from '@cucumber/messages';
+import { loadProfile, resolveProfilePath } from '../dialect/load-profile.ts';
+import { gapProfile } from '../dialect/gap-profile.ts';
+import type { Profile } from '../dialect/profile-types.ts';
+import type { HarnessParameters } from '../session/session-api.ts';
+import { buildRunModel } from '../reports/run-model.ts';
+import { scenarioKeyOf } from '../reports/repeats.ts';
+import { createTarget } from '../target/index.ts';
+import { runSuiteInProcess } from './in-process-run.ts';
+
+/** The reason a scenario is known not gradable before the run, from the run's parameters (the Before hook's lookup). */
+export function knownUngradableReason(
+  parameters: Pick<HarnessParameters, 'knownUngradable'> | undefined,
+  pickle: { uri: string; location?: { line: number } },
+): string | undefined {
+  const known = parameters?.knownUngradable;
+  if (known === undefined || pickle.location === undefined) return undefined;
+  return known[`${pickle.uri}:${pickle.location.line}`];
+}
+
+/** Canonical's JSON as written (profiles/canonical.json). */
+function canonicalRaw(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Record<string, unknown>;
+}
+
+/** Canonical minus `profile`'s gaps, as gapProfile makes it; undefined when nothing is missing (nothing to find). */
+export function gapsOf(profile: Profile, clientDriven: boolean): Record<string, unknown> | undefined {
+  const canonical = canonicalRaw();
+  const { raw } = gapProfile(profile, canonical);
+  // Against canonical's own gap profile: gapProfile writes some fields in another form (lists for strings).
+  const comparable = (json: Record<string, unknown>): string => JSON.stringify({ ...json, name: undefined, description: undefined });
+  const nothingMissing = comparable(raw) === comparable(gapProfile(loadProfile('canonical'), canonical).raw);
+  return clientDriven || !nothingMissing ? raw : undefined;
+}
+
+export interface ForecastInput {
+  profile: Profile;
+  /** The run is client-driven (--client): literal wire lines and "stops reading" cannot be graded. */
+  clientDriven: boolean;
+  /** Absolute feature paths, and the run's final tag expression (the scenarios it will run). */
+  features: string[];
+  tagExpression: string;
+  /** The support library (or files) the main run uses: the same steps decide the same reasons. */
+  support: { importPaths: string[] } | ISupportCodeLibrary;
+  cwd: string;
+  /** Per-expectation timeout against the reference server (a scenario that times out is simply not forecast). */
+  timeoutMs?: number;
+  /** Every envelope of the forecast run (profile:check groups the results itself). */
+  onEnvelope?: (envelope: Envelope) => void;
+}
+
+export interface Forecast {
+  /** `uri:line` -> the reason, for each scenario that ended not gradable against the reference server. */
+  reasons: Map<string, string>;
+  /** Scenarios the forecast ran. */
+  ran: number;
+  ms: number;
+}
+
+/**
+ * Run the selection against a fresh embedded reference server with `profile`'s gaps and return the
+ * scenarios that end not gradable, with their reasons. Only "not gradable" is taken from this run: a
+ * scenario that passes or fails against the reference server here is run against the server under test.
+ */
+export async function forecastUngradable(input: ForecastInput, gaps = gapsOf(input.profile, input.clientDriven)): Promise<Forecast> {
+  const started = Date.now();
+  if (gaps === undefined) return { reasons: new Map(), ran: 0, ms: 0 };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'known-ungradable-'));
+  const file = path.join(dir, 'gaps.json');
+  const envelopes: Envelope[] = [];
+  try {
+    await writeFile(file, JSON.stringify(gaps, null, 2));
+    await runSuiteInProcess({
+      target: createTarget({ kind: 'embedded' }),
+      features: input.features,
+      tags: input.tagExpression,
+      support: input.support,
+      timeoutMs: input.timeoutMs ?? 5000,
+      failFast: false,
+      cwd: input.cwd,
+      parameters: { profile: file, ...(input.clientDriven ? { asIfClientDriven: true } : {}) },
+      onEnvelope: (envelope) => {
+        envelopes.push(envelope);
+        input.onEnvelope?.(envelope);
+      },
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const results = buildRunModel(envelopes).scenarios;
+  const reasons = new Map<string, string>();
+  for (const result of results) {
+    if (result.outcome !== 'not-gradable' || result.line === undefined) continue;
+    reasons.set(scenarioKeyOf(result), reasonForTheServer(result.notGradableReason ?? 'not gradable'));
+  }
+  return { reasons, ran: results.length, ms: Date.now() - started };
+}
+
+/**
+ * A forecast reason as the student's report shows it: without "not gradable:" (the hook says it again) and
+ * without the reply it quotes, which is the reference server's, not theirs (the field the profile does not
+ * read is the point).
+ */
+export function reasonForTheServer(reason: string): string {
+  return reason.replace(/^not gradable:\s*/, '').replace(/ from the reply "[\s\S]*"$/, ' from its reply');
+}
+
+/** The run's note about the forecast (the reports' notes, summary.md and grade.md). */
+export function forecastNote(forecast: Forecast, profileName: string): string {
+  return (
+    `${forecast.reasons.size} of the ${forecast.ran} scenarios are not gradable with profile ${profileName}, known before the run ` +
+    `(found in ${(forecast.ms / 1000).toFixed(1)} s against the bundled reference server with what the profile lacks): ` +
+    'they were not run against the server, and their points are for hand grading; --run-ungradable runs them anyway'
+  );
+}
