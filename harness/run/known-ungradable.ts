@@ -24,7 +24,7 @@ import path from 'node:path';
 import type { ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { loadProfile, resolveProfilePath } from '../dialect/load-profile.ts';
-import { gapProfile } from '../dialect/gap-profile.ts';
+import { gapProfile, type Raw } from '../dialect/gap-profile.ts';
 import type { Profile } from '../dialect/profile-types.ts';
 import type { HarnessParameters } from '../session/session-api.ts';
 import { buildRunModel } from '../reports/run-model.ts';
@@ -42,14 +42,14 @@ export function knownUngradableReason(
   return known[`${pickle.uri}:${pickle.location.line}`];
 }
 
-/** Canonical's JSON as written (profiles/canonical.json). */
-function canonicalRaw(): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Record<string, unknown>;
+/** Canonical's JSON as written (profiles/canonical.json): what gap profiles are cut out of. */
+export function canonicalJson(): Raw {
+  return JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Raw;
 }
 
 /** Canonical minus `profile`'s gaps, as gapProfile makes it; undefined when nothing is missing (nothing to find). */
 export function gapsOf(profile: Profile, clientDriven: boolean): Record<string, unknown> | undefined {
-  const canonical = canonicalRaw();
+  const canonical = canonicalJson();
   const { raw } = gapProfile(profile, canonical);
   // Against canonical's own gap profile: gapProfile writes some fields in another form (lists for strings).
   const comparable = (json: Record<string, unknown>): string => JSON.stringify({ ...json, name: undefined, description: undefined });

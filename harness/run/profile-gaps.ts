@@ -11,14 +11,12 @@
  * What is not carried over, and so not listed: the profile's names rules and course variants (profile:check
  * prints them apart), stream framing (the @load scenarios' numbered lines), and client-driven mode.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Envelope } from '@cucumber/messages';
-import { gapProfile, type Raw } from '../dialect/gap-profile.ts';
-import { resolveProfilePath } from '../dialect/load-profile.ts';
+import { gapProfile } from '../dialect/gap-profile.ts';
 import type { Profile } from '../dialect/profile-types.ts';
-import { forecastUngradable } from './known-ungradable.ts';
+import { canonicalJson, forecastUngradable } from './known-ungradable.ts';
 import { buildRunModel } from '../reports/run-model.ts';
 import { categoryOf, loadRubric, pointShares, scenarioWeight, type Rubric } from '../../grading/rubric.ts';
 import { featureFiles, readScenarios, scenarioKey } from '../../grading/scenarios.ts';
@@ -84,8 +82,7 @@ const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
  */
 export async function ungradableScenarios(profile: Profile, options: { rubric?: string; timeoutMs?: number } = {}): Promise<UngradableReport> {
   const rubric = loadRubric(options.rubric ?? 'course', ROOT);
-  const canonical = JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Raw;
-  const { raw, notCarried } = gapProfile(profile, canonical);
+  const { raw, notCarried } = gapProfile(profile, canonicalJson());
   const envelopes: Envelope[] = [];
   await forecastUngradable(
     {
