@@ -5,8 +5,8 @@
  * scenarios the profile cannot grade end "not gradable", for the reason the steps give
  * (harness/run/known-ungradable.ts, and profile:check's list in harness/run/profile-gaps.ts).
  *
- * What is not carried over is returned as `notCarried`: names rules, course variants and stream framing,
- * found during a run only. The canonical barrier stays even when the profile has none: no step needs a
+ * What is not carried over is returned as `notCarried`: names rules, course variants (unless `variants` is
+ * asked for) and stream framing, found during a run only. The canonical barrier stays even when the profile has none: no step needs a
  * barrier to be gradable (the quiet-period fallback grades the same checks), and it keeps the forecast fast.
  */
 import { COMMAND_NAMES, EVENT_NAMES } from './catalogue.ts';
@@ -36,7 +36,7 @@ function keepReadable(patterns: unknown, readable: ReadonlySet<string>): string[
  * Canonical's profile JSON with `profile`'s gaps cut out, under `profile`'s name (so the reasons name it).
  * Returns the JSON and what could not be carried over (said beside the list).
  */
-export function gapProfile(profile: Profile, canonical: Raw): { raw: Raw; notCarried: string[] } {
+export function gapProfile(profile: Profile, canonical: Raw, options: { variants?: boolean } = {}): { raw: Raw; notCarried: string[] } {
   const raw = JSON.parse(JSON.stringify(canonical)) as Raw;
   delete raw.$schema;
   raw.name = profile.name;
@@ -91,7 +91,11 @@ export function gapProfile(profile: Profile, canonical: Raw): { raw: Raw; notCar
 
   if (profile.framing === 'stream') notCarried.push('stream framing (the @load scenarios number the lines a user received: not gradable in stream framing)');
   if (Object.keys(profile.names).length > 0) notCarried.push('names rules (scenarios needing a name they exclude are not gradable)');
-  if (Object.keys(profile.variants).length > 0) notCarried.push('course variants (listed above)');
+  if (Object.keys(profile.variants).length > 0) {
+    // Carried when asked (the forecast before a run): the steps then adapt as they will in the run.
+    if (options.variants) raw.variants = { ...profile.variants };
+    else notCarried.push('course variants (listed above)');
+  }
   return { raw, notCarried };
 }
 

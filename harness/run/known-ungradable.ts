@@ -9,8 +9,10 @@
  * main run then ends each of them at once, "not gradable" with the reason the forecast found (a Before hook,
  * steps/support/hooks.ts), and runs the others against the server as before.
  *
- * What the forecast does not carry over (names rules, course variants, stream framing: gapProfile's
- * `notCarried`) is still found during the run, as before. A forecast that fails is said in the run's notes and
+ * The profile's course variants are carried over, so the steps adapt as they will in the run, and a
+ * scenario a variant excused or adapted is left to the run (its `variant:` note is what a rubric counts).
+ * What the forecast does not carry over (names rules, stream framing: gapProfile's `notCarried`) is still
+ * found during the run, as before. A forecast that fails is said in the run's notes and
  * changes nothing: every scenario then runs. `--run-ungradable` turns it off.
  *
  * A scenario the profile cannot grade to its end is not gradable as a whole: its points go to hand grading
@@ -26,10 +28,11 @@ import type { Envelope } from '@cucumber/messages';
 import { loadProfile, resolveProfilePath } from '../dialect/load-profile.ts';
 import { gapProfile, type Raw } from '../dialect/gap-profile.ts';
 import type { Profile } from '../dialect/profile-types.ts';
+import { VARIANT_PREFIX } from '../dialect/variants.ts';
 import type { HarnessParameters } from '../session/session-api.ts';
 import { buildRunModel } from '../reports/run-model.ts';
 import { scenarioKeyOf } from '../reports/repeats.ts';
-import { createTarget } from '../target/index.ts';
+import { embeddedReferenceServer } from '../target/embedded.ts';
 import { runSuiteInProcess } from './in-process-run.ts';
 
 /** The reason a scenario is known not gradable before the run, from the run's parameters (the Before hook's lookup). */
@@ -50,9 +53,9 @@ export function canonicalJson(): Raw {
 /** Canonical minus `profile`'s gaps, as gapProfile makes it; undefined when nothing is missing (nothing to find). */
 export function gapsOf(profile: Profile, clientDriven: boolean): Record<string, unknown> | undefined {
   const canonical = canonicalJson();
-  const { raw } = gapProfile(profile, canonical);
+  const { raw } = gapProfile(profile, canonical, { variants: true });
   // Against canonical's own gap profile: gapProfile writes some fields in another form (lists for strings).
-  const comparable = (json: Record<string, unknown>): string => JSON.stringify({ ...json, name: undefined, description: undefined });
+  const comparable = (json: Record<string, unknown>): string => JSON.stringify({ ...json, name: undefined, description: undefined, variants: undefined });
   const nothingMissing = comparable(raw) === comparable(gapProfile(loadProfile('canonical'), canonical).raw);
   return clientDriven || !nothingMissing ? raw : undefined;
 }
@@ -67,6 +70,8 @@ export interface ForecastInput {
   /** The support library (or files) the main run uses: the same steps decide the same reasons. */
   support: { importPaths: string[] } | ISupportCodeLibrary;
   cwd: string;
+  /** The run's target shows the console's answers (the embedded server) or not (a spawned server). */
+  consoleOutput: boolean;
   /** Per-expectation timeout against the reference server (a scenario that times out is simply not forecast). */
   timeoutMs?: number;
   /** Every envelope of the forecast run (profile:check groups the results itself). */
@@ -95,7 +100,7 @@ export async function forecastUngradable(input: ForecastInput, gaps = gapsOf(inp
   try {
     await writeFile(file, JSON.stringify(gaps, null, 2));
     await runSuiteInProcess({
-      target: createTarget({ kind: 'embedded' }),
+      target: embeddedReferenceServer(undefined, { consoleOutput: input.consoleOutput }),
       features: input.features,
       tags: input.tagExpression,
       support: input.support,
@@ -115,6 +120,9 @@ export async function forecastUngradable(input: ForecastInput, gaps = gapsOf(inp
   const reasons = new Map<string, string>();
   for (const result of results) {
     if (result.outcome !== 'not-gradable' || result.line === undefined) continue;
+    // A scenario a course variant excused or adapted runs as before: its variant note is what a rubric
+    // excuses or deducts (docs/GRADING.md), so the run itself must record it.
+    if (result.attachments.some((a) => a.text.startsWith(VARIANT_PREFIX))) continue;
     reasons.set(scenarioKeyOf(result), reasonForTheServer(result.notGradableReason ?? 'not gradable'));
   }
   return { reasons, ran: results.length, ms: Date.now() - started };

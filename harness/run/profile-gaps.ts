@@ -88,6 +88,7 @@ export async function ungradableScenarios(profile: Profile, options: { rubric?: 
     {
       profile,
       clientDriven: false,
+      consoleOutput: true,
       features: [path.join(ROOT, 'features')],
       tagExpression: rubric.selection,
       support: { importPaths: [path.join(ROOT, 'steps', '**', '*.ts')] },

@@ -357,7 +357,7 @@ export async function runConformance(
     const selection = await select(options, target);
     context.filtered = selection.filtered;
     const support = await supportLibrary(options);
-    const knownUngradable = await forecastFor(options, selection.tagExpression, support, context, io);
+    const knownUngradable = await forecastFor(options, selection.tagExpression, support, context, io, options.target.kind === 'embedded');
 
     const address = await target.start();
     context.target = target.describe();
@@ -533,7 +533,14 @@ export async function runConformance(
  * Before hook that ends them at once; undefined when there are none, with --run-ungradable, or when the
  * forecast failed (said in the notes: every scenario then runs, as it would without a forecast).
  */
-async function forecastFor(options: RunnerOptions, tagExpression: string, support: ISupportCodeLibrary, context: RunContext, io: RunnerIo): Promise<Record<string, string> | undefined> {
+async function forecastFor(
+  options: RunnerOptions,
+  tagExpression: string,
+  support: ISupportCodeLibrary,
+  context: RunContext,
+  io: RunnerIo,
+  consoleOutput: boolean,
+): Promise<Record<string, string> | undefined> {
   if (options.runUngradable) return undefined;
   let profile: Profile;
   try {
@@ -546,7 +553,7 @@ async function forecastFor(options: RunnerOptions, tagExpression: string, suppor
   if (gaps === undefined) return undefined;
   if (io.stdout.isTTY) io.stdout.write(`Finding the scenarios profile ${profile.name} cannot grade (against the bundled reference server)...\n`);
   try {
-    const forecast = await forecastUngradable({ profile, clientDriven, features: options.features, tagExpression, support, cwd: PROJECT_ROOT }, gaps);
+    const forecast = await forecastUngradable({ profile, clientDriven, consoleOutput, features: options.features, tagExpression, support, cwd: PROJECT_ROOT }, gaps);
     if (forecast.reasons.size === 0) return undefined;
     context.notes.push(forecastNote(forecast, profile.name));
     return Object.fromEntries(forecast.reasons);

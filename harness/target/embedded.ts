@@ -20,7 +20,13 @@ const startReferenceServer: StartReferenceServer = async (options) => {
   return startServer(options);
 };
 
-export function embeddedReferenceServer(start: StartReferenceServer = startReferenceServer): RestartableTarget {
+/**
+ * `consoleOutput: false`: its console lines are typed as usual, but their answer is not shown, as for a
+ * server the harness spawned (whose output is its own): the forecast of what a run against such a
+ * server cannot grade (harness/run/known-ungradable.ts) then meets the same reasons that run will.
+ */
+export function embeddedReferenceServer(start: StartReferenceServer = startReferenceServer, options: { consoleOutput?: boolean } = {}): RestartableTarget {
+  const showConsoleOutput = options.consoleOutput ?? true;
   // A random operator password: @operator scenarios get it through worldParameters, nobody can guess it.
   const operPassword = randomBytes(9).toString('base64url');
   const log = new TailBuffer(50);
@@ -59,7 +65,7 @@ export function embeddedReferenceServer(start: StartReferenceServer = startRefer
         } finally {
           captured = undefined;
         }
-        return { output: lines };
+        return { output: showConsoleOutput ? lines : null };
       },
     };
   };
