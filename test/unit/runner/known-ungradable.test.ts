@@ -103,6 +103,21 @@ describe('runs', () => {
     assert.ok(namesWithOutcome(forecast, 'passed').length >= 3, 'and the others ran');
   });
 
+  it('course variants: the same verdicts and the same variant notes with and without the forecast (course-habits: bye=leave-first, names=unused-no-spaces)', { timeout: 600_000 }, async () => {
+    const server = fixtureCommand('test/fixtures/calibration/course-habits.ts', '{port}');
+    const args = ['--profile', 'test/fixtures/calibration/course-habits.profile.json', '--quiet-ms', '200'];
+    const tags = '@bye or @names or @nick';
+    const forecast = await run({ server, tags, extraArgs: args });
+    const anyway = await run({ server, tags, extraArgs: [...args, '--run-ungradable'] });
+    assert.deepEqual(outcomes(forecast), outcomes(anyway));
+    const variantNotes = (result: ConformanceRun): string[] =>
+      result.scenarios.filter((s) => s.attachments.some((a) => a.text.startsWith('variant:'))).map((s) => `${scenarioKeyOf(s)} ${s.outcome}`).sort();
+    assert.deepEqual(variantNotes(forecast), variantNotes(anyway));
+    assert.ok(variantNotes(forecast).some((s) => s.endsWith('not-gradable')), 'a scenario a variant excuses keeps its note');
+    assert.ok(variantNotes(forecast).some((s) => s.endsWith('passed')), 'a scenario a variant adapts is graded');
+    assert.match(forecast.stdout, KNOWN_NOTE);
+  });
+
   it('client-driven: a scenario that types literal wire lines starts no client program; run anyway, it starts them and ends the same', { timeout: 300_000 }, async () => {
     const started = path.join(scratch, 'clients-started');
     // Each client program notes its start in a file before it runs.
