@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../common/project-root.ts';
 import { UsageError } from '../common/cli-support.ts';
 import { systemErrorMessage } from '../common/plain-errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
 import { DEADLINE_ENV, RESERVE_ENV } from './budget-env.ts';
 import { CappedLog } from './capped-log.ts';
 import { childrenOf, descendantGroups, killGroups } from './process-tree.ts';

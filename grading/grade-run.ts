@@ -15,7 +15,7 @@ import { loadProfile } from '../harness/dialect/load-profile.ts';
 import { describeVariants } from '../harness/dialect/variants.ts';
 import type { FilteredGroup } from '../harness/reports/run-context.ts';
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../common/atomic-write.ts';
 import { dialectMismatch } from './dialect-mismatch.ts';
 import { buildGradeMarkdown } from './outputs/grade-md.ts';
 import { buildGradescopeResults } from './outputs/gradescope.ts';

@@ -19,6 +19,7 @@
  * whatever its setup would have done against the server (the same server's setup bugs fail the scenarios
  * that check those rules). So the set of hand-graded scenarios depends on the profile, not on the server.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -32,6 +33,8 @@ import { VARIANT_PREFIX } from '../dialect/variants.ts';
 import type { HarnessParameters } from '../session/session-api.ts';
 import { buildRunModel } from '../reports/run-model.ts';
 import { scenarioKeyOf } from '../reports/repeats.ts';
+import { writeFileAtomic } from '../../common/atomic-write.ts';
+import { PROJECT_ROOT } from '../../common/project-root.ts';
 import { embeddedReferenceServer } from '../target/embedded.ts';
 import { runSuiteInProcess } from './in-process-run.ts';
 
@@ -84,6 +87,8 @@ export interface Forecast {
   /** Scenarios the forecast ran. */
   ran: number;
   ms: number;
+  /** Read from the cache (an earlier run made the same forecast), not run now. */
+  cached?: boolean;
 }
 
 /**
@@ -139,9 +144,96 @@ export function reasonForTheServer(reason: string): string {
 
 /** The run's note about the forecast (the reports' notes, summary.md and grade.md). */
 export function forecastNote(forecast: Forecast, profileName: string): string {
+  const found = forecast.cached
+    ? 'found by an earlier run of the same selection and profile (cached), against the bundled reference server with what the profile lacks'
+    : `found in ${(forecast.ms / 1000).toFixed(1)} s against the bundled reference server with what the profile lacks`;
   return (
-    `${forecast.reasons.size} of the ${forecast.ran} scenarios are not gradable with profile ${profileName}, known before the run ` +
-    `(found in ${(forecast.ms / 1000).toFixed(1)} s against the bundled reference server with what the profile lacks): ` +
+    `${forecast.reasons.size} of the ${forecast.ran} scenarios are not gradable with profile ${profileName}, known before the run (${found}): ` +
     'they were not run against the server, and their points are for hand grading; --run-ungradable runs them anyway'
   );
+}
+
+/**
+ * The cache of forecasts, between runs and between the graders of a batch (each grades in a process of its
+ * own, most with the class's one profile): a forecast costs a few seconds of CPU, and its result depends
+ * only on its input and on the project's own files. Inside the project, like the fixture bundles: never in
+ * a folder a sandboxed submission can write.
+ */
+export const FORECAST_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'known-ungradable');
+/** What a forecast's verdicts depend on besides its input: the features, the code that runs them, the profiles. */
+const FINGERPRINTED = ['features', 'steps', 'harness', 'reference-server', 'common', 'profiles'];
+
+function filesUnder(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? (e.name === 'node_modules' ? [] : filesUnder(path.join(dir, e.name))) : [path.join(dir, e.name)]));
+}
+
+let fingerprint: string | undefined;
+/** A hash of the project's files a forecast depends on, and of the installed packages (package-lock.json). Once per process. */
+function projectFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = createHash('sha256');
+  const files = [...FINGERPRINTED.flatMap((dir) => filesUnder(path.join(PROJECT_ROOT, dir))).sort(), path.join(PROJECT_ROOT, 'package-lock.json')];
+  for (const file of files) {
+    hash.update(`${path.relative(PROJECT_ROOT, file)}\0`);
+    try {
+      hash.update(fs.readFileSync(file));
+    } catch {
+      hash.update('(unreadable)');
+    }
+    hash.update('\0');
+  }
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+/** The cache file of a forecast: named by a hash of everything its result depends on. */
+function cacheFile(input: ForecastInput, gaps: Record<string, unknown>, dir: string): string {
+  const key = JSON.stringify({
+    version: 1,
+    project: projectFingerprint(),
+    gaps,
+    clientDriven: input.clientDriven,
+    consoleOutput: input.consoleOutput,
+    features: input.features.map((f) => path.relative(PROJECT_ROOT, f)),
+    tagExpression: input.tagExpression,
+    timeoutMs: input.timeoutMs ?? null,
+  });
+  return path.join(dir, `${createHash('sha256').update(key).digest('hex')}.json`);
+}
+
+function readCached(file: string): Forecast | undefined {
+  try {
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { reasons?: unknown; ran?: unknown; ms?: unknown };
+    const reasons = json.reasons;
+    if (typeof reasons !== 'object' || reasons === null || typeof json.ran !== 'number' || typeof json.ms !== 'number') return undefined;
+    const entries = Object.entries(reasons);
+    if (!entries.every(([, reason]) => typeof reason === 'string')) return undefined;
+    return { reasons: new Map(entries as Array<[string, string]>), ran: json.ran, ms: json.ms, cached: true };
+  } catch {
+    return undefined; // none yet, or unreadable: made again
+  }
+}
+
+/**
+ * The forecast for a run (forecastUngradable), from the cache when an earlier run made the same one. A
+ * cache that cannot be written is no error: the next run makes the forecast again.
+ */
+export async function knownUngradable(input: ForecastInput, gaps: Record<string, unknown>, cacheDir = FORECAST_CACHE_DIR): Promise<Forecast> {
+  const file = cacheFile(input, gaps, cacheDir);
+  const cached = readCached(file);
+  if (cached !== undefined) return cached;
+  const forecast = await forecastUngradable(input, gaps);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    writeFileAtomic(file, `${JSON.stringify({ reasons: Object.fromEntries(forecast.reasons), ran: forecast.ran, ms: forecast.ms })}\n`);
+  } catch {
+    // read-only project: no cache
+  }
+  return forecast;
 }
