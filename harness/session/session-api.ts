@@ -167,6 +167,13 @@ export interface Session {
    * its console): quiet waits count from now.
    */
   noteOutsideAction(): void;
+  /**
+   * How long to wait after typing a line on a console whose answer the harness cannot read, before anything
+   * is checked: the quiet wait learned from the server's reply latency (harness/wire/quiet-wait.ts), at
+   * least CONSOLE_FLOOR_MS (the console is another input than the one the latency was learned on); the
+   * configured quiet period with fixedQuiet or before anything was learned.
+   */
+  consoleWaitMs(): number;
   /** True while `user`'s connection is open. */
   isConnected(user: string): boolean;
   /** Close `user`'s socket abruptly, without any goodbye. */

@@ -63,6 +63,11 @@ export function createSession(params: HarnessParameters, options: SessionOptions
 }
 
 let barrierCounter = 0;
+/**
+ * The least wait after a console line (consoleWaitMs): a server reads its console on another input than its
+ * sockets (a thread, a select on stdin), so a margin above the socket latency it was learned from.
+ */
+export const CONSOLE_FLOOR_MS = 100;
 
 /** Requests per write in sendRepeatedly: small writes, so a close is noticed soon after it happens. */
 const REPEAT_BATCH = 100;
@@ -500,6 +505,10 @@ class ScenarioSession implements Session {
 
   noteOutsideAction(): void {
     this.stimulus();
+  }
+
+  consoleWaitMs(): number {
+    return Math.max(Math.min(CONSOLE_FLOOR_MS, this.params.quietMs), this.quiet.waitMs());
   }
 
   commandWord(command: CommandName): string {

@@ -4,8 +4,9 @@
  * endpoint (target-control.ts), and what the console answered, kept for the Then steps.
  *
  * When the target does not show the console's output (a spawned server: output null), nothing tells
- * when the server has read the line: the step then waits the quiet period, as the harness does for a
- * profile without barrier, so that a later "receives nothing" is not checked before the line was read.
+ * when the server has read the line: the step then waits a quiet period (learned from the server's reply
+ * latency, with a margin: Session.consoleWaitMs), as the harness does for a profile without barrier, so
+ * that a later "receives nothing" is not checked before the line was read.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
@@ -25,7 +26,7 @@ export function consoleDialect(world: ChatWorld): ConsoleDialect {
 async function type(world: ChatWorld, line: string, command?: CommandName): Promise<TypedLine> {
   world.session.noteOutsideAction(); // what the console line makes the server send is not late
   const { output } = await typeConsoleLine(world, line);
-  if (output === null) await sleep(world.parameters.quietMs);
+  if (output === null) await sleep(world.session.consoleWaitMs());
   const typed: TypedLine = { line, output, ...(command ? { command } : {}) };
   world.lastConsoleLine = typed;
   return typed;

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeFakeServers, fakeServer } from '../../support/fake-server.ts';
-import { createSession } from '../../../harness/session/session.ts';
+import { CONSOLE_FLOOR_MS, createSession } from '../../../harness/session/session.ts';
 import { parseProfile } from '../../../harness/dialect/load-profile.ts';
 import { MIN_SAMPLES, QuietWait } from '../../../harness/wire/quiet-wait.ts';
 import type { Session } from '../../../harness/session/session-api.ts';
@@ -163,5 +163,27 @@ describe('quiet waits learned from the reply latency', () => {
     await s.run('alice', 'who');
     assert.equal(quiet.summary().samples, 1, 'once the program runs, its replies are samples');
     assert.ok((quiet.summary().latencyMs ?? Infinity) < 400, `latency ${quiet.summary().latencyMs} ms`);
+  });
+});
+
+describe('the wait after a console line whose answer cannot be read', () => {
+  it('the configured quiet period before anything is learned; then the learned wait, never below the console floor', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const s = session(port, quiet);
+    assert.equal(s.consoleWaitMs(), 2000, 'nothing learned yet: the configured quiet period');
+    await teach(s, 'alice', quiet);
+    const learned = quiet.waitMs();
+    assert.ok(learned < CONSOLE_FLOOR_MS, `loopback latency teaches a wait below the floor (${learned} ms)`);
+    assert.equal(s.consoleWaitMs(), CONSOLE_FLOOR_MS);
+  });
+
+  it('with fixed quiet waits (--fixed-quiet), the configured quiet period', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const s = createSession({ target: { host: '127.0.0.1', port }, profile: 'silent-lines', timeoutMs: 5000, quietMs: 2000, fixedQuiet: true, pristine: false }, { profile, quietWait: quiet });
+    sessions.push(s);
+    await teach(s, 'alice', quiet);
+    assert.equal(s.consoleWaitMs(), 2000);
   });
 });
