@@ -5,8 +5,9 @@
  *
  * Two kinds of files:
  * - those that start other processes (the conformance CLI, the grader, the client, a fixture server, a
- *   browser, a sandbox), or measure their own process (memory, learned latencies): each runs in its own `node --test` process, the longest first, four at a time
- *   (`--test-concurrency=4`): they mostly wait on their children, so two cores stay busy;
+ *   browser, a sandbox), or measure their own process (memory, learned latencies): each runs in its own
+ *   process, the longest first, four at a time (test/run-unit.mjs): they mostly wait on their children,
+ *   so two cores stay busy;
  * - the others (in-process tests of pure modules and of servers on port 0): all of them run in ONE
  *   process, test/unit-in-one-process.mjs. Each file in its own process cost a node + tsx start-up
  *   (about a second of CPU) for tests that take a few milliseconds: 73 files, 78 s of CPU alone, against
@@ -24,13 +25,29 @@ const SPAWNS = /runConformanceCli|runConformanceInProcess|fixtureCommand|fixture
  * its own process with the comment `unit-files: own process`.
  */
 const OWN_PROCESS = /memoryUsage|heapUsed|unit-files: own process/;
-/**
- * The longest of them, started first (measured alone, two files at a time on this 2-core machine: 50 to
- * 80 s of wall time each, most of it waiting: quiet periods, a submission cut off at its time limit).
- */
-const LONGEST = ['test/unit/proof/broken-servers.test.ts', 'test/unit/profiles/draft-goal.test.ts', 'test/unit/grading/batch-e2e.test.ts', 'test/unit/hardening/adversarial-batch.test.ts'];
 /** Runs every in-process file in one process (it imports them). */
 export const IN_ONE_PROCESS = 'test/unit-in-one-process.mjs';
+/**
+ * The longest entries, longest first, started before the others (their wall times in one full unit run on
+ * this 2-core machine, four files at a time: 107, 76, 70, 50, 47, 39, 38, 37, 36, 34, 33, 32, 29 and 28 s;
+ * the others took 25 s or less). Started last, a long file is the run's tail on its own.
+ */
+const LONGEST = [
+  'test/unit/proof/broken-servers.test.ts',
+  IN_ONE_PROCESS,
+  'test/unit/profiles/draft-goal.test.ts',
+  'test/unit/hardening/adversarial-batch.test.ts',
+  'test/unit/grading/batch-e2e.test.ts',
+  'test/unit/proof/student-habits.test.ts',
+  'test/unit/proof/console-proof.test.ts',
+  'test/unit/runner/cli-run.test.ts',
+  'test/unit/resilience/misbehaving-targets.test.ts',
+  'test/unit/grading/batch-dialects.test.ts',
+  'test/unit/grading/fixed-port-batch.test.ts',
+  'test/unit/proof/unreadable-fields.test.ts',
+  'test/unit/profiles/fixture-runs.test.ts',
+  'test/unit/reports/failure-views.test.ts',
+];
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -57,11 +74,11 @@ export function inProcessFiles() {
   return testFiles().filter((f) => !alone(f));
 }
 
-/** What `node --test` is given: the longest files first, the in-process group next, then the other spawning files. */
+/** What test/run-unit.mjs runs, in this order: the longest entries (the in-process group among them), then the other spawning files. */
 export function unitTestEntries() {
   const spawning = testFiles().filter(alone);
-  const longest = LONGEST.filter((f) => spawning.includes(f));
-  return [...longest, IN_ONE_PROCESS, ...spawning.filter((f) => !longest.includes(f))];
+  const longest = LONGEST.filter((f) => f === IN_ONE_PROCESS || spawning.includes(f));
+  return [...longest, ...spawning.filter((f) => !longest.includes(f))];
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,9 @@
  * profile.json is graded with it, one without is graded with the class's --profile (or the default), and
  * one spoken to in the wrong dialect is flagged "dialect mismatch" instead of 0 marked "complete".
  * Submissions are folders made here, each with a run.sh starting a dialect fixture server (the reference
- * core behind a translator, test/fixtures/dialect-servers/). Bounded: the six /LIST scenarios.
+ * core behind a translator, test/fixtures/dialect-servers/). Bounded: the six /LIST scenarios, the three
+ * submissions at once (two at a time, the mismatched one, which fails every scenario on its timeout, was
+ * graded after the first two: 32 s of wall, 20 s at once).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,7 +58,7 @@ test('a class of dialects: own profile.json used, the wrong dialect flagged "dia
   submission(root, 'seed-without-profile', 'seed.ts');
   const run = await execa(
     process.execPath,
-    ['--import', 'tsx', 'grading/cli.ts', '--submissions', root, '--server', 'sh {dir}/run.sh {port}', '--tags', '@list', '--timeout', '1500', '--quiet-ms', '200', '--limit', '100', '--jobs', '2', '--reports', reports, '--sandbox-allow', PROJECT_ROOT],
+    ['--import', 'tsx', 'grading/cli.ts', '--submissions', root, '--server', 'sh {dir}/run.sh {port}', '--tags', '@list', '--timeout', '1500', '--quiet-ms', '200', '--limit', '100', '--jobs', '3', '--reports', reports, '--sandbox-allow', PROJECT_ROOT],
     { cwd: PROJECT_ROOT, reject: false, timeout: 140_000 },
   );
   t.diagnostic(`batch output:\n${run.stdout}\n${run.stderr}`);

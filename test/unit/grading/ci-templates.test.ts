@@ -5,10 +5,11 @@
  * prints its arguments): together the jobs grade shards 1..n exactly once, each into its own folder, and
  * the merge checks that n shards arrived.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
@@ -16,9 +17,19 @@ import { PROJECT_ROOT } from '../../../common/project-root.ts';
 const CI = path.join(PROJECT_ROOT, 'docs', 'ci');
 const read = (file: string): string => fs.readFileSync(path.join(CI, file), 'utf8');
 
-/** Runs `script` in sh with `npm` printing its arguments (one call per line); returns what it printed. */
+/**
+ * `apt-get` for the templates' shell commands: prints `apt-get` and its arguments. The GitLab job installs
+ * bubblewrap, and the real command run here (as root, once per shard) updated the machine's package lists
+ * over the network: 20 of the test's 22 s alone, 17 s of CPU, and a change to the machine a test must not
+ * make. An executable first on PATH, not a shell function: sh (dash) refuses the name "apt-get" for a function.
+ */
+const STUBS = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-template-stubs-'));
+fs.writeFileSync(path.join(STUBS, 'apt-get'), '#!/bin/sh\nprintf \'apt-get %s\\n\' "$*"\n', { mode: 0o755 });
+after(() => fs.rmSync(STUBS, { recursive: true, force: true }));
+
+/** Runs `script` in sh with `npm` printing its arguments (one call per line), and apt-get stubbed; returns what it printed. */
 function runWithNpmStub(script: string, env: Record<string, string>): string {
-  return execFileSync('/bin/sh', ['-c', `npm() { printf '%s\\n' "$*"; }\n${script}`], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  return execFileSync('/bin/sh', ['-c', `npm() { printf '%s\\n' "$*"; }\n${script}`], { env: { PATH: `${STUBS}:${process.env.PATH ?? ''}`, ...env }, encoding: 'utf8' });
 }
 
 /** What the shard commands printed for indexes 1..n: the --shard values and the report folders. */
@@ -58,6 +69,7 @@ test('GitLab CI: parallel N grade jobs shard by CI_NODE_INDEX/CI_NODE_TOTAL; the
   const outputs = Array.from({ length: n }, (_, i) => runWithNpmStub(script, { ...pipeline.variables, CI_NODE_INDEX: String(i + 1), CI_NODE_TOTAL: String(n) }));
   checkShards(outputs, n);
   for (const out of outputs) assert.ok(pipeline.grade.artifacts.paths.some((p) => out.includes(p.replace('*/', '').replace(/\/$/, ''))), 'the reports folder is kept as an artifact');
+  for (const out of outputs) assert.match(out, /^apt-get install .*\bbubblewrap$/m, 'each grade job installs the sandbox');
   assert.deepEqual(pipeline.merge.needs, [{ job: 'grade', artifacts: true }]);
   assert.match(runWithNpmStub(pipeline.merge.script.join('\n'), { SHARDS: String(n) }), new RegExp(`--expect-shards ${n}`));
 });

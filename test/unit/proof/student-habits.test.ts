@@ -11,7 +11,7 @@
  * - a server whose replies have no line ending is graded "dialect-mismatch" with the canonical profile
  *   (not 0 marked complete), and fully graded with a profile that frames by the server's pauses.
  */
-import { after, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -46,70 +46,75 @@ async function grade(fixture: string, tags: string, extraArgs: string[]): Promis
   return JSON.parse(await readFile(path.join(reports, 'grade.json'), 'utf8')) as Grade;
 }
 
-it('a server that dies on every disconnect: only the dropped-connection rules fail, nothing fails because of an earlier scenario', { timeout: 300_000 }, async () => {
-  const run = await runConformanceInProcess({
-    server: fixtureCommand('test/fixtures/student-habits/dies-on-peer-disconnect.ts', '{port}'),
-    tags: '@bye or @list',
-    deadlineMs: 280_000,
+// The three conformance runs take turns in this process (runConformanceInProcess); the two grades of the
+// last test are child processes: they run while the others do (alone, the file took 41 s one test after
+// the other, 25 s so).
+describe('student habits', { concurrency: true }, () => {
+  it('a server that dies on every disconnect: only the dropped-connection rules fail, nothing fails because of an earlier scenario', { timeout: 300_000 }, async () => {
+    const run = await runConformanceInProcess({
+      server: fixtureCommand('test/fixtures/student-habits/dies-on-peer-disconnect.ts', '{port}'),
+      tags: '@bye or @list',
+      deadlineMs: 280_000,
+    });
+    runs.push(run);
+    assert.equal(run.timedOut, false);
+    assert.deepEqual(namesWithOutcome(run, 'failed').sort(), [
+      'features/bye.feature: A channel emptied by a drop disappears',
+      'features/bye.feature: Members see a dropped user quit, and ownership passes on',
+    ]);
+    assert.ok(namesWithOutcome(run, 'passed').length >= 10, 'the rest passes');
+    const findings = run.scenarios.filter((s) => s.attachments.some((a) => a.text.startsWith(DISCONNECT_CRASH_PREFIX)));
+    assert.ok(findings.length >= 5, `teardown deaths are findings on the scenarios that passed (${findings.length})`);
+    assert.ok(findings.every((s) => s.outcome === 'passed' || s.outcome === 'failed'));
+    assert.doesNotMatch(run.stdout, /ECONNREFUSED/, 'no scenario connected to a dead server');
   });
-  runs.push(run);
-  assert.equal(run.timedOut, false);
-  assert.deepEqual(namesWithOutcome(run, 'failed').sort(), [
-    'features/bye.feature: A channel emptied by a drop disappears',
-    'features/bye.feature: Members see a dropped user quit, and ownership passes on',
-  ]);
-  assert.ok(namesWithOutcome(run, 'passed').length >= 10, 'the rest passes');
-  const findings = run.scenarios.filter((s) => s.attachments.some((a) => a.text.startsWith(DISCONNECT_CRASH_PREFIX)));
-  assert.ok(findings.length >= 5, `teardown deaths are findings on the scenarios that passed (${findings.length})`);
-  assert.ok(findings.every((s) => s.outcome === 'passed' || s.outcome === 'failed'));
-  assert.doesNotMatch(run.stdout, /ECONNREFUSED/, 'no scenario connected to a dead server');
-});
 
-it('a console that bans by address with no UNBAN: only the console ban scenario fails; the ban does not leak', { timeout: 300_000 }, async () => {
-  const run = await runConformanceInProcess({
-    server: fixtureCommand('test/fixtures/student-habits/console-ban-by-address.ts', '{port}'),
-    tags: '(@console and (@ban or @kill)) or @list',
-    deadlineMs: 280_000,
+  it('a console that bans by address with no UNBAN: only the console ban scenario fails; the ban does not leak', { timeout: 300_000 }, async () => {
+    const run = await runConformanceInProcess({
+      server: fixtureCommand('test/fixtures/student-habits/console-ban-by-address.ts', '{port}'),
+      tags: '(@console and (@ban or @kill)) or @list',
+      deadlineMs: 280_000,
+    });
+    runs.push(run);
+    assert.equal(run.timedOut, false);
+    assert.deepEqual(namesWithOutcome(run, 'failed'), ['features/console.feature: An address banned from the console is turned away until the console lifts the ban']);
+    assert.ok(namesWithOutcome(run, 'passed').length >= 6);
   });
-  runs.push(run);
-  assert.equal(run.timedOut, false);
-  assert.deepEqual(namesWithOutcome(run, 'failed'), ['features/console.feature: An address banned from the console is turned away until the console lifts the ban']);
-  assert.ok(namesWithOutcome(run, 'passed').length >= 6);
-});
 
-it('a handler thread that dies on /NICK: only the /NICK scenarios fail, each naming the connection that stopped answering', { timeout: 300_000 }, async () => {
-  const run = await runConformanceInProcess({
-    server: fixtureCommand('test/fixtures/student-habits/handler-dies-on-nick.ts', '{port}'),
-    tags: '(@nick and @core) or @list',
-    deadlineMs: 280_000,
+  it('a handler thread that dies on /NICK: only the /NICK scenarios fail, each naming the connection that stopped answering', { timeout: 300_000 }, async () => {
+    const run = await runConformanceInProcess({
+      server: fixtureCommand('test/fixtures/student-habits/handler-dies-on-nick.ts', '{port}'),
+      tags: '(@nick and @core) or @list',
+      deadlineMs: 280_000,
+    });
+    runs.push(run);
+    assert.equal(run.timedOut, false);
+    const failed = run.scenarios.filter((s) => s.outcome === 'failed');
+    assert.deepEqual(failed.map((s) => s.uri).sort(), ['features/nick.feature', 'features/nick.feature', 'features/nick.feature'], 'the three @core /NICK scenarios fail, nothing else');
+    for (const s of failed) {
+      assert.match(s.failingStep?.message ?? '', /stopped answering on this connection after "\/NICK [^"]+".*its handler may have died/s, `${s.name}: the dead handler is named`);
+    }
+    assert.equal(namesWithOutcome(run, 'passed').length, 6, 'every /LIST scenario (the process lives on) passes');
+    assert.deepEqual(namesWithOutcome(run, 'not-gradable'), []);
   });
-  runs.push(run);
-  assert.equal(run.timedOut, false);
-  const failed = run.scenarios.filter((s) => s.outcome === 'failed');
-  assert.deepEqual(failed.map((s) => s.uri).sort(), ['features/nick.feature', 'features/nick.feature', 'features/nick.feature'], 'the three @core /NICK scenarios fail, nothing else');
-  for (const s of failed) {
-    assert.match(s.failingStep?.message ?? '', /stopped answering on this connection after "\/NICK [^"]+".*its handler may have died/s, `${s.name}: the dead handler is named`);
-  }
-  assert.equal(namesWithOutcome(run, 'passed').length, 6, 'every /LIST scenario (the process lives on) passes');
-  assert.deepEqual(namesWithOutcome(run, 'not-gradable'), []);
-});
 
-it('replies without line endings: "dialect-mismatch" with the canonical profile, graded in full with a profile that frames by pauses', { timeout: 360_000 }, async () => {
-  const tags = '@ping or @list';
-  const [canonical, framed] = await Promise.all([
-    grade('unterminated-replies', tags, ['--timeout', '1000']),
-    grade('unterminated-replies', tags, ['--profile', 'test/fixtures/student-habits/unterminated-replies.profile.json']),
-  ]);
-  // Canonical reads lines: nothing ever becomes one, so nothing passes, and that is flagged, not graded 0.
-  assert.equal(canonical.state, 'dialect-mismatch', canonical.notes.join('\n'));
-  assert.equal(canonical.counts.passed, 0);
-  assert.ok(canonical.notes.some((n) => /dialect mismatch: no scenario passed/.test(n)), canonical.notes.join('\n'));
-  const messages = canonical.scenarios.map((s) => s.message ?? '');
-  assert.ok(messages.some((m) => /\[no newline\]|without a line ending/.test(m)), `the failures show the text arrived without a line ending:\n${messages.join('\n')}`);
-  // Framed by the server's pauses (test/fixtures/student-habits/unterminated-replies.profile.json): what it
-  // says is the reference core's, so every selected scenario passes.
-  assert.equal(framed.state, 'complete', framed.notes.join('\n'));
-  assert.equal(framed.counts.failed, 0, JSON.stringify(framed.scenarios.filter((s) => s.status === 'failed'), null, 1).slice(0, 3000));
-  assert.equal(framed.counts.passed, framed.counts.total);
-  assert.equal(framed.total, framed.max);
+  it('replies without line endings: "dialect-mismatch" with the canonical profile, graded in full with a profile that frames by pauses', { timeout: 360_000 }, async () => {
+    const tags = '@ping or @list';
+    const [canonical, framed] = await Promise.all([
+      grade('unterminated-replies', tags, ['--timeout', '1000']),
+      grade('unterminated-replies', tags, ['--profile', 'test/fixtures/student-habits/unterminated-replies.profile.json']),
+    ]);
+    // Canonical reads lines: nothing ever becomes one, so nothing passes, and that is flagged, not graded 0.
+    assert.equal(canonical.state, 'dialect-mismatch', canonical.notes.join('\n'));
+    assert.equal(canonical.counts.passed, 0);
+    assert.ok(canonical.notes.some((n) => /dialect mismatch: no scenario passed/.test(n)), canonical.notes.join('\n'));
+    const messages = canonical.scenarios.map((s) => s.message ?? '');
+    assert.ok(messages.some((m) => /\[no newline\]|without a line ending/.test(m)), `the failures show the text arrived without a line ending:\n${messages.join('\n')}`);
+    // Framed by the server's pauses (test/fixtures/student-habits/unterminated-replies.profile.json): what it
+    // says is the reference core's, so every selected scenario passes.
+    assert.equal(framed.state, 'complete', framed.notes.join('\n'));
+    assert.equal(framed.counts.failed, 0, JSON.stringify(framed.scenarios.filter((s) => s.status === 'failed'), null, 1).slice(0, 3000));
+    assert.equal(framed.counts.passed, framed.counts.total);
+    assert.equal(framed.total, framed.max);
+  });
 });
