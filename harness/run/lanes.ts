@@ -17,6 +17,11 @@
  * FINALIZE; READY, ENVELOPE, FINISHED); it may run several test cases at once too. With one lane,
  * Cucumber's serial code runs unchanged.
  *
+ * Scenarios the last run found long (harness/run/scenario-durations.ts: a register time limit waited out,
+ * hundreds of times a typical scenario) start first, longest first, and two of them never run side by side
+ * while a shorter one could take the lane: in plan order the reference suite's two 800 ms scenarios started
+ * together and held both lanes waiting.
+ *
  * It reaches into Cucumber's lib/ (exported as `@cucumber/cucumber/lib/*`), so it checks the shape it
  * relies on and refuses with a clear error if a Cucumber upgrade changed it (package.json pins 12.x).
  */
@@ -25,6 +30,8 @@ import { createRequire } from 'node:module';
 import type { EventEmitter } from 'node:events';
 
 interface Pickle {
+  uri?: string;
+  name?: string;
   tags: ReadonlyArray<{ name: string }>;
 }
 interface AssembledTestCase {
@@ -63,17 +70,30 @@ export interface WorkerSetting {
 const require = createRequire(import.meta.url);
 let lanes = 1;
 let workerSetting: WorkerSetting | undefined;
+let longHints: LongScenarios | undefined;
 let installed = false;
+
+/**
+ * The scenarios known to take long (the last run's durations, harness/run/scenario-durations.ts): they start
+ * first, longest first, and never two side by side while a shorter one could fill the lane instead. A
+ * scenario that must keep its place in the plan (run last on a server the runner cannot restart) is never
+ * long here.
+ */
+export interface LongScenarios {
+  isLong(pickle: Pickle): boolean;
+  expectedMs(pickle: Pickle): number;
+}
 
 /**
  * Run up to `n` scenarios at once from now on (1: Cucumber's serial run). With `worker`, one worker process
  * takes part (forked when the run starts); without, every lane is in this process.
  */
-export function setLanes(n: number, worker?: WorkerSetting): void {
+export function setLanes(n: number, worker?: WorkerSetting, long?: LongScenarios): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`lanes must be a positive integer, got ${n}`);
   if (n > 1) install();
   lanes = n;
   workerSetting = worker;
+  longHints = long;
 }
 
 function install(): void {
@@ -85,7 +105,7 @@ function install(): void {
   }
   const original = prototype.run;
   prototype.run = function (this: Adapter, cases) {
-    return lanes > 1 ? runInLanes(this, cases, lanes, workerSetting) : original.call(this, cases);
+    return lanes > 1 ? runInLanes(this, cases, lanes, workerSetting, longHints) : original.call(this, cases);
   };
   installed = true;
 }
@@ -168,14 +188,16 @@ function forkWorker(worker: CucumberWorker, setting: WorkerSetting, onGone: (err
 }
 
 /** Exported for tests: the scheduler over any worker-like object (`setting`: also use a worker process). */
-export async function runInLanes(adapter: Adapter, cases: ReadonlyArray<AssembledTestCase>, n: number, setting?: WorkerSetting): Promise<boolean> {
+export async function runInLanes(adapter: Adapter, cases: ReadonlyArray<AssembledTestCase>, n: number, setting?: WorkerSetting, long?: LongScenarios): Promise<boolean> {
   const worker = adapter.worker;
   if (typeof worker?.runTestCase !== 'function' || typeof worker.supportCodeLibrary?.parallelCanAssign !== 'function') {
     throw new Error('this version of @cucumber/cucumber has an unexpected in-process worker: --parallel cannot run scenarios side by side');
   }
   const canAssign = worker.supportCodeLibrary.parallelCanAssign;
   await worker.runBeforeAllHooks();
-  const todo = [...cases];
+  const isLong = (item: AssembledTestCase): boolean => long?.isLong(item.pickle) ?? false;
+  const longOnes = cases.filter(isLong).sort((a, b) => long!.expectedMs(b.pickle) - long!.expectedMs(a.pickle));
+  const todo = [...longOnes, ...cases.filter((item) => !isLong(item))];
   const running = new Set<AssembledTestCase>();
   let failing = adapter.failing;
   const local: Side = { running: 0, ready: true, run: (item, f) => worker.runTestCase(item, f) };
@@ -193,7 +215,11 @@ export async function runInLanes(adapter: Adapter, cases: ReadonlyArray<Assemble
         while (running.size < n && todo.length > 0) {
           const side = sides.filter((s) => s.ready).sort((a, b) => a.running - b.running)[0]!;
           const runningPickles = [...running].map((item) => item.pickle);
-          let index = todo.findIndex((item) => canAssign(item.pickle, runningPickles));
+          const fits = (item: AssembledTestCase): boolean => canAssign(item.pickle, runningPickles);
+          // Two long ones side by side would hold two lanes waiting: take a shorter one while there is one.
+          const longRunning = [...running].some(isLong);
+          let index = todo.findIndex((item) => fits(item) && !(longRunning && isLong(item)));
+          if (index < 0) index = todo.findIndex(fits);
           if (index < 0) {
             if (running.size > 0) break; // wait for a lane to free up
             index = 0; // nothing runs and nothing fits: run the first one anyway, as Cucumber does

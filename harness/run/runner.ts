@@ -27,7 +27,8 @@ import { buildSummaryMarkdown, verdict } from '../reports/summary-md.ts';
 import { ProgressBar } from '../console/progress.ts';
 import { painterFor } from '../console/style.ts';
 import { formatFailure, formatSummary } from '../console/summary.ts';
-import { setLanes } from './lanes.ts';
+import { setLanes, type LongScenarios } from './lanes.ts';
+import { durationKey, loadDurations, longScenarios, saveDurations } from './scenario-durations.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
@@ -42,6 +43,20 @@ import { PROJECT_ROOT } from '../../common/project-root.ts';
 const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
 /** The Cucumber plugin that orders the scenarios (harness/run/scenario-order.ts). */
 const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.ts');
+/** The last run's scenario durations, for --parallel's scheduler (harness/run/scenario-durations.ts). */
+export const DURATIONS_FILE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'scenario-durations.json');
+
+/** The long scenarios of the last run, for the lanes; those that must keep their place (run last) excluded. */
+function longHints(target: TargetController): LongScenarios {
+  const durations = loadDurations(DURATIONS_FILE);
+  const long = longScenarios(durations);
+  const pinned = (tags: ReadonlyArray<{ name: string }>): boolean => !target.owned && tags.some((t) => t.name === SERVER_WIDE_TAG);
+  const key = (p: { uri?: string; name?: string }): string => durationKey({ uri: p.uri ?? '', name: p.name ?? '' });
+  return {
+    isLong: (pickle) => !pinned(pickle.tags) && long.has(key(pickle)),
+    expectedMs: (pickle) => durations[key(pickle)] ?? 0,
+  };
+}
 
 /**
  * The support code this process loaded for its first run. Node imports a module once per process, so a
@@ -437,7 +452,8 @@ export async function runConformance(
     const statsDir = makeStatsDir();
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
-    setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() });
+    const long = options.parallel > 1 ? longHints(target) : undefined;
+    setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() }, long);
     try {
       await runCucumber(runOptions, environment, (envelope: Envelope) => {
         // After an interrupt the target is gone: what Cucumber still runs is not the server's doing.
@@ -461,7 +477,7 @@ export async function runConformance(
     for (let run = 1; run < repeat && !interrupted; run++) {
       io.stdout.write(`Run ${run + 1} of ${repeat}...\n`);
       const again = new RunModelBuilder();
-      setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() });
+      setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() }, long);
       try {
         await runCucumber(
           { ...runOptions, sources: sources(options.features, selection.tagExpression, order(run)), support, formats: { stdout: 'summary', files: {}, publish: false, options: {} } },
@@ -496,6 +512,8 @@ export async function runConformance(
     }
 
     const model = await finishReports();
+    // Scenarios that ran to a verdict: how long they take, for the next --parallel run's order.
+    saveDurations(DURATIONS_FILE, model.scenarios.filter((s) => s.outcome === 'passed' || s.outcome === 'failed'));
     if (comparing) {
       await writeAnnotatedHtml(path.join(options.reportsDir, 'cucumber.html'), envelopes, model.scenarios);
       await finishHtmlReport(path.join(options.reportsDir, 'cucumber.html'), path.join(options.reportsDir, 'messages.ndjson'), model); // the page made again needs its script again

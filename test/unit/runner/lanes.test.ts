@@ -43,7 +43,7 @@ function fakeAdapter(failNames: string[] = []) {
       concurrent += 1;
       maxConcurrent = Math.max(maxConcurrent, concurrent);
       log.push(`start ${name}`);
-      await sleep(name.endsWith('slow') ? 30 : 5);
+      await sleep(name.endsWith('long') ? 40 : name.endsWith('slow') ? 30 : 5);
       concurrent -= 1;
       runningNames.delete(name);
       return !failNames.includes(name);
@@ -77,6 +77,41 @@ test('a failed scenario makes the run fail, and the failing flag is kept', async
   const { adapter } = fakeAdapter(['b']);
   assert.equal(await runInLanes(adapter, ['a', 'b', 'c'].map(plain), 2), false);
   assert.equal(adapter.failing, true);
+});
+
+/** Hints as the runner makes them from the last run's durations: names ending in "long" took long. */
+const longHints = {
+  isLong: (pickle: { name?: string }) => pickle.name?.endsWith('long') ?? false,
+  expectedMs: (pickle: { name?: string }) => (pickle.name?.endsWith('long') ? Number(pickle.name.split('-')[1]) : 5),
+};
+
+test('known long scenarios start first, longest first, and never side by side while a short one can run', async () => {
+  const { adapter, log } = fakeAdapter();
+  const cases = ['a', 'b', 'x-100-long', 'c', 'd', 'y-300-long', 'e', 'f', 'g', 'h'].map(plain);
+  // Record which long ones overlap: the fake worker's log says when each starts; ends are tracked here.
+  const running = new Set<string>();
+  let overlap = false;
+  const run = adapter.worker.runTestCase;
+  adapter.worker.runTestCase = async (item: Case) => {
+    if (item.pickle.name.endsWith('long') && [...running].some((n) => n.endsWith('long'))) overlap = true;
+    running.add(item.pickle.name);
+    try {
+      return await run(item);
+    } finally {
+      running.delete(item.pickle.name);
+    }
+  };
+  assert.equal(await runInLanes(adapter, cases, 2, undefined, longHints), true);
+  const started = log.filter((l) => l.startsWith('start')).map((l) => l.slice(6));
+  assert.deepEqual(started.slice(0, 2), ['y-300-long', 'a'], 'the longest first, a short one beside it');
+  assert.equal(overlap, false, 'two long scenarios ran side by side while short ones waited');
+  assert.deepEqual([...started].sort(), cases.map((c) => c.pickle.name).sort(), 'every case ran once');
+});
+
+test('with only long scenarios left, they do run side by side (no lane stays idle)', async () => {
+  const { adapter, max } = fakeAdapter();
+  assert.equal(await runInLanes(adapter, ['x-100-long', 'y-300-long'].map(plain), 2, undefined, longHints), true);
+  assert.equal(max(), 2);
 });
 
 test('setLanes refuses nonsense', () => {
