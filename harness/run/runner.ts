@@ -44,7 +44,7 @@ const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
 /** The Cucumber plugin that orders the scenarios (harness/run/scenario-order.ts). */
 const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.ts');
 /** The last run's scenario durations, for --parallel's scheduler (harness/run/scenario-durations.ts). */
-export const DURATIONS_FILE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'scenario-durations.json');
+const DURATIONS_FILE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'scenario-durations.json');
 
 /** The long scenarios of the last run, for the lanes; those that must keep their place (run last) excluded. */
 function longHints(target: TargetController): LongScenarios {
