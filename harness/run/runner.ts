@@ -46,11 +46,15 @@ const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.t
 /** The last run's scenario durations, for --parallel's scheduler (harness/run/scenario-durations.ts). */
 const DURATIONS_FILE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'scenario-durations.json');
 
-/** The long scenarios of the last run, for the lanes; those that must keep their place (run last) excluded. */
-function longHints(target: TargetController): LongScenarios {
+/**
+ * The long scenarios of the last run, for the lanes; those the run's order keeps last (`lastTags`, see
+ * scenarioOrder) excluded, so they keep their place.
+ */
+function longHints(order: ScenarioOrderOptions): LongScenarios {
   const durations = loadDurations(DURATIONS_FILE);
   const long = longScenarios(durations);
-  const pinned = (tags: ReadonlyArray<{ name: string }>): boolean => !target.owned && tags.some((t) => t.name === SERVER_WIDE_TAG);
+  const last = new Set(order.lastTags ?? []);
+  const pinned = (tags: ReadonlyArray<{ name: string }>): boolean => tags.some((t) => last.has(t.name));
   const key = (p: { uri?: string; name?: string }): string => durationKey({ uri: p.uri ?? '', name: p.name ?? '' });
   return {
     isLong: (pickle) => !pinned(pickle.tags) && long.has(key(pickle)),
@@ -452,7 +456,7 @@ export async function runConformance(
     const statsDir = makeStatsDir();
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
-    const long = options.parallel > 1 ? longHints(target) : undefined;
+    const long = options.parallel > 1 ? longHints(scenarioOrder(options, target)) : undefined;
     setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() }, long);
     try {
       await runCucumber(runOptions, environment, (envelope: Envelope) => {

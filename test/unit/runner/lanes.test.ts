@@ -19,6 +19,8 @@ function fakeAdapter(failNames: string[] = []) {
   const log: string[] = [];
   let concurrent = 0;
   let maxConcurrent = 0;
+  /** Two scenarios named "...long" ran side by side. */
+  let longOverlap = false;
   const runningNames = new Set<string>();
   const worker = {
     testRunStartedId: 'run',
@@ -39,6 +41,7 @@ function fakeAdapter(failNames: string[] = []) {
       const name = item.pickle.name;
       if (alone(item.pickle)) assert.equal(runningNames.size, 0, `${name} must run alone, but ${[...runningNames].join(', ')} ran`);
       for (const other of runningNames) if (other.startsWith('alone')) assert.fail(`${name} ran beside ${other}`);
+      if (name.endsWith('long') && [...runningNames].some((other) => other.endsWith('long'))) longOverlap = true;
       runningNames.add(name);
       concurrent += 1;
       maxConcurrent = Math.max(maxConcurrent, concurrent);
@@ -49,7 +52,7 @@ function fakeAdapter(failNames: string[] = []) {
       return !failNames.includes(name);
     },
   };
-  return { adapter: { worker, failing: false }, log, max: () => maxConcurrent };
+  return { adapter: { worker, failing: false }, log, max: () => maxConcurrent, longOverlap: () => longOverlap };
 }
 
 const plain = (name: string): Case => ({ pickle: { name, tags: [] } });
@@ -86,25 +89,12 @@ const longHints = {
 };
 
 test('known long scenarios start first, longest first, and never side by side while a short one can run', async () => {
-  const { adapter, log } = fakeAdapter();
+  const { adapter, log, longOverlap } = fakeAdapter();
   const cases = ['a', 'b', 'x-100-long', 'c', 'd', 'y-300-long', 'e', 'f', 'g', 'h'].map(plain);
-  // Record which long ones overlap: the fake worker's log says when each starts; ends are tracked here.
-  const running = new Set<string>();
-  let overlap = false;
-  const run = adapter.worker.runTestCase;
-  adapter.worker.runTestCase = async (item: Case) => {
-    if (item.pickle.name.endsWith('long') && [...running].some((n) => n.endsWith('long'))) overlap = true;
-    running.add(item.pickle.name);
-    try {
-      return await run(item);
-    } finally {
-      running.delete(item.pickle.name);
-    }
-  };
   assert.equal(await runInLanes(adapter, cases, 2, undefined, longHints), true);
   const started = log.filter((l) => l.startsWith('start')).map((l) => l.slice(6));
   assert.deepEqual(started.slice(0, 2), ['y-300-long', 'a'], 'the longest first, a short one beside it');
-  assert.equal(overlap, false, 'two long scenarios ran side by side while short ones waited');
+  assert.equal(longOverlap(), false, 'two long scenarios ran side by side while short ones waited');
   assert.deepEqual([...started].sort(), cases.map((c) => c.pickle.name).sort(), 'every case ran once');
 });
 
