@@ -52,9 +52,10 @@ Selection and timing:
                              A client with a fixed port needs no {port} when the profile gives server.port
   --tags <expression>        Cucumber tag expression, e.g. "@v0 and not @kick"
   --parallel <n>             run n scenarios at once (default: serial): in this process, which starts
-                             at once, and in one worker process that joins when it has started. Scenarios
-                             tagged @pristine, @exclusive or @server-wide still run alone; those the
-                             last run found long start first (node_modules/.cache/scenario-durations.json)
+                             at once, and, against a server of its own (--server, --target), in one
+                             worker process that joins when it has started. Scenarios tagged
+                             @pristine, @exclusive or @server-wide still run alone; those the last run
+                             found long start first (node_modules/.cache/scenario-durations.json)
   --timeout <ms>             per-expectation timeout (default 2000)
   --quiet-ms <ms>            quiet period for "nothing happens" checks without a barrier (default 300)
   --force-quiet              use the quiet period even when the profile has a barrier (to measure it)

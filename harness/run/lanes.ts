@@ -7,7 +7,9 @@
  * running scenarios at once, in its own process (a scenario mostly waits for the server, so several share
  * one event loop), while one worker process starts up beside it; from the moment it is ready the worker
  * takes scenarios too, so both cores work and no start-up is waited for. Each scenario goes to the side
- * with fewer running (the runner's side when equal: it has no IPC hop).
+ * with fewer running (the runner's side when equal: it has no IPC hop). The runner asks for the worker
+ * only when the server under test runs in a process of its own (runner.ts, laneWorker): the embedded
+ * reference server answers from the runner's own event loop, so there all lanes stay in this process.
  *
  * Cucumber 12 has no option for this. While lanes are set, this module wraps the in-process runtime's
  * `run` (InProcessAdapter, which runs test cases one after the other) and schedules test cases itself: in

@@ -27,7 +27,7 @@ import { buildSummaryMarkdown, verdict } from '../reports/summary-md.ts';
 import { ProgressBar } from '../console/progress.ts';
 import { painterFor } from '../console/style.ts';
 import { formatFailure, formatSummary } from '../console/summary.ts';
-import { setLanes, type LongScenarios } from './lanes.ts';
+import { setLanes, type LongScenarios, type WorkerSetting } from './lanes.ts';
 import { durationKey, loadDurations, longScenarios, saveDurations } from './scenario-durations.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
@@ -245,6 +245,19 @@ function workerEnv(): Record<string, string | undefined> {
   return { ...process.env, NODE_OPTIONS: /--import[= ]tsx\b/.test(current) ? current : `${current} --import tsx`.trim() };
 }
 
+/**
+ * --parallel: whether a worker process takes part (harness/run/lanes.ts). Not with the embedded reference
+ * server: it runs in this process, so every round trip of a worker's scenario would wait for this process's
+ * event loop, busy with its own lane, and the worker only adds a hop and a second of start-up. Measured on
+ * the 2-core machine (npm run conformance, alternated runs, 2026-12-06): --parallel 2 3.80 s without the
+ * worker against 4.04 s with it, --parallel 4 2.73 s against 3.05 s; against a server of its own (spawned,
+ * or --target) the worker's lane is as fast as this one's and adds CPU: --parallel 4 on the seed fixture
+ * with 25 ms replies took 7.7-8.5 s with it, 9.0-10.1 s without.
+ */
+export function laneWorker(target: TargetChoice): WorkerSetting | undefined {
+  return target.kind === 'embedded' ? undefined : { cwd: PROJECT_ROOT, env: workerEnv() };
+}
+
 async function clearReports(dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   await Promise.all(REPORT_FILES.map((f) => fs.rm(path.join(dir, f), { force: true })));
@@ -457,7 +470,8 @@ export async function runConformance(
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
     const long = options.parallel > 1 ? longHints(scenarioOrder(options, target)) : undefined;
-    setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() }, long);
+    const worker = laneWorker(options.target);
+    setLanes(options.parallel, worker, long);
     try {
       await runCucumber(runOptions, environment, (envelope: Envelope) => {
         // After an interrupt the target is gone: what Cucumber still runs is not the server's doing.
@@ -481,7 +495,7 @@ export async function runConformance(
     for (let run = 1; run < repeat && !interrupted; run++) {
       io.stdout.write(`Run ${run + 1} of ${repeat}...\n`);
       const again = new RunModelBuilder();
-      setLanes(options.parallel, { cwd: PROJECT_ROOT, env: workerEnv() }, long);
+      setLanes(options.parallel, worker, long);
       try {
         await runCucumber(
           { ...runOptions, sources: sources(options.features, selection.tagExpression, order(run)), support, formats: { stdout: 'summary', files: {}, publish: false, options: {} } },

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { freePort, tryConnect } from '../../../harness/target/probe.ts';
+import { laneWorker } from '../../../harness/run/runner.ts';
 
 const FIXTURES = 'test/fixtures/runner';
 const ECHO = `node ${FIXTURES}/echo-server.mjs {port}`;
@@ -91,18 +92,23 @@ test('--parallel 2 loads TypeScript support code in the workers; @pristine and @
 });
 
 test('--parallel 2 on a run shorter than the worker\'s start-up: the worker is stopped quietly, no stack trace on the terminal', async () => {
-  // The suite's own features on the embedded server: three /PING scenarios end in milliseconds.
-  const reports = await fs.mkdtemp(path.join(os.tmpdir(), 'runner-test-'));
-  after(() => fs.rm(reports, { recursive: true, force: true }));
-  const result = await execa('node', ['--import', 'tsx', 'harness/cli/conformance.ts', '--parallel', '2', '--tags', '@ping', '--reports', reports], {
-    cwd: PROJECT_ROOT,
-    reject: false,
-    timeout: 90_000,
-    env: { NO_COLOR: '1' },
-  });
-  assert.equal(result.exitCode, 0, result.stderr);
-  assert.match(await fs.readFile(path.join(reports, 'summary.md'), 'utf8'), /Parallel workers: 2/);
+  // A spawned server (the embedded one never gets a worker): two echo scenarios end in milliseconds,
+  // long before the worker process has loaded Cucumber and the steps.
+  const { result, read } = await conformance(['--server', ECHO, '--parallel', '2', '--tags', '@fixture and not @extension and not @pristine and not @operator and not @limits', `${FIXTURES}/features/echo.feature`]);
+  assert.equal(result.exitCode, 1, result.stderr); // one of the two fails on purpose
+  const summary = await read('summary.md');
+  assert.match(summary, /Parallel workers: 2/);
+  assert.match(summary, /\*\*Result: FAIL\*\*: 1 passed, 1 failed/);
   assert.doesNotMatch(result.stderr, /Unexpected error|runAfterAllHooks|worker process ended/);
+});
+
+test('a worker process takes part against a server of its own, never against the embedded reference server', async () => {
+  // The embedded server answers from the runner's own event loop: a worker's scenarios would wait on it.
+  assert.equal(laneWorker({ kind: 'embedded' }), undefined);
+  const spawned = laneWorker({ kind: 'spawned', command: 'server {port}', startTimeoutMs: 5000, operPassword: undefined });
+  assert.ok(spawned);
+  assert.match(spawned.env.NODE_OPTIONS ?? '', /--import tsx/, 'the worker loads TypeScript support code');
+  assert.ok(laneWorker({ kind: 'external', address: { host: '127.0.0.1', port: 1459 }, operPassword: undefined }));
 });
 
 test('--parallel 3: @exclusive scenarios never share the server with another scenario', async () => {

@@ -1,7 +1,8 @@
 /**
  * The --parallel scheduler (harness/run/lanes.ts) over a fake in-process worker: up to n test cases at once,
  * in plan order, setParallelCanAssign honoured (a scenario that must run alone runs alone), failures
- * counted, BeforeAll/AfterAll once. The forked worker side is exercised by the runner tests (--parallel).
+ * counted, BeforeAll/AfterAll once. The forked worker side is exercised by the runner tests (--parallel
+ * against a spawned server, test/unit/runner/cli-run.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
