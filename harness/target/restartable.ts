@@ -195,7 +195,8 @@ export class RestartableTarget implements TargetController {
     const current = this.instance;
     if (current && !this.dead && current.listening && !current.listening()) await Promise.race([current.exited ?? current.died, sleep(SETTLE_MS)]);
     // A process that has just ended: its exit handler marks the death before the look below. An in-process
-    // instance (no `exited`) cannot end by itself, and this 1 ms timer was 0.4 s of every serial run.
+    // instance (no `exited`) cannot end by itself, and this timer (1 ms at least, more in a busy event loop)
+    // was about 0.5 s of every serial run of the suite.
     if (current?.exited !== undefined || this.dead) await sleep(0);
     await this.pendingCrash; // a death being described is recorded before the restart replaces the instance
     if (this.failedStarts >= MAX_FAILED_STARTS) {
