@@ -41,6 +41,12 @@ const POLL_MS = 10;
 // never closes a departed client's socket pays this once per scenario.
 const SETTLE_STABLE_MS = 200;
 const SETTLE_MIN_MS = 300;
+/**
+ * Standby instances kept started (see RestartableTarget's `standby`). Scenarios that each need a fresh server
+ * (@server-wide, @pristine) come in runs of dozens: with one standby, started only when the previous one was
+ * taken, each of them waited for a whole start-up.
+ */
+export const STANDBY_INSTANCES = 2;
 
 /** A standby instance being started or ready (see RestartableTarget's `standby`). */
 interface Spare {
@@ -74,10 +80,11 @@ export class RestartableTarget implements TargetController {
   /** Per-scenario instances with limits still running: stopped with the run if their scenario did not. */
   private readonly limited = new Set<TargetInstance>();
   /**
-   * With `standby`: a second instance started in advance, on a port of its own, that a restart switches to
-   * at once; it is replaced in the background. Undefined while none is wanted or before the first start.
+   * With `standby`: instances started in advance (STANDBY_INSTANCES, the oldest first), each on a port of its
+   * own, that a restart switches to at once; each taken one is replaced in the background. Empty while none is
+   * wanted or before the first start.
    */
-  private spare: Spare | undefined;
+  private spares: Spare[] = [];
   /** Old instances still being stopped in the background (a restart does not wait for them). */
   private readonly stopping = new Set<Promise<void>>();
 
@@ -123,7 +130,7 @@ export class RestartableTarget implements TargetController {
             this.launching = undefined;
           }
         }
-        if (this.standby && !this.stopped) this.spare = this.startSpare();
+        while (this.standby && !this.stopped && this.spares.length < STANDBY_INSTANCES) this.spares.push(this.startSpare());
         this.instance = instance;
         this.dead = false;
         this.used = false;
@@ -169,18 +176,18 @@ export class RestartableTarget implements TargetController {
     return spare;
   }
 
-  /** The standby instance, if one started and is still alive (waiting for it if it is still starting). */
+  /** The oldest standby instance that started and is still alive (waiting for it if it is still starting). */
   private async takeSpare(): Promise<TargetInstance | undefined> {
-    const spare = this.spare;
-    this.spare = undefined;
-    if (!spare) return undefined;
-    const instance = await spare.ready;
-    if (instance === undefined) return undefined;
-    if (spare.gone || this.stopped) {
-      this.stopInBackground(instance);
-      return undefined;
+    for (let spare = this.spares.shift(); spare !== undefined; spare = this.spares.shift()) {
+      const instance = await spare.ready;
+      if (instance === undefined) continue;
+      if (spare.gone || this.stopped) {
+        this.stopInBackground(instance);
+        continue;
+      }
+      return instance;
     }
-    return instance;
+    return undefined;
   }
 
   private stopInBackground(instance: TargetInstance): void {
@@ -304,17 +311,19 @@ export class RestartableTarget implements TargetController {
     this.instance = undefined;
     const limited = [...this.limited];
     this.limited.clear();
-    const spare = this.spare;
-    this.spare = undefined;
-    spare?.cancel.abort(new Error('the run is over'));
-    const spareStop = spare?.ready.then((s) => s?.stop());
-    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop()), spareStop, ...this.stopping]);
+    const spares = this.spares;
+    this.spares = [];
+    for (const spare of spares) spare.cancel.abort(new Error('the run is over'));
+    const sparesStop = spares.map((spare) => spare.ready.then((s) => s?.stop()));
+    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop()), ...sparesStop, ...this.stopping]);
   }
 
   killNow(): void {
     this.launching?.abort(KILL_NOW);
-    this.spare?.cancel.abort(KILL_NOW);
-    this.spare?.instance?.killNow();
+    for (const spare of this.spares) {
+      spare.cancel.abort(KILL_NOW);
+      spare.instance?.killNow();
+    }
     this.instance?.killNow();
     for (const l of this.limited) l.killNow();
   }

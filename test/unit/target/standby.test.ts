@@ -1,13 +1,14 @@
 /**
- * Cheap restarts (RestartableTarget with `standby`): a second instance waits, started in advance; a restart
- * (a crash, a fresh target for @pristine or after @server-wide) switches to it and starts the next one in
- * the background; old instances are stopped without being waited for; a standby that died unused is never
- * handed out; the run's stop ends every instance. Over a fake launcher: no process, no timing assertion.
+ * Cheap restarts (RestartableTarget with `standby`): STANDBY_INSTANCES instances wait, started in advance; a
+ * restart (a crash, a fresh target for @pristine or after @server-wide) switches to the oldest and starts its
+ * replacement in the background, so a run of scenarios that each need a fresh target never waits for a
+ * launch; old instances are stopped without being waited for; a standby that died unused is never handed
+ * out; the run's stop ends every instance. Over a fake launcher: no process, no timing assertion.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RestartableTarget } from '../../../harness/target/restartable.ts';
+import { RestartableTarget, STANDBY_INSTANCES } from '../../../harness/target/restartable.ts';
 import type { TargetInstance } from '../../../harness/target/types.ts';
 
 interface Fake {
@@ -51,13 +52,14 @@ test('a restart switches to the standby at once and starts the next one', async 
   const first = await target.start();
   assert.equal(first.port, 1000);
   await settle();
-  assert.equal(instances.length, 2, 'a standby was started beside the first instance');
+  assert.ok(STANDBY_INSTANCES >= 2, 'more than one standby: runs of fresh targets are the point');
+  assert.equal(instances.length, 1 + STANDBY_INSTANCES, 'the standbys were started beside the first instance');
   await target.acquire(false); // the first scenario uses it
   const fresh = await target.acquire(true); // a scenario that needs a fresh target
-  assert.equal(fresh.port, 1001, 'the standby took over');
+  assert.equal(fresh.port, 1001, 'the oldest standby took over');
   await settle();
   assert.equal(instances[0]!.stopped, true, 'the old instance was stopped');
-  assert.equal(instances.length, 3, 'the next standby is starting');
+  assert.equal(instances.length, 2 + STANDBY_INSTANCES, 'its replacement is starting');
   await target.stop();
   assert.ok(instances.every((i) => i.stopped), 'stop() ended the current instance and the standby');
 });
@@ -77,16 +79,41 @@ test('after a crash the next scenario gets the standby, and the crash is recorde
   await target.stop();
 });
 
-test('a standby that died unused is not handed out: a new instance is launched instead', async () => {
+test('scenarios that each need a fresh target in a row take the standbys started in advance, no launch waited for', async () => {
   const { launch, instances } = fakeLauncher();
   const target = new RestartableTarget(launch, () => 'fake', undefined, undefined, true);
   await target.start();
   await settle();
-  instances[1]!.die(); // the standby
   await target.acquire(false);
+  const launchedBefore = instances.length;
+  // No pause between them: each replacement is still starting when the next fresh target is asked for.
+  const ports: number[] = [];
+  for (let i = 0; i < STANDBY_INSTANCES; i++) ports.push((await target.acquire(true)).port);
+  assert.deepEqual(
+    ports,
+    instances.slice(1, 1 + STANDBY_INSTANCES).map((i) => i.port),
+    'each fresh target was one of the standbys already started',
+  );
+  assert.ok(ports.every((port) => port < 1000 + launchedBefore));
+  await target.stop();
+});
+
+test('a standby that died unused is not handed out: the next one is, or a new instance when none is left', async () => {
+  const { launch, instances } = fakeLauncher();
+  const target = new RestartableTarget(launch, () => 'fake', undefined, undefined, true);
+  await target.start();
+  await settle();
+  instances[1]!.die(); // the oldest standby
+  await target.acquire(false);
+  const next = await target.acquire(true);
+  assert.equal(next.port, 1002, 'the next standby, not the dead one');
+  await settle(); // the replacement of the standby taken has started
+  for (const standby of instances.slice(3)) standby.die(); // every standby started since
+  await settle();
+  const launched = instances.length;
   const fresh = await target.acquire(true);
-  assert.equal(fresh.port, 1002, 'a freshly launched instance, not the dead standby');
-  assert.equal(target.crashCount(), 0, "the standby's death is not the target's crash");
+  assert.equal(fresh.port, 1000 + launched, 'a freshly launched instance, not a dead standby');
+  assert.equal(target.crashCount(), 0, "the standbys' deaths are not the target's crashes");
   await target.stop();
 });
 
@@ -109,6 +136,7 @@ test('killNow reaches the standby too (the process is exiting)', async () => {
   await target.start();
   await settle();
   target.killNow();
-  assert.deepEqual(instances.map((i) => i.killed), [true, true]);
+  assert.equal(instances.length, 1 + STANDBY_INSTANCES);
+  assert.ok(instances.every((i) => i.killed), 'the current instance and every standby were killed');
   await target.stop();
 });
