@@ -196,7 +196,7 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
 
 export function spawnedServer(options: SpawnOptions): RestartableTarget {
   const launch = spawnedLauncher(options);
-  // A fresh port per start, so a standby instance can wait beside the running one: restarts cost no start-up.
+  // A fresh port per start, so standby instances can wait beside the running one: restarts cost no start-up.
   const standby = options.port === undefined;
   return new RestartableTarget(launch, (a) => `spawned \`${options.command}\`${a ? ` on ${a.host}:${a.port}` : ''}`, options.operPassword, undefined, standby);
 }
