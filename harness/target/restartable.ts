@@ -42,9 +42,11 @@ const POLL_MS = 10;
 const SETTLE_STABLE_MS = 200;
 const SETTLE_MIN_MS = 300;
 /**
- * Standby instances kept started (see RestartableTarget's `standby`). Scenarios that each need a fresh server
- * (@server-wide, @pristine) come in runs of dozens: with one standby, started only when the previous one was
- * taken, each of them waited for a whole start-up.
+ * Standby instances kept started (see RestartableTarget's `standby`) once the target has restarted.
+ * Scenarios that each need a fresh server (@server-wide, @pristine) come in runs of dozens: with one
+ * standby, started only when the previous one was taken, each of them waited for a whole start-up. Until
+ * the first restart one is enough: a run that never restarts (a few scenarios, a tag selection) pays one
+ * standby start, not two.
  */
 export const STANDBY_INSTANCES = 2;
 
@@ -80,11 +82,13 @@ export class RestartableTarget implements TargetController {
   /** Per-scenario instances with limits still running: stopped with the run if their scenario did not. */
   private readonly limited = new Set<TargetInstance>();
   /**
-   * With `standby`: instances started in advance (STANDBY_INSTANCES, the oldest first), each on a port of its
-   * own, that a restart switches to at once; each taken one is replaced in the background. Empty while none is
-   * wanted or before the first start.
+   * With `standby`: instances started in advance (one until the first restart, then STANDBY_INSTANCES), each
+   * on a port of its own, that a restart switches to at once, the oldest first; each taken one is replaced in
+   * the background. Empty while none is wanted or before the first start.
    */
   private spares: Spare[] = [];
+  /** The target has been restarted at least once (its standbys are then STANDBY_INSTANCES). */
+  private restarted = false;
   /** Old instances still being stopped in the background (a restart does not wait for them). */
   private readonly stopping = new Set<Promise<void>>();
 
@@ -130,7 +134,9 @@ export class RestartableTarget implements TargetController {
             this.launching = undefined;
           }
         }
-        while (this.standby && !this.stopped && this.spares.length < STANDBY_INSTANCES) this.spares.push(this.startSpare());
+        this.restarted ||= old !== undefined;
+        const standbys = !this.standby ? 0 : this.restarted ? STANDBY_INSTANCES : 1;
+        while (!this.stopped && this.spares.length < standbys) this.spares.push(this.startSpare());
         this.instance = instance;
         this.dead = false;
         this.used = false;
