@@ -31,7 +31,7 @@ export function buildSummaryMarkdown(model: RunModel, context: RunContext): stri
   out.push(`- Target: ${context.target}`);
   out.push(`- Profile: \`${context.profile}\``);
   out.push(`- Tags: ${context.tags ? `\`${context.tags}\`` : '(all)'}`);
-  out.push(`- Parallel workers: ${context.parallel > 1 ? context.parallel : 'none (serial)'}; isolation: ${context.isolation}`);
+  out.push(`- Scenarios at once: ${context.parallel > 1 ? `${context.parallel} (--parallel)` : '1 (serial)'}; isolation: ${context.isolation}`);
   out.push(`- Wall time: ${secs(context.wallMs)}`);
   for (const note of context.notes) out.push(`- Note: ${note}`);
   out.push('');

@@ -85,7 +85,7 @@ test('--parallel 2 loads TypeScript support code in the workers; @pristine and @
   assert.equal(result.exitCode, 1, result.stderr); // the fixture has one scenario that fails on purpose
   const summary = await read('summary.md');
   assert.match(summary, /\*\*Result: FAIL\*\*: 3 passed, 1 failed, 0 skipped, 1 not gradable \(5 scenarios run\)/);
-  assert.match(summary, /Parallel workers: 2/);
+  assert.match(summary, /Scenarios at once: 2 \(--parallel\)/);
   assert.match(summary, /\| `@pristine` \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
   assert.match(summary, /\| `@operator` \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
   assert.doesNotMatch(summary, /Filtered out/);
@@ -97,7 +97,7 @@ test('--parallel 2 on a run shorter than the worker\'s start-up: the worker is s
   const { result, read } = await conformance(['--server', ECHO, '--parallel', '2', '--tags', '@fixture and not @extension and not @pristine and not @operator and not @limits', `${FIXTURES}/features/echo.feature`]);
   assert.equal(result.exitCode, 1, result.stderr); // one of the two fails on purpose
   const summary = await read('summary.md');
-  assert.match(summary, /Parallel workers: 2/);
+  assert.match(summary, /Scenarios at once: 2 \(--parallel\)/);
   assert.match(summary, /\*\*Result: FAIL\*\*: 1 passed, 1 failed/);
   assert.doesNotMatch(result.stderr, /Unexpected error|runAfterAllHooks|worker process ended/);
 });
