@@ -248,12 +248,9 @@ function workerEnv(): Record<string, string | undefined> {
 /**
  * --parallel: whether a worker process takes part (harness/run/lanes.ts). Not with the embedded reference
  * server: it runs in this process, so every round trip of a worker's scenario would wait for this process's
- * event loop, busy with its own lane, and the worker only adds a hop and a second of start-up. Measured on
- * the 2-core machine (npm run conformance, alternated runs, 2026-12-06): --parallel 2 3.80 s without the
- * worker against 4.04 s with it (3.02 s against 3.58 s once acquire lost its timer), --parallel 4 2.73 s
- * against 3.05 s. Against a server in a process of its own (--server, --target) nothing waits on this loop
- * but this lane, and the worker adds a core: --parallel 4 on the seed fixture with 25 ms replies took
- * 7.7-8.5 s with it, 9.0-10.1 s without (--parallel 2 on the spawned reference server: the same either way).
+ * event loop, busy with its own lane, and the worker only adds a hop and a second of start-up (slower with
+ * it at --parallel 2 and 4). Against a server in a process of its own (--server, --target) nothing waits on
+ * this loop but this lane, and the worker adds a core. The measurements: bench/README.md, "Grading speed".
  */
 export function laneWorker(target: TargetChoice): WorkerSetting | undefined {
   return target.kind === 'embedded' ? undefined : { cwd: PROJECT_ROOT, env: workerEnv() };

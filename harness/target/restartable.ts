@@ -87,8 +87,6 @@ export class RestartableTarget implements TargetController {
    * the background. Empty while none is wanted or before the first start.
    */
   private spares: Spare[] = [];
-  /** The target has been restarted at least once (its standbys are then STANDBY_INSTANCES). */
-  private restarted = false;
   /** Old instances still being stopped in the background (a restart does not wait for them). */
   private readonly stopping = new Set<Promise<void>>();
 
@@ -134,8 +132,9 @@ export class RestartableTarget implements TargetController {
             this.launching = undefined;
           }
         }
-        this.restarted ||= old !== undefined;
-        const standbys = !this.standby ? 0 : this.restarted ? STANDBY_INSTANCES : 1;
+        // A restart (an old instance replaced, dead or alive) tops the standbys up to STANDBY_INSTANCES; the
+        // first start (or one after a failed launch) to one. The pool never shrinks.
+        const standbys = !this.standby ? 0 : old !== undefined ? STANDBY_INSTANCES : 1;
         while (!this.stopped && this.spares.length < standbys) this.spares.push(this.startSpare());
         this.instance = instance;
         this.dead = false;
