@@ -11,8 +11,8 @@
  *   folder read-only, a private /tmp (tmpfs, size-capped) and nothing else: no reports, no other
  *   submission, no home folder, no harness;
  * - its own PID namespace (it sees only its own processes, never the grader's command line or memory)
- *   whose init is killed, with every process in it, when the sandbox ends (`--die-with-parent`, and the
- *   kernel kills a namespace whose init dies: a double-forked `setsid` daemon dies too); its own IPC and
+ *   whose init is killed, with every process in it, when the sandbox ends (`--die-with-parent`, killerOf,
+ *   and the kernel kills a namespace whose init dies: a double-forked `setsid` daemon dies too); its own IPC and
  *   UTS namespaces and a new session (no terminal to inject keystrokes into);
  * - a scrubbed environment (PATH, HOME=/tmp, LANG, PYTHONUNBUFFERED, NO_COLOR only): no CI secret;
  * - resource limits (prlimit): memory per process (RLIMIT_DATA: heap and private mappings; RLIMIT_AS would
@@ -123,10 +123,18 @@ function ancestorDirs(dirs: readonly string[]): string[] {
 }
 
 /**
- * The argv (bwrap first) that runs the shell command `command` inside the sandbox `spec`, in `cwd`
- * (when it is inside the visible folders; else in `spec.dir`).
+ * The descriptor of bwrap's own on which it writes, once the sandbox exists, the pid of the sandbox's PID
+ * namespace init (`--info-fd`; never passed on to the sandboxed command). A caller that asks for it
+ * (sandboxArgv's `infoFd`) must spawn bwrap with a pipe there and kill the sandbox with killerOf.
  */
-export function sandboxArgv(spec: SandboxSpec, command: string, cwd?: string): string[] {
+export const SANDBOX_INFO_FD = 3;
+
+/**
+ * The argv (bwrap first) that runs the shell command `command` inside the sandbox `spec`, in `cwd`
+ * (when it is inside the visible folders; else in `spec.dir`). With `infoFd`, bwrap reports its namespace's
+ * init on SANDBOX_INFO_FD (see killerOf).
+ */
+export function sandboxArgv(spec: SandboxSpec, command: string, cwd?: string, options: { infoFd?: boolean } = {}): string[] {
   const visible = [spec.dir, ...spec.allow];
   const inside = cwd !== undefined && visible.some((dir) => cwd === dir || cwd.startsWith(`${dir}${path.sep}`));
   const { limits } = spec;
@@ -142,6 +150,7 @@ export function sandboxArgv(spec: SandboxSpec, command: string, cwd?: string): s
     '--ro-bind', spec.source, spec.dir,
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--die-with-parent', '--new-session',
+    ...(options.infoFd ? ['--info-fd', String(SANDBOX_INFO_FD)] : []),
     '--hostname', 'sandbox',
     '--chdir', inside ? cwd : spec.dir,
     '--clearenv',
@@ -167,6 +176,66 @@ export function sandboxArgv(spec: SandboxSpec, command: string, cwd?: string): s
   if (spec.uid !== undefined) args.push('setpriv', `--reuid=${spec.uid}`, `--regid=${spec.uid}`, '--clear-groups', '--');
   args.push('/bin/sh', '-c', command);
   return args;
+}
+
+/**
+ * Kills a spawned process's whole group (it was spawned `detached`), and, when it is a sandbox spawned with
+ * sandboxArgv's `infoFd` and a pipe at SANDBOX_INFO_FD, on SIGKILL its PID namespace's init too, whose death
+ * makes the kernel kill every process in the namespace.
+ *
+ * Why the second kill: bwrap's child arms --die-with-parent only once it runs, so a sandbox killed in its
+ * first moments (a start cancelled when the run stops, a standby stopped just after it was started) could
+ * outlive bwrap with everything it then starts (measured: 1 start in 60 killed 0-2 ms after the spawn, on
+ * an idle machine; a full unit run once left a daemon 20 s). The init's pid comes from bwrap itself, and is
+ * killed only while /proc shows it in the namespace bwrap named, never this process's own: a reused pid or
+ * a forged report kills nothing else. A kill that comes before the report is carried out when it arrives.
+ */
+export function killerOf(child: { pid?: number; stdio: ReadonlyArray<unknown> }): (signal: NodeJS.Signals) => void {
+  const pid = child.pid;
+  let init: { pid: number; namespace: number } | undefined;
+  let killed = false;
+  const killInit = (): void => {
+    if (!init) return;
+    try {
+      const own = fs.readlinkSync('/proc/self/ns/pid');
+      const its = fs.readlinkSync(`/proc/${init.pid}/ns/pid`);
+      if (its === `pid:[${init.namespace}]` && its !== own) process.kill(init.pid, 'SIGKILL');
+    } catch {
+      // gone already (ESRCH, ENOENT): nothing to kill
+    }
+  };
+  const info = child.stdio[SANDBOX_INFO_FD] as (NodeJS.ReadableStream & { on(event: 'error', listener: () => void): unknown }) | null | undefined;
+  if (info) {
+    let text = '';
+    info.setEncoding('utf8');
+    info.on('error', () => undefined);
+    info.on('data', (chunk: string) => {
+      if (init || text.length > 4096) return;
+      text += chunk;
+      try {
+        const parsed = JSON.parse(text) as { 'child-pid'?: unknown; 'pid-namespace'?: unknown };
+        const initPid = parsed['child-pid'];
+        const namespace = parsed['pid-namespace'];
+        if (Number.isInteger(initPid) && Number.isInteger(namespace)) init = { pid: initPid as number, namespace: namespace as number };
+      } catch {
+        return; // not all of it yet
+      }
+      if (killed) killInit();
+    });
+  }
+  return (signal) => {
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // ESRCH: the group is already gone
+      }
+    }
+    if (signal === 'SIGKILL') {
+      killed = true;
+      killInit();
+    }
+  };
 }
 
 /** A submission folder prepared for sandboxed runs; dispose() removes what was made for it. */

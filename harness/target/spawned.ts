@@ -12,7 +12,7 @@
 import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canWatchListeningSockets, GroupSockets, waitUntilListening } from './listening.ts';
-import { sandboxArgv, type SandboxSpec } from './sandbox.ts';
+import { killerOf, sandboxArgv, type SandboxSpec } from './sandbox.ts';
 import { freePort, waitUntilAccepting } from './probe.ts';
 import { RestartableTarget } from './restartable.ts';
 import { TailBuffer } from './tail-buffer.ts';
@@ -45,14 +45,6 @@ export interface SpawnOptions {
   sandbox?: SandboxSpec;
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by signal ${signal}` : `exited with code ${code ?? '?'}`;
@@ -100,17 +92,17 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
     const common = {
       detached: true, // its own process group: kill(-pid) reaches the shell (or the sandbox) and everything it started
       cleanup: false, // we kill the whole group ourselves; execa's cleanup would only kill the shell
-      stdin: 'pipe', // the server console; held open until the server is stopped
       buffer: false,
       reject: false,
     } as const;
     let child;
     if (options.sandbox) {
       // bwrap is the group leader; its death takes the sandbox's whole PID namespace with it.
-      const [file, ...args] = sandboxArgv(options.sandbox, command, options.cwd);
-      child = execa(file!, args, { ...common, env: {}, extendEnv: false });
+      const [file, ...args] = sandboxArgv(options.sandbox, command, options.cwd, { infoFd: true });
+      // stdin: the server console, held open until the server is stopped; fd 3: bwrap's report (killerOf).
+      child = execa(file!, args, { ...common, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: {}, extendEnv: false });
     } else {
-      child = execa(command, { ...common, shell: true, ...(options.cwd ? { cwd: options.cwd } : {}) });
+      child = execa(command, { ...common, stdin: 'pipe', shell: true, ...(options.cwd ? { cwd: options.cwd } : {}) });
     }
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
@@ -132,13 +124,14 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
       });
     });
     const pid = child.pid;
+    const kill = killerOf(child);
     let gone = false;
     void exited.then(() => (gone = true));
 
     const stop = async (): Promise<void> => {
-      killGroup(pid, 'SIGTERM');
+      kill('SIGTERM');
       await Promise.race([exited, sleep(TERM_GRACE_MS)]);
-      killGroup(pid, 'SIGKILL'); // children that ignored SIGTERM, or outlived the shell
+      kill('SIGKILL'); // children that ignored SIGTERM, or outlived the shell
       child.stdin?.destroy(); // the pipe's end in this process: a grandchild that outlived the group must not hold it
     };
 
@@ -147,7 +140,7 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
     let cancelled = false;
     const onCancel = (): void => {
       cancelled = true;
-      if (cancel.reason === KILL_NOW) killGroup(pid, 'SIGKILL');
+      if (cancel.reason === KILL_NOW) kill('SIGKILL');
       else void stop();
     };
     cancel.addEventListener('abort', onCancel, { once: true });
@@ -187,7 +180,7 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
           }
         : {}),
       stop,
-      killNow: () => killGroup(pid, 'SIGKILL'),
+      killNow: () => kill('SIGKILL'),
       console: (line) => writeConsoleLine(child.stdin, line, () => gone),
     };
     return instance;

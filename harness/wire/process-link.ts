@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { sandboxArgv, type SandboxSpec } from '../target/sandbox.ts';
+import { killerOf, sandboxArgv, type SandboxSpec } from '../target/sandbox.ts';
 
 /** The few things a TestClient needs from its connection: a TCP socket and a ProcessLink both have them. */
 export interface Link {
@@ -29,6 +29,7 @@ const TERM_GRACE_MS = 500;
 
 export class ProcessLink extends EventEmitter implements Link {
   private readonly child: ChildProcess;
+  private readonly kill: (signal: NodeJS.Signals) => void;
   private exited = false;
   private killed = false;
 
@@ -43,8 +44,9 @@ export class ProcessLink extends EventEmitter implements Link {
       stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
     };
     if (sandbox) {
-      const [file, ...args] = sandboxArgv(sandbox, command, cwd);
-      this.child = spawn(file!, args, { ...common, env: {} });
+      const [file, ...args] = sandboxArgv(sandbox, command, cwd, { infoFd: true });
+      // fd 3: bwrap's report of its namespace's init (killerOf).
+      this.child = spawn(file!, args, { ...common, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: {} });
     } else {
       this.child = spawn(command, {
         ...common,
@@ -53,6 +55,7 @@ export class ProcessLink extends EventEmitter implements Link {
         ...(cwd ? { cwd } : {}),
       });
     }
+    this.kill = killerOf(this.child);
     this.child.stdout!.on('data', (chunk: Buffer) => this.emit('data', chunk));
     this.child.stderr!.setEncoding('utf8').on('data', onStderr);
     // Writing to a client that already exited: EPIPE. The exit itself is what the scenario observes.
@@ -87,22 +90,13 @@ export class ProcessLink extends EventEmitter implements Link {
     if (this.killed) return;
     this.killed = true;
     this.child.stdin!.destroy();
-    this.signal('SIGTERM');
-    if (!this.exited) setTimeout(() => this.signal('SIGKILL'), TERM_GRACE_MS).unref();
+    this.kill('SIGTERM');
+    if (!this.exited) setTimeout(() => this.kill('SIGKILL'), TERM_GRACE_MS).unref();
   }
 
   /** Synchronous last resort. */
   killNow(): void {
-    this.signal('SIGKILL');
+    this.kill('SIGKILL');
   }
 
-  private signal(signal: NodeJS.Signals): void {
-    const pid = this.child.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // ESRCH: already gone.
-    }
-  }
 }
