@@ -12,6 +12,7 @@ import { EXIT_USAGE, UsageError } from '../../common/cli-support.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { NET_DEFAULTS } from './options.ts';
 import { systemErrorMessage } from '../../common/plain-errors.ts';
+import { optimiseEarly } from './jit-policy.ts';
 
 const PROGRAM = 'chat-server';
 /** A shutdown that has not finished by then (a peer that never closes) is cut short. */
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  optimiseEarly();
   let server: RunningServer;
   try {
     server = await startServer(command.options);
