@@ -1,15 +1,13 @@
 /**
  * cucumber.html again, with what only exists once every run is over (--repeat's flaky verdicts, --diff's
  * side by side with the reference server) attached to the scenarios they concern: the first run's messages
- * are replayed through Cucumber's own HTML formatter with one more attachment per such scenario, on its
+ * are made into Cucumber's own HTML page (html-page.ts) with one more attachment per such scenario, on its
  * last step, so the report shows it where a student looks (under the failing scenario).
  */
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
-import { CucumberHtmlStream } from '@cucumber/html-formatter';
 import { AttachmentContentEncoding, type Envelope } from '@cucumber/messages';
 import { flakyWords } from './repeats.ts';
 import type { ScenarioResult } from './run-model.ts';
+import { writeHtmlPage } from './html-page.ts';
 
 function notes(s: ScenarioResult): Array<{ fileName: string; text: string }> {
   const out: Array<{ fileName: string; text: string }> = [];
@@ -23,16 +21,14 @@ export async function writeAnnotatedHtml(file: string, envelopes: readonly Envel
   const extra = new Map(scenarios.filter((s) => notes(s).length > 0).map((s) => [s.id, notes(s)]));
   if (extra.size === 0 || envelopes.length === 0) return;
   const lastStep = new Map<string, string>();
-  const html = new CucumberHtmlStream();
-  const out = createWriteStream(file);
-  html.pipe(out);
+  const lines: string[] = [];
   for (const envelope of envelopes) {
     const step = envelope.testStepFinished;
     if (step) lastStep.set(step.testCaseStartedId, step.testStepId);
     const done = envelope.testCaseFinished;
     const added = done ? extra.get(done.testCaseStartedId) : undefined;
     for (const note of added ?? []) {
-      html.write({
+      const attachment: Envelope = {
         attachment: {
           testCaseStartedId: done!.testCaseStartedId,
           ...(lastStep.has(done!.testCaseStartedId) ? { testStepId: lastStep.get(done!.testCaseStartedId)! } : {}),
@@ -41,10 +37,10 @@ export async function writeAnnotatedHtml(file: string, envelopes: readonly Envel
           contentEncoding: AttachmentContentEncoding.IDENTITY,
           fileName: note.fileName,
         },
-      } satisfies Envelope);
+      };
+      lines.push(JSON.stringify(attachment));
     }
-    html.write(envelope);
+    lines.push(JSON.stringify(envelope));
   }
-  html.end();
-  await finished(out);
+  writeHtmlPage(file, lines);
 }

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import type { Envelope } from '@cucumber/messages';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { startControlServer } from '../target/index.ts';
-import { runtime, sources } from './cucumber-options.ts';
+import { formats, runtime, sources } from './cucumber-options.ts';
 import type { TargetController } from '../target/types.ts';
 import type { HarnessParameters } from '../session/session-api.ts';
 
@@ -55,7 +55,7 @@ export async function runSuiteInProcess(run: InProcessRun): Promise<boolean> {
       sources: sources(run.features, run.tags ?? ''),
       support,
       runtime: runtime(parameters, { parallel: 0, failFast: run.failFast }),
-      formats: { stdout: 'summary', files: {}, publish: false, options: {} },
+      formats: formats(undefined, run.stdout ? 'summary' : 'silent'),
     };
     const sink = run.stdout ?? new Writable({ write: (_chunk, _encoding, done) => done() });
     const { success } = await runCucumber(options, { cwd: run.cwd, stdout: sink, stderr: process.stderr }, run.onEnvelope);

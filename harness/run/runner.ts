@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { randomInt } from 'node:crypto';
 import { loadSources, loadSupport, runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { runtime, sources } from './cucumber-options.ts';
+import { formats, runtime, sources } from './cucumber-options.ts';
 import { readScenarios, scenarioKey } from '../../grading/scenarios.ts';
 import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from '../session/session-api.ts';
@@ -270,7 +270,7 @@ async function writeReports(dir: string, model: RunModel, context: RunContext): 
 }
 
 async function finishHtmlReport(html: string, messages: string, model: RunModel): Promise<void> {
-  // A run cut short left cucumber.html without its end: made again from the messages of what ran.
+  // Made from the messages of what ran (the run writes only those; the annotated page of --repeat/--diff is already whole).
   await completeHtmlReport(html, messages).catch(() => false);
   // It opens on the failures, transcripts shown.
   await addReportScript(html, { failed: model.scenarios.some((s) => s.outcome === 'failed') }).catch(() => {});
@@ -449,15 +449,7 @@ export async function runConformance(
       support,
       // --parallel N: N lanes over this process and one worker (harness/run/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
-      formats: {
-        stdout: 'summary',
-        files: {
-          [path.join(options.reportsDir, 'cucumber.html')]: 'html',
-          [path.join(options.reportsDir, 'messages.ndjson')]: 'message',
-        },
-        publish: false,
-        options: {},
-      },
+      formats: formats(path.join(options.reportsDir, 'messages.ndjson')),
       plugins: { specifiers: [ORDER_PLUGIN], options: { [SCENARIO_ORDER_KEY]: scenarioOrder(options, target) } },
     };
     const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
@@ -496,7 +488,7 @@ export async function runConformance(
       setLanes(options.parallel, worker, long);
       try {
         await runCucumber(
-          { ...runOptions, sources: sources(options.features, selection.tagExpression, order(run)), support, formats: { stdout: 'summary', files: {}, publish: false, options: {} } },
+          { ...runOptions, sources: sources(options.features, selection.tagExpression, order(run)), support, formats: formats() },
           environment,
           (envelope: Envelope) => again.add(envelope),
         );

@@ -8,14 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { completeHtmlReport, isWholePage, readEnvelopes } from '../../../harness/reports/complete-html.ts';
+import { completeHtmlReport, isWholePage, messageLines } from '../../../harness/reports/complete-html.ts';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const envelope = (id: string) => JSON.stringify({ testRunStarted: { timestamp: { seconds: 1, nanos: 0 }, id } });
 
 test('a last line cut mid-write is left out; whole lines are read', () => {
   const text = `${envelope('a')}\n${envelope('b')}\n{"testCaseStarted":{"id`;
-  assert.deepEqual(readEnvelopes(text).map((e) => e.testRunStarted?.id), ['a', 'b']);
+  assert.deepEqual(messageLines(text), [envelope('a'), envelope('b')]);
+  assert.deepEqual(messageLines(`${envelope('a')}\n\n${envelope('b')}\n`), [envelope('a'), envelope('b')], 'a file that ends whole keeps every line');
+  assert.deepEqual(messageLines(''), []);
 });
 
 test('a page cut short is made again from the messages; a whole page is left alone', async (t) => {
