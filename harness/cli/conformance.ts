@@ -55,7 +55,8 @@ Selection and timing:
                              at once, and, against a server of its own (--server, --target), in one
                              worker process that joins when it has started. Scenarios tagged
                              @pristine, @exclusive or @server-wide still run alone; those the last run
-                             found long start first (node_modules/.cache/scenario-durations.json)
+                             against the same server found long start first, one at a time while
+                             short ones fill the other lanes (node_modules/.cache/scenario-durations.json)
   --timeout <ms>             per-expectation timeout (default 2000)
   --quiet-ms <ms>            quiet period for "nothing happens" checks without a barrier (default 300)
   --force-quiet              use the quiet period even when the profile has a barrier (to measure it)

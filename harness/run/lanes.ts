@@ -19,10 +19,10 @@
  * FINALIZE; READY, ENVELOPE, FINISHED); it may run several test cases at once too. With one lane,
  * Cucumber's serial code runs unchanged.
  *
- * Scenarios the last run found long (harness/run/scenario-durations.ts: a register time limit waited out,
- * hundreds of times a typical scenario) start first, longest first, and two of them never run side by side
- * while a shorter one could take the lane: in plan order the reference suite's two 800 ms scenarios started
- * together and held both lanes waiting.
+ * Scenarios the last run against the same server found long (harness/run/scenario-durations.ts: a
+ * register time limit waited out, a framing pause, tens to hundreds of times a typical scenario) start
+ * first, longest first, and two of them never run side by side while a shorter one could take the lane:
+ * in plan order the reference suite's two 800 ms scenarios started together and held both lanes waiting.
  *
  * It reaches into Cucumber's lib/ (exported as `@cucumber/cucumber/lib/*`), so it checks the shape it
  * relies on and refuses with a clear error if a Cucumber upgrade changed it (package.json pins 12.x).

@@ -46,12 +46,19 @@ const ORDER_PLUGIN = path.join(PROJECT_ROOT, 'harness', 'run', 'scenario-order.t
 /** The last run's scenario durations, for --parallel's scheduler (harness/run/scenario-durations.ts). */
 const DURATIONS_FILE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'scenario-durations.json');
 
+/** Which server a run's durations belong to (scenario-durations.ts): the target, its profile, its client. */
+export function durationsTarget(options: Pick<RunnerOptions, 'target' | 'profile' | 'client'>): string {
+  const { target } = options;
+  const server = target.kind === 'embedded' ? 'embedded' : target.kind === 'external' ? `external ${target.address.host}:${target.address.port}` : `spawned ${target.command}`;
+  return [server, `profile ${options.profile}`, ...(options.client !== undefined ? [`client ${options.client}`] : [])].join('\n');
+}
+
 /**
- * The long scenarios of the last run, for the lanes; those the run's order keeps last (`lastTags`, see
+ * The long scenarios of the last run against the same server, for the lanes; those the run's order keeps last (`lastTags`, see
  * scenarioOrder) excluded, so they keep their place.
  */
-function longHints(order: ScenarioOrderOptions): LongScenarios {
-  const durations = loadDurations(DURATIONS_FILE);
+function longHints(order: ScenarioOrderOptions, target: string): LongScenarios {
+  const durations = loadDurations(DURATIONS_FILE, target);
   const long = longScenarios(durations);
   const last = new Set(order.lastTags ?? []);
   const pinned = (tags: ReadonlyArray<{ name: string }>): boolean => tags.some((t) => last.has(t.name));
@@ -459,7 +466,7 @@ export async function runConformance(
     const statsDir = makeStatsDir();
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
     process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
-    const long = options.parallel > 1 ? longHints(scenarioOrder(options, target)) : undefined;
+    const long = options.parallel > 1 ? longHints(scenarioOrder(options, target), durationsTarget(options)) : undefined;
     const worker = laneWorker(options.target);
     setLanes(options.parallel, worker, long);
     try {
@@ -521,7 +528,7 @@ export async function runConformance(
 
     const model = await finishReports();
     // Scenarios that ran to a verdict: how long they take, for the next --parallel run's order.
-    saveDurations(DURATIONS_FILE, model.scenarios.filter((s) => s.outcome === 'passed' || s.outcome === 'failed'));
+    saveDurations(DURATIONS_FILE, durationsTarget(options), model.scenarios.filter((s) => s.outcome === 'passed' || s.outcome === 'failed'));
     if (comparing) {
       await writeAnnotatedHtml(path.join(options.reportsDir, 'cucumber.html'), envelopes, model.scenarios);
       await finishHtmlReport(path.join(options.reportsDir, 'cucumber.html'), path.join(options.reportsDir, 'messages.ndjson'), model); // the page made again needs its script again
