@@ -54,8 +54,8 @@ export function durationsTarget(options: Pick<RunnerOptions, 'target' | 'profile
 }
 
 /**
- * The long scenarios of the last run against the same server, for the lanes; those the run's order keeps last (`lastTags`, see
- * scenarioOrder) excluded, so they keep their place.
+ * The long scenarios of the last run against the same server, for the lanes; those the run's order keeps
+ * last (`lastTags`, see scenarioOrder) excluded, so they keep their place.
  */
 function longHints(order: ScenarioOrderOptions, target: string): LongScenarios {
   const durations = loadDurations(DURATIONS_FILE, target);
@@ -277,7 +277,8 @@ async function writeReports(dir: string, model: RunModel, context: RunContext): 
 }
 
 async function finishHtmlReport(html: string, messages: string, model: RunModel): Promise<void> {
-  // Made from the messages of what ran (the run writes only those; the annotated page of --repeat/--diff is already whole).
+  // Made from the messages of what ran (the run writes only those); a page already whole (--repeat and
+  // --diff's annotated one) is left as it is.
   await completeHtmlReport(html, messages).catch(() => false);
   // It opens on the failures, transcripts shown.
   await addReportScript(html, { failed: model.scenarios.some((s) => s.outcome === 'failed') }).catch(() => {});
