@@ -15,21 +15,21 @@ export function isWholePage(html: string): boolean {
 }
 
 /**
- * The whole envelopes of an ndjson text, as their JSON lines. The file has one writer that appends whole
- * lines, so only its last line can be cut (the run stopped mid-write): that one is checked and left out
- * when it does not parse; the others are taken as written.
+ * The whole envelopes of an ndjson text, as their JSON lines. Every line is parsed once and kept only
+ * when it is one JSON object: the last line may be cut (the run stopped mid-write), and the page inserts
+ * the lines into a script as they are, so a line that is not a JSON value (a file changed by anyone but
+ * the run) must never reach it.
  */
 export function messageLines(ndjson: string): string[] {
-  const lines = ndjson.split('\n').filter((line) => line.trim() !== '');
-  const last = lines[lines.length - 1];
-  if (last !== undefined) {
+  return ndjson.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
     try {
-      JSON.parse(last);
+      const value: unknown = JSON.parse(line);
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
     } catch {
-      lines.pop(); // cut mid-write: the run stopped there
+      return false; // cut mid-write: the run stopped there
     }
-  }
-  return lines;
+  });
 }
 
 /**

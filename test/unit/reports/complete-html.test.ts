@@ -18,6 +18,8 @@ test('a last line cut mid-write is left out; whole lines are read', () => {
   assert.deepEqual(messageLines(text), [envelope('a'), envelope('b')]);
   assert.deepEqual(messageLines(`${envelope('a')}\n\n${envelope('b')}\n`), [envelope('a'), envelope('b')], 'a file that ends whole keeps every line');
   assert.deepEqual(messageLines(''), []);
+  const injected = '{}];alert(document.cookie);[{}';
+  assert.deepEqual(messageLines(`${envelope('a')}\n${injected}\n1\n[{}]\n${envelope('b')}\n`), [envelope('a'), envelope('b')], 'a line that is not one JSON object never reaches the page');
 });
 
 test('a page cut short is made again from the messages; a whole page is left alone', async (t) => {
