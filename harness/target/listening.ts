@@ -5,20 +5,29 @@
  * state and inode, and /proc/<pid>/fd links name the inodes each process holds. The server is ready
  * when a process of its process group holds a socket in LISTEN state on the expected port.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readinessPollMs } from './probe.ts';
 
 const TCP_LISTEN = '0A';
 
-/** True when this machine has the /proc files the method needs. */
+let watchable: boolean | undefined;
+
+/**
+ * True when this machine has the /proc files the method needs. Asked once per process: it cannot change,
+ * and reading /proc/net/tcp to find out costs as much as a look at every socket of the machine.
+ */
 export function canWatchListeningSockets(): boolean {
-  try {
-    readFileSync('/proc/net/tcp', 'utf8');
-    return true;
-  } catch {
-    return false;
+  if (watchable === undefined) {
+    try {
+      accessSync('/proc/net/tcp', constants.R_OK);
+      watchable = true;
+    } catch {
+      watchable = false;
+    }
   }
+  return watchable;
 }
 
 /**
@@ -82,28 +91,27 @@ function socketInodes(pid: number): string[] {
   return inodes;
 }
 
-/** Local TCP ports (IPv4 and IPv6) of the sockets in `state`, by socket inode. */
-function localPortsByInode(state: string): Map<string, number> {
+const TCP_TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
+
+/**
+ * Local TCP ports (IPv4 and IPv6) of the LISTEN sockets, by socket inode. The tables list every socket of
+ * the machine (about 1,600 after a few runs of the suite, most in TIME_WAIT: 5-10 ms of the kernel's time a
+ * read), so they are read off the runner's thread: a read on it held up every scenario running meanwhile.
+ */
+async function listeningPortsByInode(): Promise<Map<string, number>> {
   const ports = new Map<string, number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
+  const texts = await Promise.all(TCP_TABLES.map((file) => readFile(file, 'utf8').catch(() => '')));
+  for (const text of texts) {
     for (const line of text.split('\n').slice(1)) {
       const columns = line.trim().split(/\s+/);
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-      if (columns.length < 10 || columns[3] !== state) continue;
+      if (columns.length < 10 || columns[3] !== TCP_LISTEN) continue;
       const port = parseInt(columns[1]!.split(':')[1]!, 16);
       ports.set(columns[9]!, port);
     }
   }
   return ports;
 }
-
-const listeningPortsByInode = (): Map<string, number> => localPortsByInode(TCP_LISTEN);
 
 /**
  * The sockets a process group holds, by inode, and among them the ones listening on `port`. Cheap enough
@@ -121,8 +129,8 @@ export class GroupSockets {
   ) {}
 
   /** Remember which of the group's sockets listen on the port (call once the server is up). */
-  learnListening(): void {
-    const byInode = listeningPortsByInode();
+  async learnListening(): Promise<void> {
+    const byInode = await listeningPortsByInode();
     this.listeningInodes = new Set([...this.held()].filter((inode) => byInode.get(inode) === this.port));
   }
 
@@ -160,17 +168,31 @@ export class GroupSockets {
 }
 
 /** The TCP ports the process group `pgid` is listening on right now. */
-export function listeningPortsOfGroup(pgid: number): number[] {
-  const byInode = listeningPortsByInode();
+export function listeningPortsOfGroup(pgid: number): Promise<number[]> {
+  return listeningPortsAmong(groupSocketInodes(pgid));
+}
+
+/** Socket inodes held by the process group `pgid` (its stdio too: a spawned process's pipes are sockets). */
+function groupSocketInodes(pgid: number): string[] {
+  return processGroupMembers(pgid).flatMap((pid) => socketInodes(pid));
+}
+
+async function listeningPortsAmong(inodes: readonly string[]): Promise<number[]> {
+  const byInode = await listeningPortsByInode();
   const ports = new Set<number>();
-  for (const pid of processGroupMembers(pgid)) {
-    for (const inode of socketInodes(pid)) {
-      const port = byInode.get(inode);
-      if (port !== undefined) ports.add(port);
-    }
+  for (const inode of inodes) {
+    const port = byInode.get(inode);
+    if (port !== undefined) ports.add(port);
   }
   return [...ports].sort((a, b) => a - b);
 }
+
+/**
+ * While the group's sockets stay the same, /proc/net/tcp is read again only this often (listeningPortsByInode
+ * says what a read costs): a server loading its code (0.3 s for one started through tsx) holds only its
+ * stdio until it opens its listening socket, a change seen at the next poll.
+ */
+export const UNCHANGED_SOCKETS_REREAD_MS = 250;
 
 /**
  * Poll until the process group `pgid` listens on `port`, `deadline` (epoch ms) passes, or `gaveUp`
@@ -182,10 +204,18 @@ export async function waitUntilListening(pgid: number, port: number, deadline: n
     stopReason = reason;
   });
   let seen: number[] = [];
+  let lastInodes: string | undefined;
+  let lastReadAt = 0;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (stopReason !== undefined) return stopReason;
-    seen = listeningPortsOfGroup(pgid);
-    if (seen.includes(port)) return stopReason;
+    const inodes = groupSocketInodes(pgid);
+    const key = [...inodes].sort().join(',');
+    if (key !== lastInodes || Date.now() - lastReadAt >= UNCHANGED_SOCKETS_REREAD_MS) {
+      seen = await listeningPortsAmong(inodes);
+      lastInodes = key;
+      lastReadAt = Date.now();
+      if (seen.includes(port)) return stopReason;
+    }
     await sleep(readinessPollMs(attempt));
   }
   return stopReason ?? `not listening on port ${port} (its processes listen on ${seen.length ? seen.join(', ') : 'no port'})`;

@@ -167,7 +167,7 @@ export function spawnedLauncher(options: SpawnOptions): Launcher {
       throw new TargetStartError(`server command \`${command}\` did not start: ${why.split('\n').join(' ')}`);
     }
     const sockets = watchSockets ? new GroupSockets(pid, port) : undefined;
-    sockets?.learnListening();
+    await sockets?.learnListening();
     const instance: TargetInstance = {
       address,
       died: exited.then((text) => `target crashed: ${text}\n(server command: ${command})`),

@@ -11,7 +11,8 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
-import { canWatchListeningSockets, listeningPortsOfGroup } from '../../../harness/target/listening.ts';
+import { canWatchListeningSockets, listeningPortsOfGroup, waitUntilListening } from '../../../harness/target/listening.ts';
+import { spawn } from 'node:child_process';
 import { freePort } from '../../../harness/target/probe.ts';
 import { resolveProfilePath } from '../../../harness/dialect/load-profile.ts';
 import { namesWithOutcome, removeReports, runConformanceCli } from '../proof/support/conformance-run.ts';
@@ -53,7 +54,19 @@ describe('readiness detection', { skip }, () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as net.AddressInfo).port;
     const pgid = Number((await readFile('/proc/self/stat', 'utf8')).split(') ')[1]!.split(' ')[2]);
-    assert.ok(listeningPortsOfGroup(pgid).includes(port));
+    assert.ok((await listeningPortsOfGroup(pgid)).includes(port));
+  });
+
+  it('a server that opens its socket long before it listens is still seen listening (the tables are read again while its sockets stay the same)', async (t) => {
+    const port = await freePort();
+    // socket() at once, listen() 0.6 s later: the group's sockets do not change when it starts listening.
+    const script = `import socket, time\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ntime.sleep(0.6)\ns.bind(("127.0.0.1", ${port}))\ns.listen()\ntime.sleep(30)\n`;
+    const child = spawn('python3', ['-c', script], { detached: true, stdio: 'ignore' });
+    t.after(() => process.kill(-child.pid!, 'SIGKILL'));
+    const started = Date.now();
+    const failure = await waitUntilListening(child.pid!, port, Date.now() + 10_000);
+    assert.equal(failure, undefined);
+    assert.ok(Date.now() - started >= 500, 'not before it listens');
   });
 
   it('a profile with server.port and readiness listening grades that server through the CLI, its command without {port}', async () => {
