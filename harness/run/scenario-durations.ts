@@ -36,10 +36,10 @@ export type Durations = Record<string, number>;
  * both lanes idle (bench/README.md, "Grading speed").
  */
 export const LONG_FLOOR_MS = 50;
-/** Servers whose durations are kept (the most recently run first): a class's worth of grading runs would grow the file without end. */
-export const KEPT_TARGETS = 16;
 /** ... and at least this many times the median of the known durations (on a slow server all are slow). */
 export const LONG_OVER_MEDIAN = 10;
+/** Servers whose durations are kept (the most recently run first): a class's worth of grading runs would grow the file without end. */
+export const KEPT_TARGETS = 16;
 
 export const durationKey = (s: NamedScenario): string => `${s.uri}\t${s.name}`;
 
@@ -49,7 +49,7 @@ interface DurationsFile {
   targets: Record<string, { savedAt: number; durations: Durations }>;
 }
 
-function readFile(file: string): DurationsFile {
+function readDurationsFile(file: string): DurationsFile {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DurationsFile> | null;
     if (parsed?.version !== 2 || typeof parsed.targets !== 'object' || parsed.targets === null) return { version: 2, targets: {} };
@@ -61,8 +61,12 @@ function readFile(file: string): DurationsFile {
 
 /** The durations last saved for `target`; nothing known for another server, or a broken file. */
 export function loadDurations(file: string, target: string): Durations {
-  const entry = readFile(file).targets[target];
-  const durations: unknown = entry?.durations;
+  return durationsOf(readDurationsFile(file), target);
+}
+
+/** A server's entry of the file, its non-negative numbers only (the file is a cache anyone may have edited). */
+function durationsOf(known: DurationsFile, target: string): Durations {
+  const durations: unknown = known.targets[target]?.durations;
   if (!durations || typeof durations !== 'object' || Array.isArray(durations)) return {};
   return Object.fromEntries(Object.entries(durations).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]) && e[1] >= 0));
 }
@@ -79,8 +83,8 @@ export function saveDurations(file: string, target: string, scenarios: ReadonlyA
       const key = durationKey(s);
       seen[key] = Math.max(seen[key] ?? 0, Math.round(s.durationMs));
     }
-    const known = readFile(file);
-    known.targets[target] = { savedAt: now, durations: { ...loadDurations(file, target), ...seen } };
+    const known = readDurationsFile(file);
+    known.targets[target] = { savedAt: now, durations: { ...durationsOf(known, target), ...seen } };
     const kept = Object.entries(known.targets)
       .sort((a, b) => (b[1].savedAt ?? 0) - (a[1].savedAt ?? 0))
       .slice(0, KEPT_TARGETS);

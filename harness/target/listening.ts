@@ -167,11 +167,6 @@ export class GroupSockets {
   }
 }
 
-/** The TCP ports the process group `pgid` is listening on right now. */
-export function listeningPortsOfGroup(pgid: number): Promise<number[]> {
-  return listeningPortsAmong(groupSocketInodes(pgid));
-}
-
 /** Socket inodes held by the process group `pgid` (its stdio too: a spawned process's pipes are sockets). */
 function groupSocketInodes(pgid: number): string[] {
   return processGroupMembers(pgid).flatMap((pid) => socketInodes(pid));
@@ -209,7 +204,7 @@ export async function waitUntilListening(pgid: number, port: number, deadline: n
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (stopReason !== undefined) return stopReason;
     const inodes = groupSocketInodes(pgid);
-    const key = [...inodes].sort().join(',');
+    const key = inodes.sort().join(',');
     if (key !== lastInodes || Date.now() - lastReadAt >= UNCHANGED_SOCKETS_REREAD_MS) {
       seen = await listeningPortsAmong(inodes);
       lastInodes = key;

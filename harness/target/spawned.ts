@@ -45,7 +45,6 @@ export interface SpawnOptions {
   sandbox?: SandboxSpec;
 }
 
-
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `killed by signal ${signal}` : `exited with code ${code ?? '?'}`;
 }

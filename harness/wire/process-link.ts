@@ -98,5 +98,4 @@ export class ProcessLink extends EventEmitter implements Link {
   killNow(): void {
     this.kill('SIGKILL');
   }
-
 }
