@@ -30,6 +30,7 @@ import { formatFailure, formatSummary } from '../console/summary.ts';
 import { setLanes, type LongScenarios, type WorkerSetting } from './lanes.ts';
 import { durationKey, loadDurations, longScenarios, saveDurations } from './scenario-durations.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
+import { sharedQuietWait } from '../wire/quiet-wait.ts';
 import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
 import { forecastNote, forecastUngradable, gapsOf, knownUngradable } from './known-ungradable.ts';
@@ -400,7 +401,8 @@ export async function runConformance(
     const address = await target.start();
     context.target = target.describe();
     if (target.owned) {
-      control = await startControlServer(target, options.isolation);
+      // A --parallel worker process starts from what the runner's own lanes learned of the server's latency.
+      control = await startControlServer(target, options.isolation, { learnedLatencies: () => sharedQuietWait.recentLatencies() });
     }
     if (selection.count(SERVER_WIDE_TAG) > 0) {
       context.notes.push(

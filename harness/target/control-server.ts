@@ -2,7 +2,9 @@
  * The runner's loopback target-control endpoint. Cucumber runs scenarios in this process or in forked
  * workers; both reach the runner the same way, over HTTP on 127.0.0.1, from steps/support/hooks.ts:
  *
- *   POST /begin {uri, tags}          -> {target: {host, port}, mark}  (a ready target; restarted when needed)
+ *   POST /begin {uri, tags, wantsLatencies?} -> {target: {host, port}, mark, latencies?}  (a ready target;
+ *                                                                      restarted when needed; with wantsLatencies,
+ *                                                                      the reply latencies the runner learned)
  *   POST /end   {mark, failed, limited?} -> {crashes: [text...]}      (deaths of the target since `mark`;
  *                                                                      stops the scenario's limited instances)
  *   POST /console {line}             -> {output: [line...] | null}    (typed on the target's server console)
@@ -40,10 +42,14 @@ export interface BeginRequest {
   tags: string[];
   /** The scenario's name, for pointers to the crash reports it carries. */
   name?: string;
+  /** Its process has not learned the server's reply latency yet (harness/wire/quiet-wait.ts): send the runner's. */
+  wantsLatencies?: boolean;
 }
 export interface BeginResponse {
   target: { host: string; port: number };
   mark: number;
+  /** With wantsLatencies: the recent reply latencies the runner's process measured (ControlOptions.learnedLatencies), ms. */
+  latencies?: number[];
   /** Crashes between the previous scenario's end and this one's begin, as disconnect findings (crash-notes.ts). */
   earlierCrashes: string[];
 }
@@ -194,7 +200,16 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-export async function startControlServer(target: TargetController, isolation: Isolation): Promise<ControlServer> {
+export interface ControlOptions {
+  /**
+   * The reply latencies the runner's own process has learned from this run's server (empty while it has
+   * not): handed to a worker process that asks (BeginRequest.wantsLatencies), so it does not learn again
+   * from scratch.
+   */
+  learnedLatencies?: () => number[];
+}
+
+export async function startControlServer(target: TargetController, isolation: Isolation, options: ControlOptions = {}): Promise<ControlServer> {
   let previousUri: string | undefined;
   /** A @server-wide scenario ran on the current instance: the next scenario needs a fresh one. */
   let dirty = false;
@@ -240,7 +255,13 @@ export async function startControlServer(target: TargetController, isolation: Is
       // of this scenario's target. acquire() restarts a dead server and waits until it listens again.
       const mark = target.crashCount();
       const address = await target.acquire(fresh);
-      return { target: address, mark, earlierCrashes: earlier.map((c) => disconnectCrash(c.text, 'between')) } satisfies BeginResponse;
+      const latencies = request.wantsLatencies === true ? options.learnedLatencies?.() : undefined;
+      return {
+        target: address,
+        mark,
+        earlierCrashes: earlier.map((c) => disconnectCrash(c.text, 'between')),
+        ...(latencies !== undefined && latencies.length > 0 ? { latencies } : {}),
+      } satisfies BeginResponse;
     }
     if (path === '/end') {
       const request = body as EndRequest;

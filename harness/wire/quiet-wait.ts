@@ -23,8 +23,12 @@
  * Learning starts from MIN_SAMPLES replies; with fewer than ten the percentile is their largest, so the
  * first learned waits are MULTIPLIER x the slowest reply seen.
  *
- * One instance per process (`sharedQuietWait`): a run's scenarios share what was learned (Cucumber's
- * parallel workers each learn on their own). Not used at all when the profile has a barrier.
+ * One instance per process (`sharedQuietWait`): a run's scenarios share what was learned. A `--parallel`
+ * worker process that has learned nothing yet starts from the runner's recent samples (`seedFrom`, handed
+ * over by the runner's control endpoint with the worker's first scenarios): the same server, moments
+ * earlier. Learning from scratch cost its first scenarios the configured quiet period at every check
+ * (300 ms), and on a dialect whose commands are silent few replies come to learn from. Not used at all when
+ * the profile has a barrier.
  */
 
 export interface QuietWaitSettings {
@@ -55,6 +59,8 @@ export interface QuietWaitSummary {
   lateArrivals: number;
   /** The latest late arrival, ms after the last send (undefined when none). */
   worstLateMs: number | undefined;
+  /** Samples taken over from another process of the run (seedFrom) rather than measured here. */
+  seededSamples: number;
 }
 
 /** Waits are MULTIPLIER x the largest recent reply latency. */
@@ -90,6 +96,7 @@ export class QuietWait {
   /** The wait a late arrival asks for, and until which count of samples + waits it holds. */
   private lateFloorMs = 0;
   private lateFloorUntil = 0;
+  private seededSamples = 0;
 
   constructor(
     settings: QuietWaitSettings,
@@ -119,6 +126,30 @@ export class QuietWait {
     this.worstLate = undefined;
     this.lateFloorMs = 0;
     this.lateFloorUntil = 0;
+    this.seededSamples = 0;
+  }
+
+  /** Still learning: fewer than MIN_SAMPLES replies seen, so every wait is the configured quiet period. */
+  get learning(): boolean {
+    return this.samples < MIN_SAMPLES;
+  }
+
+  /** The latencies the current wait is computed from (what another process of the run may start from). */
+  recentLatencies(): number[] {
+    return this.learning ? [] : this.freshSamples().map((s) => s.ms);
+  }
+
+  /**
+   * Start from latencies another process of the same run measured against the same server (at least
+   * MIN_SAMPLES of them), when this one is still learning: they count as samples, and the late-arrival
+   * back-off still lengthens the waits if this process finds the server slower. Returns whether they were taken.
+   */
+  seedFrom(latencies: readonly number[]): boolean {
+    const valid = latencies.filter((ms) => Number.isFinite(ms) && ms >= 0).slice(-WINDOW);
+    if (!this.learning || valid.length < MIN_SAMPLES) return false;
+    for (const ms of valid) this.recordLatency(ms);
+    this.seededSamples += valid.length;
+    return true;
   }
 
   /** A reply arrived `ms` after the line it answers was sent. */
@@ -147,12 +178,16 @@ export class QuietWait {
     return this.samples + this.waits + this.freeChecks;
   }
 
-  private get latency(): number | undefined {
-    if (this.recent.length === 0) return undefined;
+  /** The samples the latency is taken over: those of the last FRESH_MS when there are enough, else the last few. */
+  private freshSamples(): Array<{ ms: number; at: number }> {
     const since = this.now() - FRESH_MS;
     const fresh = this.recent.filter((s) => s.at >= since);
-    const pool = fresh.length >= MIN_SAMPLES ? fresh : this.recent.slice(-MIN_SAMPLES);
-    const sorted = pool.map((s) => s.ms).sort((a, b) => a - b);
+    return fresh.length >= MIN_SAMPLES ? fresh : this.recent.slice(-MIN_SAMPLES);
+  }
+
+  private get latency(): number | undefined {
+    if (this.recent.length === 0) return undefined;
+    const sorted = this.freshSamples().map((s) => s.ms).sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(PERCENTILE * sorted.length))];
   }
 
@@ -163,7 +198,7 @@ export class QuietWait {
     if (!adaptive) return quietMs;
     const late = this.events < this.lateFloorUntil ? this.lateFloorMs : 0;
     const ceiling = Math.max(ceilingMs, quietMs);
-    if (this.samples < MIN_SAMPLES || latency === undefined) return Math.round(Math.min(Math.max(quietMs, late), ceiling));
+    if (this.learning || latency === undefined) return Math.round(Math.min(Math.max(quietMs, late), ceiling));
     const floor = Math.min(FLOOR_MS, quietMs);
     return Math.round(Math.min(Math.max(floor, MULTIPLIER * latency, late), ceiling));
   }
@@ -171,7 +206,7 @@ export class QuietWait {
   /** The pause between two silent lines sent in a row: about one reply latency, so a server reads them one at a time. */
   paceMs(): number {
     const latency = this.latency;
-    if (!this.settings.adaptive || this.samples < MIN_SAMPLES || latency === undefined) return Math.min(this.settings.quietMs, FLOOR_MS);
+    if (!this.settings.adaptive || this.learning || latency === undefined) return Math.min(this.settings.quietMs, FLOOR_MS);
     return Math.max(1, Math.min(Math.ceil(latency), FLOOR_MS));
   }
 
@@ -204,6 +239,7 @@ export class QuietWait {
       maxWaitMs: this.maxWait,
       lateArrivals: this.lateArrivals,
       worstLateMs: this.worstLate,
+      seededSamples: this.seededSamples,
     };
   }
 }
@@ -219,7 +255,7 @@ export function describeQuietWait(s: QuietWaitSummary, quietMs: number): string 
   const learned =
     s.latencyMs === undefined
       ? `no reply latency learned (${s.samples} samples)`
-      : `reply latency ${s.latencyMs.toFixed(1)} ms (90th percentile of the recent ones; ${s.samples} samples), so waits of ${MULTIPLIER} x that, at least ${Math.min(FLOOR_MS, quietMs)} ms`;
+      : `reply latency ${s.latencyMs.toFixed(1)} ms (90th percentile of the recent ones; ${s.samples} samples${s.seededSamples > 0 ? `, the first ${s.seededSamples} taken over from the runner` : ''}), so waits of ${MULTIPLIER} x that, at least ${Math.min(FLOOR_MS, quietMs)} ms`;
   const range = s.minWaitMs !== undefined ? ` (${Math.round(s.minWaitMs)}-${Math.round(s.maxWaitMs ?? 0)} ms; ${quietMs} ms while learning)` : '';
   const late = s.lateArrivals > 0 ? `; ${s.lateArrivals} late repl${s.lateArrivals === 1 ? 'y' : 'ies'} seen (up to ${s.worstLateMs} ms after the send): waits lengthened` : '; no late reply seen';
   return `no barrier, adaptive quiet waits: ${learned}${range}; ${spent}${late}`;

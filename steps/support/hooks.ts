@@ -82,7 +82,14 @@ Before({ name: 'not gradable with this profile (known before the run)' }, async 
  */
 Before({ name: 'target control: ready target', timeout: TARGET_HOOK_TIMEOUT_MS }, async function (this: AnyWorld, { pickle }) {
   if (!this.parameters.controlUrl) return;
-  const begun = await control<BeginResponse>(this, '/begin', { uri: pickle.uri, tags: pickle.tags.map((t) => t.name), name: pickle.name });
+  const begun = await control<BeginResponse>(this, '/begin', {
+    uri: pickle.uri,
+    tags: pickle.tags.map((t) => t.name),
+    name: pickle.name,
+    ...(sharedQuietWait.learning ? { wantsLatencies: true } : {}),
+  });
+  // A --parallel worker that has learned nothing yet starts from what the runner learned of the same server.
+  if (begun.latencies) sharedQuietWait.seedFrom(begun.latencies);
   for (const crash of begun.earlierCrashes) this.attach(crash, { mediaType: 'text/plain', fileName: 'crash on disconnect' });
   this.target = begun.target;
   this.targetControlMark = begun.mark;

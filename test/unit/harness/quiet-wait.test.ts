@@ -1,4 +1,7 @@
-/** The adaptive quiet wait's arithmetic (harness/wire/quiet-wait.ts): learning, floor, ceiling, back-off, its note. */
+/**
+ * The adaptive quiet wait's arithmetic (harness/wire/quiet-wait.ts): learning, floor, ceiling, back-off, its note, and a
+ * process that starts from what another process of the run learned (seedFrom).
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeQuietWait, FLOOR_MS, FRESH_MS, LATE_MARGIN, MIN_SAMPLES, MULTIPLIER, QuietWait, WINDOW } from '../../../harness/wire/quiet-wait.ts';
@@ -125,6 +128,34 @@ describe('QuietWait', () => {
     q.recordLatency(-5);
     q.recordLatency(Number.NaN);
     assert.equal(q.summary().samples, MIN_SAMPLES);
+  });
+
+  it('a process still learning starts from the latencies another process of the run learned', () => {
+    const runner = learned([...Array(20).fill(3), 12]);
+    const worker = new QuietWait(settings);
+    assert.equal(worker.learning, true);
+    assert.equal(worker.waitMs(), 300, 'before: the configured quiet period');
+    assert.equal(worker.seedFrom(runner.recentLatencies()), true);
+    assert.equal(worker.learning, false);
+    assert.equal(worker.waitMs(), runner.waitMs(), 'after: the wait the runner uses');
+    assert.equal(worker.summary().seededSamples, 21);
+    assert.match(describeQuietWait({ ...worker.summary(), waits: 1, waitedMs: 48 }, 300), /21 samples, the first 21 taken over from the runner/);
+    // What it measures itself still counts: a slower server here lengthens the waits as usual.
+    for (let i = 0; i < 10; i += 1) worker.recordLatency(40);
+    assert.equal(worker.waitMs(), MULTIPLIER * 40);
+  });
+
+  it('seedFrom takes nothing once learned, from a process still learning, or nonsense', () => {
+    assert.deepEqual(new QuietWait(settings).recentLatencies(), [], 'nothing learned: nothing to hand over');
+    assert.deepEqual(learned(Array(MIN_SAMPLES - 1).fill(5)).recentLatencies(), [], 'too few to hand over');
+    const own = learned(Array(MIN_SAMPLES).fill(50));
+    assert.equal(own.seedFrom(Array(10).fill(1)), false, 'it learned already: its own samples stand');
+    assert.equal(own.waitMs(), MULTIPLIER * 50);
+    const fresh = new QuietWait(settings);
+    assert.equal(fresh.seedFrom(Array(MIN_SAMPLES - 1).fill(1)), false, 'fewer than MIN_SAMPLES: still learning');
+    assert.equal(fresh.seedFrom([1, -1, Number.NaN, Number.POSITIVE_INFINITY]), false, 'only one valid sample');
+    assert.equal(fresh.waitMs(), 300);
+    assert.equal(fresh.summary().seededSamples, 0);
   });
 
   it('its note says what was learned, how long was spent and whether a late reply was seen', () => {

@@ -1,5 +1,6 @@
 /**
  * The runner's control endpoint beyond /begin and /end (those are in test/unit/runner/target-control.test.ts):
+ * /begin hands the runner's learned reply latencies to a worker still learning;
  * /console types on the embedded server's console and answers its log lines; /limited starts a separate
  * instance with §7 limits that /end stops; a target that cannot do either answers 501 with a reason.
  */
@@ -77,6 +78,29 @@ test('/console types on the embedded server console and answers exactly the log 
   assert.doesNotMatch(globalOutput.join('\n'), /ERR /);
 
   assert.equal((await post(control, '/console', {})).status, 503, 'a request without a line is malformed');
+});
+
+test('/begin hands the runner\'s learned reply latencies to a scenario whose process asks, and only then', async (t) => {
+  const target = embeddedReferenceServer();
+  t.after(() => target.stop());
+  await target.start();
+  let learned: number[] = [];
+  const control = await startControlServer(target, 'run', { learnedLatencies: () => learned });
+  t.after(() => control.close());
+
+  const asks = { uri: 'a.feature', tags: [], wantsLatencies: true };
+  const before = await post(control, '/begin', asks);
+  assert.equal(before.status, 200);
+  assert.equal(before.json.latencies, undefined, 'nothing learned yet: nothing handed over');
+  await post(control, '/end', { mark: before.json.mark, failed: false });
+
+  learned = [3, 4, 12];
+  const asked = await post(control, '/begin', asks);
+  assert.deepEqual(asked.json.latencies, [3, 4, 12]);
+  await post(control, '/end', { mark: asked.json.mark, failed: false });
+  const notAsked = await post(control, '/begin', { uri: 'a.feature', tags: [] });
+  assert.equal(notAsked.json.latencies, undefined, 'a process that has learned does not get them');
+  await post(control, '/end', { mark: notAsked.json.mark, failed: false });
 });
 
 test('a target without a reachable console answers 501 with a reason', async (t) => {
