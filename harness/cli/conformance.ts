@@ -54,7 +54,9 @@ Selection and timing:
   --parallel <n>             run n scenarios at once (default: serial): in this process, which starts
                              at once, and, against a server of its own (--server, --target), in one
                              worker process that joins when it has started. Scenarios tagged
-                             @pristine, @exclusive or @server-wide still run alone; those the last run
+                             @pristine or @exclusive still run alone, and @server-wide too unless the
+                             runner started the server (then each gets an instance of its own and runs
+                             beside the others); those the last run
                              against the same server found long start first, one at a time while
                              short ones fill the other lanes (node_modules/.cache/scenario-durations.json)
   --timeout <ms>             per-expectation timeout (default 2000)

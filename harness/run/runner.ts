@@ -15,7 +15,7 @@ import { readScenarios, scenarioKey } from '../../grading/scenarios.ts';
 import type { Envelope } from '@cucumber/messages';
 import type { HarnessParameters } from '../session/session-api.ts';
 import { createTarget, startControlServer, TargetStartError, type Isolation, type TargetChoice, type TargetController } from '../target/index.ts';
-import { SERVER_WIDE_TAG, type ControlServer } from '../target/control-server.ts';
+import { PRISTINE_TAG, SERVER_WIDE_TAG, type ControlServer } from '../target/control-server.ts';
 import { SCENARIO_ORDER_KEY, type ScenarioOrderOptions } from './scenario-order.ts';
 import { prepareSandbox, type PreparedSandbox } from '../target/sandbox.ts';
 import { buildJunitXml } from '../reports/junit.ts';
@@ -196,7 +196,7 @@ function plannedTags(plan: ReadonlyArray<{ uri: string; location: { line: number
 /** The final tag expression, and what was taken out of the user's selection (with why). */
 async function select(options: RunnerOptions, target: TargetController): Promise<Selection> {
   const exclusions: Array<{ tag: string; why: string }> = [];
-  if (!target.owned) exclusions.push({ tag: '@pristine', why: PRISTINE_WHY });
+  if (!target.owned) exclusions.push({ tag: PRISTINE_TAG, why: PRISTINE_WHY });
   if (target.operPassword === undefined) exclusions.push({ tag: '@operator', why: OPERATOR_WHY });
   if (target.startLimited === undefined) exclusions.push({ tag: '@limits', why: LIMITS_WHY });
 
@@ -401,21 +401,28 @@ export async function runConformance(
     const address = await target.start();
     context.target = target.describe();
     if (target.owned) {
-      // A --parallel worker process starts from what the runner's own lanes learned of the server's latency.
-      control = await startControlServer(target, options.isolation, { learnedLatencies: () => sharedQuietWait.recentLatencies() });
+      // --parallel: @server-wide scenarios on targets of their own, beside the others, instead of alone; a
+      // worker process starts from what the runner's own lanes learned of the server's latency.
+      control = await startControlServer(target, options.isolation, {
+        privateServerWide: options.parallel > 1,
+        learnedLatencies: () => sharedQuietWait.recentLatencies(),
+      });
     }
+    const serverWideOwnInstances = target.owned && options.parallel > 1 && target.privateTarget !== undefined;
     if (selection.count(SERVER_WIDE_TAG) > 0) {
       context.notes.push(
-        target.owned
-          ? `${SERVER_WIDE_TAG} scenarios (bans, the server console) were each followed by a restart of the target, so what they change cannot reach a later scenario`
-          : `${SERVER_WIDE_TAG} scenarios (bans) ran last: the runner cannot restart a --target server, so what they change could otherwise reach later scenarios; they need a fresh server to be graded alone`,
+        serverWideOwnInstances
+          ? `${SERVER_WIDE_TAG} scenarios (bans, the server console) each ran on an instance of the server of their own, started for them and stopped after them, beside the other scenarios: what they change cannot reach another scenario`
+          : target.owned
+            ? `${SERVER_WIDE_TAG} scenarios (bans, the server console) were each followed by a restart of the target, so what they change cannot reach a later scenario`
+            : `${SERVER_WIDE_TAG} scenarios (bans) ran last: the runner cannot restart a --target server, so what they change could otherwise reach later scenarios; they need a fresh server to be graded alone`,
       );
     }
-    if (target.owned && selection.count('@pristine') > 0) {
+    if (target.owned && selection.count(PRISTINE_TAG) > 0) {
       context.notes.push(
         options.parallel > 1
-          ? '@pristine scenarios ran alone (no other scenario in parallel), each on a freshly restarted target'
-          : '@pristine scenarios ran on a freshly restarted target',
+          ? `${PRISTINE_TAG} scenarios ran alone (no other scenario in parallel), each on a freshly restarted target${serverWideOwnInstances ? ` (those also ${SERVER_WIDE_TAG}: on an instance of their own, beside the others)` : ''}`
+          : `${PRISTINE_TAG} scenarios ran on a freshly restarted target`,
       );
     }
 

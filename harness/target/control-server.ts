@@ -2,12 +2,15 @@
  * The runner's loopback target-control endpoint. Cucumber runs scenarios in this process or in forked
  * workers; both reach the runner the same way, over HTTP on 127.0.0.1, from steps/support/hooks.ts:
  *
- *   POST /begin {uri, tags, wantsLatencies?} -> {target: {host, port}, mark, latencies?}  (a ready target;
- *                                                                      restarted when needed; with wantsLatencies,
- *                                                                      the reply latencies the runner learned)
- *   POST /end   {mark, failed, limited?} -> {crashes: [text...]}      (deaths of the target since `mark`;
- *                                                                      stops the scenario's limited instances)
- *   POST /console {line}             -> {output: [line...] | null}    (typed on the target's server console)
+ *   POST /begin {uri, tags, wantsLatencies?} -> {target: {host, port}, mark, private?, latencies?}
+ *                                                                      (a ready target, restarted when needed;
+ *                                                                      with private, one of its own; with
+ *                                                                      wantsLatencies, the reply latencies the
+ *                                                                      runner learned)
+ *   POST /end   {mark, failed, limited?, private?} -> {crashes: [text...]}  (deaths of the target since
+ *                                                                      `mark`; stops the scenario's limited
+ *                                                                      instances and its own target)
+ *   POST /console {line, private?}   -> {output: [line...] | null}    (typed on the target's server console)
  *   POST /limited {limits}           -> {target: {host, port}, id}    (a separate instance with these §7
  *                                                                      limits, for one scenario; its id goes
  *                                                                      in that scenario's /end)
@@ -50,6 +53,8 @@ export interface BeginResponse {
   mark: number;
   /** With wantsLatencies: the recent reply latencies the runner's process measured (ControlOptions.learnedLatencies), ms. */
   latencies?: number[];
+  /** The id of the target of its own this scenario got (privateServerWide): its /console and /end name it. */
+  private?: string;
   /** Crashes between the previous scenario's end and this one's begin, as disconnect findings (crash-notes.ts). */
   earlierCrashes: string[];
 }
@@ -64,6 +69,8 @@ export interface EndRequest {
   name?: string;
   /** The scenario carried SERVER_WIDE_TAG: the next scenario gets a fresh server. */
   serverWide?: boolean;
+  /** The target of its own it got from /begin, if any: that is the one whose deaths are reported, then stopped. */
+  private?: string;
 }
 export interface EndResponse {
   /** Crash blocks of deaths during this scenario's steps ("target crashed: ..."): the scenario fails for them. */
@@ -75,6 +82,8 @@ export interface EndResponse {
 }
 export interface ConsoleRequest {
   line: string;
+  /** Typed on the scenario's own target (from /begin) instead of the shared one. */
+  private?: string;
 }
 export interface ConsoleResponse {
   output: string[] | null;
@@ -200,7 +209,24 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
+/** Control servers giving @server-wide scenarios targets of their own, for serverWideRunsBeside. */
+let privateServerWideRuns = 0;
+
+/**
+ * Whether @server-wide scenarios now run on targets of their own (a control server started with
+ * privateServerWide on a target that has them): then they need not run alone (steps/support/hooks.ts,
+ * setParallelCanAssign, which the runner's process evaluates, where this control server runs).
+ */
+export function serverWideRunsBeside(): boolean {
+  return privateServerWideRuns > 0;
+}
+
 export interface ControlOptions {
+  /**
+   * Give each @server-wide scenario a target of its own (TargetController.privateTarget), when the target
+   * has them: for --parallel, where they would otherwise run alone, each on a freshly restarted server.
+   */
+  privateServerWide?: boolean;
   /**
    * The reply latencies the runner's own process has learned from this run's server (empty while it has
    * not): handed to a worker process that asks (BeginRequest.wantsLatencies), so it does not learn again
@@ -210,6 +236,9 @@ export interface ControlOptions {
 }
 
 export async function startControlServer(target: TargetController, isolation: Isolation, options: ControlOptions = {}): Promise<ControlServer> {
+  const privateServerWide = options.privateServerWide === true && target.privateTarget !== undefined;
+  if (privateServerWide) privateServerWideRuns += 1;
+  let closed = false;
   let previousUri: string | undefined;
   /** A @server-wide scenario ran on the current instance: the next scenario needs a fresh one. */
   let dirty = false;
@@ -217,13 +246,23 @@ export async function startControlServer(target: TargetController, isolation: Is
   const owners = new Map<number, string>();
   const limited = new Map<string, LimitedInstance>();
   let nextLimitedId = 1;
+  /** Targets of their own, by id, from /begin to /end. */
+  const privates = new Map<string, TargetController>();
+  let nextPrivateId = 1;
+
+  function privateOf(id: unknown): TargetController | undefined {
+    if (id === undefined) return undefined;
+    const own = typeof id === 'string' ? privates.get(id) : undefined;
+    if (own === undefined) throw new Error(`bad control request: no target of its own with id ${String(id)}`);
+    return own;
+  }
 
   /**
    * Deaths before the teardown began are the scenario's own (the first scenario to report one carries its
    * block; others point to it); deaths after are its teardown's, a disconnect finding, unless the
    * scenario already failed (then they are part of its failure).
    */
-  function attribute(crashes: CrashReport[], request: EndRequest): EndResponse {
+  function attribute(crashes: CrashReport[], request: EndRequest, owners: Map<number, string>): EndResponse {
     const teardownAt = typeof request.teardownAt === 'number' ? request.teardownAt : Date.now();
     const name = typeof request.name === 'string' && request.name !== '' ? request.name : 'another scenario';
     const response: EndResponse = { crashes: [], pointers: [], disconnectCrashes: [] };
@@ -243,10 +282,29 @@ export async function startControlServer(target: TargetController, isolation: Is
     return response;
   }
 
+  /** What a /begin answers about the server's reply latency: the runner's samples, to a process that asks. */
+  function latenciesFor(request: BeginRequest): { latencies?: number[] } {
+    const latencies = request.wantsLatencies === true ? options.learnedLatencies?.() : undefined;
+    return latencies !== undefined && latencies.length > 0 ? { latencies } : {};
+  }
+
   async function handle(path: string, body: unknown): Promise<unknown> {
     if (path === '/begin') {
       const request = body as BeginRequest;
       if (typeof request.uri !== 'string' || !Array.isArray(request.tags)) throw new Error('bad /begin request');
+      if (privateServerWide && request.tags.includes(SERVER_WIDE_TAG)) {
+        // Its own target: the shared one, and whoever runs on it, never sees what this scenario changes.
+        const own = target.privateTarget!();
+        const id = String(nextPrivateId++);
+        privates.set(id, own);
+        try {
+          return { target: await own.acquire(false), mark: own.crashCount(), private: id, earlierCrashes: [], ...latenciesFor(request) } satisfies BeginResponse;
+        } catch (error) {
+          privates.delete(id);
+          await own.stop();
+          throw error;
+        }
+      }
       const fresh = dirty || needsFreshTarget(isolation, previousUri, request);
       dirty = false;
       previousUri = request.uri;
@@ -255,13 +313,7 @@ export async function startControlServer(target: TargetController, isolation: Is
       // of this scenario's target. acquire() restarts a dead server and waits until it listens again.
       const mark = target.crashCount();
       const address = await target.acquire(fresh);
-      const latencies = request.wantsLatencies === true ? options.learnedLatencies?.() : undefined;
-      return {
-        target: address,
-        mark,
-        earlierCrashes: earlier.map((c) => disconnectCrash(c.text, 'between')),
-        ...(latencies !== undefined && latencies.length > 0 ? { latencies } : {}),
-      } satisfies BeginResponse;
+      return { target: address, mark, earlierCrashes: earlier.map((c) => disconnectCrash(c.text, 'between')), ...latenciesFor(request) } satisfies BeginResponse;
     }
     if (path === '/end') {
       const request = body as EndRequest;
@@ -275,18 +327,32 @@ export async function startControlServer(target: TargetController, isolation: Is
           return instance?.stop();
         }),
       );
+      const own = privateOf(request.private);
+      if (own !== undefined) {
+        privates.delete(request.private!);
+        try {
+          await own.settleAfterTeardown();
+          // Nobody else ran on it: every death is this scenario's, none is another's to point to.
+          return attribute(await own.crashesSince(request.mark, request.failed === true), request, new Map());
+        } finally {
+          // Not waited for: the scenario is over. The shared target keeps it until it has stopped, so the
+          // run's end waits for it and a last-resort kill still reaches it.
+          void own.stop();
+        }
+      }
       if (request.serverWide === true) dirty = true;
       // Its connections are closed: a server that dies of that is seen dying now, not by the next scenario.
       await target.settleAfterTeardown();
       const crashes = await target.crashesSince(request.mark, request.failed === true);
-      return attribute(crashes, request);
+      return attribute(crashes, request, owners);
     }
     if (path === '/console') {
       const request = body as Partial<ConsoleRequest> | null;
       if (typeof request?.line !== 'string') throw new Error('bad /console request');
-      if (!target.console) throw new NotSupportedByTarget(`${CONSOLE_UNREACHABLE}: ${target.describe()} gives the harness no console`);
+      const on = privateOf(request.private) ?? target;
+      if (!on.console) throw new NotSupportedByTarget(`${CONSOLE_UNREACHABLE}: ${on.describe()} gives the harness no console`);
       try {
-        return { output: (await target.console(request.line)).output } satisfies ConsoleResponse;
+        return { output: (await on.console(request.line)).output } satisfies ConsoleResponse;
       } catch (error) {
         if (error instanceof NotSupportedByTarget) throw new NotSupportedByTarget(`${CONSOLE_UNREACHABLE}: ${error.message}`);
         throw error;
@@ -351,9 +417,12 @@ export async function startControlServer(target: TargetController, isolation: Is
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      if (privateServerWide && !closed) privateServerWideRuns -= 1;
+      closed = true;
       // Instances of scenarios that never reached /end (a worker died): nobody else will stop them.
-      const left = [...limited.values()];
+      const left = [...limited.values(), ...privates.values()];
       limited.clear();
+      privates.clear();
       await Promise.all(left.map((instance) => instance.stop()));
     },
   };

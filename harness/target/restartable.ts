@@ -89,6 +89,12 @@ export class RestartableTarget implements TargetController {
   private spares: Spare[] = [];
   /** Old instances still being stopped in the background (a restart does not wait for them). */
   private readonly stopping = new Set<Promise<void>>();
+  /** Targets of their own handed to scenarios (privateTarget) and not stopped yet: stopped with the run. */
+  private readonly privates = new Set<RestartableTarget>();
+  /** For such a target: the one whose pool its instance came from (it forgets this one once stopped). */
+  private owner: RestartableTarget | undefined;
+  /** The stop under way or done (stop() is idempotent). */
+  private ending: Promise<void> | undefined;
 
   constructor(
     private readonly launch: Launcher,
@@ -103,6 +109,28 @@ export class RestartableTarget implements TargetController {
     private readonly standby = false,
   ) {
     this.startLimited = launchLimited ? (limits) => this.launchWithLimits(launchLimited, limits) : undefined;
+    this.privateTarget = standby ? () => this.makePrivate() : undefined;
+  }
+
+  /**
+   * Present only with standbys (instances that can run side by side): a target of its own for one scenario,
+   * its instance taken from this target's standby pool (topped up again at once), so it usually costs no
+   * start-up. It records its own crashes; stopping it stops its instance.
+   */
+  readonly privateTarget: (() => RestartableTarget) | undefined;
+
+  private makePrivate(): RestartableTarget {
+    const own = new RestartableTarget((signal) => this.launchForPrivate(signal), this.description, this.operPassword);
+    own.owner = this;
+    this.privates.add(own);
+    return own;
+  }
+
+  private async launchForPrivate(signal: AbortSignal): Promise<TargetInstance> {
+    if (this.stopped) throw new TargetStartError('the run is over');
+    const spare = await this.takeSpare();
+    while (!this.stopped && this.spares.length < STANDBY_INSTANCES) this.spares.push(this.startSpare());
+    return spare ?? this.launch(signal);
   }
 
   describe(): string {
@@ -308,7 +336,13 @@ export class RestartableTarget implements TargetController {
     };
   }
 
-  async stop(): Promise<void> {
+  /** Once: a second call (the run's end, an interrupt) waits for the same stop. */
+  stop(): Promise<void> {
+    this.ending ??= this.stopOnce().finally(() => this.owner?.privates.delete(this));
+    return this.ending;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopped = true;
     this.launching?.abort(new Error('the run is over'));
     if (this.restarting) await this.restarting.catch(() => undefined);
@@ -320,7 +354,8 @@ export class RestartableTarget implements TargetController {
     this.spares = [];
     for (const spare of spares) spare.cancel.abort(new Error('the run is over'));
     const sparesStop = spares.map((spare) => spare.ready.then((s) => s?.stop()));
-    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop()), ...sparesStop, ...this.stopping]);
+    const privates = [...this.privates];
+    await Promise.all([instance?.stop(), ...limited.map((l) => l.stop()), ...sparesStop, ...this.stopping, ...privates.map((p) => p.stop())]);
   }
 
   killNow(): void {
@@ -331,5 +366,6 @@ export class RestartableTarget implements TargetController {
     }
     this.instance?.killNow();
     for (const l of this.limited) l.killNow();
+    for (const own of this.privates) own.killNow();
   }
 }

@@ -164,4 +164,11 @@ export interface TargetController {
    * says whether @limits scenarios can run.
    */
   startLimited?(limits: ServerLimits): Promise<LimitedInstance>;
+  /**
+   * A target of its own for one scenario, whose instance nobody else uses (the caller stops it): what a
+   * @server-wide scenario changes (a ban, a console kill) then stays there, and it can run beside the
+   * others in a --parallel run. Absent when the target's instances cannot run side by side (a fixed
+   * port) or are not the runner's.
+   */
+  privateTarget?(): TargetController;
 }

@@ -24,33 +24,19 @@ import { After, AfterAll, Before, BeforeAll, BeforeStep, Status, setParallelCanA
 import { VARIANT_PREFIX } from '../../harness/dialect/variants.ts';
 import { sharedQuietWait } from '../../harness/wire/quiet-wait.ts';
 import { QUIET_WAIT_STATS_ENV } from '../../harness/run/quiet-wait-stats.ts';
-import { SERVER_WIDE_TAG, type BeginResponse, type EndResponse } from '../../harness/target/control-server.ts';
+import { PRISTINE_TAG, SERVER_WIDE_TAG, serverWideRunsBeside, type BeginResponse, type EndResponse } from '../../harness/target/control-server.ts';
 import { CONTROL_TIMEOUT_MS, control, type TargetControlWorld } from './target-control.ts';
 import { liftBansLeft } from './bans.ts';
 import { excusedBeforeStart } from './variants.ts';
+import { canStartBeside } from './scheduling.ts';
 import { knownUngradableReason } from '../../harness/run/known-ungradable.ts';
 import type { ChatWorld } from './world.ts';
 
-const PRISTINE = '@pristine';
 /** A little more than one control request may take. */
 const TARGET_HOOK_TIMEOUT_MS = CONTROL_TIMEOUT_MS + 5000;
 
-/**
- * Scenarios whose effects reach every user of the server (e.g. /GLOBAL) must not run next to another
- * scenario either, or they break its "receives nothing" checks: tag them @exclusive. @pristine and
- * @server-wide imply it.
- */
-const EXCLUSIVE = '@exclusive';
-
-const ALONE = new Set([PRISTINE, EXCLUSIVE, SERVER_WIDE_TAG]);
-const runsAlone = (pickle: { tags: readonly { name: string }[] }): boolean => pickle.tags.some((t) => ALONE.has(t.name));
-
-/**
- * Not a hook, but when scenarios may run: @pristine scenarios need nobody else on the server, so in a
- * parallel run they are never scheduled next to another scenario (and /begin restarts the target first);
- * @exclusive and @server-wide scenarios are scheduled alone too, without a restart.
- */
-setParallelCanAssign((pickle, running) => (runsAlone(pickle) ? running.length === 0 : !running.some(runsAlone)));
+/** Not a hook, but when scenarios may run side by side (steps/support/scheduling.ts). */
+setParallelCanAssign((pickle, running) => canStartBeside(pickle, running, serverWideRunsBeside()));
 
 type AnyWorld = TargetControlWorld;
 
@@ -93,6 +79,7 @@ Before({ name: 'target control: ready target', timeout: TARGET_HOOK_TIMEOUT_MS }
   for (const crash of begun.earlierCrashes) this.attach(crash, { mediaType: 'text/plain', fileName: 'crash on disconnect' });
   this.target = begun.target;
   this.targetControlMark = begun.mark;
+  this.privateTarget = begun.private;
 });
 
 /** 2. Then the scenario's Session, which connects its users to the World's target. */
@@ -100,7 +87,7 @@ Before(async function (this: AnyWorld, { pickle }) {
   if (!isChatWorld(this)) return undefined;
   const tags = new Set(pickle.tags.map((tag) => tag.name));
   // Safety nets: the runner filters these out by tag expression; never let them pass silently.
-  if (tags.has(PRISTINE) && !this.parameters.pristine) return 'skipped';
+  if (tags.has(PRISTINE_TAG) && !this.parameters.pristine) return 'skipped';
   if (tags.has('@operator') && !this.parameters.operPassword) return 'skipped';
   await this.openSession();
   const excused = excusedBeforeStart(this, tags);
@@ -155,6 +142,7 @@ After({ name: 'target control: crash reports', timeout: TARGET_HOOK_TIMEOUT_MS }
     limited,
     teardownAt,
     name: pickle.name,
+    ...(this.privateTarget !== undefined ? { private: this.privateTarget } : {}),
     // A @server-wide scenario that ended not gradable before typing on the console or banning changed
     // nothing for everyone: the next scenario can keep the same server (no restart).
     serverWide: pickle.tags.some((t) => t.name === SERVER_WIDE_TAG) && (String(result?.status) !== 'PENDING' || this.serverWideAction === true),

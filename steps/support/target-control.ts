@@ -21,6 +21,8 @@ export type TargetControlWorld = IWorld<HarnessParameters> & {
   target?: HarnessParameters['target'];
   /** Crash mark of the scenario's target (from /begin). */
   targetControlMark?: number;
+  /** The id of the target of its own the scenario got from /begin (a @server-wide one in a --parallel run). */
+  privateTarget?: string;
   /** Ids of the limited instances this scenario started, stopped by its /end. */
   limitedTargets?: string[];
   /** The scenario did something whose effect outlives it on the server (a console line, a ban): see markServerWide. */
@@ -74,7 +76,7 @@ export async function typeConsoleLine(world: TargetControlWorld, line: string): 
   const url = world.parameters.controlUrl;
   if (!url) throw new NotGradableError("the target's console is not reachable: the harness did not start this server (--target)");
   markServerWide(world);
-  const answer = await control<ConsoleResponse>(world, '/console', { line });
+  const answer = await control<ConsoleResponse>(world, '/console', { line, ...(world.privateTarget !== undefined ? { private: world.privateTarget } : {}) });
   return { output: answer.output };
 }
 
