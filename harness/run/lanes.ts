@@ -7,9 +7,11 @@
  * running scenarios at once, in its own process (a scenario mostly waits for the server, so several share
  * one event loop), while one worker process starts up beside it; from the moment it is ready the worker
  * takes scenarios too, so both cores work and no start-up is waited for. Each scenario goes to the side
- * with fewer running (the runner's side when equal: it has no IPC hop). The runner asks for the worker
- * only when the server under test runs in a process of its own (runner.ts, laneWorker): the embedded
- * reference server answers from the runner's own event loop, so there all lanes stay in this process.
+ * with fewer running (the runner's side when equal: it has no IPC hop). The runner forks the worker as
+ * its own set-up begins (startWorkerEarly), so the worker's start-up overlaps that set-up, and the run
+ * adopts it. The runner asks for the worker only when the server under test runs in a process of its own
+ * (runner.ts, laneWorker): the embedded reference server answers from the runner's own event loop, so
+ * there all lanes stay in this process.
  *
  * Cucumber 12 has no option for this. While lanes are set, this module wraps the in-process runtime's
  * `run` (InProcessAdapter, which runs test cases one after the other) and schedules test cases itself: in
@@ -119,14 +121,52 @@ interface Side {
   run(item: AssembledTestCase, failing: boolean): Promise<boolean>;
 }
 
-/** Cucumber's worker process, driven over its IPC protocol; test cases finish in the order they were given. */
-function forkWorker(worker: CucumberWorker, setting: WorkerSetting, onGone: (error: Error) => void): { side: Side; finish(): Promise<void> } {
+function forkRunWorker(setting: WorkerSetting): ChildProcess {
   const runWorker = require.resolve('@cucumber/cucumber/lib/runtime/parallel/run_worker');
-  const child: ChildProcess = fork(runWorker, [], {
+  return fork(runWorker, [], {
     cwd: setting.cwd,
     env: { ...setting.env, CUCUMBER_PARALLEL: 'true', CUCUMBER_TOTAL_WORKERS: '1', CUCUMBER_WORKER_ID: '1' },
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
+}
+
+/** A worker process forked ahead of the run (startWorkerEarly), waiting for its INITIALIZE. */
+let early: { setting: WorkerSetting; child: ChildProcess } | undefined;
+
+/**
+ * Fork the worker process of a --parallel run now, ahead of the run: its start-up (Node, tsx and Cucumber
+ * loaded, about a second on a 2-core machine) then overlaps the runner's own set-up (selection, step files,
+ * the server's start) instead of the run's first second, when only the runner's lanes worked. The run
+ * whose setLanes names the same `setting` adopts it; discardEarlyWorker ends it if no run does. It waits
+ * for the run's INITIALIZE, so it loads the step files then, as Cucumber's workers do.
+ */
+export function startWorkerEarly(setting: WorkerSetting): ChildProcess {
+  discardEarlyWorker();
+  early = { setting, child: forkRunWorker(setting) };
+  return early.child;
+}
+
+/** End a worker forked ahead that no run adopted (the run failed before it started, or had one lane). */
+export function discardEarlyWorker(): void {
+  if (early === undefined) return;
+  early.child.kill();
+  early = undefined;
+}
+
+/** The worker forked ahead for this setting, if it is still alive; any other is ended. Exported for tests. */
+export function adoptEarlyWorker(setting: WorkerSetting): ChildProcess | undefined {
+  const taken = early;
+  early = undefined;
+  if (taken === undefined) return undefined;
+  const alive = taken.child.exitCode === null && taken.child.signalCode === null && taken.child.connected;
+  if (taken.setting === setting && alive) return taken.child;
+  taken.child.kill();
+  return undefined;
+}
+
+/** Cucumber's worker process, driven over its IPC protocol; test cases finish in the order they were given. */
+function forkWorker(worker: CucumberWorker, setting: WorkerSetting, onGone: (error: Error) => void): { side: Side; finish(): Promise<void> } {
+  const child = adoptEarlyWorker(setting) ?? forkRunWorker(setting);
   const waiting: Array<(ok: boolean) => void> = [];
   let finishing = false;
   let closed = false;

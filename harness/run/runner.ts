@@ -27,7 +27,7 @@ import { buildSummaryMarkdown, verdict } from '../reports/summary-md.ts';
 import { ProgressBar } from '../console/progress.ts';
 import { painterFor } from '../console/style.ts';
 import { formatFailure, formatSummary } from '../console/summary.ts';
-import { setLanes, type LongScenarios, type WorkerSetting } from './lanes.ts';
+import { discardEarlyWorker, setLanes, startWorkerEarly, type LongScenarios, type WorkerSetting } from './lanes.ts';
 import { durationKey, loadDurations, longScenarios, saveDurations } from './scenario-durations.ts';
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 import { sharedQuietWait } from '../wire/quiet-wait.ts';
@@ -260,8 +260,9 @@ function workerEnv(): Record<string, string | undefined> {
  * it at --parallel 2 and 4). Against a server in a process of its own (--server, --target) nothing waits on
  * this loop but this lane, and the worker adds a core. The measurements: bench/README.md, "Grading speed".
  */
-export function laneWorker(target: TargetChoice): WorkerSetting | undefined {
-  return target.kind === 'embedded' ? undefined : { cwd: PROJECT_ROOT, env: workerEnv() };
+export function laneWorker(target: TargetChoice, statsDir?: string): WorkerSetting | undefined {
+  if (target.kind === 'embedded') return undefined;
+  return { cwd: PROJECT_ROOT, env: { ...workerEnv(), ...(statsDir !== undefined ? { [QUIET_WAIT_STATS_ENV]: statsDir } : {}) } };
 }
 
 async function clearReports(dir: string): Promise<void> {
@@ -324,6 +325,7 @@ export async function runConformance(
   }
   const target = createTarget(options.target.kind === 'spawned' && sandbox ? { ...options.target, sandbox: sandbox.spec } : options.target);
   const killOnExit = (): void => {
+    discardEarlyWorker();
     target.killNow();
     sandbox?.dispose(); // its private copy of the submission
   };
@@ -391,6 +393,11 @@ export async function runConformance(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  // Where each process that runs scenarios leaves what its quiet waits learned (the worker's env names it).
+  const statsDir = makeStatsDir();
+  const worker = options.parallel > 1 ? laneWorker(options.target, statsDir) : undefined;
+  if (worker) startWorkerEarly(worker); // its start-up overlaps the set-up below
 
   try {
     const selection = await select(options, target);
@@ -473,11 +480,9 @@ export async function runConformance(
     const environment = { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() };
     // The first run's messages, kept when later steps add to what cucumber.html shows.
     const envelopes: Envelope[] = [];
-    const statsDir = makeStatsDir();
     const previousStats = process.env[QUIET_WAIT_STATS_ENV];
-    process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process (serial run) and the workers it forks
+    process.env[QUIET_WAIT_STATS_ENV] = statsDir; // this process's lanes (the worker's env has it already)
     const long = options.parallel > 1 ? longHints(scenarioOrder(options, target), durationsTarget(options)) : undefined;
-    const worker = laneWorker(options.target);
     setLanes(options.parallel, worker, long);
     try {
       await runCucumber(runOptions, environment, (envelope: Envelope) => {
@@ -561,6 +566,8 @@ export async function runConformance(
     }
     throw error;
   } finally {
+    discardEarlyWorker(); // the run failed before it adopted the worker forked ahead
+    await fs.rm(statsDir, { recursive: true, force: true }); // read already, unless the run failed first
     progress?.clear();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,14 +1,17 @@
 /**
  * The --parallel scheduler (harness/run/lanes.ts) over a fake in-process worker: up to n test cases at once,
  * in plan order, setParallelCanAssign honoured (a scenario that must run alone runs alone), failures
- * counted, BeforeAll/AfterAll once. The forked worker side is exercised by the runner tests (--parallel
- * against a spawned server, test/unit/runner/cli-run.test.ts).
+ * counted, BeforeAll/AfterAll once; a worker process forked ahead of the run is adopted by it or ended. The
+ * forked worker side is exercised by the runner tests (--parallel against a spawned server,
+ * test/unit/runner/cli-run.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runInLanes, setLanes } from '../../../harness/run/lanes.ts';
+import { once } from 'node:events';
+import { adoptEarlyWorker, discardEarlyWorker, runInLanes, setLanes, startWorkerEarly } from '../../../harness/run/lanes.ts';
+import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 interface Case {
   pickle: { name: string; tags: Array<{ name: string }> };
@@ -108,4 +111,23 @@ test('with only long scenarios left, they do run side by side (no lane stays idl
 test('setLanes refuses nonsense', () => {
   assert.throws(() => setLanes(0), /positive integer/);
   setLanes(1);
+});
+
+test('a worker forked ahead is handed to the run with the same setting, and ended otherwise', async () => {
+  const setting = { cwd: PROJECT_ROOT, env: { ...process.env } };
+  const forked = startWorkerEarly(setting);
+  const adopted = adoptEarlyWorker(setting);
+  assert.equal(adopted, forked, 'the same process, still waiting for its INITIALIZE');
+  assert.equal(adoptEarlyWorker(setting), undefined, 'adopted once');
+  adopted!.kill();
+  await once(adopted!, 'exit');
+
+  const unwanted = startWorkerEarly(setting);
+  assert.equal(adoptEarlyWorker({ ...setting }), undefined, 'another run\'s setting does not take it');
+  await once(unwanted, 'exit'); // ended, not leaked
+
+  const never = startWorkerEarly(setting);
+  discardEarlyWorker(); // the run failed before it started
+  await once(never, 'exit');
+  assert.equal(adoptEarlyWorker(setting), undefined);
 });
