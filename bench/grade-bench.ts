@@ -111,7 +111,7 @@ async function gradeFixture(fixture: GradeFixture, outDir: string, tags: string,
   const reports = path.join(outDir, 'bench-grade', fixture.name);
   fs.rmSync(reports, { recursive: true, force: true });
   // The fixtures are the project's own trusted servers, and the bench measures the harness: no sandbox.
-  const args = ['--import', 'tsx', GRADER_CLI, '--no-sandbox', ...fixture.args, '--name', fixture.name, '--reports', reports, ...(tags ? ['--tags', tags] : [])];
+  const args = ['--import', 'tsx', GRADER_CLI, '--no-sandbox', ...fixture.args(), '--name', fixture.name, '--reports', reports, ...(tags ? ['--tags', tags] : [])];
   const started = Date.now();
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

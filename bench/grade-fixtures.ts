@@ -11,44 +11,57 @@
  * - client: the seed server graded through a client program in the style of the course's client.py
  *   (--client, profile seed-client): every user is a process
  * - barrier-parallel: the reference server again with --parallel 2, to compare with barrier
+ * - slow-parallel: the slow one with --parallel 2, to compare with slow (a server without a barrier is
+ *   mostly waited for: the lanes overlap the waits)
+ *
+ * Each server starts from its bundle (test/support/fixture-command.ts: plain JavaScript, about 0.08 s of
+ * CPU to listen), as a compiled or interpreted submission starts, not through tsx's module hooks (0.3-0.4 s
+ * of CPU each start): the bench measures the harness, and a grading run restarts a server some 35 times
+ * (@server-wide and @pristine scenarios), which through tsx was 12 s of the 2 cores' CPU on its own.
  */
+import { fixtureBundle } from '../test/support/fixture-command.ts';
 
-/** One fixture submission: the grader's arguments (besides --reports). */
+/** One fixture submission: the grader's arguments (besides --reports), made when it is graded. */
 export interface GradeFixture {
   name: string;
   what: string;
-  args: string[];
+  args: () => string[];
 }
 
-const TSX = 'node --import tsx';
-const SEED = `${TSX} test/fixtures/dialect-servers/seed.ts {port}`;
-const REFERENCE = `${TSX} reference-server/net/cli.ts --host 127.0.0.1 --port {port} --oper-password bench`;
+/** Bundled (once, then cached) only when a fixture that needs it is graded. */
+const seed = (): string => `node ${fixtureBundle('test/fixtures/dialect-servers/seed.ts')} {port}`;
+const reference = (): string => `node ${fixtureBundle('reference-server/net/cli.ts')} --host 127.0.0.1 --port {port} --oper-password bench`;
 
 export const REPLY_DELAY_MS = 25;
 export const CRASH_EVERY = 40;
 
 export const GRADE_FIXTURES: readonly GradeFixture[] = [
-  { name: 'barrier', what: 'reference server spawned, /PING barrier', args: ['--server', REFERENCE, '--oper-password', 'bench'] },
+  { name: 'barrier', what: 'reference server spawned, /PING barrier', args: () => ['--server', reference(), '--oper-password', 'bench'] },
   {
     name: 'barrier-parallel',
     what: 'the same with --parallel 2',
-    args: ['--server', REFERENCE, '--oper-password', 'bench', '--parallel', '2'],
+    args: () => ['--server', reference(), '--oper-password', 'bench', '--parallel', '2'],
   },
-  { name: 'no-barrier', what: 'seed dialect fixture, no barrier', args: ['--server', SEED, '--profile', 'seed'] },
+  { name: 'no-barrier', what: 'seed dialect fixture, no barrier', args: () => ['--server', seed(), '--profile', 'seed'] },
   {
     name: 'slow',
     what: `seed fixture, every reply ${REPLY_DELAY_MS} ms late`,
-    args: ['--server', `${SEED} --reply-delay ${REPLY_DELAY_MS}`, '--profile', 'seed'],
+    args: () => ['--server', `${seed()} --reply-delay ${REPLY_DELAY_MS}`, '--profile', 'seed'],
+  },
+  {
+    name: 'slow-parallel',
+    what: 'the same with --parallel 2',
+    args: () => ['--server', `${seed()} --reply-delay ${REPLY_DELAY_MS}`, '--profile', 'seed', '--parallel', '2'],
   },
   {
     name: 'crashy',
     what: `seed fixture, exits on every ${CRASH_EVERY}th connection`,
-    args: ['--server', `${SEED} --crash-every ${CRASH_EVERY}`, '--profile', 'seed'],
+    args: () => ['--server', `${seed()} --crash-every ${CRASH_EVERY}`, '--profile', 'seed'],
   },
   {
     name: 'client',
     what: 'seed fixture through its own client (seed-client.mjs)',
-    args: ['--server', SEED, '--client', 'node test/fixtures/dialect-servers/seed-client.mjs {host} {port}', '--profile', 'seed-client'],
+    args: () => ['--server', seed(), '--client', 'node test/fixtures/dialect-servers/seed-client.mjs {host} {port}', '--profile', 'seed-client'],
   },
 ];
 

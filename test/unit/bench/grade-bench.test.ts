@@ -14,9 +14,15 @@ import type { Grade } from '../../../grading/score.ts';
 import { fixtureBundle } from '../../support/fixture-command.ts';
 
 test('the fixtures cover barrier, no barrier, slow, crashy and client mode; --only picks and checks names', () => {
-  assert.deepEqual(GRADE_FIXTURES.map((f) => f.name), ['barrier', 'barrier-parallel', 'no-barrier', 'slow', 'crashy', 'client']);
+  assert.deepEqual(GRADE_FIXTURES.map((f) => f.name), ['barrier', 'barrier-parallel', 'no-barrier', 'slow', 'slow-parallel', 'crashy', 'client']);
   assert.deepEqual(pickFixtures('crashy, barrier').map((f) => f.name), ['barrier', 'crashy']);
   assert.throws(() => pickFixtures('nope'), /unknown fixture "nope"/);
+  // Each server starts from its bundle (plain JavaScript), not through tsx: the bench measures the harness.
+  for (const fixture of GRADE_FIXTURES) {
+    const server = fixture.args()[fixture.args().indexOf('--server') + 1]!;
+    assert.match(server, /^node \S+\.mjs /, `${fixture.name}: ${server}`);
+    assert.doesNotMatch(server, /tsx/);
+  }
 });
 
 test('the table gives seconds per submission and per scenario run, and the run notes', () => {
@@ -28,9 +34,9 @@ test('the table gives seconds per submission and per scenario run, and the run n
     max: 20,
     notes: ['no barrier, adaptive quiet waits: ...'],
   } as unknown as Grade;
-  const r = fixtureResult(GRADE_FIXTURES[2]!, 16_000, false, grade);
+  const r = fixtureResult(pickFixtures('no-barrier')[0]!, 16_000, false, grade);
   assert.equal(r.ran, 8);
-  const report: BenchGradeReport = { startedAt: 'now', loadAverage: [1, 2, 3], cpus: 2, tags: '', results: [r, fixtureResult(GRADE_FIXTURES[4]!, 900_000, true, undefined)] };
+  const report: BenchGradeReport = { startedAt: 'now', loadAverage: [1, 2, 3], cpus: 2, tags: '', results: [r, fixtureResult(pickFixtures('crashy')[0]!, 900_000, true, undefined)] };
   const md = benchGradeMarkdown(report);
   assert.match(md, /\| no-barrier \| .* \| 16\.0 \| 8 \| 2\.000 \| 0\.250 \| 3 \/ 1 \/ 4 \/ 0 \/ 2 \| complete \| 12\.50 \/ 20\.00 \|/);
   assert.match(md, /\| crashy \| .* \| 900\.0 \| 0 \| - \| - \| - \| CUT OFF \| - \|/);
