@@ -6,7 +6,7 @@
  * when a process of its process group holds a socket in LISTEN state on the expected port.
  */
 import { accessSync, constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readinessPollMs } from './probe.ts';
 
@@ -92,25 +92,50 @@ function socketInodes(pid: number): string[] {
 }
 
 const TCP_TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
+/** Bytes read from a table at a time: its LISTEN lines come first, and a machine has few of them. */
+const TABLE_CHUNK_BYTES = 16 * 1024;
 
 /**
  * Local TCP ports (IPv4 and IPv6) of the LISTEN sockets, by socket inode. The tables list every socket of
- * the machine (about 1,600 after a few runs of the suite, most in TIME_WAIT: 5-10 ms of the kernel's time a
- * read), so they are read off the runner's thread: a read on it held up every scenario running meanwhile.
+ * the machine (about 1,600 after a few runs of the suite, most in TIME_WAIT: a whole read costs about 10 ms
+ * of CPU, mostly the kernel's), but the kernel lists each table's LISTEN sockets first (tcp_get_idx: the
+ * listening hash, then the established one), so unless `whole` a read stops at the first line in another
+ * state: about 0.3 ms. Read off the runner's thread: a read on it held up every scenario running meanwhile.
+ * Exported for tests (`tables`: other files in the same format).
  */
-async function listeningPortsByInode(): Promise<Map<string, number>> {
+export async function listeningPortsByInode(whole = false, tables: readonly string[] = TCP_TABLES): Promise<Map<string, number>> {
   const ports = new Map<string, number>();
-  const texts = await Promise.all(TCP_TABLES.map((file) => readFile(file, 'utf8').catch(() => '')));
-  for (const text of texts) {
-    for (const line of text.split('\n').slice(1)) {
-      const columns = line.trim().split(/\s+/);
-      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-      if (columns.length < 10 || columns[3] !== TCP_LISTEN) continue;
-      const port = parseInt(columns[1]!.split(':')[1]!, 16);
-      ports.set(columns[9]!, port);
-    }
-  }
+  await Promise.all(tables.map((file) => readListening(file, whole, ports).catch(() => undefined)));
   return ports;
+}
+
+async function readListening(file: string, whole: boolean, into: Map<string, number>): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    const chunk = Buffer.alloc(TABLE_CHUNK_BYTES);
+    let partial = '';
+    let header = true;
+    for (let read = await handle.read(chunk, 0, chunk.length, null); read.bytesRead > 0; read = await handle.read(chunk, 0, chunk.length, null)) {
+      const lines = (partial + chunk.toString('latin1', 0, read.bytesRead)).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+        const columns = line.trim().split(/\s+/);
+        if (columns.length < 10) continue;
+        if (columns[3] !== TCP_LISTEN) {
+          if (whole) continue;
+          return; // past the LISTEN sockets
+        }
+        into.set(columns[9]!, parseInt(columns[1]!.split(':')[1]!, 16));
+      }
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -130,8 +155,10 @@ export class GroupSockets {
 
   /** Remember which of the group's sockets listen on the port (call once the server is up). */
   async learnListening(): Promise<void> {
-    const byInode = await listeningPortsByInode();
-    this.listeningInodes = new Set([...this.held()].filter((inode) => byInode.get(inode) === this.port));
+    const held = this.held();
+    const onPort = (byInode: Map<string, number>): Set<string> => new Set([...held].filter((inode) => byInode.get(inode) === this.port));
+    this.listeningInodes = onPort(await listeningPortsByInode());
+    if (this.listeningInodes.size === 0) this.listeningInodes = onPort(await listeningPortsByInode(true)); // a table not in the usual order
   }
 
   /** The group still holds a socket that listened on the port. */
@@ -172,8 +199,8 @@ function groupSocketInodes(pgid: number): string[] {
   return processGroupMembers(pgid).flatMap((pid) => socketInodes(pid));
 }
 
-async function listeningPortsAmong(inodes: readonly string[]): Promise<number[]> {
-  const byInode = await listeningPortsByInode();
+async function listeningPortsAmong(inodes: readonly string[], whole: boolean): Promise<number[]> {
+  const byInode = await listeningPortsByInode(whole);
   const ports = new Set<number>();
   for (const inode of inodes) {
     const port = byInode.get(inode);
@@ -188,6 +215,11 @@ async function listeningPortsAmong(inodes: readonly string[]): Promise<number[]>
  * stdio until it opens its listening socket, a change seen at the next poll.
  */
 export const UNCHANGED_SOCKETS_REREAD_MS = 250;
+/**
+ * How often a server not yet seen listening has the tables read whole, in case a kernel did not list the
+ * LISTEN sockets first: it would then be seen at most this much later, never missed.
+ */
+export const WHOLE_TABLE_EVERY_MS = 1000;
 
 /**
  * Poll until the process group `pgid` listens on `port`, `deadline` (epoch ms) passes, or `gaveUp`
@@ -201,12 +233,15 @@ export async function waitUntilListening(pgid: number, port: number, deadline: n
   let seen: number[] = [];
   let lastInodes: string | undefined;
   let lastReadAt = 0;
+  let lastWholeAt = Date.now();
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     if (stopReason !== undefined) return stopReason;
     const inodes = groupSocketInodes(pgid);
     const key = inodes.sort().join(',');
     if (key !== lastInodes || Date.now() - lastReadAt >= UNCHANGED_SOCKETS_REREAD_MS) {
-      seen = await listeningPortsAmong(inodes);
+      const whole = Date.now() - lastWholeAt >= WHOLE_TABLE_EVERY_MS;
+      if (whole) lastWholeAt = Date.now();
+      seen = await listeningPortsAmong(inodes, whole);
       lastInodes = key;
       lastReadAt = Date.now();
       if (seen.includes(port)) return stopReason;
