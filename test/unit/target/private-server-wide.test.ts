@@ -13,48 +13,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startControlServer } from '../../../harness/target/index.ts';
 import { CONTROL_SECRET_HEADER, serverWideRunsBeside, type BeginResponse, type ControlServer, type EndResponse } from '../../../harness/target/control-server.ts';
 import { RestartableTarget } from '../../../harness/target/restartable.ts';
+import { fakeLauncher } from '../../support/fake-launcher.ts';
 import { spawnedServer } from '../../../harness/target/spawned.ts';
 import { tryConnect } from '../../../harness/target/probe.ts';
-import type { TargetAddress, TargetInstance } from '../../../harness/target/types.ts';
+import type { TargetAddress } from '../../../harness/target/types.ts';
 import { canStartBeside, runsAlone } from '../../../steps/support/scheduling.ts';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
 const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.mjs')} {port}`;
 
 // ---- RestartableTarget.privateTarget, over a fake launcher (no process) ----------------------------------
-
-interface Fake {
-  port: number;
-  stopped: boolean;
-  killed: boolean;
-  die(): void;
-}
-
-function fakeLauncher() {
-  const instances: Fake[] = [];
-  let nextPort = 1000;
-  const launch = async (cancel: AbortSignal): Promise<TargetInstance> => {
-    await sleep(5);
-    if (cancel.aborted) throw new Error('cancelled');
-    let die = (): void => {};
-    const exited = new Promise<number>((resolve) => (die = () => resolve(Date.now())));
-    const fake: Fake = { port: nextPort++, stopped: false, killed: false, die: () => die() };
-    instances.push(fake);
-    return {
-      address: { host: '127.0.0.1', port: fake.port },
-      died: exited.then(() => `target crashed: fake ${fake.port} exited`),
-      exited,
-      stop: async () => {
-        fake.stopped = true;
-        die();
-      },
-      killNow: () => {
-        fake.killed = true;
-      },
-    };
-  };
-  return { launch, instances };
-}
 
 const settle = () => sleep(30);
 

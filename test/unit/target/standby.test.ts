@@ -9,40 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RestartableTarget, STANDBY_INSTANCES } from '../../../harness/target/restartable.ts';
-import type { TargetInstance } from '../../../harness/target/types.ts';
-
-interface Fake {
-  port: number;
-  stopped: boolean;
-  killed: boolean;
-  die(): void;
-}
-
-function fakeLauncher() {
-  const instances: Fake[] = [];
-  let nextPort = 1000;
-  const launch = async (cancel: AbortSignal): Promise<TargetInstance> => {
-    await sleep(5); // starting takes a moment
-    if (cancel.aborted) throw new Error('cancelled');
-    let die = (): void => {};
-    const exited = new Promise<number>((resolve) => (die = () => resolve(Date.now())));
-    const fake: Fake = { port: nextPort++, stopped: false, killed: false, die: () => die() };
-    instances.push(fake);
-    return {
-      address: { host: '127.0.0.1', port: fake.port },
-      died: exited.then(() => `target crashed: fake ${fake.port} exited`),
-      exited,
-      stop: async () => {
-        fake.stopped = true;
-        die();
-      },
-      killNow: () => {
-        fake.killed = true;
-      },
-    };
-  };
-  return { launch, instances };
-}
+import { fakeLauncher } from '../../support/fake-launcher.ts';
 
 const settle = () => sleep(30);
 
