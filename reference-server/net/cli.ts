@@ -32,10 +32,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  optimiseEarly();
   let server: RunningServer;
   try {
-    server = await startServer(command.options);
+    server = await startServer({ ...command.options, onBusy: optimiseEarly });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const plain = systemErrorMessage(error, { host: command.options.host ?? NET_DEFAULTS.host, port: command.options.port ?? NET_DEFAULTS.port });

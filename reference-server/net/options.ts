@@ -22,11 +22,17 @@ export interface NetOptions {
   log?: (message: string) => void;
   /** Also log every line a client sends, as the server handles it (`--verbose`); /OPER's password hidden. */
   logLines?: boolean;
+  /**
+   * Called once, when the server has queued BUSY_AFTER_DELIVERIES lines for its clients (a burst of
+   * traffic): the CLI sets its JIT policy then (jit-policy.ts), so a server that lives for a few
+   * commands (a test, one graded scenario) does not pay for optimising code it will not run again.
+   */
+  onBusy?: () => void;
 }
 
 export type ServerOptions = CoreOptions & NetOptions;
 
-export const NET_DEFAULTS: Readonly<Required<Omit<NetOptions, 'log' | 'logLines'>>> = {
+export const NET_DEFAULTS: Readonly<Required<Omit<NetOptions, 'log' | 'logLines' | 'onBusy'>>> = {
   host: '127.0.0.1',
   port: 1459,
   maxLineBytes: DEFAULT_MAX_LINE_BYTES,
@@ -61,7 +67,7 @@ export function coreOptionsOf(options: Partial<ServerOptions>): Partial<CoreOpti
 }
 
 /** The network layer's share, defaults filled in and values checked (a typo must not become NaN). */
-export function netOptionsOf(options: Partial<ServerOptions>): Required<Omit<NetOptions, 'log' | 'logLines'>> {
+export function netOptionsOf(options: Partial<ServerOptions>): Required<Omit<NetOptions, 'log' | 'logLines' | 'onBusy'>> {
   const resolved = {
     host: options.host ?? NET_DEFAULTS.host,
     port: options.port ?? NET_DEFAULTS.port,

@@ -41,6 +41,8 @@ export interface RunningServer {
   stats(): ServerStats;
 }
 
+/** Lines queued for clients after which the server counts as busy (ServerOptions.onBusy): 2 % of 50 x 1 x 2000. */
+export const BUSY_AFTER_DELIVERIES = 2000;
 /** How long an ended connection may stay half-open (peer not closing or not reading) before it is destroyed. */
 const CLOSE_GRACE_MS = 1000;
 /** Pending connections the kernel may queue before accept: load tests open thousands at once. */
@@ -49,6 +51,8 @@ const LISTEN_BACKLOG = 4096;
 export async function startServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const limits = netOptionsOf(options);
   const log = options.log ?? logToStderr;
+  let onBusy = options.onBusy;
+  let deliveries = 0;
   const state = core.createServerState(coreOptionsOf(options));
   const connections = new Map<ConnId, Connection>();
   let nextConnId: ConnId = 1;
@@ -101,6 +105,11 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
   /** Queues line `index` of the turn log (`size` bytes), or `own` when the line has this one recipient. */
   function enqueue(conn: Connection, index: number, size: number, own: Buffer | undefined): void {
     if (conn.phase !== 'open') return; // the core is done with it: nothing new after `close`
+    if (onBusy !== undefined && ++deliveries >= BUSY_AFTER_DELIVERIES) {
+      const busy = onBusy;
+      onBusy = undefined;
+      busy();
+    }
     const first = conn.output.isEmpty;
     if (own === undefined) conn.output.pushShared(index, size);
     else conn.output.pushOwn(own);

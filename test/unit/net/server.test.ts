@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startServer, type RunningServer, type ServerOptions } from '../../../reference-server/index.ts';
+import { BUSY_AFTER_DELIVERIES } from '../../../reference-server/net/server.ts';
 import { LineClient, registered } from './helpers.ts';
 
 /** Starts a server for one test (closed after it) and collects its log lines. */
@@ -145,6 +146,31 @@ describe('server: protocol over real sockets', () => {
     assert.equal(await client.nextLine(), 'OK WELCOME oscar');
     assert.equal(await client.nextLine(), 'PONG last');
     await client.waitClosed();
+  });
+});
+
+describe('server: busy', () => {
+  it('calls onBusy once, after BUSY_AFTER_DELIVERIES lines were queued for its clients, not before', async (t) => {
+    let busy = 0;
+    const { server } = await serverFor(t, { onBusy: () => (busy += 1) });
+    const talker = await user(t, server, 'talker');
+    const listener = await user(t, server, 'listener');
+    for (const client of [talker, listener]) {
+      await client.send('/JOIN #busy');
+      await client.waitFor(/^OK JOIN #busy /);
+    }
+    // Each message is two lines queued: OK SAY to the talker, MSG to the listener.
+    const say = async (messages: number, tag: string): Promise<void> => {
+      await talker.write('hello\n'.repeat(messages));
+      await talker.sync(tag);
+      await listener.sync(tag); // every message to the listener was queued before this PONG
+    };
+    await say(BUSY_AFTER_DELIVERIES / 4, 'half');
+    assert.equal(busy, 0, 'a few commands are not a burst');
+    await say(BUSY_AFTER_DELIVERIES / 2, 'more');
+    assert.equal(busy, 1);
+    await say(BUSY_AFTER_DELIVERIES / 2, 'again');
+    assert.equal(busy, 1, 'once');
   });
 });
 
