@@ -87,6 +87,11 @@ export interface Forecast {
   /** Scenarios the forecast ran. */
   ran: number;
   ms: number;
+  /**
+   * Every scenario reached a verdict (none skipped, e.g. by a grading time budget that ran out): only such
+   * a forecast is kept in the cache, where a later run without that budget would find it.
+   */
+  complete: boolean;
   /** Read from the cache (an earlier run made the same forecast), not run now. */
   cached?: boolean;
 }
@@ -98,7 +103,7 @@ export interface Forecast {
  */
 export async function forecastUngradable(input: ForecastInput, gaps = gapsOf(input.profile, input.clientDriven)): Promise<Forecast> {
   const started = Date.now();
-  if (gaps === undefined) return { reasons: new Map(), ran: 0, ms: 0 };
+  if (gaps === undefined) return { reasons: new Map(), ran: 0, ms: 0, complete: true };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'known-ungradable-'));
   const file = path.join(dir, 'gaps.json');
   const envelopes: Envelope[] = [];
@@ -130,7 +135,7 @@ export async function forecastUngradable(input: ForecastInput, gaps = gapsOf(inp
     if (result.attachments.some((a) => a.text.startsWith(VARIANT_PREFIX))) continue;
     reasons.set(scenarioKeyOf(result), reasonForTheServer(result.notGradableReason ?? 'not gradable'));
   }
-  return { reasons, ran: results.length, ms: Date.now() - started };
+  return { reasons, ran: results.length, ms: Date.now() - started, complete: results.every((r) => r.outcome !== 'skipped') };
 }
 
 /**
@@ -160,8 +165,11 @@ export function forecastNote(forecast: Forecast, profileName: string): string {
  * a folder a sandboxed submission can write.
  */
 export const FORECAST_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'known-ungradable');
-/** What a forecast's verdicts depend on besides its input: the features, the code that runs them, the profiles. */
-const FINGERPRINTED = ['features', 'steps', 'harness', 'reference-server', 'common', 'profiles'];
+/**
+ * What a forecast's verdicts depend on besides its input: the features, the code that runs them (the
+ * grader adds its own support code, grading/support), the profiles.
+ */
+const FINGERPRINTED = ['features', 'steps', 'harness', 'reference-server', 'common', 'profiles', 'grading'];
 
 function filesUnder(dir: string): string[] {
   let entries: fs.Dirent[];
@@ -192,6 +200,15 @@ function projectFingerprint(): string {
   return fingerprint;
 }
 
+/**
+ * Whether a run's forecast may be cached: only when the project's own files make it (projectFingerprint
+ * hashes those): its features, its step files, and the support code the grader adds (grading/support).
+ */
+export function forecastCacheable(features: readonly string[], steps: readonly string[]): boolean {
+  const within = (folder: string, file: string): boolean => !path.relative(path.join(PROJECT_ROOT, folder), path.resolve(PROJECT_ROOT, file)).startsWith('..');
+  return features.every((f) => within('features', f)) && steps.every((s) => within('steps', s) || within(path.join('grading', 'support'), s));
+}
+
 /** The cache file of a forecast: named by a hash of everything its result depends on. */
 function cacheFile(input: ForecastInput, gaps: Record<string, unknown>, dir: string): string {
   const key = JSON.stringify({
@@ -214,7 +231,7 @@ function readCached(file: string): Forecast | undefined {
     if (typeof reasons !== 'object' || reasons === null || typeof json.ran !== 'number' || typeof json.ms !== 'number') return undefined;
     const entries = Object.entries(reasons);
     if (!entries.every(([, reason]) => typeof reason === 'string')) return undefined;
-    return { reasons: new Map(entries as Array<[string, string]>), ran: json.ran, ms: json.ms, cached: true };
+    return { reasons: new Map(entries as Array<[string, string]>), ran: json.ran, ms: json.ms, complete: true, cached: true };
   } catch {
     return undefined; // none yet, or unreadable: made again
   }
@@ -224,11 +241,17 @@ function readCached(file: string): Forecast | undefined {
  * The forecast for a run (forecastUngradable), from the cache when an earlier run made the same one. A
  * cache that cannot be written is no error: the next run makes the forecast again.
  */
-export async function knownUngradable(input: ForecastInput, gaps: Record<string, unknown>, cacheDir = FORECAST_CACHE_DIR): Promise<Forecast> {
+export async function knownUngradable(
+  input: ForecastInput,
+  gaps: Record<string, unknown>,
+  cacheDir = FORECAST_CACHE_DIR,
+  forecastNow: typeof forecastUngradable = forecastUngradable, // tests: a forecast cut short
+): Promise<Forecast> {
   const file = cacheFile(input, gaps, cacheDir);
   const cached = readCached(file);
   if (cached !== undefined) return cached;
-  const forecast = await forecastUngradable(input, gaps);
+  const forecast = await forecastNow(input, gaps);
+  if (!forecast.complete) return forecast;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
     writeFileAtomic(file, `${JSON.stringify({ reasons: Object.fromEntries(forecast.reasons), ran: forecast.ran, ms: forecast.ms })}\n`);

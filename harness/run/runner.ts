@@ -33,7 +33,7 @@ import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './qui
 import { sharedQuietWait } from '../wire/quiet-wait.ts';
 import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
 import { compareWithReference } from './reference-diff.ts';
-import { forecastNote, forecastUngradable, gapsOf, knownUngradable } from './known-ungradable.ts';
+import { forecastCacheable, forecastNote, forecastUngradable, gapsOf, knownUngradable } from './known-ungradable.ts';
 import { loadProfile } from '../dialect/load-profile.ts';
 import type { Profile } from '../dialect/profile-types.ts';
 import { writeAnnotatedHtml } from '../reports/annotated-html.ts';
@@ -604,10 +604,7 @@ async function forecastFor(
   if (io.stdout.isTTY) io.stdout.write(`Finding the scenarios profile ${profile.name} cannot grade (against the bundled reference server)...\n`);
   try {
     const input = { profile, clientDriven, consoleOutput, features: options.features, tagExpression, support, cwd: PROJECT_ROOT };
-    // Cached only when the project's own files make it (harness/run/known-ungradable.ts fingerprints those).
-    const within = (folder: string, file: string): boolean => !path.relative(path.join(PROJECT_ROOT, folder), file).startsWith('..');
-    const ownFiles = options.features.every((f) => within('features', f)) && options.steps.every((s) => within('steps', s));
-    const forecast = ownFiles ? await knownUngradable(input, gaps) : await forecastUngradable(input, gaps);
+    const forecast = forecastCacheable(options.features, options.steps) ? await knownUngradable(input, gaps) : await forecastUngradable(input, gaps);
     if (forecast.reasons.size === 0) return undefined;
     context.notes.push(forecastNote(forecast, profile.name));
     return Object.fromEntries(forecast.reasons);

@@ -1,7 +1,8 @@
 /**
  * The cache of the forecasts of scenarios known not gradable (harness/run/known-ungradable.ts): the same
  * selection with the same profile is forecast once, then read back; another profile, or a cache file that
- * is not a forecast, makes the forecast again. The forecasts run Cucumber in this process with one support
+ * is not a forecast, makes the forecast again; a forecast cut short (a grading budget) is not kept; a graded
+ * run (the grader adds grading/support to the steps) is cached like any run of the project's own files. The forecasts run Cucumber in this process with one support
  * library loaded here (unit-files: own process).
  */
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadSupport, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { sources } from '../../../harness/run/cucumber-options.ts';
-import { forecastNote, knownUngradable, gapsOf, type ForecastInput } from '../../../harness/run/known-ungradable.ts';
+import { forecastCacheable, forecastNote, forecastUngradable, knownUngradable, gapsOf, type ForecastInput } from '../../../harness/run/known-ungradable.ts';
 import { loadProfile } from '../../../harness/dialect/load-profile.ts';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 
@@ -66,4 +67,29 @@ describe('the forecast cache', () => {
     assert.equal(remade.reasons.size, 4);
     assert.equal((await knownUngradable(noRoles().input, noRoles().gaps, cacheDir)).cached, true, 'and kept again');
   });
+
+  it('a forecast cut short (a scenario skipped: a grading budget ran out) is used but not kept', { timeout: 120_000 }, async () => {
+    const noCodes = input('test/fixtures/unreadable-fields/no-codes.profile.json');
+    for (const file of files()) fs.rmSync(path.join(cacheDir, file));
+    const cut: typeof forecastUngradable = async (i, g) => ({ ...(await forecastUngradable(i, g)), complete: false });
+    const first = await knownUngradable(noCodes.input, noCodes.gaps, cacheDir, cut);
+    assert.ok(first.reasons.size > 0, 'its reasons are used');
+    assert.equal(files().length, 0, 'not kept');
+    assert.equal((await knownUngradable(noCodes.input, noCodes.gaps, cacheDir)).cached, undefined, 'made again');
+    assert.equal(files().length, 1, 'a whole one is kept');
+  });
 });
+
+describe('which runs\' forecasts are cached', () => {
+  it('the project\'s features and steps, with or without the grader\'s own support code; nothing from elsewhere', () => {
+    const steps = path.join(PROJECT_ROOT, 'steps', '**', '*.ts');
+    const budgetHook = path.join(PROJECT_ROOT, 'grading', 'support', 'budget-hook.ts');
+    assert.equal(forecastCacheable([FEATURES], [steps]), true);
+    assert.equal(forecastCacheable([FEATURES], [budgetHook, steps]), true, 'a graded run');
+    assert.equal(forecastCacheable(['features/who.feature'], ['steps/**/*.ts']), true, 'relative to the project');
+    assert.equal(forecastCacheable([FEATURES], [steps, '/elsewhere/steps.ts']), false, 'step files of someone else');
+    assert.equal(forecastCacheable(['/elsewhere/x.feature'], [steps]), false, 'features of someone else');
+    assert.equal(forecastCacheable([FEATURES], [path.join(PROJECT_ROOT, 'grading', 'grade-run.ts')]), false, 'only grading/support');
+  });
+});
+
