@@ -15,7 +15,7 @@ import { loadProfile } from '../harness/dialect/load-profile.ts';
 import { describeVariants } from '../harness/dialect/variants.ts';
 import type { FilteredGroup } from '../harness/reports/run-context.ts';
 import type { ScenarioResult } from '../harness/reports/run-model.ts';
-import { writeFileAtomic } from '../common/atomic-write.ts';
+import { writeFileAtomic, writeFileAtomicInBackground } from '../common/atomic-write.ts';
 import { dialectMismatch } from './dialect-mismatch.ts';
 import { buildGradeMarkdown } from './outputs/grade-md.ts';
 import { buildGradescopeResults } from './outputs/gradescope.ts';
@@ -130,11 +130,23 @@ class GradeFiles {
   readonly channel = openGradeChannel();
 
   write(grade: Grade): void {
+    for (const [file, content] of this.contents(grade)) writeFileAtomic(file, content);
+  }
+
+  /** The same, the files written off the event loop: the rewrites while scenarios run (ProgressWrites). */
+  async writeInBackground(grade: Grade): Promise<void> {
+    await Promise.all(this.contents(grade).map(([file, content]) => writeFileAtomicInBackground(file, content)));
+  }
+
+  /** Tells the grade channel, and renders each grade file. */
+  private contents(grade: Grade): Array<[string, string]> {
     this.channel?.(grade);
     const dir = this.options.runner.reportsDir;
-    writeFileAtomic(path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, this.options.rubric.hiddenVisibility), null, 2)}\n`);
-    writeFileAtomic(path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
-    writeFileAtomic(path.join(dir, 'grade.md'), buildGradeMarkdown(grade));
+    return [
+      [path.join(dir, 'results.json'), `${JSON.stringify(buildGradescopeResults(grade, this.options.rubric.hiddenVisibility), null, 2)}\n`],
+      [path.join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`],
+      [path.join(dir, 'grade.md'), buildGradeMarkdown(grade)],
+    ];
   }
 }
 
@@ -144,24 +156,39 @@ class GradeFiles {
  * a loaded 2-core machine, a third of the run for a fast submission). So the writes take at most about a
  * tenth of the run: after a write that took d ms the next one comes no sooner than 9 d ms later. A fast
  * write (a small selection, an idle machine) still happens after every scenario; the final grade is always
- * written.
+ * written. The files of a progress write are written off the event loop (their system calls were a third
+ * of its time, and a --parallel worker's control requests waited behind them); the grade is still rendered
+ * on it. None is due while one is under way, and the final write waits for it (idle()).
  */
 export class ProgressWrites {
   private nextAt = 0;
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Whether a progress write is due now. */
   due(): boolean {
-    return this.now() >= this.nextAt;
+    return this.writing === undefined && this.now() >= this.nextAt;
   }
 
-  /** Runs `write` and schedules the next progress write from how long it took. */
-  timed(write: () => void): void {
+  /**
+   * Runs `write` and schedules the next progress write from how long it took, its background part
+   * included. A background part that fails is dropped: the final write (synchronous) reports what is wrong.
+   */
+  timed(write: () => void | Promise<void>): void {
     const start = this.now();
-    write();
-    const end = this.now();
-    this.nextAt = end + 9 * (end - start);
+    const schedule = (): void => {
+      const end = this.now();
+      this.nextAt = end + 9 * (end - start);
+    };
+    const background = write();
+    if (background === undefined) return schedule();
+    this.writing = background.then(schedule, schedule).finally(() => (this.writing = undefined));
+  }
+
+  /** Resolves when no progress write is under way: before a write that must land last. */
+  idle(): Promise<void> {
+    return this.writing ?? Promise.resolve();
   }
 }
 
@@ -239,10 +266,11 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
           const due = progressWrites.due();
           if (!due && !options.vpl) return;
           const running = files.grade('running', pending);
-          if (due) progressWrites.timed(() => files.write(running));
+          if (due) progressWrites.timed(() => files.writeInBackground(running));
           if (options.vpl) io.stdout.write(`${vplGradeLine(running)}\n`);
         },
-        onFinished: (model, context) => {
+        onFinished: async (model, context) => {
+          await progressWrites.idle(); // its files must not land after the final grade's
           // --repeat and --diff amend the records once every run is over: the final ones count.
           for (const result of model.scenarios) files.results.set(scenarioKey(result.uri, result.line), result);
           // Notes the run added after it was planned (crashes, what the quiet waits learned).
@@ -258,6 +286,7 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
     if (!(error instanceof TargetStartError)) {
       // The grader's own failure: a grade that says so (never the submission's fault), then exit code 3.
       files.notes.push(`the grader failed (an internal error, not the submission's fault): ${internalErrorText(error)}`);
+      await progressWrites.idle();
       files.write(files.grade('grader-error', 'the grader failed before this scenario'));
       throw new GraderError(internalErrorText(error), { cause: error });
     }
@@ -277,6 +306,7 @@ export async function gradeRun(options: GradeRunOptions, io: RunnerIo = { stdout
       else process.env[key] = value;
     }
   }
+  await progressWrites.idle();
   files.write(grade);
   if (options.vpl) io.stdout.write(`${[...vplComments(grade), vplGradeLine(grade)].join('\n')}\n`);
   const perfect = grade.counts.failed === 0 && grade.counts['not-run'] === 0 && grade.state === 'complete';
