@@ -12,7 +12,7 @@
  * the configured one with fixedQuiet.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextLoopTurn, setTimeout as sleep } from 'node:timers/promises';
 import {
   NotGradableError,
   VariantNotGradableError,
@@ -285,8 +285,7 @@ class ScenarioSession implements Session {
     if (tentative === undefined) return reply;
     this.tentative.delete(reply);
     const { client, since } = tentative;
-    const rest = this.lastStimulusAt + this.quiet.ceilingMs - Date.now();
-    if (rest > 0) await sleep(rest);
+    await quietUntil(this.lastStimulusAt + this.quiet.ceilingMs);
     const error = client.takeNow(this.dialect.errorMatcher(), this.afterRequest(client));
     if (!error) return reply;
     this.log.note(user, `a refusal arrived ${Date.now() - since} ms after the quiet wait ended: the silent "success" was a refusal`);
@@ -728,7 +727,7 @@ class ScenarioSession implements Session {
     // Quiet: nothing sent by this scenario for a whole wait (what the scenario sent is what the server answers).
     const wait = this.quiet.waitMs();
     const rest = this.lastStimulusAt + wait - Date.now();
-    if (rest > 0) await sleep(rest);
+    await quietUntil(this.lastStimulusAt + wait);
     this.quiet.noteWait(Math.max(0, rest));
     this.watchForLateData(client);
     return `after a quiet period of ${wait} ms${this.params.fixedQuiet ? '' : ' (learned from the server\'s reply latency)'}`;
@@ -739,6 +738,18 @@ class ScenarioSession implements Session {
     if (entries.length === 0) return '';
     return ` with ${entries.map(([name, value]) => `${name} ${JSON.stringify(this.names.logical(value))}`).join(', ')}`;
   }
+}
+
+/**
+ * The end of a quiet wait, at `deadline` (epoch ms). A timer fires in the event loop's timers phase, before
+ * the loop reads the I/O that arrived while it was busy (a CPU-heavy step, a report being written, another
+ * scenario's work): one turn through the poll phase first, so what the server sent before the wait ended
+ * is read, not taken for silence. The same when no wait is left: the loop may not have read it yet either.
+ */
+async function quietUntil(deadline: number): Promise<void> {
+  const rest = deadline - Date.now();
+  if (rest > 0) await sleep(rest);
+  await nextLoopTurn();
 }
 
 function toReply(unit: ReplyUnit, data: Fields[]): Reply {

@@ -23,8 +23,13 @@ after(async () => {
 
 /** How late the server refuses "JOIN #slow...", ms: far beyond what it teaches about its latency. */
 const SLOW_REFUSAL_MS = 1500;
+/** How long "JOIN #stall..." holds the event loop after its prompt refusal, ms: longer than any learned wait. */
+const STALL_MS = 400;
 
-/** Lines: a nick registers ("Welcome <nick>"); JOIN is silent ("#slow..." refused late, "#bad..." at once); WHO answers; message<text> is relayed. */
+/**
+ * Lines: a nick registers ("Welcome <nick>"); JOIN is silent ("#slow..." refused late, "#bad..." at once,
+ * "#stall..." at once and then the event loop held); WHO answers; message<text> is relayed.
+ */
 async function silentServer(): Promise<{ port: number; said: string[] }> {
   const members: net.Socket[] = [];
   const said: string[] = [];
@@ -44,6 +49,13 @@ async function silentServer(): Promise<{ port: number; said: string[] }> {
           setTimeout(() => socket.write('Refused\n'), SLOW_REFUSAL_MS);
         } else if (line.startsWith('JOIN #bad')) {
           socket.write('Refused\n');
+        } else if (line.startsWith('JOIN #stall')) {
+          // Refused at once, then this process's event loop is held (the server runs in it): the quiet
+          // wait's timer expires while the refusal waits unread in the client's socket.
+          socket.write('Refused\n');
+          for (const until = Date.now() + STALL_MS; Date.now() < until; ) {
+            // busy
+          }
         } else if (line.startsWith('JOIN ')) {
           members.push(socket);
         } else if (line === 'WHO') {
@@ -104,6 +116,17 @@ describe('quiet waits learned from the reply latency', () => {
     const refused = await s.run('alice', 'join', { channel: s.channel('#bad') });
     assert.equal(refused.ok, false, 'a prompt refusal is seen within the learned wait');
     assert.ok((quiet.summary().maxWaitMs ?? 0) <= learnedWait + 1);
+  });
+
+  it('a refusal that arrived while the event loop was busy past the wait\'s end is read before the wait concludes', async () => {
+    const { port } = await silentServer();
+    const quiet = freshQuiet();
+    const s = session(port, quiet);
+    await teach(s, 'alice', quiet);
+    assert.ok(quiet.waitMs() < STALL_MS, `the learned wait (${quiet.waitMs()} ms) ends while the loop is held`);
+    const refused = await s.run('alice', 'join', { channel: s.channel('#stall') });
+    assert.equal(refused.ok, false, 'the refusal was in the socket before the wait ended: not a silent success');
+    assert.equal(quiet.summary().lateArrivals, 0, 'and not a late reply either');
   });
 
   it('a refusal slower than the learned wait: the success is tentative, recheck finds the refusal, the waits lengthen', async () => {
