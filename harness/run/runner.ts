@@ -415,7 +415,7 @@ export async function runConformance(
         learnedLatencies: () => sharedQuietWait.recentLatencies(),
       });
     }
-    const serverWideOwnInstances = target.owned && options.parallel > 1 && target.privateTarget !== undefined;
+    const serverWideOwnInstances = control?.privateServerWide === true;
     if (selection.count(SERVER_WIDE_TAG) > 0) {
       context.notes.push(
         serverWideOwnInstances

@@ -206,6 +206,8 @@ export interface ControlServer {
   url: string;
   /** The run's secret: every request must carry it in CONTROL_SECRET_HEADER. */
   secret: string;
+  /** @server-wide scenarios get targets of their own (ControlOptions.privateServerWide, and the target has them). */
+  privateServerWide: boolean;
   close(): Promise<void>;
 }
 
@@ -260,9 +262,10 @@ export async function startControlServer(target: TargetController, isolation: Is
   /**
    * Deaths before the teardown began are the scenario's own (the first scenario to report one carries its
    * block; others point to it); deaths after are its teardown's, a disconnect finding, unless the
-   * scenario already failed (then they are part of its failure).
+   * scenario already failed (then they are part of its failure). `blockOwners`: which scenario carries each
+   * crash's block (the shared target's record, or a fresh one for a target of its own: nobody to point to).
    */
-  function attribute(crashes: CrashReport[], request: EndRequest, owners: Map<number, string>): EndResponse {
+  function attribute(crashes: CrashReport[], request: EndRequest, blockOwners: Map<number, string>): EndResponse {
     const teardownAt = typeof request.teardownAt === 'number' ? request.teardownAt : Date.now();
     const name = typeof request.name === 'string' && request.name !== '' ? request.name : 'another scenario';
     const response: EndResponse = { crashes: [], pointers: [], disconnectCrashes: [] };
@@ -271,9 +274,9 @@ export async function startControlServer(target: TargetController, isolation: Is
         response.disconnectCrashes.push(disconnectCrash(crash.text, 'teardown'));
         continue;
       }
-      const owner = owners.get(crash.seq);
+      const owner = blockOwners.get(crash.seq);
       if (owner === undefined) {
-        owners.set(crash.seq, name);
+        blockOwners.set(crash.seq, name);
         response.crashes.push(crash.text);
       } else {
         response.pointers.push(crashPointer(owner));
@@ -411,6 +414,7 @@ export async function startControlServer(target: TargetController, isolation: Is
   return {
     url,
     secret,
+    privateServerWide,
     close: async () => {
       localEndpoints.delete(url);
       await new Promise<void>((resolve) => {

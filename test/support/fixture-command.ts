@@ -10,6 +10,9 @@
  *
  * What stays on tsx: commands whose subject is how a grader or a student starts something (the
  * reference server's own CLI tests, `npm run ...`), which tests spell out themselves.
+ *
+ * `npm run bench:grade` starts its fixture submissions the same way (bench/grade-fixtures.ts): it measures
+ * the harness, and a submission starts as compiled or interpreted code, not through tsx.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';

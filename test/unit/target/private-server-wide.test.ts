@@ -26,11 +26,17 @@ const ECHO = `node ${path.join(PROJECT_ROOT, 'test/fixtures/runner/echo-server.m
 
 const settle = () => sleep(30);
 
-test('a target of its own takes a standby instance, and the shared target keeps its own', async () => {
+/** A started target with standbys (the shared one of a run), its first standby started too. */
+async function sharedWithStandby() {
   const { launch, instances } = fakeLauncher();
   const shared = new RestartableTarget(launch, () => 'fake', undefined, undefined, true);
   await shared.start();
   await settle();
+  return { shared, instances };
+}
+
+test('a target of its own takes a standby instance, and the shared target keeps its own', async () => {
+  const { shared, instances } = await sharedWithStandby();
   await shared.acquire(false);
   const own = shared.privateTarget!();
   const address = await own.acquire(false);
@@ -45,10 +51,7 @@ test('a target of its own takes a standby instance, and the shared target keeps 
 });
 
 test('the death of its instance is its crash, not the shared target\'s', async () => {
-  const { launch, instances } = fakeLauncher();
-  const shared = new RestartableTarget(launch, () => 'fake', undefined, undefined, true);
-  await shared.start();
-  await settle();
+  const { shared, instances } = await sharedWithStandby();
   const own = shared.privateTarget!();
   const { port } = await own.acquire(false);
   instances.find((i) => i.port === port)!.die();
@@ -61,10 +64,7 @@ test('the death of its instance is its crash, not the shared target\'s', async (
 });
 
 test('the run\'s stop and a last-resort kill reach targets of their own that were not stopped', async () => {
-  const { launch, instances } = fakeLauncher();
-  const shared = new RestartableTarget(launch, () => 'fake', undefined, undefined, true);
-  await shared.start();
-  await settle();
+  const { shared, instances } = await sharedWithStandby();
   const first = await shared.privateTarget!().acquire(false);
   shared.killNow();
   assert.equal(instances.find((i) => i.port === first.port)!.killed, true, 'killNow reached it');
@@ -174,6 +174,7 @@ test('a death of its own instance fails that scenario only: a scenario beside it
 
 test('an unknown id of its own is a bad request; without privateServerWide a @server-wide scenario gets the shared server', async (t) => {
   const { control } = await withControl(t, false);
+  assert.equal(control.privateServerWide, false);
   assert.equal(serverWideRunsBeside(), false, 'this control server gives no instances of their own');
   const wide = await post<BeginResponse>(control, '/begin', { uri: 'a.feature', tags: ['@server-wide'] });
   assert.equal(wide.json.private, undefined);
@@ -183,6 +184,7 @@ test('an unknown id of its own is a bad request; without privateServerWide a @se
 
 test('while a control server gives instances of their own, @server-wide scenarios may run beside the others', async (t) => {
   const { control } = await withControl(t, true);
+  assert.equal(control.privateServerWide, true, 'what the runner\'s notes say');
   assert.equal(serverWideRunsBeside(), true);
   await control.close();
   assert.equal(serverWideRunsBeside(), false, 'closed: the rule is back');
