@@ -9,7 +9,6 @@
  * pipe); one that reads it blocks there instead of seeing end-of-file at once, as a console on a terminal
  * would. Its answers are not read back: a server's stdout is free-form, so the outcome's output is null.
  */
-import { execa } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canWatchListeningSockets, GroupSockets, waitUntilListening } from './listening.ts';
 import { killerOf, sandboxArgv, type SandboxSpec } from './sandbox.ts';
@@ -80,9 +79,19 @@ function writeConsoleLine(stdin: Writable | null, line: string, gone: () => bool
   });
 }
 
+/**
+ * execa, loaded when a launcher is made rather than when this module is: it is some 130 modules (150 ms of a
+ * grader's start-up through tsx) that a run against the embedded reference server or a --target never uses.
+ * The import starts with the launcher, so it loads while the run is still being set up.
+ */
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = (): Promise<typeof import('execa')> => (execaModule ??= import('execa'));
+
 /** Starts one instance of the server command (exported for tests; the runner uses spawnedServer). */
 export function spawnedLauncher(options: SpawnOptions): Launcher {
+  void loadExeca().catch(() => undefined); // a failure shows at the first start, which awaits it again
   return async (cancel: AbortSignal): Promise<TargetInstance> => {
+    const { execa } = await loadExeca();
     const port = options.port ?? (await freePort());
     if (cancel.aborted) throw new TargetStartError('the run is over');
     const command = options.command.replaceAll('{port}', String(port));
