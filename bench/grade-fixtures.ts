@@ -2,6 +2,8 @@
  * The submissions `npm run bench:grade` grades: fixture servers that stand for the kinds of submission a
  * class hands in, so "how long does grading take" is measured on each kind rather than guessed.
  *
+ * - reference: the grader on its bundled reference server (no --server): the suite's own pace, the floor
+ *   every other fixture is compared with; reference-parallel: the same with --parallel 2
  * - barrier: the reference server spawned as a submission (answers /PING: the harness synchronises on it)
  * - no-barrier: the seed dialect (test/fixtures/dialect-servers/seed.ts): French free text, no /PING, so
  *   every "nothing happens" check and every silent command needs a timed wait
@@ -36,6 +38,8 @@ export const REPLY_DELAY_MS = 25;
 export const CRASH_EVERY = 40;
 
 export const GRADE_FIXTURES: readonly GradeFixture[] = [
+  { name: 'reference', what: 'bundled reference server, in the grader\'s process', args: () => [] },
+  { name: 'reference-parallel', what: 'the same with --parallel 2', args: () => ['--parallel', '2'] },
   { name: 'barrier', what: 'reference server spawned, /PING barrier', args: () => ['--server', reference(), '--oper-password', 'bench'] },
   {
     name: 'barrier-parallel',

@@ -13,12 +13,24 @@ import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import type { Grade } from '../../../grading/score.ts';
 import { fixtureBundle } from '../../support/fixture-command.ts';
 
-test('the fixtures cover barrier, no barrier, slow, crashy and client mode; --only picks and checks names', () => {
-  assert.deepEqual(GRADE_FIXTURES.map((f) => f.name), ['barrier', 'barrier-parallel', 'no-barrier', 'slow', 'slow-parallel', 'crashy', 'client']);
+test('the fixtures cover the bundled reference, barrier, no barrier, slow, crashy and client mode; --only picks and checks names', () => {
+  assert.deepEqual(GRADE_FIXTURES.map((f) => f.name), [
+    'reference',
+    'reference-parallel',
+    'barrier',
+    'barrier-parallel',
+    'no-barrier',
+    'slow',
+    'slow-parallel',
+    'crashy',
+    'client',
+  ]);
   assert.deepEqual(pickFixtures('crashy, barrier').map((f) => f.name), ['barrier', 'crashy']);
   assert.throws(() => pickFixtures('nope'), /unknown fixture "nope"/);
-  // Each server starts from its bundle (plain JavaScript), not through tsx: the bench measures the harness.
-  for (const fixture of GRADE_FIXTURES) {
+  // The bundled reference server: no --server (the grader's default target), serial and --parallel 2.
+  assert.deepEqual(pickFixtures('reference,reference-parallel').map((f) => f.args()), [[], ['--parallel', '2']]);
+  // Each spawned server starts from its bundle (plain JavaScript), not through tsx: the bench measures the harness.
+  for (const fixture of GRADE_FIXTURES.filter((f) => !f.name.startsWith('reference'))) {
     const server = fixture.args()[fixture.args().indexOf('--server') + 1]!;
     assert.match(server, /^node \S+\.mjs /, `${fixture.name}: ${server}`);
     assert.doesNotMatch(server, /tsx/);
