@@ -3,14 +3,15 @@
  * sockets are listed first, so a read stops at the first line in another state, however long the table
  * (thousands of TIME_WAIT lines after a few runs) and wherever the chunks it is read in end; a whole read
  * still finds a LISTEN line placed after the others (what a kernel listing in another order would do).
- * Over files in the tables' format, written here.
+ * listeningPortsOf reads the IPv6 table only for sockets the IPv4 table and the Unix list leave unexplained.
+ * Over files in the tables' format, written here, and once over this machine's own tables.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listeningPortsByInode } from '../../../harness/target/listening.ts';
+import { listeningPortsByInode, listeningPortsOf } from '../../../harness/target/listening.ts';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
 
@@ -52,4 +53,56 @@ test('a missing table is no socket; both tables are read', async (t) => {
   const v4 = table(t, [line(0, 1459, '0A', 1)]);
   const v6 = table(t, [line(0, 1460, '0A', 2)]);
   assert.deepEqual([...(await listeningPortsByInode(false, [v4, v6, '/nonexistent/tcp']))].sort(), [['1', 1459], ['2', 1460]]);
+});
+
+/** /proc/net/unix's format: Num RefCount Protocol Flags Type St Inode Path. */
+function unixTable(t: { after(fn: () => void): void }, inodes: number[]): string {
+  const rows = inodes.map((inode) => `0000000000000000: 00000003 00000000 00000000 0001 03 ${inode}`);
+  const file = table(t, []);
+  fs.writeFileSync(file, `${['Num       RefCount Protocol Flags    Type St Inode Path', ...rows].join('\n')}\n`);
+  return file;
+}
+
+test('listeningPortsOf: the IPv6 table answers only for sockets neither the IPv4 table nor the Unix list explains', async (t) => {
+  const tcp = table(t, [line(0, 1459, '0A', 11)]);
+  // The IPv6 table gives 11 another port and lists 13: read for 13 only, it must not change 11's answer.
+  const tcp6 = table(t, [line(0, 2000, '0A', 11), line(1, 1460, '0A', 13)]);
+  const unix = unixTable(t, [12]);
+  const tables = { tcp, tcp6, unix };
+  assert.deepEqual([...(await listeningPortsOf(new Set(['11', '12']), false, tables))], [['11', 1459]], 'stdio (Unix) and an IPv4 listener: no IPv6 lookup');
+  assert.deepEqual([...(await listeningPortsOf(new Set(['11', '12', '13']), false, tables))].sort(), [['11', 1459], ['13', 1460]], 'an IPv6-only listener');
+  assert.equal((await listeningPortsOf(new Set(), false, tables)).size, 0);
+  // Without a Unix list (not readable), what the IPv4 table does not explain is looked for in the IPv6 one.
+  assert.deepEqual([...(await listeningPortsOf(new Set(['11', '13']), false, { ...tables, unix: '/nonexistent/unix' }))].sort(), [['11', 1459], ['13', 1460]]);
+});
+
+test('listeningPortsOf on this machine: a listener on IPv4 and one on IPv6 are each found with their port', async (t) => {
+  const { createServer } = await import('node:net');
+  const { readdirSync, readlinkSync } = fs;
+  const ownSockets = (): Set<string> =>
+    new Set(
+      readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+          return socket ? [socket[1]!] : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  const listen = async (host: string): Promise<number | undefined> => {
+    const server = createServer();
+    t.after(() => server.close());
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, host, () => resolve(true));
+    });
+    return ok ? (server.address() as { port: number }).port : undefined;
+  };
+  const v4 = await listen('127.0.0.1');
+  const v6 = await listen('::1');
+  const ports = new Set((await listeningPortsOf(ownSockets())).values());
+  assert.ok(ports.has(v4!), 'the IPv4 listener');
+  if (v6 === undefined) return t.skip('no IPv6 loopback here');
+  assert.ok(ports.has(v6), 'the IPv6 listener');
 });
