@@ -47,45 +47,63 @@ export function featureFiles(paths: readonly string[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * Each feature file's scenarios as last parsed in this process, with the size and mtime it had then: the grader
+ * selects its scenarios and the runner reads their tags from the same files a moment later (each parse of
+ * the whole suite costs some 40 ms of a start-up that every submission of a class pays).
+ */
+const parsedFiles = new Map<string, { size: number; mtimeMs: number; scenarios: readonly ScenarioInfo[] }>();
+
 /** Parse feature files into scenarios; `root` is what uris are relative to (the runner's cwd). Throws on a parse error. */
 export function readScenarios(files: readonly string[], root: string): ScenarioInfo[] {
+  return files.flatMap((file) => {
+    const { size, mtimeMs } = fs.statSync(file);
+    const key = `${root}\0${file}`;
+    let known = parsedFiles.get(key);
+    if (known === undefined || known.size !== size || known.mtimeMs !== mtimeMs) {
+      known = { size, mtimeMs, scenarios: parseScenarios(file, root) };
+      parsedFiles.set(key, known);
+    }
+    return known.scenarios.map((scenario) => ({ ...scenario, tags: [...scenario.tags] })); // callers may change theirs
+  });
+}
+
+function parseScenarios(file: string, root: string): ScenarioInfo[] {
   let id = 0;
   const newId = (): string => String(id++);
   const scenarios: ScenarioInfo[] = [];
-  for (const file of files) {
-    const uri = path.relative(root, file).split(path.sep).join('/');
-    const envelopes = generateMessages(fs.readFileSync(file, 'utf8'), uri, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
-      includeGherkinDocument: true,
-      includePickles: true,
-      includeSource: false,
-      newId,
-    });
-    let rules = new Map<string, string>();
-    let featureName = uri;
-    let sections: string | undefined;
-    for (const envelope of envelopes) {
-      if (envelope.parseError) throw new Error(`cannot parse ${uri}:${envelope.parseError.source.location?.line ?? '?'}: ${envelope.parseError.message}`);
-      if (envelope.gherkinDocument) {
-        rules = ruleNames(envelope.gherkinDocument);
-        featureName = envelope.gherkinDocument.feature?.name ?? uri;
-        sections = citedSections(envelope.gherkinDocument.feature?.description);
-      }
-      const pickle = envelope.pickle;
-      if (!pickle) continue;
-      const line = pickle.location?.line ?? 0;
-      const rule = pickle.astNodeIds.map((nodeId) => rules.get(nodeId)).find((r) => r !== undefined);
-      scenarios.push({
-        key: scenarioKey(uri, line),
-        name: pickle.name,
-        feature: featureName,
-        uri,
-        line,
-        tags: pickle.tags.map((t) => t.name),
-        steps: pickle.steps.length,
-        ...(rule ? { rule } : {}),
-        ...(sections ? { sections } : {}),
-      });
+  const uri = path.relative(root, file).split(path.sep).join('/');
+  const envelopes = generateMessages(fs.readFileSync(file, 'utf8'), uri, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
+    includeGherkinDocument: true,
+    includePickles: true,
+    includeSource: false,
+    newId,
+  });
+  let rules = new Map<string, string>();
+  let featureName = uri;
+  let sections: string | undefined;
+  for (const envelope of envelopes) {
+    if (envelope.parseError) throw new Error(`cannot parse ${uri}:${envelope.parseError.source.location?.line ?? '?'}: ${envelope.parseError.message}`);
+    if (envelope.gherkinDocument) {
+      rules = ruleNames(envelope.gherkinDocument);
+      featureName = envelope.gherkinDocument.feature?.name ?? uri;
+      sections = citedSections(envelope.gherkinDocument.feature?.description);
     }
+    const pickle = envelope.pickle;
+    if (!pickle) continue;
+    const line = pickle.location?.line ?? 0;
+    const rule = pickle.astNodeIds.map((nodeId) => rules.get(nodeId)).find((r) => r !== undefined);
+    scenarios.push({
+      key: scenarioKey(uri, line),
+      name: pickle.name,
+      feature: featureName,
+      uri,
+      line,
+      tags: pickle.tags.map((t) => t.name),
+      steps: pickle.steps.length,
+      ...(rule ? { rule } : {}),
+      ...(sections ? { sections } : {}),
+    });
   }
   return scenarios;
 }
