@@ -52,12 +52,13 @@ Selection and timing:
                              A client with a fixed port needs no {port} when the profile gives server.port
   --tags <expression>        Cucumber tag expression, e.g. "@v0 and not @kick"
   --parallel <n>             run n scenarios at once (default: serial): in this process, which starts
-                             at once, and, against a server of its own (--server, --target), in one
-                             worker process that joins when it has started. Scenarios tagged
-                             @pristine or @exclusive still run alone, and @server-wide too unless the
-                             runner started the server (then each gets an instance of its own and runs
-                             beside the others); those the last run
-                             against the same server found long start first, one at a time while
+                             at once, and, against a server of its own (--server, --target) on a
+                             machine of 3 cores or more, in one worker process that joins when it
+                             has started (CHAT_CONFORMANCE_LANE_WORKER=always|never overrides
+                             that rule). Scenarios tagged @pristine or @exclusive still run alone,
+                             and @server-wide too unless the runner started the server (then each
+                             gets an instance of its own and runs beside the others); those the last
+                             run against the same server found long start first, one at a time while
                              short ones fill the other lanes (node_modules/.cache/scenario-durations.json)
   --timeout <ms>             per-expectation timeout (default 2000)
   --quiet-ms <ms>            quiet period for "nothing happens" checks without a barrier (default 300)

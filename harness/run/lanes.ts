@@ -10,8 +10,9 @@
  * with fewer running (the runner's side when equal: it has no IPC hop). The runner forks the worker as
  * its own set-up begins (startWorkerEarly), so the worker's start-up overlaps that set-up, and the run
  * adopts it. The runner asks for the worker only when the server under test runs in a process of its own
- * (runner.ts, laneWorker): the embedded reference server answers from the runner's own event loop, so
- * there all lanes stay in this process.
+ * and a core is left for the worker (runner.ts, laneWorker): the embedded reference server answers from
+ * the runner's own event loop, and on two cores the runner and the server already take both, so there all
+ * lanes stay in this process.
  *
  * Cucumber 12 has no option for this. While lanes are set, this module wraps the in-process runtime's
  * `run` (InProcessAdapter, which runs test cases one after the other) and schedules test cases itself: in

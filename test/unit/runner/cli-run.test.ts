@@ -11,20 +11,20 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import { freePort, tryConnect } from '../../../harness/target/probe.ts';
-import { laneWorker } from '../../../harness/run/runner.ts';
+import { LANE_WORKER_ENV, laneWorker } from '../../../harness/run/runner.ts';
 
 const FIXTURES = 'test/fixtures/runner';
 const ECHO = `node ${FIXTURES}/echo-server.mjs {port}`;
 const COMMON = ['--profile', `${FIXTURES}/profile.json`, '--steps', `${FIXTURES}/steps/*.ts`];
 
-async function conformance(args: string[]) {
+async function conformance(args: string[], env: Record<string, string> = {}) {
   const reports = await fs.mkdtemp(path.join(os.tmpdir(), 'runner-test-'));
   after(() => fs.rm(reports, { recursive: true, force: true }));
   const result = await execa('node', ['--import', 'tsx', 'harness/cli/conformance.ts', ...COMMON, '--reports', reports, ...args], {
     cwd: PROJECT_ROOT,
     reject: false,
     timeout: 90_000, // a hang fails the test instead of blocking the suite
-    env: { NO_COLOR: '1' },
+    env: { NO_COLOR: '1', ...env },
   });
   const read = (file: string) => fs.readFile(path.join(reports, file), 'utf8');
   return { result, reports, read };
@@ -92,9 +92,12 @@ test('--parallel 2 loads TypeScript support code in the workers; @pristine and @
 });
 
 test('--parallel 2 on a run shorter than the worker\'s start-up: the worker is stopped quietly, no stack trace on the terminal', async () => {
-  // A spawned server (the embedded one never gets a worker): two echo scenarios end in milliseconds,
-  // long before the worker process has loaded Cucumber and the steps.
-  const { result, read } = await conformance(['--server', ECHO, '--parallel', '2', '--tags', '@fixture and not @extension and not @pristine and not @operator and not @limits', `${FIXTURES}/features/echo.feature`]);
+  // A spawned server with a worker asked for (2-core machines get none by default): two echo scenarios
+  // end in milliseconds, long before the worker process has loaded Cucumber and the steps.
+  const { result, read } = await conformance(
+    ['--server', ECHO, '--parallel', '2', '--tags', '@fixture and not @extension and not @pristine and not @operator and not @limits', `${FIXTURES}/features/echo.feature`],
+    { [LANE_WORKER_ENV]: 'always' },
+  );
   assert.equal(result.exitCode, 1, result.stderr); // one of the two fails on purpose
   const summary = await read('summary.md');
   assert.match(summary, /Scenarios at once: 2 \(--parallel\)/);
@@ -102,17 +105,29 @@ test('--parallel 2 on a run shorter than the worker\'s start-up: the worker is s
   assert.doesNotMatch(result.stderr, /Unexpected error|runAfterAllHooks|worker process ended/);
 });
 
-test('a worker process takes part against a server of its own, never against the embedded reference server', async () => {
+test('a worker process takes part against a server of its own where a core is left for it, never against the embedded reference server', () => {
+  const spawnedTarget = { kind: 'spawned', command: 'server {port}', startTimeoutMs: 5000, operPassword: undefined } as const;
+  const external = { kind: 'external', address: { host: '127.0.0.1', port: 1459 }, operPassword: undefined } as const;
   // The embedded server answers from the runner's own event loop: a worker's scenarios would wait on it.
-  assert.equal(laneWorker({ kind: 'embedded' }), undefined);
-  const spawned = laneWorker({ kind: 'spawned', command: 'server {port}', startTimeoutMs: 5000, operPassword: undefined });
-  assert.ok(spawned);
+  assert.equal(laneWorker({ kind: 'embedded' }, undefined, 8, undefined), undefined);
+  assert.equal(laneWorker({ kind: 'embedded' }, undefined, 8, 'always'), undefined);
+  const spawned = laneWorker(spawnedTarget, undefined, 3, undefined);
+  assert.ok(spawned, '3 cores: the runner, the server, the worker');
   assert.match(spawned.env.NODE_OPTIONS ?? '', /--import tsx/, 'the worker loads TypeScript support code');
-  assert.ok(laneWorker({ kind: 'external', address: { host: '127.0.0.1', port: 1459 }, operPassword: undefined }));
+  assert.ok(laneWorker(external, undefined, 4, undefined));
+  // Two cores: the runner and the server already take them.
+  assert.equal(laneWorker(spawnedTarget, undefined, 2, undefined), undefined);
+  assert.equal(laneWorker(external, undefined, 1, undefined), undefined);
+  // The override, both ways.
+  assert.ok(laneWorker(spawnedTarget, undefined, 2, 'always'));
+  assert.equal(laneWorker(spawnedTarget, undefined, 16, 'never'), undefined);
 });
 
-test('--parallel 3: @exclusive scenarios never share the server with another scenario', async () => {
-  const { result, read } = await conformance(['--server', ECHO, '--parallel', '3', '--tags', '@scheduling', `${FIXTURES}/features`]);
+test('--parallel 3 with a worker process: it takes scenarios, and @exclusive ones never share the server with another', async () => {
+  const { result, read } = await conformance(['--server', ECHO, '--parallel', '3', '--tags', '@scheduling', `${FIXTURES}/features`], { [LANE_WORKER_ENV]: 'always' });
   assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(await read('summary.md'), /\*\*Result: PASS\*\*: 6 passed/);
+  const started = (await read('messages.ndjson')).split('\n').filter((line) => line.includes('"testCaseStarted"'));
+  assert.equal(started.length, 6);
+  assert.ok(started.some((line) => line.includes('"workerId"')), 'some scenarios ran in the worker process');
 });
