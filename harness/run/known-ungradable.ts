@@ -9,6 +9,10 @@
  * main run then ends each of them at once, "not gradable" with the reason the forecast found (a Before hook,
  * steps/support/hooks.ts), and runs the others against the server as before.
  *
+ * A target that hides the console's answers (a spawned server: `consoleOutput` false) cannot grade the
+ * @console scenarios that read them, whatever the profile: the forecast runs with the answers hidden too, and
+ * with a profile that lacks nothing it runs the @console scenarios only (runner.ts, forecastFor).
+ *
  * The profile's course variants are carried over, so the steps adapt as they will in the run, and a
  * scenario a variant excused or adapted is left to the run (its `variant:` note is what a rubric counts).
  * What the forecast does not carry over (names rules, stream framing: gapProfile's `notCarried`) is still
@@ -53,14 +57,23 @@ export function canonicalJson(): Raw {
   return JSON.parse(fs.readFileSync(resolveProfilePath('canonical'), 'utf8')) as Raw;
 }
 
-/** Canonical minus `profile`'s gaps, as gapProfile makes it; undefined when nothing is missing (nothing to find). */
-export function gapsOf(profile: Profile, clientDriven: boolean): Record<string, unknown> | undefined {
+/**
+ * The @console scenarios: those that read the console's answers (OK or ERR <code>) are not gradable on a
+ * target that does not show them (a server the runner spawns: its stdout is free-form), whatever the profile.
+ */
+export const CONSOLE_TAG = '@console';
+
+/**
+ * Canonical minus `profile`'s gaps, as gapProfile makes it; undefined when nothing is missing (nothing to
+ * find), unless `evenIfComplete` (a forecast for another reason than the profile: the console's answers).
+ */
+export function gapsOf(profile: Profile, clientDriven: boolean, evenIfComplete = false): Record<string, unknown> | undefined {
   const canonical = canonicalJson();
   const { raw } = gapProfile(profile, canonical, { variants: true });
   // Against canonical's own gap profile: gapProfile writes some fields in another form (lists for strings).
   const comparable = (json: Record<string, unknown>): string => JSON.stringify({ ...json, name: undefined, description: undefined, variants: undefined });
   const nothingMissing = comparable(raw) === comparable(gapProfile(loadProfile('canonical'), canonical).raw);
-  return clientDriven || !nothingMissing ? raw : undefined;
+  return evenIfComplete || clientDriven || !nothingMissing ? raw : undefined;
 }
 
 export interface ForecastInput {
@@ -147,15 +160,19 @@ export function reasonForTheServer(reason: string): string {
   return reason.replace(/^not gradable:\s*/, '').replace(/ from the reply "[\s\S]*"$/, ' from its reply');
 }
 
-/** The run's note about the forecast (the reports' notes, summary.md and grade.md). */
-export function forecastNote(forecast: Forecast, profileName: string): string {
+/**
+ * The run's note about the forecast (the reports' notes, summary.md and grade.md). `consoleOnly`: the profile
+ * lacks nothing, and only the @console scenarios were forecast, for the console's answers the target does not show.
+ */
+export function forecastNote(forecast: Forecast, profileName: string, consoleOnly = false): string {
+  const against = consoleOnly ? 'with its console\'s answers hidden, as this server\'s are' : 'with what the profile lacks';
   const found = forecast.cached
-    ? 'found by an earlier run of the same selection and profile (cached), against the bundled reference server with what the profile lacks'
-    : `found in ${(forecast.ms / 1000).toFixed(1)} s against the bundled reference server with what the profile lacks`;
-  return (
-    `${forecast.reasons.size} of the ${forecast.ran} scenarios are not gradable with profile ${profileName}, known before the run (${found}): ` +
-    'they were not run against the server, and their points are for hand grading; --run-ungradable runs them anyway'
-  );
+    ? `found by an earlier run of the same selection and profile (cached), against the bundled reference server ${against}`
+    : `found in ${(forecast.ms / 1000).toFixed(1)} s against the bundled reference server ${against}`;
+  const which = consoleOnly
+    ? `${forecast.reasons.size} of the ${forecast.ran} ${CONSOLE_TAG} scenarios read the console's answers, which only the embedded reference server shows: they are not gradable, known before the run`
+    : `${forecast.reasons.size} of the ${forecast.ran} scenarios are not gradable with profile ${profileName}, known before the run`;
+  return `${which} (${found}): they were not run against the server, and their points are for hand grading; --run-ungradable runs them anyway`;
 }
 
 /**

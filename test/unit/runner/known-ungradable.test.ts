@@ -49,6 +49,7 @@ describe('the parts', () => {
   it('canonical has nothing to forecast (no run at all); a profile with gaps, or client-driven mode, has', () => {
     assert.equal(gapsOf(loadProfile('canonical'), false), undefined);
     assert.notEqual(gapsOf(loadProfile('canonical'), true), undefined);
+    assert.notEqual(gapsOf(loadProfile('canonical'), false, true), undefined, 'asked for anyway (a target that hides its console\'s answers)');
     assert.notEqual(gapsOf(loadProfile('seed'), false), undefined);
     assert.notEqual(gapsOf(loadProfile('test/fixtures/unreadable-fields/no-roles.profile.json'), false), undefined);
   });
@@ -116,6 +117,21 @@ describe('runs', () => {
     assert.ok(variantNotes(forecast).some((s) => s.endsWith('not-gradable')), 'a scenario a variant excuses keeps its note');
     assert.ok(variantNotes(forecast).some((s) => s.endsWith('passed')), 'a scenario a variant adapts is graded');
     assert.match(forecast.stdout, KNOWN_NOTE);
+  });
+
+  it("a spawned server hides its console's answers: with a profile that lacks nothing, only @console is forecast, and the same verdicts as run anyway", { timeout: 300_000 }, async () => {
+    const server = fixtureCommand('reference-server/net/cli.ts', '--host', '127.0.0.1', '--port', '{port}');
+    const forecast = await run({ server, tags: '@console', extraArgs: [] });
+    const anyway = await run({ server, tags: '@console', extraArgs: ['--run-ungradable'] });
+    assert.deepEqual(outcomes(forecast), outcomes(anyway));
+    const note = /Note: (\d+) of the (\d+) @console scenarios read the console's answers, which only the embedded reference server shows/.exec(forecast.stdout);
+    assert.ok(note, forecast.stdout.slice(-2000));
+    const notGradable = namesWithOutcome(forecast, 'not-gradable');
+    assert.ok(notGradable.length >= 1 && notGradable.every((name) => name.startsWith('features/console.feature: ')), notGradable.join(', '));
+    assert.equal(Number(note[1]), notGradable.length, 'every not gradable scenario was known before the run');
+    assert.equal(Number(note[2]), forecast.scenarios.length, 'the forecast ran the @console scenarios only');
+    assert.ok(namesWithOutcome(forecast, 'passed').length >= 3, 'the console scenarios that watch its effects ran against the server');
+    assert.doesNotMatch(anyway.stdout, /@console scenarios read the console's answers/);
   });
 
   it('client-driven: a scenario that types literal wire lines starts no client program; run anyway, it starts them and ends the same', { timeout: 300_000 }, async () => {
