@@ -8,7 +8,6 @@ import { EXIT_INTERNAL, type RunnerIo } from '../harness/run/runner.ts';
 import { EXIT_USAGE, UsageError } from '../common/cli-support.ts';
 import { TargetStartError } from '../harness/target/index.ts';
 import { sandboxUnavailable } from '../harness/target/sandbox.ts';
-import { runBatch } from './batch.ts';
 import { GraderError, gradeRun } from './grade-run.ts';
 import { GRADE_HELP, parseGradeCommandLine, type GradeCommand } from './options.ts';
 import { gradeLine } from './outputs/format.ts';
@@ -31,7 +30,9 @@ export async function main(argv: string[], io: RunnerIo = { stdout: process.stdo
       return EXIT_USAGE;
     }
     const rubric = loadRubric(command.rubric ?? DEFAULT_RUBRIC);
-    if (command.mode === 'batch') return await runBatch(command, rubric, io.stdout);
+    // Batch mode's modules (class reports, process trees, shards) only for a batch: a single grading run,
+    // which each submission of a batch is, does not load them.
+    if (command.mode === 'batch') return await (await import('./batch.ts')).runBatch(command, rubric, io.stdout);
     const { grade, exitCode } = await gradeRun(
       {
         runner: command.runner,

@@ -33,7 +33,6 @@ import { durationKey, loadDurations, longScenarios, saveDurations } from './scen
 import { collectQuietWaitNotes, makeStatsDir, QUIET_WAIT_STATS_ENV } from './quiet-wait-stats.ts';
 import { sharedQuietWait } from '../wire/quiet-wait.ts';
 import { flakyWords, mergeRepeats, scenarioKeyOf } from '../reports/repeats.ts';
-import { compareWithReference } from './reference-diff.ts';
 import { CONSOLE_TAG, forecastCacheable, forecastNote, forecastUngradable, gapsOf, knownUngradable } from './known-ungradable.ts';
 import { loadProfile } from '../dialect/load-profile.ts';
 import type { Profile } from '../dialect/profile-types.ts';
@@ -642,6 +641,8 @@ async function referenceComparisons(
   const failed = (later.length > 0 ? mergeRepeats([current, ...later]) : current).filter((s) => s.outcome === 'failed');
   if (failed.length === 0) return new Map();
   io.stdout.write(`Running ${failed.length} failed scenario(s) against the reference server (--diff)...\n`);
+  // Only --diff compares: its modules (a second in-process run, the side-by-side) load then.
+  const { compareWithReference } = await import('./reference-diff.ts');
   return compareWithReference({ failed, support, root: PROJECT_ROOT, profile: options.profile, client: options.client !== undefined, timeoutMs: options.timeoutMs, quietMs: options.quietMs });
 }
 
