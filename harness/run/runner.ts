@@ -411,7 +411,10 @@ export async function runConformance(
     const selection = await select(options, target);
     context.filtered = selection.filtered;
     const support = await supportLibrary(options);
-    const knownUngradable = await forecastFor(options, selection.tagExpression, support, context, io, options.target.kind === 'embedded', selection.count(CONSOLE_TAG) > 0);
+    // A server the runner spawns has a console whose answers it does not show (a --target has no console at
+    // all: every @console scenario ends at its first console step, at once).
+    const hiddenConsoleAnswers = options.target.kind === 'spawned' && selection.count(CONSOLE_TAG) > 0;
+    const knownUngradable = await forecastFor(options, selection.tagExpression, support, context, io, options.target.kind === 'embedded', hiddenConsoleAnswers);
 
     const address = await target.start();
     context.target = target.describe();
@@ -598,7 +601,7 @@ async function forecastFor(
   context: RunContext,
   io: RunnerIo,
   consoleOutput: boolean,
-  selectsConsole: boolean,
+  hiddenConsoleAnswers: boolean,
 ): Promise<Record<string, string> | undefined> {
   if (options.runUngradable) return undefined;
   let profile: Profile;
@@ -612,7 +615,7 @@ async function forecastFor(
   // answers: the @console scenarios that read them would each take a server instance of their own and
   // wait out a console line before ending not gradable. Then only those are forecast (about 20 scenarios).
   const profileGaps = gapsOf(profile, clientDriven);
-  const consoleOnly = profileGaps === undefined && !consoleOutput && selectsConsole;
+  const consoleOnly = profileGaps === undefined && hiddenConsoleAnswers;
   const gaps = profileGaps ?? (consoleOnly ? gapsOf(profile, clientDriven, true) : undefined);
   if (gaps === undefined) return undefined;
   if (io.stdout.isTTY) io.stdout.write(`Finding the scenarios profile ${profile.name} cannot grade (against the bundled reference server)...\n`);
