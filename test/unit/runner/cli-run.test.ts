@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
-import { freePort, tryConnect } from '../../../harness/target/probe.ts';
+import { tryConnect } from '../../../harness/target/probe.ts';
 import { LANE_WORKER_ENV, laneWorker } from '../../../harness/run/runner.ts';
+import { refusedPort } from '../../support/refused-port.ts';
 
 const FIXTURES = 'test/fixtures/runner';
 const ECHO = `node ${FIXTURES}/echo-server.mjs {port}`;
@@ -50,8 +51,9 @@ test('--server: a server killed mid-run is restarted, the crash is named in the 
   assert.notEqual(await tryConnect({ host: '127.0.0.1', port }, 2000), undefined);
 });
 
-test('--target that nobody listens on: exit 2 with one line, no run', async () => {
-  const port = await freePort();
+test('--target that nobody listens on: exit 2 with one line, no run', async (t) => {
+  const { port, release } = await refusedPort(); // not a freePort(): another test's server could take that one meanwhile
+  t.after(release);
   const { result } = await conformance(['--target', `127.0.0.1:${port}`, `${FIXTURES}/features/echo.feature`]);
   assert.equal(result.exitCode, 2);
   assert.equal(result.stderr.trim(), `conformance: cannot reach target 127.0.0.1:${port}: connection refused`);
