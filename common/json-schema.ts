@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from './project-root.ts';
 
 const require = createRequire(import.meta.url);
 /** Inside node_modules (where such caches live), so the generated code resolves ajv's runtime helpers. */
-export const SCHEMA_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'json-schema');
+const SCHEMA_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'json-schema');
 const OPTIONS = { allErrors: true, strict: false } as const;
 
 const validators = new Map<string, ValidateFunction>();

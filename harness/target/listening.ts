@@ -166,19 +166,19 @@ export interface SocketTables {
   unix: string;
 }
 const SOCKET_TABLES: SocketTables = { tcp: '/proc/net/tcp', tcp6: '/proc/net/tcp6', unix: '/proc/net/unix' };
-const TCP_TABLES = [SOCKET_TABLES.tcp, SOCKET_TABLES.tcp6];
 /** Bytes read from a table at a time: its LISTEN lines come first, and a machine has few of them. */
 const TABLE_CHUNK_BYTES = 16 * 1024;
 
 /**
- * Local TCP ports (IPv4 and IPv6) of the LISTEN sockets, by socket inode. The tables list every socket of
+ * Local TCP ports of the LISTEN sockets in `tables` (files in /proc/net/tcp's format), by socket inode.
+ * listeningPortsOf says which tables to read. The tables list every socket of
  * the machine (about 1,600 after a few runs of the suite, most in TIME_WAIT: a whole read costs about 10 ms
  * of CPU, mostly the kernel's), but the kernel lists each table's LISTEN sockets first (tcp_get_idx: the
  * listening hash, then the established one), so unless `whole` a read stops at the first line in another
  * state: about 0.3 ms. Read off the runner's thread: a read on it held up every scenario running meanwhile.
- * Exported for tests (`tables`: other files in the same format).
+ * Exported for tests.
  */
-export async function listeningPortsByInode(whole = false, tables: readonly string[] = TCP_TABLES): Promise<Map<string, number>> {
+export async function listeningPortsByInode(whole: boolean, tables: readonly string[]): Promise<Map<string, number>> {
   const ports = new Map<string, number>();
   await Promise.all(tables.map((file) => readListening(file, whole, ports).catch(() => undefined)));
   return ports;
