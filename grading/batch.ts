@@ -9,8 +9,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../common/project-root.ts';
+import { graderArgs, prepareGraderBundle } from './launcher.ts';
 import { UsageError } from '../common/cli-support.ts';
 import { systemErrorMessage } from '../common/plain-errors.ts';
 import { writeFileAtomic } from '../common/atomic-write.ts';
@@ -37,7 +37,6 @@ import { MANIFEST_FILE } from './manifest.ts';
 import { fixedPortOf, PortLocks } from './port-lock.ts';
 import { SHARD_MANIFEST, SHARD_SCHEMA, type ShardManifest } from './merge.ts';
 
-const GRADER_CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
 /**
  * Between the SIGTERM at the limit and the SIGKILL: the runner stops the server (1.5 s), writes the grade,
  * then the reports (cucumber.html made again from what was recorded: a few seconds for a big run on a
@@ -151,10 +150,7 @@ async function gradeOnPort(ctx: Context, name: string, chosen: ReturnType<typeof
   const startedMs = Date.now();
 
   const sandboxArgs = command.sandbox ? ['--submission-dir', dir, ...command.sandboxAllow.flatMap((p) => ['--sandbox-allow', p])] : ['--no-sandbox'];
-  const args = [
-    '--import',
-    'tsx',
-    GRADER_CLI,
+  const args = graderArgs([
     '--server',
     serverCommandFor(command.serverTemplate, dir),
     ...(command.clientTemplate !== undefined ? ['--client', serverCommandFor(command.clientTemplate, dir)] : []),
@@ -172,7 +168,7 @@ async function gradeOnPort(ctx: Context, name: string, chosen: ReturnType<typeof
     reportsDir,
     ...sandboxArgs,
     ...command.featurePaths,
-  ];
+  ]);
   const env: NodeJS.ProcessEnv = { ...process.env, [GRADE_CHANNEL_ENV]: '3' };
   delete env[DEADLINE_ENV];
   delete env[RESERVE_ENV];
@@ -309,6 +305,8 @@ export async function runBatch(command: BatchGradeCommand, rubric: Rubric, stdou
   writeFileAtomic(path.join(command.reportsDir, SHARD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   stdout.write(`Grading ${names.length} submission(s)${shardText} from ${command.submissionsDir}, ${command.jobs} at a time, ${command.limitS} s limit each, ${selected.length} scenarios\n`);
 
+  const unbundled = await prepareGraderBundle();
+  if (unbundled !== undefined) stdout.write(`The graders run from source, slower: their bundle could not be made (${unbundled})\n`);
   const progress = new BatchProgress(stdout, names.length, selected.length, startedMs, (name) =>
     scenariosDone(ctx.latest.get(name)?.()),
   );

@@ -7,8 +7,9 @@ import { pathToFileURL } from 'node:url';
 import type { IRunOptions, ISourcesCoordinates } from '@cucumber/cucumber/api';
 import type { HarnessParameters } from '../session/session-api.ts';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
+import { loadable } from '../../common/bundled.ts';
 
-const formatter = (name: string): string => pathToFileURL(path.join(PROJECT_ROOT, 'harness', 'reports', 'formatters', `${name}.ts`)).href;
+const formatter = (name: string): string => pathToFileURL(loadable(path.join(PROJECT_ROOT, 'harness', 'reports', 'formatters', `${name}.ts`))).href;
 
 /**
  * What Cucumber itself writes: nothing on its stdout (the runner prints its own summary from the run

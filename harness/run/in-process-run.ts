@@ -10,6 +10,7 @@ import type { Envelope } from '@cucumber/messages';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { startControlServer } from '../target/index.ts';
 import { formats, runtime, sources } from './cucumber-options.ts';
+import { loadable } from '../../common/bundled.ts';
 import type { TargetController } from '../target/types.ts';
 import type { HarnessParameters } from '../session/session-api.ts';
 
@@ -50,7 +51,7 @@ export async function runSuiteInProcess(run: InProcessRun): Promise<boolean> {
       controlSecret: control.secret,
       ...run.parameters,
     };
-    const support = 'importPaths' in run.support ? { importPaths: run.support.importPaths, requireModules: [], requirePaths: [], loaders: [] } : run.support;
+    const support = 'importPaths' in run.support ? { importPaths: run.support.importPaths.map(loadable), requireModules: [], requirePaths: [], loaders: [] } : run.support;
     const options: IRunOptions = {
       sources: sources(run.features, run.tags ?? ''),
       support,

@@ -39,6 +39,7 @@ import type { Profile } from '../dialect/profile-types.ts';
 import { writeAnnotatedHtml } from '../reports/annotated-html.ts';
 import { EXIT_OK, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
+import { loadable } from '../../common/bundled.ts';
 
 /** The runner's own support code, always loaded whatever --steps says: target control, quiet-wait statistics. */
 const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');
@@ -85,7 +86,7 @@ const supportPaths = (options: RunnerOptions): string[] => [...new Set([...optio
 async function supportLibrary(options: RunnerOptions): Promise<ISupportCodeLibrary> {
   const importPaths = supportPaths(options);
   if (loadedSupport === undefined) {
-    const library = await loadSupport({ sources: sources(options.features, ''), support: { importPaths, requireModules: [], requirePaths: [], loaders: [] } }, { cwd: PROJECT_ROOT });
+    const library = await loadSupport({ sources: sources(options.features, ''), support: { importPaths: importPaths.map(loadable), requireModules: [], requirePaths: [], loaders: [] } }, { cwd: PROJECT_ROOT });
     loadedSupport = { paths: importPaths.join('\n'), library };
   }
   if (loadedSupport.paths !== importPaths.join('\n')) {
@@ -485,7 +486,7 @@ export async function runConformance(
       // --parallel N: N lanes over this process and one worker (harness/run/lanes.ts), not N worker processes.
       runtime: runtime(parameters, { parallel: 1, failFast: options.failFast ?? false }),
       formats: formats(path.join(options.reportsDir, 'messages.ndjson')),
-      plugins: { specifiers: [ORDER_PLUGIN], options: { [SCENARIO_ORDER_KEY]: scenarioOrder(options, target) } },
+      plugins: { specifiers: [loadable(ORDER_PLUGIN)], options: { [SCENARIO_ORDER_KEY]: scenarioOrder(options, target) } },
     };
     const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
     const environment = { cwd: PROJECT_ROOT, stdout: silent, stderr: io.stderr, env: workerEnv() };

@@ -11,14 +11,13 @@
  * them. Run as its own process because esbuild's plugins (needed below) only work with its asynchronous
  * API, and the helper that asks for a bundle is synchronous.
  *
- * Every module but the entry keeps its own `import.meta.url` (and dirname, filename): the modules that find
- * the project's files from where they are (common/project-root.ts) must not see the bundle's place. The
- * entry keeps the bundle's own, which is what its "am I the main module" check compares with argv[1].
+ * Every module but the entry keeps its own `import.meta.url` (launch/bundle.mjs, ownImportMeta). The entry
+ * keeps the bundle's own, which is what its "am I the main module" check compares with argv[1].
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { inputsOf, ownImportMeta } from '../../launch/bundle.mjs';
 
 const [entry, outfile] = process.argv.slice(2);
 if (!entry || !outfile) {
@@ -26,22 +25,6 @@ if (!entry || !outfile) {
   process.exit(2);
 }
 const entryPath = path.resolve(entry);
-
-/** Rewrites import.meta in every module but the entry to what it is in the source file. */
-const ownImportMeta = {
-  name: 'own-import-meta',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      if (args.path === entryPath || !source.includes('import.meta')) return { contents: source, loader: 'ts' };
-      const contents = source
-        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-        .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
-        .replaceAll('import.meta.filename', JSON.stringify(args.path));
-      return { contents, loader: 'ts' };
-    });
-  },
-};
 
 const temporary = `${outfile}.${process.pid}.tmp`;
 const result = await build({
@@ -55,16 +38,10 @@ const result = await build({
   logLevel: 'warning',
   // Bundled CommonJS packages call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  plugins: [ownImportMeta],
+  plugins: [ownImportMeta((file) => file === entryPath)],
 });
 
-const inputs = await Promise.all(
-  Object.keys(result.metafile.inputs).map(async (input) => {
-    const file = path.resolve(input);
-    const { size, mtimeMs } = await stat(file);
-    return { file, size, mtimeMs };
-  }),
-);
+const inputs = await inputsOf(result.metafile, process.cwd());
 await writeFile(`${temporary}.inputs.json`, JSON.stringify(inputs));
 await rename(temporary, outfile);
 await rename(`${temporary}.inputs.json`, `${outfile}.inputs.json`);

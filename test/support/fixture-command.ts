@@ -15,9 +15,10 @@
  * the harness, and a submission starts as compiled or interpreted code, not through tsx.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
+import { inputsAreCurrent, type BundleInput } from '../../launch/bundle.mjs';
 
 const BUNDLER = path.join(PROJECT_ROOT, 'test', 'support', 'bundle-fixture.mjs');
 /**
@@ -29,20 +30,11 @@ const bundles = new Map<string, string>();
 
 /** True when every source file the bundle was made from is as it was then (size and mtime). */
 export function bundleIsCurrent(outfile: string): boolean {
-  let inputs: { file: string; size: number; mtimeMs: number }[];
   try {
-    inputs = JSON.parse(readFileSync(`${outfile}.inputs.json`, 'utf8')) as typeof inputs;
+    return inputsAreCurrent(JSON.parse(readFileSync(`${outfile}.inputs.json`, 'utf8')) as BundleInput[]);
   } catch {
     return false;
   }
-  return inputs.every(({ file, size, mtimeMs }) => {
-    try {
-      const now = statSync(file);
-      return now.size === size && now.mtimeMs === mtimeMs;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** The bundle of `script` (relative to the project, or absolute): made on first use, remade when a source changed. */
