@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -106,8 +106,9 @@ export function twinOf(dir, entry) {
 
 const POINTER = 'current.json';
 /**
- * A bundle folder no longer current is removed once it is this old: a run started from it may still load
- * one of its chunks late (batch mode, --diff), and runs last minutes, not hours.
+ * A bundle folder is removed this long after it stopped being current (its mtime is set then): a run
+ * started from it may still load one of its chunks late (batch mode, --diff), and runs last minutes, not
+ * hours.
  */
 const STALE_KEPT_MS = 60 * 60 * 1000;
 
@@ -116,15 +117,25 @@ const STALE_KEPT_MS = 60 * 60 * 1000;
  * and none of its sources changed since; otherwise undefined.
  */
 export function currentBundle(spec, entries = entriesOf(spec)) {
-  let pointer;
-  try {
-    pointer = JSON.parse(readFileSync(path.join(spec.cacheDir, POINTER), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const pointer = readPointer(spec);
+  if (pointer === undefined) return undefined;
   const sameEntries = Array.isArray(pointer.entries) && pointer.entries.join('\n') === entries.join('\n');
   if (!sameEntries || !Array.isArray(pointer.inputs) || !inputsAreCurrent(pointer.inputs)) return undefined;
   return path.join(spec.cacheDir, pointer.dir);
+}
+
+function readPointer(spec) {
+  try {
+    return JSON.parse(readFileSync(path.join(spec.cacheDir, POINTER), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder the pointer names, current or not. */
+function pointedDir(spec) {
+  const pointer = readPointer(spec);
+  return typeof pointer?.dir === 'string' ? path.join(spec.cacheDir, pointer.dir) : undefined;
 }
 
 /**
@@ -163,7 +174,10 @@ export async function buildBundle(spec, entries = entriesOf(spec)) {
   const inputs = await inputsOf(result.metafile, spec.root, [fileURLToPath(import.meta.url)]);
   const temporary = path.join(spec.cacheDir, `${POINTER}.${name}.tmp`);
   await writeFile(temporary, JSON.stringify({ dir: name, entries, inputs }));
+  const retired = pointedDir(spec);
   await rename(temporary, path.join(spec.cacheDir, POINTER));
+  // The bundle just replaced starts its hour now, however long it was current.
+  if (retired !== undefined) await utimes(retired, new Date(), new Date()).catch(() => undefined);
   await removeStale(spec.cacheDir, name);
   return outdir;
 }

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { GRADER_BUNDLE, LAUNCHABLE, PROJECT_ROOT, freshBundle, twinOf } from './bundle.mjs';
 
 /** `never`: run from source, through tsx. */
-export const BUNDLE_ENV = 'CHAT_CONFORMANCE_BUNDLE';
+const BUNDLE_ENV = 'CHAT_CONFORMANCE_BUNDLE';
 /** What common/bundled.ts reads: the bundle this process runs from. */
 const RUNNING_BUNDLE = Symbol.for('chat-conformance.grader-bundle');
 

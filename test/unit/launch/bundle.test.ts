@@ -97,15 +97,16 @@ test('processes making the bundle at once each finish, and the pointer names one
   for (const entry of entriesOf(spec)) assert.ok(fs.existsSync(twinOf(current, entry)), `${entry} is in the bundle the pointer names`);
 });
 
-test('a bundle no longer current is removed once it is an hour old, not before', async (t) => {
+test('a bundle is removed an hour after it stopped being current, not before, however old it is', async (t) => {
   const spec = smallProject(t);
+  const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3600_000);
   const old = await buildBundle(spec);
-  const recent = await buildBundle(spec);
-  const hoursAgo = new Date(Date.now() - 2 * 3600_000);
-  fs.utimesSync(old, hoursAgo, hoursAgo);
+  const longCurrent = await buildBundle(spec);
+  fs.utimesSync(old, hoursAgo(2), hoursAgo(2)); // retired two hours ago
+  fs.utimesSync(longCurrent, hoursAgo(3), hoursAgo(3)); // made three hours ago, current until now
   const newest = await buildBundle(spec);
-  assert.equal(fs.existsSync(old), false, 'two hours old and not current: removed');
-  assert.equal(fs.existsSync(recent), true, 'a run started from it minutes ago may still load a chunk');
+  assert.equal(fs.existsSync(old), false, 'no longer current for two hours: removed');
+  assert.equal(fs.existsSync(longCurrent), true, 'current until a moment ago: a run started from it may still load a chunk');
   assert.equal(currentBundle(spec), newest);
 });
 
