@@ -28,6 +28,8 @@ export interface GradeFixture {
   name: string;
   what: string;
   args: () => string[];
+  /** The fixture this one is the --parallel 2 run of: the report gives the speed-up over it. */
+  parallelOf?: string;
 }
 
 /** Bundled (once, then cached) only when a fixture that needs it is graded. */
@@ -39,12 +41,13 @@ export const CRASH_EVERY = 40;
 
 export const GRADE_FIXTURES: readonly GradeFixture[] = [
   { name: 'reference', what: 'bundled reference server, in the grader\'s process', args: () => [] },
-  { name: 'reference-parallel', what: 'the same with --parallel 2', args: () => ['--parallel', '2'] },
+  { name: 'reference-parallel', what: 'the same with --parallel 2', args: () => ['--parallel', '2'], parallelOf: 'reference' },
   { name: 'barrier', what: 'reference server spawned, /PING barrier', args: () => ['--server', reference(), '--oper-password', 'bench'] },
   {
     name: 'barrier-parallel',
     what: 'the same with --parallel 2',
     args: () => ['--server', reference(), '--oper-password', 'bench', '--parallel', '2'],
+    parallelOf: 'barrier',
   },
   { name: 'no-barrier', what: 'seed dialect fixture, no barrier', args: () => ['--server', seed(), '--profile', 'seed'] },
   {
@@ -56,6 +59,7 @@ export const GRADE_FIXTURES: readonly GradeFixture[] = [
     name: 'slow-parallel',
     what: 'the same with --parallel 2',
     args: () => ['--server', `${seed()} --reply-delay ${REPLY_DELAY_MS}`, '--profile', 'seed', '--parallel', '2'],
+    parallelOf: 'slow',
   },
   {
     name: 'crashy',

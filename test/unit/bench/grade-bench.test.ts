@@ -7,8 +7,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { benchGradeMarkdown, fixtureResult, main, type BenchGradeReport } from '../../../bench/grade-bench.ts';
-import { GRADE_FIXTURES, pickFixtures } from '../../../bench/grade-fixtures.ts';
+import { benchGradeMarkdown, combineRounds, fixtureResult, main, median, speedupsOf, type BenchGradeReport } from '../../../bench/grade-bench.ts';
+import { GRADE_FIXTURES, pickFixtures, type GradeFixture } from '../../../bench/grade-fixtures.ts';
 import { PROJECT_ROOT } from '../../../common/project-root.ts';
 import type { Grade } from '../../../grading/score.ts';
 import { fixtureBundle } from '../../support/fixture-command.ts';
@@ -48,11 +48,42 @@ test('the table gives seconds per submission and per scenario run, and the run n
   } as unknown as Grade;
   const r = fixtureResult(pickFixtures('no-barrier')[0]!, 16_000, false, grade);
   assert.equal(r.ran, 8);
-  const report: BenchGradeReport = { startedAt: 'now', loadAverage: [1, 2, 3], cpus: 2, tags: '', results: [r, fixtureResult(pickFixtures('crashy')[0]!, 900_000, true, undefined)] };
+  const report: BenchGradeReport = { startedAt: 'now', loadAverage: [1, 2, 3], cpus: 2, tags: '', rounds: 1, results: [r, fixtureResult(pickFixtures('crashy')[0]!, 900_000, true, undefined)], speedups: [] };
   const md = benchGradeMarkdown(report);
   assert.match(md, /\| no-barrier \| .* \| 16\.0 \| 8 \| 2\.000 \| 0\.250 \| 3 \/ 1 \/ 4 \/ 0 \/ 2 \| complete \| 12\.50 \/ 20\.00 \|/);
   assert.match(md, /\| crashy \| .* \| 900\.0 \| 0 \| - \| - \| - \| CUT OFF \| - \|/);
   assert.match(md, /\*\*no-barrier\*\*: no barrier, adaptive quiet waits/);
+});
+
+test('over several rounds: each fixture its median and range, each --parallel fixture its speed-up on the medians and round by round', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  const grade = (total: number): Grade => ({ state: 'complete', counts: { passed: 1, failed: 0, 'not-gradable': 0, 'not-run': 0, filtered: 0, total: 1 }, scenarios: [], total, max: 20, notes: [] }) as unknown as Grade;
+  const [serial, parallel] = pickFixtures('reference,reference-parallel') as [GradeFixture, GradeFixture];
+  const serialRounds = [5000, 4800, 5600].map((ms, i) => fixtureResult(serial, ms, false, grade(i)));
+  const parallelRounds = [3000, 3200, 3100].map((ms) => fixtureResult(parallel, ms, false, grade(20)));
+  const results = [combineRounds(serialRounds), combineRounds(parallelRounds)];
+  assert.deepEqual(results[0]!.roundsMs, [5000, 4800, 5600]);
+  assert.equal(results[0]!.wallMs, 5000);
+  assert.equal(results[0]!.total, 0, "the rest comes from the round whose time is the median's");
+  const speedups = speedupsOf(results);
+  assert.equal(speedups.length, 1);
+  assert.deepEqual({ serial: speedups[0]!.serial, parallel: speedups[0]!.parallel }, { serial: 'reference', parallel: 'reference-parallel' });
+  assert.equal(speedups[0]!.ratio, 5000 / 3100);
+  assert.deepEqual(speedups[0]!.roundRatios, [5000 / 3000, 4800 / 3200, 5600 / 3100]);
+  const md = benchGradeMarkdown({ startedAt: 'now', loadAverage: [1, 1, 1], cpus: 2, tags: '', rounds: 3, results, speedups });
+  assert.match(md, /3 rounds, each fixture's median \(and range\)/);
+  assert.match(md, /\| reference \| .* \| 5\.0 \(4\.8-5\.6\) \| 1 \|/);
+  assert.match(md, /\| reference-parallel against reference \| 1\.61x \| 1\.50x-1\.81x \(1\.67x, 1\.50x, 1\.81x\) \|/);
+
+  const lost = combineRounds([fixtureResult(serial, 5000, false, grade(1)), fixtureResult(serial, 900_000, true, undefined)]);
+  assert.equal(lost.state, 'no grade', 'a round without a grade is not hidden by a good one');
+  assert.equal(lost.cutOff, true);
+  assert.deepEqual(speedupsOf([results[1]!]), [], 'no serial fixture beside it: no speed-up');
+});
+
+test('--rounds must be a positive whole number', async () => {
+  for (const rounds of ['0', '1.5', 'two']) assert.equal(await main(['--rounds', rounds, '--only', 'crashy'], { write: () => true }), 2);
 });
 
 test('smoke: one fixture graded on a few scenarios leaves its table and JSON', { timeout: 180_000 }, async () => {
