@@ -17,13 +17,12 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../common/project-root.ts';
 import { graderArgs, prepareGraderBundle } from '../grading/launcher.ts';
 import { GRADE_SCHEMA, type Grade } from '../grading/score.ts';
-import { pickFixtures, type GradeFixture } from './grade-fixtures.ts';
-
+import { GRADE_FIXTURES, pickFixtures, type GradeFixture } from './grade-fixtures.ts';
 
 export const BENCH_GRADE_HELP = `Usage: npm run bench:grade -- [options]
 
-Grades fixture submissions (barrier, barrier-parallel, no-barrier, slow, crashy, client) one after the
-other and reports seconds per submission and per scenario. Writes <out>/bench-grade.md and .json.
+Grades fixture submissions (${GRADE_FIXTURES.map((f) => f.name).join(', ')})
+one after the other and reports seconds per submission and per scenario. Writes <out>/bench-grade.md and .json.
 
   --only <names>      comma-separated fixtures (default: all)
   --tags <expr>       grade only these scenarios (default: the rubric's whole selection)
