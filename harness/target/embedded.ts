@@ -75,6 +75,10 @@ export function embeddedReferenceServer(start: StartReferenceServer = startRefer
     (a) => `reference server (embedded)${a ? ` on ${a.host}:${a.port}` : ''}`,
     operPassword,
     launchWith,
+    // Its instances run side by side, each on a port of its own: restarts switch to one started in advance,
+    // and with --parallel each @server-wide scenario gets one of its own beside the others, as with a
+    // spawned server, instead of running alone at the end of the run (0.08 s of a 3 s run).
+    true,
   );
 }
 
