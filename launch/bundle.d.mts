@@ -1,4 +1,4 @@
-// Types of launch/bundle.mjs for the TypeScript that imports it (its tests, test/support/fixture-command.ts).
+// Types of launch/bundle.mjs for the TypeScript that imports it (the runner, the grader, test/support/fixture-command.ts, tests).
 import type { Metafile, Plugin } from 'esbuild';
 
 /** What a bundle is made from, and where its folders and pointer are kept. */
@@ -26,6 +26,8 @@ export function inputsOf(metafile: Metafile, workingDir: string, extra?: string[
 export function inputsAreCurrent(inputs: BundleInput[]): boolean;
 export function entriesOf(spec: BundleSpec): string[];
 export function twinOf(dir: string, entry: string): string;
+export function runFrom(bundle: { root: string; dir: string; entries: readonly string[] } | undefined): void;
+export function loadable(file: string): string;
 export function currentBundle(spec: BundleSpec, entries?: string[]): string | undefined;
 export function buildBundle(spec: BundleSpec, entries?: string[]): Promise<string>;
 export function freshBundle(spec: BundleSpec): Promise<{ dir: string; entries: string[] }>;

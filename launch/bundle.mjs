@@ -1,6 +1,7 @@
 /**
  * The grader and the conformance runner bundled into plain JavaScript (esbuild), kept current with their
- * sources, for launch/run.mjs; and the two pieces every bundle of this project's TypeScript needs, shared
+ * sources, for launch/run.mjs, and where a module loaded by path is when a process runs from it
+ * (loadable); and the two pieces every bundle of this project's TypeScript needs, shared
  * with the test fixtures' bundler (test/support/bundle-fixture.mjs): the import.meta rewrite and the record
  * of the source files a bundle was made from.
  *
@@ -71,22 +72,22 @@ export function inputsAreCurrent(inputs) {
 /** Where the grader's bundles are kept, instead of node_modules/.cache/grader-bundle (a read-only install). */
 export const BUNDLE_DIR_ENV = 'CHAT_CONFORMANCE_BUNDLE_DIR';
 
+/** The commands launch/run.mjs starts (each exports `main(argv): Promise<number>`). */
+export const LAUNCHABLE = ['grading/cli.ts', 'harness/cli/conformance.ts'];
+
 /**
  * What the grader's bundle is made from: the modules something loads by path at run time, each an entry
  * of the bundle (the commands launch/run.mjs starts; what Cucumber imports: the step files and support
  * code, the scenario-order plugin, the formatters, the grader's budget hook). Everything they import is
  * bundled with them; packages stay in node_modules. A module loaded by path that is not listed here stops
- * the run with an error naming it (common/bundled.ts).
+ * the run with an error naming it (loadable below).
  */
 export const GRADER_BUNDLE = {
   root: PROJECT_ROOT,
-  files: ['grading/cli.ts', 'harness/cli/conformance.ts', 'harness/run/scenario-order.ts'],
+  files: [...LAUNCHABLE, 'harness/run/scenario-order.ts'],
   folders: ['steps', 'grading/support', 'harness/reports/formatters'],
   cacheDir: process.env[BUNDLE_DIR_ENV] || path.join(PROJECT_ROOT, 'node_modules', '.cache', 'grader-bundle'),
 };
-
-/** The commands launch/run.mjs starts (each exports `main(argv): Promise<number>`). */
-export const LAUNCHABLE = ['grading/cli.ts', 'harness/cli/conformance.ts'];
 
 /** A bundle's entries, relative to its root with '/' separators, sorted: its files and the .ts files under its folders. */
 export function entriesOf(spec) {
@@ -99,9 +100,41 @@ export function entriesOf(spec) {
   return [...new Set([...spec.files, ...spec.folders.flatMap(walk)])].sort();
 }
 
-/** Where an entry's bundled twin is, in the bundle folder `dir`. */
+/** Where an entry's bundled twin is, in the bundle folder `dir` (an entry may also be a glob over entries). */
 export function twinOf(dir, entry) {
   return path.join(dir, entry.replace(/\.ts$/, '.js'));
+}
+
+/**
+ * The bundle this process runs from, { root, dir, entries }: set by launch/run.mjs before it loads the
+ * bundle, read by loadable. A global, not a variable of this module: the launcher's copy of this module and
+ * the one bundled into the grader are two instances.
+ */
+const RUNNING_BUNDLE = Symbol.for('chat-conformance.grader-bundle');
+
+/** This process runs from `bundle` from now on (undefined: from source again). */
+export function runFrom(bundle) {
+  globalThis[RUNNING_BUNDLE] = bundle;
+}
+
+/**
+ * `file` (a path, or a glob over TypeScript files) as this process must load it: its bundled twin when the
+ * process runs from the bundle and the file is the project's, the file itself otherwise. The modules that
+ * something loads by path (Cucumber's step files and support code, its scenario-order plugin and
+ * formatters, the grader's budget hook) must be the bundle's own: from source, such a module would be a
+ * second copy of every module it imports (a second World, a second registry of running servers), and
+ * Node 20 cannot load TypeScript without tsx. So a project file the bundle does not hold is an error
+ * naming it, not a second copy.
+ */
+export function loadable(file) {
+  const bundle = globalThis[RUNNING_BUNDLE];
+  if (bundle === undefined) return file;
+  const relative = path.relative(bundle.root, file).split(path.sep).join('/');
+  if (relative.startsWith('../') || path.isAbsolute(relative)) return file;
+  if (!relative.includes('*') && !bundle.entries.includes(relative)) {
+    throw new Error(`${relative} is loaded by path but is not in the grader's bundle: add it to GRADER_BUNDLE in launch/bundle.mjs, or run from source with CHAT_CONFORMANCE_BUNDLE=never`);
+  }
+  return twinOf(bundle.dir, relative);
 }
 
 const POINTER = 'current.json';

@@ -3,7 +3,7 @@
  * `node launch/run.mjs <command.ts> [args...]`: start the grader (grading/cli.ts) or the conformance runner
  * (harness/cli/conformance.ts) from its bundle (launch/bundle.mjs), made or remade first when a source
  * changed. `npm run grade` and `npm run conformance` start here, and so does every grader a batch starts.
- * The modules Cucumber loads by path are then the bundle's own too (common/bundled.ts), and error stacks
+ * The modules Cucumber loads by path are then the bundle's own too (loadable, launch/bundle.mjs), and error stacks
  * name the source files (source maps).
  *
  * It runs from source, through tsx, instead when:
@@ -14,12 +14,10 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GRADER_BUNDLE, LAUNCHABLE, PROJECT_ROOT, freshBundle, twinOf } from './bundle.mjs';
+import { GRADER_BUNDLE, LAUNCHABLE, PROJECT_ROOT, freshBundle, runFrom, twinOf } from './bundle.mjs';
 
 /** `never`: run from source, through tsx. */
 const BUNDLE_ENV = 'CHAT_CONFORMANCE_BUNDLE';
-/** What common/bundled.ts reads: the bundle this process runs from. */
-const RUNNING_BUNDLE = Symbol.for('chat-conformance.grader-bundle');
 
 const [command, ...args] = process.argv.slice(2);
 const entry = command === undefined ? undefined : path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, command)).split(path.sep).join('/');
@@ -41,7 +39,7 @@ async function load(entry, args) {
     return fromSource(entry);
   }
   process.setSourceMapsEnabled(true);
-  globalThis[RUNNING_BUNDLE] = { root: PROJECT_ROOT, ...bundle };
+  runFrom({ root: PROJECT_ROOT, ...bundle });
   return import(pathToFileURL(twinOf(bundle.dir, entry)).href);
 }
 

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { IRunOptions, ISourcesCoordinates } from '@cucumber/cucumber/api';
 import type { HarnessParameters } from '../session/session-api.ts';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
-import { loadable } from '../../common/bundled.ts';
+import { loadable } from '../../launch/bundle.mjs';
 
 const formatter = (name: string): string => pathToFileURL(loadable(path.join(PROJECT_ROOT, 'harness', 'reports', 'formatters', `${name}.ts`))).href;
 

@@ -10,7 +10,7 @@ import type { Envelope } from '@cucumber/messages';
 import { runCucumber, type IRunOptions, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { startControlServer } from '../target/index.ts';
 import { formats, runtime, sources } from './cucumber-options.ts';
-import { loadable } from '../../common/bundled.ts';
+import { loadable } from '../../launch/bundle.mjs';
 import type { TargetController } from '../target/types.ts';
 import type { HarnessParameters } from '../session/session-api.ts';
 

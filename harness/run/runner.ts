@@ -39,7 +39,7 @@ import type { Profile } from '../dialect/profile-types.ts';
 import { writeAnnotatedHtml } from '../reports/annotated-html.ts';
 import { EXIT_OK, UsageError, usageErrorFrom } from '../../common/cli-support.ts';
 import { PROJECT_ROOT } from '../../common/project-root.ts';
-import { loadable } from '../../common/bundled.ts';
+import { loadable } from '../../launch/bundle.mjs';
 
 /** The runner's own support code, always loaded whatever --steps says: target control, quiet-wait statistics. */
 const HOOKS = path.join(PROJECT_ROOT, 'steps', 'support', 'hooks.ts');

@@ -3,7 +3,7 @@
  * own in a temporary folder: what its entries are, that entries share their modules and keep their own
  * import.meta, that a changed or added source makes it stale and a new one is made, that processes making
  * it side by side agree, that old bundles are removed only once old, and that a module loaded by path is
- * its twin (common/bundled.ts), or stops the run, named, when the bundle does not hold it.
+ * its twin (loadable), or stops the run, named, when the bundle does not hold it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,8 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildBundle, currentBundle, entriesOf, freshBundle, twinOf, type BundleSpec } from '../../../launch/bundle.mjs';
-import { loadable } from '../../../common/bundled.ts';
+import { buildBundle, currentBundle, entriesOf, freshBundle, loadable, runFrom, twinOf, type BundleSpec } from '../../../launch/bundle.mjs';
 
 /** A project: two commands sharing a module that keeps state, and a folder of support files loaded by path. */
 function smallProject(t: { after(fn: () => void): void }): BundleSpec {
@@ -113,11 +112,9 @@ test('a bundle is removed an hour after it stopped being current, not before, ho
 test('running from the bundle, a module loaded by path is its twin, a glob is over the twins, one the bundle lacks is named', async (t) => {
   const spec = smallProject(t);
   const { dir, entries } = await freshBundle(spec);
-  const marker = Symbol.for('chat-conformance.grader-bundle');
-  const global = globalThis as Record<symbol, unknown>;
   assert.equal(loadable(path.join(spec.root, 'support', 'one.ts')), path.join(spec.root, 'support', 'one.ts'), 'not running from a bundle: the source');
-  global[marker] = { root: spec.root, dir, entries };
-  t.after(() => delete global[marker]);
+  runFrom({ root: spec.root, dir, entries });
+  t.after(() => runFrom(undefined));
 
   const a = (await import(pathToFileURL(twinOf(dir, 'cli/a.ts')).href)) as { registry: string[] };
   await import(pathToFileURL(loadable(path.join(spec.root, 'support', 'one.ts'))).href);
