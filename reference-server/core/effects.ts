@@ -16,8 +16,10 @@ export type ConnId = number;
 export type Effect =
   /**
    * Send `line` (no terminator) to every connection in `to`, in array order, skipping `except`.
-   * `to` may be an array the core keeps and reuses (e.g. a channel's cached member list): the
-   * network layer must not mutate or retain it past the call.
+   * `to` may be an array the core keeps and reuses (e.g. a channel's cached member list): the core
+   * never changes an array once it has returned it (a membership change makes a new one), so the
+   * network layer may keep it until the end of the event-loop turn, and two effects with the same
+   * array go to the same connections. The network layer must not mutate it.
    */
   | { kind: 'send'; to: readonly ConnId[]; line: string; except?: ConnId }
   /**

@@ -19,7 +19,8 @@ import type { AddressInfo } from 'node:net';
 import * as core from '../core/index.ts';
 import type { ConnId, Effect } from '../core/effects.ts';
 import { Connection, displayAddress } from './connection.ts';
-import { TurnLog } from './turn-output.ts';
+import type { FramedInput } from './line-splitter.ts';
+import { Broadcast, TurnLog } from './turn-output.ts';
 import { coreOptionsOf, netOptionsOf, type ServerOptions } from './options.ts';
 
 export type { ServerOptions, NetOptions } from './options.ts';
@@ -102,23 +103,60 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     }
   }
 
-  /** Queues line `index` of the turn log (`size` bytes), or `own` when the line has this one recipient. */
-  function enqueue(conn: Connection, index: number, size: number, own: Buffer | undefined): void {
+  /** A line for `conn` alone. */
+  function enqueueOwn(conn: Connection, line: Buffer): void {
     if (conn.phase !== 'open') return; // the core is done with it: nothing new after `close`
-    if (onBusy !== undefined && ++deliveries >= BUSY_AFTER_DELIVERIES) {
+    const first = conn.output.isEmpty;
+    conn.output.pushOwn(line);
+    queued(conn, 1, first);
+  }
+
+  /** Lines [start, end) of the turn log, `size` bytes in all. */
+  function enqueueRun(conn: Connection, start: number, end: number, size: number): void {
+    if (conn.phase !== 'open') return;
+    const first = conn.output.isEmpty;
+    conn.output.pushRun(start, end, size);
+    queued(conn, end - start, first);
+  }
+
+  /** What follows queuing `lines` lines for `conn`: the busy signal, the output cap, the flush. */
+  function queued(conn: Connection, lines: number, first: boolean): void {
+    if (onBusy !== undefined && (deliveries += lines) >= BUSY_AFTER_DELIVERIES) {
       const busy = onBusy;
       onBusy = undefined;
       busy();
     }
-    const first = conn.output.isEmpty;
-    if (own === undefined) conn.output.pushShared(index, size);
-    else conn.output.pushOwn(own);
     if (conn.mayExceed(limits.maxOutputBytes) && conn.unsentBytes > limits.maxOutputBytes) {
       drop(conn, `output cap: more than ${limits.maxOutputBytes} bytes unsent (client not reading)`);
       return;
     }
-    // Already dirty when it had queued output this turn: skip the Set lookup per line.
+    // Already dirty when it had queued output this turn: skip the Set lookup.
     if (first) markDirty(conn);
+  }
+
+  /**
+   * The run of lines last sent to several connections, not yet in their queues: while one read's lines
+   * go through the core, the next line to the same recipients only extends it (turn-output.ts). It is
+   * fanned out before anything else is queued for them, before a `close`, and once the read is done;
+   * outside a read there is none.
+   */
+  let broadcast: Broadcast | undefined;
+  /** True while one read's lines are handed to the core. */
+  let readingInput = false;
+
+  function fanOut(): void {
+    const run = broadcast;
+    if (run === undefined) return;
+    broadcast = undefined;
+    for (const id of run.to) {
+      if (id === run.except) continue;
+      const conn = connections.get(id);
+      if (conn !== undefined) enqueueRun(conn, run.start, run.end, run.bytes);
+    }
+    // The sender's replies to the lines it broadcast (OK SAY) were queued first but leave after them:
+    // connections are written in the order they were marked dirty, and the members wait for the lines.
+    const sender = run.except === undefined ? undefined : connections.get(run.except);
+    if (sender !== undefined && dirty.delete(sender)) dirty.add(sender);
   }
 
   // ---- effects ------------------------------------------------------------------------------------
@@ -132,6 +170,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
    */
   function dispatch(effects: readonly Effect[]): void {
     applyEffects(effects);
+    if (!readingInput) fanOut();
     while (pendingDrops.length > 0) {
       const conn = pendingDrops.shift()!;
       notifyCoreOfDeparture(conn);
@@ -142,22 +181,25 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     for (const effect of effects) {
       switch (effect.kind) {
         case 'send': {
-          const line = Buffer.from(effect.line + '\n', 'utf8'); // encoded once, shared by every recipient
           const { to, except } = effect;
           if (to.length === 1) {
-            const conn = to[0] === except ? undefined : connections.get(to[0]!);
-            if (conn !== undefined) enqueue(conn, -1, line.length, line);
+            const id = to[0]!;
+            if (id === except) break;
+            // The sender's own reply does not interleave with the broadcast it is not part of.
+            if (id !== broadcast?.except) fanOut();
+            const conn = connections.get(id);
+            if (conn !== undefined) enqueueOwn(conn, ownLineBytes(effect.line));
             break;
           }
+          const line = Buffer.from(effect.line + '\n', 'utf8'); // encoded once, shared by every recipient
           const index = turnLog.append(line);
-          for (const id of to) {
-            if (id === except) continue;
-            const conn = connections.get(id);
-            if (conn !== undefined) enqueue(conn, index, line.length, undefined);
-          }
+          if (broadcast?.tryExtend(to, except, index, line.length)) break;
+          fanOut();
+          broadcast = new Broadcast(to, except, index, index + 1, line.length);
           break;
         }
         case 'close': {
+          fanOut(); // what was sent before the close reaches the closing connection (today the core sends a last line first)
           const conn = connections.get(effect.conn);
           if (conn === undefined) break;
           conn.coreClosed = true; // the core already removed the user
@@ -169,6 +211,18 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
           break;
       }
     }
+  }
+
+  /** The last line sent to one connection alone, encoded: a burst's acknowledgements (OK SAY #room) repeat it. */
+  let lastOwnLine = '';
+  let lastOwnBytes = Buffer.from('\n');
+
+  function ownLineBytes(line: string): Buffer {
+    if (line !== lastOwnLine) {
+      lastOwnLine = line;
+      lastOwnBytes = Buffer.from(line + '\n', 'utf8'); // queued Buffers are never written to: one may be queued twice
+    }
+    return lastOwnBytes;
   }
 
   function notifyCoreOfDeparture(conn: Connection): void {
@@ -206,13 +260,32 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
    * connection that triggered it, which is then dropped (the core cleans up after it as after a drop).
    */
   function callCore(conn: Connection, what: string, run: () => Effect[]): void {
-    const effects = guarded(`conn ${conn.id} ${what}`, run);
-    if (effects === undefined) {
-      drop(conn, 'internal error');
-      dispatch([]); // tells the core about the drop
-    } else {
-      dispatch(effects);
+    let effects: Effect[];
+    try {
+      effects = run();
+    } catch (error) {
+      coreFailed(conn, what, error);
+      return;
     }
+    dispatch(effects);
+  }
+
+  /** One line (or rejected line) read from `conn`: callCore without a closure and a label per line, the hot path. */
+  function inputReceived(conn: Connection, input: FramedInput): void {
+    let effects: Effect[];
+    try {
+      effects = input.kind === 'line' ? core.lineReceived(state, conn.id, input.text) : core.lineRejected(state, conn.id, input.reason);
+    } catch (error) {
+      coreFailed(conn, input.kind === 'line' ? 'a line' : 'a rejected line', error);
+      return;
+    }
+    dispatch(effects);
+  }
+
+  function coreFailed(conn: Connection, what: string, error: unknown): void {
+    logCoreFailure(`conn ${conn.id} ${what}`, error);
+    drop(conn, 'internal error');
+    dispatch([]); // tells the core about the drop
   }
 
   /** The core's effects, or undefined (and the failure logged) when it threw. */
@@ -220,9 +293,13 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     try {
       return run();
     } catch (error) {
-      log(`core failed on ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      logCoreFailure(what, error);
       return undefined;
     }
+  }
+
+  function logCoreFailure(what: string, error: unknown): void {
+    log(`core failed on ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 
   function onConnection(socket: net.Socket): void {
@@ -234,12 +311,17 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     socket.on('data', (chunk: Buffer) => {
       conn.idleTimer?.refresh();
       if (conn.phase !== 'open') return; // e.g. lines after /BYE in the same segment: never executed
-      for (const input of conn.splitter.push(chunk)) {
-        if (input.kind === 'line' && options.logLines) log(`conn ${conn.id} <- ${redactPassword(input.text)}`);
-        if (input.kind === 'line') callCore(conn, 'a line', () => core.lineReceived(state, conn.id, input.text));
-        else callCore(conn, 'a rejected line', () => core.lineRejected(state, conn.id, input.reason));
-        if (conn.phase !== 'open') break;
+      readingInput = true;
+      try {
+        for (const input of conn.splitter.push(chunk)) {
+          if (input.kind === 'line' && options.logLines) log(`conn ${conn.id} <- ${redactPassword(input.text)}`);
+          inputReceived(conn, input);
+          if (conn.phase !== 'open') break;
+        }
+      } finally {
+        readingInput = false;
       }
+      dispatch([]); // fans out the read's last broadcast
     });
 
     // The peer will send nothing more (it closed or half-closed). Its session is over (a drop, §1.7),

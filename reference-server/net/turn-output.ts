@@ -10,6 +10,12 @@
  *
  * Measured with `npm run bench` (50 clients x 1 sender): the per-recipient push and the per-flush
  * comparison of queues this replaces were a large part of the server's JavaScript time per delivery.
+ *
+ * Consecutive lines to the same recipients (one sender's burst of channel messages) are not even handed
+ * to each recipient line by line: they accumulate in a `Broadcast`, a run of the log with its recipient
+ * list, which the server fans out to the queues once, when something else is about to be queued or the
+ * input of the turn is done (server.ts, fanOut). A burst of 60 messages to 49 members costs 49 queue
+ * updates instead of 2,940.
  */
 
 /** Lines [start, end) of the turn log. */
@@ -77,11 +83,11 @@ export class OutputQueue {
     return this.parts.length === 0;
   }
 
-  /** Line `index` of the turn log, `size` bytes long. */
-  pushShared(index: number, size: number): void {
+  /** Lines [start, end) of the turn log, `size` bytes in all. */
+  pushRun(start: number, end: number, size: number): void {
     const last = this.parts[this.parts.length - 1];
-    if (last instanceof Run && last.end === index) last.end++;
-    else this.parts.push(new Run(index, index + 1));
+    if (last instanceof Run && last.end === start) last.end = end;
+    else this.parts.push(new Run(start, end));
     this.bytes += size;
   }
 
@@ -112,5 +118,28 @@ export class OutputQueue {
   clear(): void {
     this.parts = [];
     this.bytes = 0;
+  }
+}
+
+/**
+ * Lines [start, end) of the turn log, all for the same recipients (`to` without `except`), not yet in
+ * their queues. `to` is an array the core never mutates (core/effects.ts), so it still names the same
+ * connections when the run is fanned out later in the turn.
+ */
+export class Broadcast {
+  constructor(
+    readonly to: readonly number[],
+    readonly except: number | undefined,
+    readonly start: number,
+    public end: number,
+    public bytes: number,
+  ) {}
+
+  /** Takes line `index` (`size` bytes) when it goes to the same recipients and directly follows the run. */
+  tryExtend(to: readonly number[], except: number | undefined, index: number, size: number): boolean {
+    if (to !== this.to || except !== this.except || index !== this.end) return false;
+    this.end++;
+    this.bytes += size;
+    return true;
   }
 }

@@ -13,7 +13,7 @@ const text = (data: Buffer | undefined): string => data?.toString('utf8') ?? '(n
 function share(log: TurnLog, queues: OutputQueue[], content: string): void {
   const data = line(content);
   const index = log.append(data);
-  for (const queue of queues) queue.pushShared(index, data.length);
+  for (const queue of queues) queue.pushRun(index, index + 1, data.length);
 }
 
 describe('turn output: shared runs and own lines', () => {
