@@ -4,6 +4,7 @@
  * phase -> (shard sends); end-phase; results -> results; close -> closed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { optimiseEarly } from '../reference-server/net/jit-policy.ts';
 import { GeneratorShard, type ShardConfig } from './shard.ts';
 
 export type ToShard =
@@ -15,6 +16,9 @@ export type ToShard =
   | { type: 'results' }
   | { type: 'close' };
 
+// The generator's receive path is a relay's hot path too (a few small functions, millions of calls): with
+// V8's default budget its optimised code was still being compiled, on a third thread, while measuring.
+optimiseEarly();
 const { config, deliveredCount, receivedTotal, wake } = workerData as { config: ShardConfig; deliveredCount: SharedArrayBuffer; receivedTotal: SharedArrayBuffer; wake: SharedArrayBuffer };
 const shard = new GeneratorShard(config, { deliveredCount: new Int32Array(deliveredCount), receivedTotal: new Int32Array(receivedTotal), wake: new Int32Array(wake) });
 const port = parentPort!;

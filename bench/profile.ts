@@ -54,6 +54,7 @@ export function dialectFromHarnessProfile(nameOrPath: string): BenchDialect {
   const joinOk: LineTest = anyOf(joinSpec.ok.length > 0 ? joinSpec.ok : profile.okReply);
   const message = profile.events.message;
   if (message === undefined || message.length === 0) refuse('it cannot recognise the "message" event');
+  // Most dialects say to the current channel ("{text}"): the channel is given only to a template that names it.
   const sayNamesChannel = dialect.command('say').templates.some((template) => template.includes('{channel}'));
   const stripEnding = (text: string): string => (text.endsWith(profile.lineEnding) ? text.slice(0, -profile.lineEnding.length) : text);
   return {
@@ -65,9 +66,32 @@ export function dialectFromHarnessProfile(nameOrPath: string): BenchDialect {
     registerFailed: anyOf(profile.errorReply.map((error) => error.pattern)),
     join: (channel) => [stripEnding(dialect.render('join', { channel }))],
     joined: () => joinOk,
-    // Most dialects say to the current channel ("{text}"): the channel is given only to a template that names it.
-    say: (channel, text) => stripEnding(dialect.render('say', sayNamesChannel ? { channel, text } : { text })),
+    say: sayRenderer((channel, text) => stripEnding(dialect.render('say', sayNamesChannel ? { channel, text } : { text }))),
     deliveryLine: anyOf(message!),
     eol: profile.lineEnding,
+  };
+}
+
+/** Stands for the text while a channel's `say` line is rendered once (control characters: never in a template). */
+const TEXT_MARK = '\u0001text\u0001';
+
+/**
+ * `render` made cheap for the send path: the line for a channel is rendered once, with a mark for the text,
+ * and each message is then the part before the mark, the text and the part after. The harness's template
+ * engine matches every placeholder of every template with regular expressions on each call: on the
+ * generator's thread, once per message sent, it cost more than reading the deliveries of a canonical-dialect
+ * server (bench/README.md, "Server efficiency"). A template that does not copy the text verbatim exactly
+ * once is rendered in full for every message, as before.
+ */
+export function sayRenderer(render: (channel: string, text: string) => string): (channel: string, text: string) => string {
+  const split = new Map<string, readonly [string, string] | null>();
+  return (channel, text) => {
+    let parts = split.get(channel);
+    if (parts === undefined) {
+      const marked = render(channel, TEXT_MARK).split(TEXT_MARK);
+      parts = marked.length === 2 ? [marked[0]!, marked[1]!] : null;
+      split.set(channel, parts);
+    }
+    return parts === null ? render(channel, text) : parts[0] + text + parts[1];
   };
 }

@@ -4,7 +4,7 @@ import { ircDialect } from '../../../bench/dialect.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canonicalDialect, dialectFromHarnessProfile, resolveDialect } from '../../../bench/profile.ts';
+import { canonicalDialect, dialectFromHarnessProfile, resolveDialect, sayRenderer } from '../../../bench/profile.ts';
 import { isLoopback, parseTarget } from '../../../bench/run.ts';
 
 test('irc bench dialect: NICK/USER, JOIN, PRIVMSG; 001 and 366 end the steps; PING is answered', () => {
@@ -67,4 +67,22 @@ test('a harness profile the bench cannot drive is refused with the reason', () =
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('say: each channel\'s line is rendered once and the text put in its place; a template that does not copy the text once is rendered every time', () => {
+  const calls: string[] = [];
+  const once = sayRenderer((channel, text) => {
+    calls.push(text);
+    return `SAY ${channel} :${text}`;
+  });
+  assert.equal(once('#a', '~0.1.2'), 'SAY #a :~0.1.2');
+  assert.equal(once('#a', '~0.2.3'), 'SAY #a :~0.2.3');
+  assert.equal(once('#b', '~1.1.1'), 'SAY #b :~1.1.1');
+  assert.equal(calls.length, 2, 'one render per channel, with the mark for the text');
+  assert.ok(calls.every((text) => text !== '~0.2.3'));
+
+  const twice = sayRenderer((channel, text) => `${text} ${channel} ${text}`);
+  assert.equal(twice('#a', 'x'), 'x #a x');
+  assert.equal(twice('#a', 'y'), 'y #a y');
+  // The profiles' own lines through it: the tests above (canonical, profiles/irc.json) check them exactly.
 });
