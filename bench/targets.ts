@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ircDialect, type BenchDialect } from './dialect.ts';
+import { SERVER_NODE_FLAGS } from '../reference-server/net/jit-policy.ts';
 import { canonicalDialect } from './profile.ts';
 
 export interface CompareTarget {
@@ -47,8 +48,9 @@ export const referenceTarget: CompareTarget = {
   label: 'reference',
   dialect: canonicalDialect(),
   unavailable: () => (existsSync(path.join(REPO_ROOT, 'reference-server/net/cli.ts')) ? undefined : 'reference-server/net/cli.ts not found'),
-  // 20000 connections: the idle test needs 10,000 registered clients plus the readiness probe.
-  command: (port) => `${node} reference-server/net/cli.ts --port ${port} --max-connections 20000`,
+  // As `npm run server` starts it (its V8 flags); 20000 connections: the idle test needs 10,000
+  // registered clients plus the readiness probe.
+  command: (port) => `"${process.execPath}" ${SERVER_NODE_FLAGS.join(' ')} --import tsx reference-server/net/cli.ts --port ${port} --max-connections 20000`,
 };
 
 export const pythonTarget: CompareTarget = {

@@ -20,3 +20,15 @@ export const INTERRUPT_BUDGET = 8000;
 export function optimiseEarly(): void {
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
 }
+
+/**
+ * V8 flags the server process is started with (`npm run server`, the benches' reference target): the
+ * ones that only take effect on the command line (`v8.setFlagsFromString` is too late for them, and
+ * NODE_OPTIONS refuses them). `--no-concurrent-recompilation` compiles hot functions on the server's own
+ * thread when V8 picks them, instead of queueing them for a background thread: on a machine whose cores
+ * are busy with the traffic (the 2-core bench box: the server and its load generator), that thread got
+ * no core until the burst was nearly over, and the relay ran unoptimised meanwhile. bench/README.md,
+ * "Server efficiency", has the measurements (50x1x2000: no more runs at half speed). package.json's
+ * `server` script repeats these flags (test/unit/net/jit-policy.test.ts checks that it does).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--no-concurrent-recompilation'];
