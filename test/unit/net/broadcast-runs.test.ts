@@ -7,26 +7,17 @@
  */
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type RunningServer } from '../../../reference-server/index.ts';
-import { registered, type LineClient } from './helpers.ts';
-
-async function user(t: TestContext, server: RunningServer, nick: string): Promise<LineClient> {
-  const client = await registered(server.port, nick);
-  t.after(() => client.destroy());
-  return client;
-}
+import { startServer } from '../../../reference-server/index.ts';
+import { join, user, type LineClient } from './helpers.ts';
 
 /** carol creates #burst (so she is its admin), then alice and bob join; every JOIN event drained. */
 async function room(t: TestContext): Promise<{ carol: LineClient; alice: LineClient; bob: LineClient }> {
   const server = await startServer({ port: 0, log: () => {} });
   t.after(() => server.close());
-  const carol = await user(t, server, 'carol');
-  const alice = await user(t, server, 'alice');
-  const bob = await user(t, server, 'bob');
-  for (const client of [carol, alice, bob]) {
-    await client.send('/JOIN #burst');
-    await client.waitFor(/^OK JOIN #burst /);
-  }
+  const carol = await user(t, server.port, 'carol');
+  const alice = await user(t, server.port, 'alice');
+  const bob = await user(t, server.port, 'bob');
+  for (const client of [carol, alice, bob]) await join(client, '#burst');
   for (const client of [carol, alice, bob]) await client.sync();
   return { carol, alice, bob };
 }

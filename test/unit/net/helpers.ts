@@ -3,6 +3,7 @@
  * with a deadline. (The conformance harness has its own, richer client; this one only serves test/unit/net.)
  */
 import net from 'node:net';
+import type { TestContext } from 'node:test';
 
 export const HOST = '127.0.0.1';
 /** Generous: the test machine is a noisy 2-core box. A deadline is a failure bound, never a timing assertion. */
@@ -140,4 +141,17 @@ export async function registered(port: number, nick: string): Promise<LineClient
   const welcome = await client.nextLine();
   if (welcome !== `OK WELCOME ${nick}`) throw new Error(`expected OK WELCOME ${nick}, got ${welcome}`);
   return client;
+}
+
+/** A client registered as `nick` on the server at `port`, destroyed when the test ends. */
+export async function user(t: TestContext, port: number, nick: string): Promise<LineClient> {
+  const client = await registered(port, nick);
+  t.after(() => client.destroy());
+  return client;
+}
+
+/** Joins `channel` and waits for the acknowledgement. */
+export async function join(client: LineClient, channel: string): Promise<void> {
+  await client.send(`/JOIN ${channel}`);
+  await client.waitFor(new RegExp(`^OK JOIN ${channel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
 }

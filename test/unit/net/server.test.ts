@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startServer, type RunningServer, type ServerOptions } from '../../../reference-server/index.ts';
 import { BUSY_AFTER_DELIVERIES } from '../../../reference-server/net/server.ts';
-import { LineClient, registered } from './helpers.ts';
+import { join, LineClient, registered, user } from './helpers.ts';
 
 /** Starts a server for one test (closed after it) and collects its log lines. */
 async function serverFor(t: TestContext, options: Partial<ServerOptions> = {}): Promise<{ server: RunningServer; logs: string[] }> {
@@ -16,13 +16,6 @@ async function serverFor(t: TestContext, options: Partial<ServerOptions> = {}): 
   const server = await startServer({ port: 0, log: (line) => logs.push(line), ...options });
   t.after(() => server.close());
   return { server, logs };
-}
-
-/** Registers a client that is destroyed after the test. */
-async function user(t: TestContext, server: RunningServer, nick: string): Promise<LineClient> {
-  const client = await registered(server.port, nick);
-  t.after(() => client.destroy());
-  return client;
 }
 
 async function connection(t: TestContext, server: RunningServer): Promise<LineClient> {
@@ -47,8 +40,8 @@ describe('server: protocol over real sockets', () => {
   });
 
   it('two clients register, join, chat, WHO and KICK as the spec says', async (t) => {
-    const alice = await user(t, server, 'alice');
-    const bob = await user(t, server, 'bob');
+    const alice = await user(t, server.port, 'alice');
+    const bob = await user(t, server.port, 'bob');
     await alice.send('/JOIN #room');
     assert.equal(await alice.nextLine(), 'OK JOIN #room owner');
     await bob.send('/JOIN #room');
@@ -71,7 +64,7 @@ describe('server: protocol over real sockets', () => {
   });
 
   it('executes a command split across two writes once', async (t) => {
-    const carol = await user(t, server, 'carol');
+    const carol = await user(t, server.port, 'carol');
     await carol.write('/JO');
     await pause(50); // let the server read the first half on its own
     await carol.write('IN #split\n');
@@ -80,7 +73,7 @@ describe('server: protocol over real sockets', () => {
   });
 
   it('executes two commands that arrive in one write, in order', async (t) => {
-    const dave = await user(t, server, 'dave');
+    const dave = await user(t, server.port, 'dave');
     await dave.write('/JOIN #first\r\n/JOIN #second\n');
     assert.equal(await dave.nextLine(), 'OK JOIN #first owner');
     assert.equal(await dave.nextLine(), 'OK JOIN #second owner');
@@ -89,20 +82,20 @@ describe('server: protocol over real sockets', () => {
   });
 
   it('ignores empty and blank lines without a reply', async (t) => {
-    const erin = await user(t, server, 'erin');
+    const erin = await user(t, server.port, 'erin');
     await erin.write('\n\r\n  \t \n');
     assert.deepEqual(await erin.sync('after-blank'), []);
   });
 
   it('answers a 10 KB line with one ERR LINE_TOO_LONG and processes the next line', async (t) => {
-    const frank = await user(t, server, 'frank');
+    const frank = await user(t, server.port, 'frank');
     await frank.write('x'.repeat(10 * 1024) + '\n/PING next\n');
     assert.match(await frank.nextLine(), /^ERR LINE_TOO_LONG\b/);
     assert.equal(await frank.nextLine(), 'PONG next');
   });
 
   it('answers invalid UTF-8 with ERR BAD_ENCODING and keeps the connection', async (t) => {
-    const grace = await user(t, server, 'grace');
+    const grace = await user(t, server.port, 'grace');
     await grace.write(Buffer.from([0x68, 0x69, 0xff, 0xfe, 0x0a]));
     assert.match(await grace.nextLine(), /^ERR BAD_ENCODING\b/);
     await grace.write('esc \u001b[2J\n');
@@ -112,8 +105,8 @@ describe('server: protocol over real sockets', () => {
   });
 
   it('does not execute lines that follow /BYE in the same write', async (t) => {
-    const heidi = await user(t, server, 'heidi');
-    const ivan = await user(t, server, 'ivan');
+    const heidi = await user(t, server.port, 'heidi');
+    const ivan = await user(t, server.port, 'ivan');
     await heidi.write('/BYE\n/JOIN #after-bye\n');
     assert.equal(await heidi.nextLine(), 'OK BYE');
     await heidi.waitClosed();
@@ -122,8 +115,8 @@ describe('server: protocol over real sockets', () => {
   });
 
   it('treats an abrupt disconnect mid-command as a drop: others see QUIT, the server keeps serving', async (t) => {
-    const judy = await user(t, server, 'judy');
-    const mallory = await user(t, server, 'mallory');
+    const judy = await user(t, server.port, 'judy');
+    const mallory = await user(t, server.port, 'mallory');
     await judy.send('/JOIN #drop');
     assert.equal(await judy.nextLine(), 'OK JOIN #drop owner');
     await mallory.send('/JOIN #drop');
@@ -134,7 +127,7 @@ describe('server: protocol over real sockets', () => {
     mallory.socket.resetAndDestroy(); // ...then a TCP reset
     assert.equal(await judy.nextLine(), 'QUIT mallory');
     assert.deepEqual(await judy.sync(), []);
-    const newcomer = await user(t, server, 'mallory'); // the nick is free again
+    const newcomer = await user(t, server.port, 'mallory'); // the nick is free again
     assert.deepEqual(await newcomer.sync(), []);
   });
 
@@ -153,12 +146,9 @@ describe('server: busy', () => {
   it('calls onBusy once, after BUSY_AFTER_DELIVERIES lines were queued for its clients, not before', async (t) => {
     let busy = 0;
     const { server } = await serverFor(t, { onBusy: () => (busy += 1) });
-    const talker = await user(t, server, 'talker');
-    const listener = await user(t, server, 'listener');
-    for (const client of [talker, listener]) {
-      await client.send('/JOIN #busy');
-      await client.waitFor(/^OK JOIN #busy /);
-    }
+    const talker = await user(t, server.port, 'talker');
+    const listener = await user(t, server.port, 'listener');
+    for (const client of [talker, listener]) await join(client, '#busy');
     // Each message is two lines queued: OK SAY to the talker, MSG to the listener.
     const say = async (messages: number, tag: string): Promise<void> => {
       await talker.write('hello\n'.repeat(messages));
@@ -177,7 +167,7 @@ describe('server: busy', () => {
 describe('server: limits enforced at socket level', () => {
   it('streams a 50 MB line without buffering it, answers once, and processes the next line', async (t) => {
     const { server } = await serverFor(t);
-    const peggy = await user(t, server, 'peggy');
+    const peggy = await user(t, server.port, 'peggy');
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     gc();
@@ -206,13 +196,12 @@ describe('server: limits enforced at socket level', () => {
 
   it('disconnects a client that does not read once its unsent output passes the cap; others go on', async (t) => {
     const { server, logs } = await serverFor(t, { maxOutputBytes: 256 * 1024 });
-    const slow = await user(t, server, 'slow');
-    const flooder = await user(t, server, 'flooder');
-    const watcher = await user(t, server, 'watcher');
+    const slow = await user(t, server.port, 'slow');
+    const flooder = await user(t, server.port, 'flooder');
+    const watcher = await user(t, server.port, 'watcher');
     for (const client of [flooder, watcher, slow]) {
       // slow joins last, so its departure is a plain QUIT (no OWNER event)
-      await client.send('/JOIN #flood');
-      await client.waitFor(/^OK JOIN #flood /);
+      await join(client, '#flood');
     }
     for (const client of [slow, flooder, watcher]) await client.sync(); // drains the JOIN events
     slow.socket.pause(); // stops reading: the kernel buffers fill, then the server's queue grows
@@ -239,7 +228,7 @@ describe('server: limits enforced at socket level', () => {
 
   it('closes a connection that does not register in time with ERR TIMEOUT, and only that one', async (t) => {
     const { server } = await serverFor(t, { registrationTimeoutMs: 300 });
-    const early = await user(t, server, 'early');
+    const early = await user(t, server.port, 'early');
     const idle = await connection(t, server);
     assert.match(await idle.nextLine(), /^HELLO /);
     assert.match(await idle.nextLine(), /^ERR TIMEOUT\b/);
@@ -251,8 +240,8 @@ describe('server: limits enforced at socket level', () => {
 
   it('closes a connection that sends nothing for idleTimeoutMs, registered or not; one that talks stays', async (t) => {
     const { server } = await serverFor(t, { idleTimeoutMs: 400 });
-    const talker = await user(t, server, 'talker');
-    const sleeper = await user(t, server, 'sleeper');
+    const talker = await user(t, server.port, 'talker');
+    const sleeper = await user(t, server.port, 'sleeper');
     await talker.send('/JOIN #r');
     await sleeper.send('/JOIN #r');
     let done = false;
@@ -285,7 +274,7 @@ describe('server: limits enforced at socket level', () => {
 
   it('refuses a connection beyond maxConnections with ERR SERVER_FULL and closes it', async (t) => {
     const { server } = await serverFor(t, { maxConnections: 2 });
-    const first = await user(t, server, 'first');
+    const first = await user(t, server.port, 'first');
     const second = await connection(t, server);
     assert.match(await second.nextLine(), /^HELLO /);
     const third = await connection(t, server);
@@ -297,8 +286,8 @@ describe('server: limits enforced at socket level', () => {
 
   it('/BAN closes the target and refuses its address until /UNBAN', async (t) => {
     const { server } = await serverFor(t, { operPassword: 'letmein' });
-    const oper = await user(t, server, 'oper');
-    const victim = await user(t, server, 'victim');
+    const oper = await user(t, server.port, 'oper');
+    const victim = await user(t, server.port, 'victim');
     await oper.send('/OPER letmein');
     assert.equal(await oper.nextLine(), 'OK OPER');
     await oper.send('/BAN victim');

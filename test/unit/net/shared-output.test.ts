@@ -4,34 +4,23 @@
  * produce queues that are identical, that differ only in an earlier line, and that have the same length
  * but other lines, and check that every client still receives exactly its own lines, in order.
  */
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type RunningServer } from '../../../reference-server/index.ts';
-import { registered, type LineClient } from './helpers.ts';
-
-async function user(t: TestContext, server: RunningServer, nick: string): Promise<LineClient> {
-  const client = await registered(server.port, nick);
-  t.after(() => client.destroy());
-  return client;
-}
-
-async function join(client: LineClient, channel: string): Promise<void> {
-  await client.send(`/JOIN ${channel}`);
-  await client.waitFor(new RegExp(`^OK JOIN ${channel} `));
-}
+import { startServer } from '../../../reference-server/index.ts';
+import { join, user } from './helpers.ts';
 
 describe('server: output shared between recipients of one turn', () => {
   it('gives each recipient its own lines in order, whether its queue matches another one or not', async (t) => {
     const server = await startServer({ port: 0, log: () => {} });
     t.after(() => server.close());
-    const carol = await user(t, server, 'carol');
-    const alice = await user(t, server, 'alice');
-    const bob = await user(t, server, 'bob');
-    const erin = await user(t, server, 'erin');
-    const frank = await user(t, server, 'frank');
-    const grace = await user(t, server, 'grace');
-    const harry = await user(t, server, 'harry');
-    const dave = await user(t, server, 'dave');
+    const carol = await user(t, server.port, 'carol');
+    const alice = await user(t, server.port, 'alice');
+    const bob = await user(t, server.port, 'bob');
+    const erin = await user(t, server.port, 'erin');
+    const frank = await user(t, server.port, 'frank');
+    const grace = await user(t, server.port, 'grace');
+    const harry = await user(t, server.port, 'harry');
+    const dave = await user(t, server.port, 'dave');
     await join(carol, '#shared');
     for (const client of [alice, bob, erin, frank, grace, harry]) await join(client, '#shared');
     await join(carol, '#other');
@@ -74,9 +63,9 @@ describe('server: output shared between recipients of one turn', () => {
   it('does not reuse one turn\'s output in the next turn', async (t) => {
     const server = await startServer({ port: 0, log: () => {} });
     t.after(() => server.close());
-    const sender = await user(t, server, 'sender');
-    const first = await user(t, server, 'first');
-    const second = await user(t, server, 'second');
+    const sender = await user(t, server.port, 'sender');
+    const first = await user(t, server.port, 'first');
+    const second = await user(t, server.port, 'second');
     for (const client of [sender, first, second]) await join(client, '#turns');
     for (const client of [sender, first, second]) await client.sync();
 
