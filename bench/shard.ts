@@ -56,7 +56,10 @@ export interface ShardResults {
   /** Latencies (ms) of the deliveries recorded in measured phases. */
   latencies: Float64Array;
   outOfOrder: number;
-  /** Clock (µs since the coordinator's origin) of the last recorded delivery, 0 if none. */
+  /**
+   * Clock (µs since the coordinator's origin) of the last delivery this shard saw, 0 if none. It is a
+   * recorded (measured) one whenever the shard recorded any: the warm-up is complete before measuring starts.
+   */
   lastDeliveryAtMicros: number;
   disconnects: number;
   errors: string[];
@@ -188,7 +191,7 @@ export class GeneratorShard {
     const measured = seq >= this.config.measuredFrom ? 1 : 0;
     this.latencies[this.recorded] = (nowMicros - sentAt) / 1000;
     this.recorded += measured;
-    this.lastDeliveryAtMicros = nowMicros; // after a complete warm-up, the last delivery is a measured one
+    this.lastDeliveryAtMicros = nowMicros;
     const count = Atomics.add(this.shared.deliveredCount, sender * totalSeq + seq, 1) + 1;
     if (count === this.recipients) {
       const owner = sender % this.config.shards;

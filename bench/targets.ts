@@ -41,7 +41,9 @@ function onPath(program: string): string | undefined {
   return undefined;
 }
 
-const node = `"${process.execPath}" --import tsx`;
+/** This Node with tsx, and `flags` before the script. */
+const nodeWith = (flags: readonly string[]): string => [`"${process.execPath}"`, ...flags, '--import tsx'].join(' ');
+const node = nodeWith([]);
 
 export const referenceTarget: CompareTarget = {
   key: 'reference',
@@ -50,7 +52,7 @@ export const referenceTarget: CompareTarget = {
   unavailable: () => (existsSync(path.join(REPO_ROOT, 'reference-server/net/cli.ts')) ? undefined : 'reference-server/net/cli.ts not found'),
   // As `npm run server` starts it (its V8 flags); 20000 connections: the idle test needs 10,000
   // registered clients plus the readiness probe.
-  command: (port) => `"${process.execPath}" ${SERVER_NODE_FLAGS.join(' ')} --import tsx reference-server/net/cli.ts --port ${port} --max-connections 20000`,
+  command: (port) => `${nodeWith(SERVER_NODE_FLAGS)} reference-server/net/cli.ts --port ${port} --max-connections 20000`,
 };
 
 export const pythonTarget: CompareTarget = {

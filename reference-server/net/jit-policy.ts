@@ -11,6 +11,7 @@
  * (ServerOptions.onBusy, after BUSY_AFTER_DELIVERIES queued lines), not at start-up, because a server that
  * serves a few commands and exits (a graded scenario on a fresh instance, a test) spent about 20 ms of CPU
  * per run optimising code it never ran again: about 0.8 s of a grading run's 4.7 s of server CPU.
+ * The bench's load generator uses the same policy for its own relay-shaped receive path (bench/load-worker.ts).
  */
 import { setFlagsFromString } from 'node:v8';
 

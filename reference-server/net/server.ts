@@ -195,7 +195,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
           const index = turnLog.append(line);
           if (broadcast?.tryExtend(to, except, index, line.length)) break;
           fanOut();
-          broadcast = new Broadcast(to, except, index, index + 1, line.length);
+          broadcast = new Broadcast(to, except, index, line.length);
           break;
         }
         case 'close': {

@@ -127,13 +127,21 @@ export class OutputQueue {
  * connections when the run is fanned out later in the turn.
  */
 export class Broadcast {
+  readonly start: number;
+  end: number;
+  bytes: number;
+
+  /** Starts with line `index` of the turn log, `size` bytes long. */
   constructor(
     readonly to: readonly number[],
     readonly except: number | undefined,
-    readonly start: number,
-    public end: number,
-    public bytes: number,
-  ) {}
+    index: number,
+    size: number,
+  ) {
+    this.start = index;
+    this.end = index + 1;
+    this.bytes = size;
+  }
 
   /** Takes line `index` (`size` bytes) when it goes to the same recipients and directly follows the run. */
   tryExtend(to: readonly number[], except: number | undefined, index: number, size: number): boolean {

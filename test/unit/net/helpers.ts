@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import type { TestContext } from 'node:test';
+import { escapeRegExp } from '../../../harness/dialect/template.ts';
 
 export const HOST = '127.0.0.1';
 /** Generous: the test machine is a noisy 2-core box. A deadline is a failure bound, never a timing assertion. */
@@ -153,5 +154,5 @@ export async function user(t: TestContext, port: number, nick: string): Promise<
 /** Joins `channel` and waits for the acknowledgement. */
 export async function join(client: LineClient, channel: string): Promise<void> {
   await client.send(`/JOIN ${channel}`);
-  await client.waitFor(new RegExp(`^OK JOIN ${channel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+  await client.waitFor(new RegExp(`^OK JOIN ${escapeRegExp(channel)} `));
 }
