@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- (--target host:port | --server "<cmd {port}>") [--profile P] --clients N --senders S
- *   --messages M [--window W] [--json]`
+ *   --messages M [--window W] [--warmup N] [--json]`
  *
  * One load run against one server; prints a readable report (or JSON with --json). Exit code 0 when
  * every delivery arrived, 1 when some were lost, 2 on a usage or setup error.
@@ -11,7 +11,8 @@ import { formatReport, parseTarget, runOnServer, runSpawned, type BenchReport, t
 
 const USAGE = `usage: npm run bench -- (--target host:port | --server "<command with {port}>")
        [--profile canonical|irc|<harness profile>] --clients N --senders S --messages M
-       [--window W (default 64)] [--workers K (default 1)] [--timeout SECONDS (default 120)] [--json]`;
+       [--window W (default 64)] [--warmup N (messages per sender before measuring; default: bench/load.ts defaultWarmup)]
+       [--workers K (default 1)] [--timeout SECONDS (default 120)] [--json]`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       senders: { type: 'string', default: '1' },
       messages: { type: 'string', default: '2000' },
       window: { type: 'string', default: '64' },
+      warmup: { type: 'string' },
       timeout: { type: 'string', default: '120' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -37,9 +39,9 @@ async function main(): Promise<number> {
     console.error(`exactly one of --target and --server is required\n${USAGE}`);
     return 2;
   }
-  const number = (name: string, text: string): number => {
+  const number = (name: string, text: string, least = 1): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
+    if (!Number.isInteger(value) || value < least) throw new Error(`--${name} must be an integer of at least ${least}, got "${text}"`);
     return value;
   };
   const timeoutMs = number('timeout', values.timeout) * 1000;
@@ -49,6 +51,7 @@ async function main(): Promise<number> {
     senders: number('senders', values.senders),
     messages: number('messages', values.messages),
     window: number('window', values.window),
+    warmup: values.warmup === undefined ? undefined : number('warmup', values.warmup, 0),
     runTimeoutMs: timeoutMs,
     workers: values.workers === undefined ? undefined : number('workers', values.workers),
     setupTimeoutMs: timeoutMs,

@@ -174,6 +174,8 @@ export function renderMarkdown(workloads: readonly Workload[], records: readonly
   for (const w of workloads) {
     if (w.kind === 'throughput') {
       out.push(`## ${w.clients} clients x ${w.senders} sender(s) x ${w.messages} messages${w.rate === undefined ? '' : ` at ${w.rate} msg/s total`}`, '');
+      const warmups = [...new Set(records.flatMap((r) => (r.workload === w.key && r.report !== undefined ? [r.report.warmup] : [])))];
+      if (warmups.length > 0) out.push(`Each run sends ${warmups.join(' or ')} unmeasured warm-up message(s) per sender first.`, '');
       out.push('| server | M/s | min-max | vs ref | lost | p50 ms | p99 ms | server CPU | server µs/delivery | gen CPU | peak RSS MiB | runs |');
       out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
       const ref = summarize(records, w.key, REF).deliveriesPerSec;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare [-- --quick] [--rounds R] [--window W] [--targets a,b] [--workloads w1,w2]`
+ * `npm run bench:compare [-- --quick] [--rounds R] [--window W] [--warmup N] [--targets a,b] [--workloads w1,w2]`
  *
  * Measures the reference server against the baselines (issue #8): for each workload, R rounds, and in
  * each round every target once, in turn (A/B/C/A/B/C...), each run on a freshly started server.
@@ -23,6 +23,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       window: { type: 'string', default: '64' },
+      warmup: { type: 'string' },
       targets: { type: 'string' },
       workloads: { type: 'string' },
       out: { type: 'string', default: path.join(REPO_ROOT, 'reports', 'bench.md') },
@@ -30,12 +31,15 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench:compare -- [--quick] [--rounds R] [--window W] [--targets reference,ngircd,...] [--workloads 50x1x2000,idle:10000,...] [--out reports/bench.md]');
+    console.log('usage: npm run bench:compare -- [--quick] [--rounds R] [--window W] [--warmup N] [--targets reference,ngircd,...] [--workloads 50x1x2000,idle:10000,...] [--out reports/bench.md]');
     return 0;
   }
   const quick = values.quick;
   const rounds = Number(values.rounds ?? (quick ? 1 : 3));
   const window = Number(values.window);
+  // Messages per sender before measuring, for every workload; default: bench/load.ts defaultWarmup.
+  const warmup = values.warmup === undefined ? undefined : Number(values.warmup);
+  if (warmup !== undefined && !(Number.isInteger(warmup) && warmup >= 0)) throw new Error(`--warmup must be an integer of at least 0, got "${values.warmup}"`);
   const workloads: Workload[] = values.workloads === undefined ? standardWorkloads(quick) : values.workloads.split(',').map(parseWorkload);
   const wanted = values.targets?.split(',');
   const targets = ALL_TARGETS.filter((t) => wanted === undefined || wanted.includes(t.key));
@@ -58,7 +62,7 @@ async function main(): Promise<number> {
       const workloadRounds = workload.kind === 'idle' ? 1 : rounds;
       for (let round = 1; round <= workloadRounds; round++) {
         for (const target of runnable) {
-          const record = await runOne(target, workload, round, window, workDir);
+          const record = await runOne(target, workload, round, window, warmup, workDir);
           records.push(record);
           console.error(describe(record));
         }
@@ -86,7 +90,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-async function runOne(target: CompareTarget, workload: Workload, round: number, window: number, workDir: string): Promise<RunRecord> {
+async function runOne(target: CompareTarget, workload: Workload, round: number, window: number, warmup: number | undefined, workDir: string): Promise<RunRecord> {
   // Other processes skew everything on a 2-core box: keep the machine's load next to each run.
   const record: RunRecord = { workload: workload.key, target: target.key, round, loadAverage: os.loadavg()[0] };
   let server;
@@ -103,6 +107,7 @@ async function runOne(target: CompareTarget, workload: Workload, round: number, 
         messages: workload.messages,
         rate: workload.rate,
         window,
+        warmup,
         concurrency: target.connectConcurrency,
         setupTimeoutMs: 60_000,
         idleTimeoutMs: 5_000,

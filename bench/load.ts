@@ -31,11 +31,7 @@ export interface LoadOptions extends Omit<ConnectOptions, 'channel' | 'indexes' 
   idleTimeoutMs?: number;
   /** Hard bound for the measured phase, ms. */
   runTimeoutMs?: number;
-  /**
-   * Unmeasured messages per sender sent first. Default: enough for WARMUP_DELIVERIES deliveries, at
-   * least 10% and at most 100% of `messages`: servers run for days, and a JIT-compiled one (the reference server, the
-   * naive Node relay) is otherwise measured half cold on the shortest workloads.
-   */
+  /** Unmeasured messages per sender sent first. Default: `defaultWarmup` (servers run for days). */
   warmup?: number;
   /** Fixed total send rate, messages/s over all senders (default: as fast as the window allows). */
   rate?: number;
@@ -88,6 +84,28 @@ export interface LoadResult {
  * 10k deliveries after the server started.
  */
 export const WARMUP_DELIVERIES = 100_000;
+
+/**
+ * Messages (all senders together) the default warm-up sends at least. A server's per-message work (parse,
+ * route, remember) warms up per message, not per delivery: on 200x10x200 the delivery count alone gave 51
+ * messages per sender, 510 in all, and `--trace-opt` showed the reference server still compiling its
+ * message path during the measured phase (16 ms of a 70 ms phase; it settles after 700 to 1,600
+ * messages). 2000 is what 50x1x2000 already had.
+ */
+export const WARMUP_MESSAGES = 2000;
+
+/**
+ * The default warm-up, in messages per sender: enough for WARMUP_DELIVERIES deliveries and for
+ * WARMUP_MESSAGES messages, at least 10% of `messages`, and never more than `messages` (a warm-up at
+ * most doubles a run). Servers run for days, and a JIT-compiled one (the reference server, the naive
+ * Node relay) is otherwise measured half cold on the shortest workloads; servers that do not compile
+ * at run time are measured the same either way.
+ */
+export function defaultWarmup(clients: number, senders: number, messages: number): number {
+  const forDeliveries = Math.ceil(WARMUP_DELIVERIES / (senders * (clients - 1)));
+  const forMessages = Math.ceil(WARMUP_MESSAGES / senders);
+  return Math.min(messages, Math.max(1, Math.ceil(messages / 10), forDeliveries, forMessages));
+}
 
 /** A generator thread counts as saturated from this fraction of one core. */
 export const SATURATION_CORES = 0.9;
@@ -158,8 +176,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (!(messages >= 1)) throw new RangeError('--messages must be at least 1');
   if (!(window >= 1)) throw new RangeError('--window must be at least 1');
   const workers = Math.max(1, Math.min(options.workers ?? 1, clients));
-  // Capped at `messages`: the warm-up never more than doubles a run.
-  const warmup = options.warmup ?? Math.min(messages, Math.max(1, Math.ceil(messages / 10), Math.ceil(WARMUP_DELIVERIES / (senders * (clients - 1)))));
+  const warmup = options.warmup ?? defaultWarmup(clients, senders, messages);
   // Seqs [0, warmup) are the unmeasured warm-up (JIT of server and generator, socket buffers), seqs
   // [warmup, warmup + messages) the measured phase: one numbering keeps the order check simple.
   const totalSeq = warmup + messages;

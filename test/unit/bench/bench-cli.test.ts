@@ -12,10 +12,10 @@ import { fixtureCommand } from '../../support/fixture-command.ts';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../../..');
 
-test('npm run bench (5 clients x 1 sender x 20 messages) against the reference server: full report, lost 0', async () => {
+test('npm run bench (5 clients x 1 sender x 20 messages, 3 warm-up) against the reference server: full report, lost 0', async () => {
   const { stdout } = await run(
     'npm',
-    ['run', '--silent', 'bench', '--', '--server', fixtureCommand('reference-server/net/cli.ts', '--port', '{port}'), '--clients', '5', '--senders', '1', '--messages', '20', '--json'],
+    ['run', '--silent', 'bench', '--', '--server', fixtureCommand('reference-server/net/cli.ts', '--port', '{port}'), '--clients', '5', '--senders', '1', '--messages', '20', '--warmup', '3', '--json'],
     { cwd: root, timeout: 60_000 },
   );
   const report = JSON.parse(stdout);
@@ -24,7 +24,8 @@ test('npm run bench (5 clients x 1 sender x 20 messages) against the reference s
   assert.equal(report.senders, 1);
   assert.equal(report.messages, 20);
   assert.equal(report.window, 64);
-  assert.equal(report.expected, 80); // 1 sender x 20 messages x 4 other members
+  assert.equal(report.warmup, 3); // the default would be all 20 (defaultWarmup)
+  assert.equal(report.expected, 80); // 1 sender x 20 measured messages x 4 other members
   assert.equal(report.received, 80);
   assert.equal(report.lost, 0);
   assert.equal(report.outOfOrder, 0);
@@ -42,5 +43,12 @@ test('npm run bench refuses a non-loopback target before connecting anywhere', a
   await assert.rejects(
     run('npm', ['run', '--silent', 'bench', '--', '--target', '10.1.2.3:1459', '--clients', '2', '--messages', '1'], { cwd: root, timeout: 30_000 }),
     (error: { code?: number; stderr?: string }) => error.code === 2 && /loopback/.test(error.stderr ?? ''),
+  );
+});
+
+test('npm run bench refuses a warm-up that is not a whole number of messages', async () => {
+  await assert.rejects(
+    run('npm', ['run', '--silent', 'bench', '--', '--target', '127.0.0.1:1459', '--warmup=-1'], { cwd: root, timeout: 30_000 }),
+    (error: { code?: number; stderr?: string }) => error.code === 2 && /--warmup must be an integer of at least 0/.test(error.stderr ?? ''),
   );
 });

@@ -64,6 +64,8 @@ test('markdown table: one row per target, skipped ones say why, goals at the end
   assert.match(md, /\| extra server \| not installed \|/);
   assert.match(md, /\| reference \| 47\.7 \| 55\.3 \| 8000 \| 1000 \| 1 \|/);
   assert.match(md, /## Goals/);
+  // The warm-up each run used is part of what was measured.
+  assert.match(md, /Each run sends 20 unmeasured warm-up message\(s\) per sender first\./);
 });
 
 test('workload syntax', () => {

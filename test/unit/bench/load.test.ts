@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { runLoad, WARMUP_DELIVERIES } from '../../../bench/load.ts';
+import { defaultWarmup, runLoad, WARMUP_DELIVERIES, WARMUP_MESSAGES } from '../../../bench/load.ts';
 import { canonicalDialect } from '../../../bench/profile.ts';
 import { startNaiveRelay } from '../../../bench/baselines/naive-relay.ts';
 
@@ -22,6 +22,22 @@ test('several senders with a small window: every delivery counted once, in order
   // Sent before and outside the measurement: WARMUP_DELIVERIES would need more, capped at the run's own size.
   assert.ok(WARMUP_DELIVERIES > 3 * 5 * 40);
   assert.equal(result.warmup, 40);
+});
+
+test('the default warm-up: enough deliveries AND enough messages, at least 10 %, never more than the run', () => {
+  // 50x1x2000: 100,000 deliveries need 2041 messages, capped at the run's 2000.
+  assert.equal(defaultWarmup(50, 1, 2000), 2000);
+  // 200x10x200: deliveries alone would give 51 per sender (510 messages); the message floor gives 200 each.
+  assert.equal(Math.ceil(WARMUP_DELIVERIES / (10 * 199)), 51);
+  assert.equal(defaultWarmup(200, 10, 200), WARMUP_MESSAGES / 10);
+  // 200x10x1000: the message floor (200 each), not the deliveries (51) nor 10 % (100).
+  assert.equal(defaultWarmup(200, 10, 1000), 200);
+  // 1000x1x100: capped at the run's own size.
+  assert.equal(defaultWarmup(1000, 1, 100), 100);
+  // A long run: 10 % of it.
+  assert.equal(defaultWarmup(200, 10, 20_000), 2000);
+  // Every sender sends at least one.
+  assert.equal(defaultWarmup(2, 1, 1), 1);
 });
 
 test('clients spread over three worker threads: windows advance across shards, nothing lost or reordered', async (t) => {
