@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolveDialect } from './profile.ts';
-import { formatReport, parseTarget, runOnServer, runSpawned, type BenchReport, type LoadParameters } from './run.ts';
+import { formatReport, integerOption, parseTarget, runOnServer, runSpawned, type BenchReport, type LoadParameters } from './run.ts';
 
 const USAGE = `usage: npm run bench -- (--target host:port | --server "<command with {port}>")
        [--profile canonical|irc|<harness profile>] --clients N --senders S --messages M
@@ -39,21 +39,16 @@ async function main(): Promise<number> {
     console.error(`exactly one of --target and --server is required\n${USAGE}`);
     return 2;
   }
-  const number = (name: string, text: string, least = 1): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < least) throw new Error(`--${name} must be an integer of at least ${least}, got "${text}"`);
-    return value;
-  };
-  const timeoutMs = number('timeout', values.timeout) * 1000;
+  const timeoutMs = integerOption('timeout', values.timeout) * 1000;
   const load: LoadParameters = {
     dialect: await resolveDialect(values.profile),
-    clients: number('clients', values.clients),
-    senders: number('senders', values.senders),
-    messages: number('messages', values.messages),
-    window: number('window', values.window),
-    warmup: values.warmup === undefined ? undefined : number('warmup', values.warmup, 0),
+    clients: integerOption('clients', values.clients),
+    senders: integerOption('senders', values.senders),
+    messages: integerOption('messages', values.messages),
+    window: integerOption('window', values.window),
+    warmup: values.warmup === undefined ? undefined : integerOption('warmup', values.warmup, 0),
     runTimeoutMs: timeoutMs,
-    workers: values.workers === undefined ? undefined : number('workers', values.workers),
+    workers: values.workers === undefined ? undefined : integerOption('workers', values.workers),
     setupTimeoutMs: timeoutMs,
     // Unique per run, so a long-lived --target server never sees a nick twice.
     nickPrefix: randomPrefix(),

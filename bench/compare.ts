@@ -12,10 +12,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderMarkdown, type RunRecord } from './compare-report.ts';
 import { measureIdle } from './idle.ts';
-import { runOnServer } from './run.ts';
+import { integerOption, runOnServer } from './run.ts';
 import { freePort, spawnServer } from './server-process.ts';
 import { ALL_TARGETS, REPO_ROOT, type CompareTarget } from './targets.ts';
 import { parseWorkload, standardWorkloads, type Workload } from './workloads.ts';
+
+const USAGE = 'usage: npm run bench:compare -- [--quick] [--rounds R] [--window W] [--warmup N] [--targets reference,ngircd,...] [--workloads 50x1x2000,idle:10000,...] [--out reports/bench.md]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -31,15 +33,20 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench:compare -- [--quick] [--rounds R] [--window W] [--warmup N] [--targets reference,ngircd,...] [--workloads 50x1x2000,idle:10000,...] [--out reports/bench.md]');
+    console.log(USAGE);
     return 0;
   }
   const quick = values.quick;
-  const rounds = Number(values.rounds ?? (quick ? 1 : 3));
-  const window = Number(values.window);
-  // Messages per sender before measuring, for every workload; default: bench/load.ts defaultWarmup.
-  const warmup = values.warmup === undefined ? undefined : Number(values.warmup);
-  if (warmup !== undefined && !(Number.isInteger(warmup) && warmup >= 0)) throw new Error(`--warmup must be an integer of at least 0, got "${values.warmup}"`);
+  let rounds: number, window: number, warmup: number | undefined;
+  try {
+    rounds = values.rounds === undefined ? (quick ? 1 : 3) : integerOption('rounds', values.rounds);
+    window = integerOption('window', values.window);
+    // Messages per sender before measuring, for every workload; default: bench/load.ts defaultWarmup.
+    warmup = values.warmup === undefined ? undefined : integerOption('warmup', values.warmup, 0);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
   const workloads: Workload[] = values.workloads === undefined ? standardWorkloads(quick) : values.workloads.split(',').map(parseWorkload);
   const wanted = values.targets?.split(',');
   const targets = ALL_TARGETS.filter((t) => wanted === undefined || wanted.includes(t.key));

@@ -66,6 +66,13 @@ export async function runSpawned(target: string, spawnOptions: SpawnOptions, loa
   }
 }
 
+/** A whole-number command-line option of at least `least`; anything else is a usage error naming it. */
+export function integerOption(name: string, text: string, least = 1): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < least) throw new Error(`--${name} must be an integer of at least ${least}, got "${text}"`);
+  return value;
+}
+
 /** "host:port" -> parts; loopback only (the bench never sends load anywhere else). */
 export function parseTarget(target: string): { host: string; port: number } {
   const match = /^(.+):(\d+)$/.exec(target);
@@ -83,7 +90,7 @@ export function formatReport(report: BenchReport): string {
   const mb = (bytes: number | undefined): string => (bytes === undefined ? 'n/a' : `${(bytes / 1048576).toFixed(1)} MiB`);
   const lines = [
     `target            ${report.target} (${report.dialect} dialect)`,
-    `workload          ${report.clients} clients x ${report.senders} senders x ${report.messages} messages, window ${report.window}`,
+    `workload          ${report.clients} clients x ${report.senders} senders x ${report.messages} messages, window ${report.window}, warm-up ${report.warmup} per sender`,
     `setup             ${report.setupMs} ms`,
     `deliveries        expected ${report.expected}, received ${report.received}, lost ${report.lost}, out of order ${report.outOfOrder}`,
     `throughput        ${report.deliveriesPerSec} deliveries/s over ${report.durationMs} ms (${report.ended})`,

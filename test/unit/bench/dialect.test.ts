@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalDialect, dialectFromHarnessProfile, resolveDialect, sayRenderer } from '../../../bench/profile.ts';
-import { isLoopback, parseTarget } from '../../../bench/run.ts';
+import { integerOption, isLoopback, parseTarget } from '../../../bench/run.ts';
 
 test('irc bench dialect: NICK/USER, JOIN, PRIVMSG; 001 and 366 end the steps; PING is answered', () => {
   assert.deepEqual(ircDialect.register('b1'), ['NICK b1', 'USER b1 0 * :b1']);
@@ -34,6 +34,15 @@ test('--target accepts loopback only', () => {
   assert.throws(() => parseTarget('192.168.1.2:1459'), /loopback/);
   assert.throws(() => parseTarget('example.org:1459'), /loopback/);
   assert.throws(() => parseTarget('1459'), /host:port/);
+});
+
+test('whole-number options of the bench CLIs: a bad value is a usage error that names the option', () => {
+  assert.equal(integerOption('clients', '50'), 50);
+  assert.equal(integerOption('warmup', '0', 0), 0);
+  assert.throws(() => integerOption('warmup', '-1', 0), /--warmup must be an integer of at least 0, got "-1"/);
+  assert.throws(() => integerOption('clients', '0'), /--clients must be an integer of at least 1/);
+  assert.throws(() => integerOption('rounds', '2.5'), /--rounds/);
+  assert.throws(() => integerOption('window', 'many'), /--window/);
 });
 
 test('--profile canonical (and the compare\'s canonical targets) go through the harness profile: wire text and recognition as PROTOCOL.md', async () => {
